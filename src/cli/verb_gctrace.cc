@@ -1,0 +1,120 @@
+// `gcpilot gctrace [FILE|-]`: analyzes GODEBUG=gctrace=1 output.
+#include <cstdio>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "base/chunk_source.h"
+#include "cli/progress.h"
+#include "cli/verbs.h"
+#include "gclog/gctrace_analysis.h"
+#include "gclog/gctrace_parser.h"
+#include "gclog/gctrace_report.h"
+
+namespace gcpilot::cli {
+namespace {
+
+struct GctraceFlags {
+  std::string input = "-";
+  bool json = false;
+  bool csv = false;
+  bool strict = false;
+};
+
+// Buffers stdout writes; per-cycle CSV of a multi-GB log is millions of
+// rows.
+class Out {
+ public:
+  ~Out() { Flush(); }
+  void Write(const std::string& s) {
+    buf_ += s;
+    if (buf_.size() >= (1 << 20)) Flush();
+  }
+  void Flush() {
+    if (!buf_.empty()) std::fwrite(buf_.data(), 1, buf_.size(), stdout);
+    buf_.clear();
+    std::fflush(stdout);
+  }
+
+ private:
+  std::string buf_;
+};
+
+int Run(const GctraceFlags& f) {
+  const std::string name = f.input == "-" ? "<stdin>" : f.input;
+  GctraceAnalyzer analyzer;
+  Out out;
+  if (f.csv) out.Write(GctraceCsvHeader());
+  GctraceReader reader({.source_name = name, .strict = f.strict},
+                       [&](const GcCycle& c) {
+                         analyzer.Add(c);
+                         if (f.csv) out.Write(GctraceCsvRow(c));
+                       });
+  Progress progress;
+  Status st = ReadChunks(f.input, [&](std::string_view chunk) {
+    Status s = reader.Feed(chunk);
+    if (progress.enabled()) {
+      const double mb = reader.stats().bytes / 1e6;
+      progress.Update(fmt::format("gctrace: {:.0f} MB read, {} cycles, "
+                                  "{:.0f} MB/s",
+                                  mb, reader.stats().cycles,
+                                  mb / std::max(progress.elapsed_s(), 1e-3)));
+    }
+    return s;
+  });
+  if (st.ok()) st = reader.Finish();
+  progress.Done();
+  if (!st.ok()) {
+    out.Flush();
+    std::fprintf(stderr, "gcpilot gctrace: %s\n", st.message().c_str());
+    return kExitError;
+  }
+  const GctraceSummary summary = analyzer.Summarize(reader.stats());
+  if (f.json) {
+    out.Write(GctraceSummaryJson(summary, name).dump(2) + "\n");
+  } else if (!f.csv) {
+    out.Write(FormatGctraceTable(summary, name));
+  }
+  if (f.csv) {
+    // The CSV owns stdout; skipped lines still deserve a word.
+    const GctraceParseStats& p = reader.stats();
+    if (p.malformed > 0) {
+      std::fprintf(stderr, "gcpilot gctrace: %s: skipped %lld malformed gc "
+                   "lines (first at line %lld)\n", name.c_str(),
+                   static_cast<long long>(p.malformed),
+                   static_cast<long long>(p.first_errors.front().line));
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+Verb AddGctraceVerb(CLI::App& app) {
+  auto flags = std::make_shared<GctraceFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "gctrace",
+      "Analyze GODEBUG=gctrace=1 output: pauses, mark time, GC CPU, heap, "
+      "and a verdict of what dominates");
+  cmd->footer(
+      "Reads Go 1.5-1.25 gctrace lines from FILE (plain or gzip) or stdin, "
+      "with any line prefix,\ninterleaved with other output. Lines that "
+      "start like a cycle but break the format are\nskipped and counted "
+      "(--strict: the first one is an error naming file:line:column).\n"
+      "Exit status: 0 ok, 1 input error, 2 usage error.\n\n"
+      "Examples:\n"
+      "  GODEBUG=gctrace=1 ./service 2> gc.log; gcpilot gctrace gc.log\n"
+      "  kubectl logs pod | gcpilot gctrace --json\n"
+      "  gcpilot gctrace --csv gc.log.gz > cycles.csv");
+  cmd->add_option("FILE", flags->input, "gctrace log; - for stdin")
+      ->default_val("-");
+  auto* json = cmd->add_flag("--json", flags->json,
+                             "print the summary as JSON");
+  cmd->add_flag("--csv", flags->csv, "print one CSV row per cycle")
+      ->excludes(json);
+  cmd->add_flag("--strict", flags->strict,
+                "fail on the first malformed gc line instead of skipping it");
+  return {cmd, [flags] { return Run(*flags); }};
+}
+
+}  // namespace gcpilot::cli

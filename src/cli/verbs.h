@@ -1,0 +1,30 @@
+// Each gcpilot verb lives in its own file: it declares its flags on a CLI11
+// subcommand and returns the function that runs it. main() only dispatches.
+#ifndef GCPILOT_CLI_VERBS_H_
+#define GCPILOT_CLI_VERBS_H_
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace gcpilot::cli {
+
+// Exit codes shared by every verb (STYLE.md): 0 ok, 1 input or runtime
+// error, 2 usage error.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitError = 1;
+inline constexpr int kExitUsage = 2;
+
+// Runs a verb after flags are parsed; returns the process exit code.
+using VerbRun = std::function<int()>;
+
+struct Verb {
+  CLI::App* command;  // the subcommand, owned by the parent App
+  VerbRun run;
+};
+
+Verb AddGctraceVerb(CLI::App& app);
+
+}  // namespace gcpilot::cli
+
+#endif  // GCPILOT_CLI_VERBS_H_

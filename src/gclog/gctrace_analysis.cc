@@ -1,0 +1,222 @@
+#include "gclog/gctrace_analysis.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace gcpilot {
+namespace {
+
+// Durations are printed with microsecond precision; 20000 slots keep every
+// value under 20 ms in the flat array.
+constexpr int64_t kUsNs = 1000;
+constexpr int64_t kDurationSlots = 20000;
+constexpr int64_t kHeapSlots = 1 << 16;  // MB values under 64 GiB
+
+Digest DigestOf(const ValueCounts& v) {
+  Digest d;
+  d.count = v.count();
+  d.mean = v.mean();
+  d.p50 = v.Percentile(50);
+  d.p90 = v.Percentile(90);
+  d.p99 = v.Percentile(99);
+  d.p999 = v.Percentile(99.9);
+  d.max = v.max();
+  return d;
+}
+
+std::string Ms(int64_t ns) { return fmt::format("{:.3f} ms", ns / 1e6); }
+std::string Pct(double share) { return fmt::format("{:.0f}%", share * 100); }
+
+}  // namespace
+
+const char* GctraceFormatName(GctraceFormat f) {
+  switch (f) {
+    case GctraceFormat::kFivePhase:
+      return "go1.5-1.6 (five phases)";
+    case GctraceFormat::kThreePhase:
+      return "go1.7-1.17 (three phases)";
+    case GctraceFormat::kStacksGlobals:
+      return "go1.18+ (stacks/globals)";
+  }
+  return "?";
+}
+
+GctraceAnalyzer::GctraceAnalyzer()
+    : sweep_term_(kUsNs, kDurationSlots),
+      mark_term_(kUsNs, kDurationSlots),
+      stw_(kUsNs, kDurationSlots),
+      mark_(kUsNs, kDurationSlots),
+      live_(1, kHeapSlots),
+      start_(1, kHeapSlots),
+      end_(1, kHeapSlots),
+      goal_(1, kHeapSlots),
+      goal_ratio_permille_(1, 10000) {}
+
+void GctraceAnalyzer::Add(const GcCycle& c) {
+  GctraceSummary& a = acc_;
+  ++a.cycles;
+  if (c.forced) ++a.forced_cycles;
+  sweep_term_.Record(c.sweep_term_ns);
+  mark_term_.Record(c.mark_term_ns);
+  stw_.Record(c.stw_ns());
+  mark_.Record(c.mark_ns);
+  live_.Record(c.heap_live_mb);
+  start_.Record(c.heap_start_mb);
+  end_.Record(c.heap_end_mb);
+  goal_.Record(c.heap_goal_mb);
+  if (c.heap_live_mb >= 1) {
+    goal_ratio_permille_.Record(c.heap_goal_mb * 1000 / c.heap_live_mb);
+  }
+  a.heap_peak_mb = std::max({a.heap_peak_mb, c.heap_start_mb, c.heap_end_mb});
+  if (c.heap_end_mb > c.heap_goal_mb) {
+    ++a.overshoot_cycles;
+    a.overshoot_max_mb =
+        std::max(a.overshoot_max_mb, c.heap_end_mb - c.heap_goal_mb);
+  }
+  a.stacks_mb_max = std::max(a.stacks_mb_max, c.stacks_mb);
+  a.globals_mb_max = std::max(a.globals_mb_max, c.globals_mb);
+  a.procs_seen.insert(c.procs);
+  a.formats_seen.insert(c.format);
+  a.cpu_percent_last = c.cpu_percent;
+  a.cpu_percent_max = std::max(a.cpu_percent_max, c.cpu_percent);
+  a.cpu_stw_ns += c.cpu_sweep_term_ns + c.cpu_mark_term_ns;
+  a.cpu_assist_ns += c.cpu_assist_ns;
+  a.cpu_background_ns += c.cpu_background_ns;
+  a.cpu_idle_ns += c.cpu_idle_ns;
+  a.cpu_other_ns += c.cpu_other_ns;
+
+  // A cycle number that does not go up means a new process wrote to the
+  // same log (restarts, or several runs concatenated).
+  const bool new_segment =
+      !have_prev_ || c.number <= prev_.number || c.at_ns < prev_.at_ns;
+  if (new_segment) {
+    if (have_prev_) a.span_ns += prev_.at_ns - segment_first_at_;
+    ++a.segments;
+    segment_first_at_ = c.at_ns;
+  } else {
+    a.missing_cycles += c.number - prev_.number - 1;
+    const int64_t interval = c.at_ns - prev_.at_ns;
+    const int64_t prev_wall =
+        prev_.sweep_term_ns + prev_.mark_ns + prev_.sync_ns + prev_.mark_term_ns;
+    capacity_ns_ += static_cast<long double>(interval) * prev_.procs;
+    in_span_gc_cpu_ns_ += prev_.gc_cpu_ns();
+    in_span_wall_ns_ += prev_wall;
+    if (interval - prev_wall < prev_wall) ++a.back_to_back_cycles;
+  }
+  prev_ = c;
+  have_prev_ = true;
+}
+
+GctraceSummary GctraceAnalyzer::Summarize(
+    const GctraceParseStats& parse) const {
+  GctraceSummary s = acc_;
+  s.parse = parse;
+  if (have_prev_) s.span_ns += prev_.at_ns - segment_first_at_;
+  const int64_t intervals = s.cycles - s.segments;
+  if (s.span_ns > 0) {
+    s.cycles_per_sec = intervals / (s.span_ns / 1e9);
+    s.gc_wall_share = static_cast<double>(in_span_wall_ns_ / s.span_ns);
+  }
+  if (capacity_ns_ > 0) {
+    s.gc_cpu_share = static_cast<double>(in_span_gc_cpu_ns_ / capacity_ns_);
+  }
+  const int64_t gc_cpu =
+      s.cpu_stw_ns + s.cpu_assist_ns + s.cpu_background_ns + s.cpu_other_ns;
+  if (gc_cpu > 0) {
+    s.assist_share = static_cast<double>(s.cpu_assist_ns) / gc_cpu;
+  }
+  s.sweep_term_ns = DigestOf(sweep_term_);
+  s.mark_term_ns = DigestOf(mark_term_);
+  s.stw_ns = DigestOf(stw_);
+  s.mark_ns = DigestOf(mark_);
+  s.heap_live_mb = DigestOf(live_);
+  s.heap_start_mb = DigestOf(start_);
+  s.heap_end_mb = DigestOf(end_);
+  s.heap_goal_mb = DigestOf(goal_);
+  s.goal_over_live_p50 = goal_ratio_permille_.Percentile(50) / 1000.0;
+
+  auto add = [&s](Severity sev, const char* code, std::string text) {
+    s.findings.push_back({sev, code, std::move(text)});
+  };
+  if (s.cycles == 0) {
+    add(Severity::kInfo, "no-cycles",
+        "no GC cycle lines found (was GODEBUG=gctrace=1 set?)");
+  } else {
+    if (s.gc_wall_share >= 0.5) {
+      add(Severity::kCritical, "back-to-back",
+          fmt::format("a GC cycle was running {} of the time ({} of {} "
+                      "cycles started right after the previous one)",
+                      Pct(s.gc_wall_share), s.back_to_back_cycles,
+                      s.cycles));
+      if (s.goal_over_live_p50 > 0 && s.goal_over_live_p50 < 1.25) {
+        add(Severity::kCritical, "limit-bound",
+            fmt::format("the heap goal is only {:.2f}x the live heap "
+                        "(median): a memory limit (GOMEMLIMIT) near the "
+                        "live heap is setting the pace, not GOGC",
+                        s.goal_over_live_p50));
+      }
+    }
+    if (s.gc_cpu_share >= 0.10) {
+      add(s.gc_cpu_share >= 0.25 ? Severity::kCritical : Severity::kWarning,
+          "gc-cpu",
+          fmt::format("GC used {} of CPU capacity (GOMAXPROCS x time) over "
+                      "the span; the runtime printed {}% at the end",
+                      Pct(s.gc_cpu_share), s.cpu_percent_last));
+    }
+    if (s.assist_share >= 0.25 && s.cpu_assist_ns > 0) {
+      add(s.assist_share >= 0.5 ? Severity::kCritical : Severity::kWarning,
+          "assist-heavy",
+          fmt::format("assists are {} of GC CPU: allocation outruns "
+                      "background marking, so request goroutines do mark "
+                      "work (more heap headroom or less allocation helps)",
+                      Pct(s.assist_share)));
+    }
+    const Severity stw_sev = s.stw_ns.p99 >= 10'000'000 ? Severity::kCritical
+                             : s.stw_ns.p99 >= 1'000'000 ? Severity::kWarning
+                                                         : Severity::kInfo;
+    const bool mark_term_dominates = s.mark_term_ns.p99 >= s.sweep_term_ns.p99;
+    add(stw_sev, "stw",
+        fmt::format("stop-the-world per cycle: P99 {}, max {}; {} P99 {} "
+                    "dominates",
+                    Ms(s.stw_ns.p99), Ms(s.stw_ns.max),
+                    mark_term_dominates ? "mark termination"
+                                        : "sweep termination",
+                    Ms(mark_term_dominates ? s.mark_term_ns.p99
+                                           : s.sweep_term_ns.p99)));
+    if (s.overshoot_cycles * 10 >= s.cycles) {
+      add(Severity::kWarning, "overshoot",
+          fmt::format("the heap passed its goal in {} of {} cycles (by up "
+                      "to {} MB): marking finishes late",
+                      s.overshoot_cycles, s.cycles, s.overshoot_max_mb));
+    }
+    if (s.cycles_per_sec > 10) {
+      add(Severity::kWarning, "frequent",
+          fmt::format("{:.1f} cycles/s: a small heap goal makes the GC run "
+                      "very often",
+                      s.cycles_per_sec));
+    }
+    if (s.forced_cycles > 0) {
+      add(Severity::kInfo, "forced",
+          fmt::format("{} cycles were forced by runtime.GC()",
+                      s.forced_cycles));
+    }
+    if (s.cycles < 10) {
+      add(Severity::kInfo, "few-cycles",
+          fmt::format("only {} cycles: percentiles rest on few samples",
+                      s.cycles));
+    }
+  }
+  if (parse.malformed > 0) {
+    add(Severity::kWarning, "malformed",
+        fmt::format("{} cycle lines could not be parsed and were skipped",
+                    parse.malformed));
+  }
+  std::stable_sort(s.findings.begin(), s.findings.end(),
+                   [](const Finding& x, const Finding& y) {
+                     return x.severity > y.severity;
+                   });
+  return s;
+}
+
+}  // namespace gcpilot

@@ -1,0 +1,106 @@
+// Summarizes a stream of GcCycles into the numbers a latency engineer asks
+// of a GC log: how often, how long the world stopped, where the GC CPU went,
+// what the heap did, and a short verdict of what dominates.
+//
+// Memory is flat in the number of cycles: distributions are exact value
+// counts (see stats/value_counts.h), everything else running sums.
+#ifndef GCPILOT_GCLOG_GCTRACE_ANALYSIS_H_
+#define GCPILOT_GCLOG_GCTRACE_ANALYSIS_H_
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gclog/gctrace_parser.h"
+#include "model/gc_cycle.h"
+#include "stats/value_counts.h"
+
+namespace gcpilot {
+
+// Distribution digest. Units are those of the source (ns or MB).
+struct Digest {
+  uint64_t count = 0;
+  double mean = 0;
+  int64_t p50 = 0, p90 = 0, p99 = 0, p999 = 0, max = 0;
+};
+
+enum class Severity { kInfo = 0, kWarning = 1, kCritical = 2 };
+
+struct Finding {
+  Severity severity = Severity::kInfo;
+  std::string code;  // stable identifier, e.g. "assist-heavy"
+  std::string text;  // one line for humans
+};
+
+struct GctraceSummary {
+  GctraceParseStats parse;
+
+  int64_t cycles = 0;
+  int64_t forced_cycles = 0;
+  int64_t segments = 0;        // process runs: a counter going back starts one
+  int64_t missing_cycles = 0;  // numbers skipped within a segment
+  int64_t span_ns = 0;         // sum over segments of last @ - first @
+  double cycles_per_sec = 0;   // intervals / span; 0 when span is 0
+
+  Digest sweep_term_ns;  // STW sweep termination, per cycle
+  Digest mark_term_ns;   // STW mark termination, per cycle
+  Digest stw_ns;         // both STW phases, per cycle
+  Digest mark_ns;        // concurrent mark wall time, per cycle
+
+  int32_t cpu_percent_last = 0;  // printed cumulative %, last cycle
+  int32_t cpu_percent_max = 0;
+  int64_t cpu_stw_ns = 0;         // sweep-term + mark-term cpu terms
+  int64_t cpu_assist_ns = 0;
+  int64_t cpu_background_ns = 0;
+  int64_t cpu_idle_ns = 0;
+  int64_t cpu_other_ns = 0;       // five-phase scan/sync terms
+  // GC CPU (idle excluded, as the runtime counts it) of the cycles that fall
+  // inside the span, over GOMAXPROCS x span. -1 when the span is empty.
+  double gc_cpu_share = -1;
+  // assist / (all GC CPU but idle); -1 with no GC CPU.
+  double assist_share = -1;
+  // Wall time with a cycle running (sum of clock phases) over the span.
+  double gc_wall_share = -1;
+  // Cycles that started less than the previous cycle's duration after it
+  // ended: the GC is close to running back to back.
+  int64_t back_to_back_cycles = 0;
+
+  Digest heap_live_mb, heap_start_mb, heap_end_mb, heap_goal_mb;
+  int64_t heap_peak_mb = 0;       // max of heap at start and at end
+  int64_t overshoot_cycles = 0;   // heap at mark termination > goal
+  int64_t overshoot_max_mb = 0;
+  double goal_over_live_p50 = 0;  // median goal / live (live >= 1 MB)
+  int64_t stacks_mb_max = -1;     // -1 when no line printed stacks
+  int64_t globals_mb_max = -1;
+  std::set<int32_t> procs_seen;
+  std::set<GctraceFormat> formats_seen;
+
+  std::vector<Finding> findings;  // most severe first
+};
+
+class GctraceAnalyzer {
+ public:
+  GctraceAnalyzer();
+  void Add(const GcCycle& c);
+  // Computes the summary; `parse` is copied in for the report.
+  GctraceSummary Summarize(const GctraceParseStats& parse) const;
+
+ private:
+  ValueCounts sweep_term_, mark_term_, stw_, mark_;
+  ValueCounts live_, start_, end_, goal_, goal_ratio_permille_;
+  GctraceSummary acc_;  // running sums; digests filled by Summarize
+  bool have_prev_ = false;
+  GcCycle prev_;
+  int64_t segment_first_at_ = 0;
+  long double capacity_ns_ = 0;   // sum of P x interval within segments
+  long double in_span_gc_cpu_ns_ = 0;
+  long double in_span_wall_ns_ = 0;
+};
+
+// Human-readable name of a format, e.g. "go1.18+ (stacks/globals)".
+const char* GctraceFormatName(GctraceFormat f);
+
+}  // namespace gcpilot
+
+#endif  // GCPILOT_GCLOG_GCTRACE_ANALYSIS_H_

@@ -1,0 +1,404 @@
+#include "gclog/gctrace_parser.h"
+
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace gcpilot {
+namespace {
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsWordChar(char c) {
+  return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         c == '_';
+}
+
+// A cursor over one line. Every reader checks bounds; on failure it records
+// the column and what was expected, and the caller stops.
+class Cursor {
+ public:
+  explicit Cursor(std::string_view s) : s_(s) {}
+
+  bool Literal(std::string_view lit) {
+    if (s_.size() - pos_ >= lit.size() &&
+        std::memcmp(s_.data() + pos_, lit.data(), lit.size()) == 0) {
+      pos_ += lit.size();
+      return true;
+    }
+    return Fail(lit);
+  }
+
+  // Whole number of at most 18 digits.
+  bool Int(int64_t* out) {
+    size_t i = pos_;
+    int64_t v = 0;
+    while (i < s_.size() && IsDigit(s_[i]) && i - pos_ < 18) {
+      v = v * 10 + (s_[i] - '0');
+      ++i;
+    }
+    if (i == pos_ || (i < s_.size() && IsDigit(s_[i]))) {
+      return Fail("a whole number");
+    }
+    pos_ = i;
+    *out = v;
+    return true;
+  }
+
+  // Decimal `I[.F]` scaled by 10^scale (ms->ns is 6, s->ns is 9). Digits
+  // past `scale` decimals are dropped (the runtime never prints them).
+  bool Fixed(int scale, int64_t* out) {
+    static constexpr int64_t kPow10[] = {1,      10,      100,      1000,
+                                         10000,  100000,  1000000,  10000000,
+                                         100000000, 1000000000};
+    size_t i = pos_;
+    int64_t whole = 0;
+    const size_t max_int_digits = static_cast<size_t>(18 - scale);
+    while (i < s_.size() && IsDigit(s_[i]) && i - pos_ < max_int_digits) {
+      whole = whole * 10 + (s_[i] - '0');
+      ++i;
+    }
+    if (i == pos_ || (i < s_.size() && IsDigit(s_[i]))) {
+      return Fail("a decimal number");
+    }
+    int64_t frac = 0;
+    int frac_digits = 0;
+    if (i < s_.size() && s_[i] == '.') {
+      ++i;
+      const size_t frac_start = i;
+      while (i < s_.size() && IsDigit(s_[i])) {
+        if (frac_digits < scale) {
+          frac = frac * 10 + (s_[i] - '0');
+          ++frac_digits;
+        }
+        ++i;
+      }
+      if (i == frac_start) {
+        pos_ = i;
+        return Fail("digits after '.'");
+      }
+    }
+    *out = whole * kPow10[scale] + frac * kPow10[scale - frac_digits];
+    pos_ = i;
+    return true;
+  }
+
+  bool AtEnd() const { return pos_ >= s_.size(); }
+  char Peek() const { return pos_ < s_.size() ? s_[pos_] : '\0'; }
+  bool PeekIs(std::string_view lit) const {
+    return s_.size() - pos_ >= lit.size() &&
+           std::memcmp(s_.data() + pos_, lit.data(), lit.size()) == 0;
+  }
+  void Skip(size_t n) { pos_ += n; }
+  size_t pos() const { return pos_; }
+
+  bool Fail(std::string_view expected) {
+    if (expected_.empty()) {
+      expected_ = std::string(expected);
+      fail_pos_ = pos_;
+    }
+    return false;
+  }
+  const std::string& expected() const { return expected_; }
+  size_t fail_pos() const { return fail_pos_; }
+
+ private:
+  std::string_view s_;
+  size_t pos_ = 0;
+  std::string expected_;
+  size_t fail_pos_ = 0;
+};
+
+// Finds where `gc N @` starts in a line: at column 0 (the common case, one
+// compare) or after any prefix, as long as `gc` is not inside a word.
+// Returns npos if the line holds no cycle.
+size_t FindCycleStart(std::string_view line) {
+  size_t from = 0;
+  while (from + 5 <= line.size()) {
+    const void* hit = memmem(line.data() + from, line.size() - from, "gc ", 3);
+    if (hit == nullptr) return std::string_view::npos;
+    const size_t at = static_cast<const char*>(hit) - line.data();
+    from = at + 1;
+    if (at > 0 && IsWordChar(line[at - 1])) continue;
+    size_t i = at + 3;
+    const size_t digits_start = i;
+    while (i < line.size() && IsDigit(line[i])) ++i;
+    if (i == digits_start) continue;
+    if (i + 1 < line.size() && line[i] == ' ' && line[i + 1] == '@') {
+      return at;
+    }
+  }
+  return std::string_view::npos;
+}
+
+bool Contains(std::string_view line, std::string_view needle) {
+  return memmem(line.data(), line.size(), needle.data(), needle.size()) !=
+         nullptr;
+}
+
+// Pre-Go 1.5 lines look like `gc12(4): 1+2+3 ms, ...`.
+bool IsLegacyCycle(std::string_view line) {
+  size_t from = 0;
+  while (from + 4 <= line.size()) {
+    const void* hit = memmem(line.data() + from, line.size() - from, "gc", 2);
+    if (hit == nullptr) return false;
+    const size_t at = static_cast<const char*>(hit) - line.data();
+    from = at + 1;
+    if (at > 0 && IsWordChar(line[at - 1])) continue;
+    size_t i = at + 2;
+    const size_t digits_start = i;
+    while (i < line.size() && IsDigit(line[i])) ++i;
+    if (i > digits_start && i < line.size() && line[i] == '(') return true;
+  }
+  return false;
+}
+
+// Parses `T1+T2+...` milliseconds. Returns the number of terms (0 on error).
+// Terms may be `a/b/c` only where `slashes_ok`; then *slashed is the index
+// of that term and slash_vals gets its three values.
+int ParseTerms(Cursor& cur, int64_t* vals, int max_terms, bool slashes_ok,
+               int* slashed, int64_t* slash_vals) {
+  int n = 0;
+  *slashed = -1;
+  while (true) {
+    if (n == max_terms) {
+      cur.Fail("at most 5 '+'-separated phases");
+      return 0;
+    }
+    if (!cur.Fixed(6, &vals[n])) return 0;
+    if (slashes_ok && cur.Peek() == '/') {
+      if (*slashed >= 0) {
+        cur.Fail("one assist/background/idle term");
+        return 0;
+      }
+      *slashed = n;
+      slash_vals[0] = vals[n];
+      cur.Skip(1);
+      if (!cur.Fixed(6, &slash_vals[1])) return 0;
+      if (!cur.Literal("/")) return 0;
+      if (!cur.Fixed(6, &slash_vals[2])) return 0;
+    }
+    ++n;
+    if (cur.Peek() != '+') break;
+    cur.Skip(1);
+  }
+  return n;
+}
+
+}  // namespace
+
+// The shape parsed here (Go 1.19, from a real run of the bundled gateway):
+//   gc 9 @8.455s 7%: 0.086+475+0.035 ms clock, 0.17+5.2/248/310+0.071 ms
+//   cpu, 452->491->288 MB, 531 MB goal, 0 MB stacks, 0 MB globals, 2 P
+// Go 1.5-1.6 print five clock and five cpu terms; Go 1.5-1.17 lack the
+// stacks/globals pair; any version may end in ` (forced)`.
+GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* c,
+                                 GctraceLineError* error) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  size_t start = 0;
+  if (!(line.size() > 3 && line[0] == 'g' && line[1] == 'c' &&
+        line[2] == ' ' && IsDigit(line[3]))) {
+    start = FindCycleStart(line);
+    if (start == std::string_view::npos) {
+      if (Contains(line, "scvg") || Contains(line, "scav ")) {
+        return GctraceLineKind::kScavenger;
+      }
+      if (Contains(line, "pacer: ")) return GctraceLineKind::kPacer;
+      if (IsLegacyCycle(line)) return GctraceLineKind::kLegacy;
+      return GctraceLineKind::kOther;
+    }
+  }
+  Cursor cur(line);
+  cur.Skip(start + 3);  // "gc "
+  *c = GcCycle{};
+  int64_t pct = 0;
+  int64_t clock[5], cpu[5], slash[3];
+  int clock_slashed = -1, cpu_slashed = -1;
+  int nclock = 0, ncpu = 0;
+  int64_t procs = 0;
+  bool ok =
+      cur.Int(&c->number) && cur.Literal(" @") && cur.Fixed(9, &c->at_ns) &&
+      cur.Literal("s ") && cur.Int(&pct) && cur.Literal("%: ") &&
+      (nclock = ParseTerms(cur, clock, 5, false, &clock_slashed, slash)) &&
+      cur.Literal(" ms clock, ") &&
+      (ncpu = ParseTerms(cur, cpu, 5, true, &cpu_slashed, slash)) &&
+      cur.Literal(" ms cpu, ") && cur.Int(&c->heap_start_mb) &&
+      cur.Literal("->") && cur.Int(&c->heap_end_mb) && cur.Literal("->") &&
+      cur.Int(&c->heap_live_mb) && cur.Literal(" MB, ") &&
+      cur.Int(&c->heap_goal_mb) && cur.Literal(" MB goal, ");
+  if (ok && nclock != 3 && nclock != 5) {
+    ok = cur.Fail("3 or 5 clock phases");
+  }
+  if (ok && ncpu != nclock) {
+    ok = cur.Fail("as many cpu terms as clock phases");
+  }
+  if (ok && cpu_slashed != ncpu - 2) {
+    ok = cur.Fail("an assist/background/idle term before the last cpu term");
+  }
+  if (ok) {
+    // `S MB stacks, X MB globals, N P` (1.18+) or `N P`.
+    int64_t first = 0;
+    ok = cur.Int(&first);
+    if (ok && cur.PeekIs(" MB stacks, ")) {
+      c->stacks_mb = first;
+      cur.Skip(12);
+      ok = cur.Int(&c->globals_mb) && cur.Literal(" MB globals, ") &&
+           cur.Int(&procs) && cur.Literal(" P");
+      c->format = GctraceFormat::kStacksGlobals;
+    } else {
+      procs = first;
+      ok = ok && cur.Literal(" P");
+      c->format = nclock == 5 ? GctraceFormat::kFivePhase
+                              : GctraceFormat::kThreePhase;
+    }
+  }
+  if (ok) {
+    if (cur.PeekIs(" (forced)")) {
+      c->forced = true;
+      cur.Skip(9);
+    }
+    // Whatever follows must not continue the last token (`4 Px` is not a
+    // cycle line); a container log's `\n","stream":...` tail is fine.
+    if (!cur.AtEnd() && IsWordChar(cur.Peek())) {
+      ok = cur.Fail("end of line after \" P\"");
+    }
+  }
+  if (!ok) {
+    error->column = static_cast<int64_t>(cur.fail_pos()) + 1;
+    error->expected = cur.expected();
+    return GctraceLineKind::kMalformed;
+  }
+  c->cpu_percent = static_cast<int32_t>(pct > 100 ? 100 : pct);
+  c->procs = static_cast<int32_t>(procs > 1 << 20 ? 1 << 20 : procs);
+  c->sweep_term_ns = clock[0];
+  c->mark_term_ns = clock[nclock - 1];
+  c->cpu_sweep_term_ns = cpu[0];
+  c->cpu_mark_term_ns = cpu[ncpu - 1];
+  c->cpu_assist_ns = slash[0];
+  c->cpu_background_ns = slash[1];
+  c->cpu_idle_ns = slash[2];
+  if (nclock == 5) {
+    // Five-phase: sweep term, scan, sync Ps, mark, mark term. Scan and mark
+    // are both concurrent marking work.
+    c->mark_ns = clock[1] + clock[3];
+    c->sync_ns = clock[2];
+    c->cpu_other_ns = cpu[1] + cpu[2];
+  } else {
+    c->mark_ns = clock[1];
+  }
+  return GctraceLineKind::kCycle;
+}
+
+GctraceReader::GctraceReader(GctraceReaderOptions options, CycleSink sink)
+    : options_(std::move(options)), sink_(std::move(sink)) {}
+
+Status GctraceReader::HandleLine(std::string_view line, bool at_eof) {
+  ++stats_.lines;
+  GctraceLineError err;
+  switch (ParseGctraceLine(line, &scratch_, &err)) {
+    case GctraceLineKind::kCycle:
+      ++stats_.cycles;
+      scratch_.line = stats_.lines;
+      sink_(scratch_);
+      return Status::Ok();
+    case GctraceLineKind::kMalformed: {
+      err.line = stats_.lines;
+      if (at_eof) {
+        stats_.truncated_last_line = true;
+        if (options_.strict) {
+          return Status::Corruption(fmt::format(
+              "{}:{}:{}: input ends inside a gc line (expected {})",
+              options_.source_name, err.line, err.column, err.expected));
+        }
+        return Status::Ok();
+      }
+      ++stats_.malformed;
+      if (options_.strict) {
+        return Status::Corruption(
+            fmt::format("{}:{}:{}: expected {}", options_.source_name,
+                        err.line, err.column, err.expected));
+      }
+      if (stats_.first_errors.size() < GctraceParseStats::kMaxKeptErrors) {
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        err.excerpt = std::string(line.substr(0, 160));
+        stats_.first_errors.push_back(std::move(err));
+      }
+      return Status::Ok();
+    }
+    case GctraceLineKind::kScavenger:
+      ++stats_.scavenger_lines;
+      return Status::Ok();
+    case GctraceLineKind::kPacer:
+      ++stats_.pacer_lines;
+      return Status::Ok();
+    case GctraceLineKind::kLegacy:
+      ++stats_.legacy_lines;
+      return Status::Ok();
+    case GctraceLineKind::kOther:
+      ++stats_.other_lines;
+      return Status::Ok();
+  }
+  return Status::Ok();
+}
+
+Status GctraceReader::Feed(std::string_view chunk) {
+  if (!failed_.ok()) return failed_;
+  stats_.bytes += static_cast<int64_t>(chunk.size());
+  const char* p = chunk.data();
+  const char* end = p + chunk.size();
+  if (!carry_.empty() || carry_overlong_) {
+    const void* nl = std::memchr(p, '\n', static_cast<size_t>(end - p));
+    const char* e = nl ? static_cast<const char*>(nl) : end;
+    if (!carry_overlong_) {
+      if (carry_.size() + static_cast<size_t>(e - p) >
+          GctraceParseStats::kMaxLineBytes) {
+        carry_overlong_ = true;
+        carry_.clear();
+      } else {
+        carry_.append(p, e);
+      }
+    }
+    if (nl == nullptr) return Status::Ok();
+    if (carry_overlong_) {
+      ++stats_.lines;
+      ++stats_.overlong_lines;
+      carry_overlong_ = false;
+    } else {
+      failed_ = HandleLine(carry_, false);
+      carry_.clear();
+      if (!failed_.ok()) return failed_;
+    }
+    p = e + 1;
+  }
+  while (p < end) {
+    const void* nl = std::memchr(p, '\n', static_cast<size_t>(end - p));
+    if (nl == nullptr) {
+      if (static_cast<size_t>(end - p) > GctraceParseStats::kMaxLineBytes) {
+        carry_overlong_ = true;
+      } else {
+        carry_.assign(p, end);
+      }
+      break;
+    }
+    const char* e = static_cast<const char*>(nl);
+    failed_ = HandleLine(std::string_view(p, static_cast<size_t>(e - p)),
+                         false);
+    if (!failed_.ok()) return failed_;
+    p = e + 1;
+  }
+  return Status::Ok();
+}
+
+Status GctraceReader::Finish() {
+  if (!failed_.ok()) return failed_;
+  if (carry_overlong_) {
+    ++stats_.lines;
+    ++stats_.overlong_lines;
+    carry_overlong_ = false;
+  } else if (!carry_.empty()) {
+    failed_ = HandleLine(carry_, true);
+    carry_.clear();
+  }
+  return failed_;
+}
+
+}  // namespace gcpilot
