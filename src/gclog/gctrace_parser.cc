@@ -25,7 +25,7 @@ class Cursor {
       pos_ += lit.size();
       return true;
     }
-    return Fail(lit);
+    return Fail("\"" + std::string(lit) + "\"");
   }
 
   // Whole number of at most 18 digits.
@@ -215,25 +215,28 @@ GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* c,
   int clock_slashed = -1, cpu_slashed = -1;
   int nclock = 0, ncpu = 0;
   int64_t procs = 0;
-  bool ok =
-      cur.Int(&c->number) && cur.Literal(" @") && cur.Fixed(9, &c->at_ns) &&
-      cur.Literal("s ") && cur.Int(&pct) && cur.Literal("%: ") &&
-      (nclock = ParseTerms(cur, clock, 5, false, &clock_slashed, slash)) &&
-      cur.Literal(" ms clock, ") &&
-      (ncpu = ParseTerms(cur, cpu, 5, true, &cpu_slashed, slash)) &&
-      cur.Literal(" ms cpu, ") && cur.Int(&c->heap_start_mb) &&
-      cur.Literal("->") && cur.Int(&c->heap_end_mb) && cur.Literal("->") &&
-      cur.Int(&c->heap_live_mb) && cur.Literal(" MB, ") &&
-      cur.Int(&c->heap_goal_mb) && cur.Literal(" MB goal, ");
-  if (ok && nclock != 3 && nclock != 5) {
-    ok = cur.Fail("3 or 5 clock phases");
+  bool ok = cur.Int(&c->number) && cur.Literal(" @") &&
+            cur.Fixed(9, &c->at_ns) && cur.Literal("s ") && cur.Int(&pct) &&
+            cur.Literal("%: ");
+  if (ok) {
+    nclock = ParseTerms(cur, clock, 5, false, &clock_slashed, slash);
+    ok = nclock > 0;
+    if (ok && nclock != 3 && nclock != 5) ok = cur.Fail("3 or 5 clock phases");
   }
-  if (ok && ncpu != nclock) {
-    ok = cur.Fail("as many cpu terms as clock phases");
+  ok = ok && cur.Literal(" ms clock, ");
+  if (ok) {
+    ncpu = ParseTerms(cur, cpu, 5, true, &cpu_slashed, slash);
+    ok = ncpu > 0;
+    if (ok && ncpu != nclock) {
+      ok = cur.Fail("as many cpu terms as clock phases");
+    } else if (ok && cpu_slashed != ncpu - 2) {
+      ok = cur.Fail("an assist/background/idle term before the last cpu term");
+    }
   }
-  if (ok && cpu_slashed != ncpu - 2) {
-    ok = cur.Fail("an assist/background/idle term before the last cpu term");
-  }
+  ok = ok && cur.Literal(" ms cpu, ") && cur.Int(&c->heap_start_mb) &&
+       cur.Literal("->") && cur.Int(&c->heap_end_mb) && cur.Literal("->") &&
+       cur.Int(&c->heap_live_mb) && cur.Literal(" MB, ") &&
+       cur.Int(&c->heap_goal_mb) && cur.Literal(" MB goal, ");
   if (ok) {
     // `S MB stacks, X MB globals, N P` (1.18+) or `N P`.
     int64_t first = 0;
