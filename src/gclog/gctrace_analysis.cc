@@ -9,11 +9,12 @@ namespace {
 
 // Durations are printed with microsecond precision; 20000 slots keep every
 // value under 20 ms in the flat array.
-constexpr int64_t kUsNs = 1000;
-constexpr int64_t kDurationSlots = 20000;
+constexpr int64_t kDurationSlots = 20000;      // 1 us slots: < 20 ms
+constexpr int64_t kDurationMsSlots = 120'000;  // 1 ms slots: < 2 min
 constexpr int64_t kHeapSlots = 1 << 16;  // MB values under 64 GiB
 
-Digest DigestOf(const ValueCounts& v) {
+template <int64_t kUnit, int64_t kCoarse>
+Digest DigestOf(const ValueCounts<kUnit, kCoarse>& v) {
   Digest d;
   d.count = v.count();
   d.mean = v.mean();
@@ -43,15 +44,15 @@ const char* GctraceFormatName(GctraceFormat f) {
 }
 
 GctraceAnalyzer::GctraceAnalyzer()
-    : sweep_term_(kUsNs, kDurationSlots),
-      mark_term_(kUsNs, kDurationSlots),
-      stw_(kUsNs, kDurationSlots),
-      mark_(kUsNs, kDurationSlots),
-      live_(1, kHeapSlots),
-      start_(1, kHeapSlots),
-      end_(1, kHeapSlots),
-      goal_(1, kHeapSlots),
-      goal_ratio_permille_(1, 10000) {}
+    : sweep_term_(kDurationSlots, kDurationMsSlots),
+      mark_term_(kDurationSlots, kDurationMsSlots),
+      stw_(kDurationSlots, kDurationMsSlots),
+      mark_(kDurationSlots, kDurationMsSlots),
+      live_(kHeapSlots),
+      start_(kHeapSlots),
+      end_(kHeapSlots),
+      goal_(kHeapSlots),
+      goal_ratio_permille_(10000) {}
 
 void GctraceAnalyzer::Add(const GcCycle& c) {
   GctraceSummary& a = acc_;
@@ -76,8 +77,14 @@ void GctraceAnalyzer::Add(const GcCycle& c) {
   }
   a.stacks_mb_max = std::max(a.stacks_mb_max, c.stacks_mb);
   a.globals_mb_max = std::max(a.globals_mb_max, c.globals_mb);
-  a.procs_seen.insert(c.procs);
-  a.formats_seen.insert(c.format);
+  if (c.procs != last_procs_) {
+    a.procs_seen.insert(c.procs);
+    last_procs_ = c.procs;
+  }
+  if (static_cast<int>(c.format) != last_format_) {
+    a.formats_seen.insert(c.format);
+    last_format_ = static_cast<int>(c.format);
+  }
   a.cpu_percent_last = c.cpu_percent;
   a.cpu_percent_max = std::max(a.cpu_percent_max, c.cpu_percent);
   a.cpu_stw_ns += c.cpu_sweep_term_ns + c.cpu_mark_term_ns;
@@ -99,7 +106,7 @@ void GctraceAnalyzer::Add(const GcCycle& c) {
     const int64_t interval = c.at_ns - prev_.at_ns;
     const int64_t prev_wall =
         prev_.sweep_term_ns + prev_.mark_ns + prev_.sync_ns + prev_.mark_term_ns;
-    capacity_ns_ += static_cast<long double>(interval) * prev_.procs;
+    capacity_ns_ += static_cast<__int128>(interval) * prev_.procs;
     in_span_gc_cpu_ns_ += prev_.gc_cpu_ns();
     in_span_wall_ns_ += prev_wall;
     if (interval - prev_wall < prev_wall) ++a.back_to_back_cycles;
@@ -116,10 +123,11 @@ GctraceSummary GctraceAnalyzer::Summarize(
   const int64_t intervals = s.cycles - s.segments;
   if (s.span_ns > 0) {
     s.cycles_per_sec = intervals / (s.span_ns / 1e9);
-    s.gc_wall_share = static_cast<double>(in_span_wall_ns_ / s.span_ns);
+    s.gc_wall_share = static_cast<double>(in_span_wall_ns_) / s.span_ns;
   }
   if (capacity_ns_ > 0) {
-    s.gc_cpu_share = static_cast<double>(in_span_gc_cpu_ns_ / capacity_ns_);
+    s.gc_cpu_share = static_cast<double>(in_span_gc_cpu_ns_) /
+                     static_cast<double>(capacity_ns_);
   }
   const int64_t gc_cpu =
       s.cpu_stw_ns + s.cpu_assist_ns + s.cpu_background_ns + s.cpu_other_ns;

@@ -87,15 +87,19 @@ class GctraceAnalyzer {
   GctraceSummary Summarize(const GctraceParseStats& parse) const;
 
  private:
-  ValueCounts sweep_term_, mark_term_, stw_, mark_;
-  ValueCounts live_, start_, end_, goal_, goal_ratio_permille_;
+  // Durations are printed to the microsecond below 10 ms and to the
+  // millisecond above: two flat tiers hold every printed value exactly.
+  ValueCounts<1000, 1000000> sweep_term_, mark_term_, stw_, mark_;
+  ValueCounts<1> live_, start_, end_, goal_, goal_ratio_permille_;
   GctraceSummary acc_;  // running sums; digests filled by Summarize
   bool have_prev_ = false;
+  int32_t last_procs_ = -1;  // skips the set insert when unchanged
+  int last_format_ = -1;
   GcCycle prev_;
   int64_t segment_first_at_ = 0;
-  long double capacity_ns_ = 0;   // sum of P x interval within segments
-  long double in_span_gc_cpu_ns_ = 0;
-  long double in_span_wall_ns_ = 0;
+  __int128 capacity_ns_ = 0;  // sum of P x interval within segments
+  __int128 in_span_gc_cpu_ns_ = 0;
+  __int128 in_span_wall_ns_ = 0;
 };
 
 // Human-readable name of a format, e.g. "go1.18+ (stacks/globals)".

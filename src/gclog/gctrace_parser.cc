@@ -13,19 +13,37 @@ bool IsWordChar(char c) {
          c == '_';
 }
 
+template <size_t n>
+inline bool EqualBytes(const char* a, const char* b) {
+  static_assert(n >= 1 && n <= 16);
+  if constexpr (n >= 8) {
+    uint64_t x0, y0, x1, y1;  // two overlapping 8-byte words
+    std::memcpy(&x0, a, 8);
+    std::memcpy(&y0, b, 8);
+    std::memcpy(&x1, a + n - 8, 8);
+    std::memcpy(&y1, b + n - 8, 8);
+    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  } else {
+    return std::memcmp(a, b, n) == 0;  // small constant n: inlined
+  }
+}
+
 // A cursor over one line. Every reader checks bounds; on failure it records
 // the column and what was expected, and the caller stops.
 class Cursor {
  public:
   explicit Cursor(std::string_view s) : s_(s) {}
 
-  bool Literal(std::string_view lit) {
-    if (s_.size() - pos_ >= lit.size() &&
-        std::memcmp(s_.data() + pos_, lit.data(), lit.size()) == 0) {
-      pos_ += lit.size();
+  // N is a compile-time size so the compare becomes one or two word loads
+  // (this runs ~10 times per line of a multi-GB log).
+  template <size_t N>
+  bool Literal(const char (&lit)[N]) {
+    constexpr size_t n = N - 1;
+    if (s_.size() - pos_ >= n && EqualBytes<n>(s_.data() + pos_, lit)) {
+      pos_ += n;
       return true;
     }
-    return Fail("\"" + std::string(lit) + "\"");
+    return Fail("\"" + std::string(lit, n) + "\"");
   }
 
   // Whole number of at most 18 digits.
@@ -47,38 +65,37 @@ class Cursor {
   // Decimal `I[.F]` scaled by 10^scale (ms->ns is 6, s->ns is 9). Digits
   // past `scale` decimals are dropped (the runtime never prints them).
   bool Fixed(int scale, int64_t* out) {
-    static constexpr int64_t kPow10[] = {1,      10,      100,      1000,
-                                         10000,  100000,  1000000,  10000000,
-                                         100000000, 1000000000};
-    size_t i = pos_;
-    int64_t whole = 0;
-    const size_t max_int_digits = static_cast<size_t>(18 - scale);
-    while (i < s_.size() && IsDigit(s_[i]) && i - pos_ < max_int_digits) {
-      whole = whole * 10 + (s_[i] - '0');
-      ++i;
-    }
-    if (i == pos_ || (i < s_.size() && IsDigit(s_[i]))) {
+    static constexpr int64_t kPow10[] = {1,         10,        100,
+                                         1000,      10000,     100000,
+                                         1000000,   10000000,  100000000,
+                                         1000000000};
+    const char* p = s_.data() + pos_;
+    const char* const end = s_.data() + s_.size();
+    const char* const int_start = p;
+    const char* const int_limit = p + (end - p < 18 - scale ? end - p
+                                                           : 18 - scale);
+    int64_t v = 0;
+    while (p < int_limit && IsDigit(*p)) v = v * 10 + (*p++ - '0');
+    if (p == int_start || (p < end && IsDigit(*p))) {
       return Fail("a decimal number");
     }
-    int64_t frac = 0;
     int frac_digits = 0;
-    if (i < s_.size() && s_[i] == '.') {
-      ++i;
-      const size_t frac_start = i;
-      while (i < s_.size() && IsDigit(s_[i])) {
+    if (p < end && *p == '.') {
+      const char* const frac_start = ++p;
+      while (p < end && IsDigit(*p)) {
         if (frac_digits < scale) {
-          frac = frac * 10 + (s_[i] - '0');
+          v = v * 10 + (*p - '0');
           ++frac_digits;
         }
-        ++i;
+        ++p;
       }
-      if (i == frac_start) {
-        pos_ = i;
+      if (p == frac_start) {
+        pos_ = static_cast<size_t>(p - s_.data());
         return Fail("digits after '.'");
       }
     }
-    *out = whole * kPow10[scale] + frac * kPow10[scale - frac_digits];
-    pos_ = i;
+    *out = v * kPow10[scale - frac_digits];
+    pos_ = static_cast<size_t>(p - s_.data());
     return true;
   }
 
@@ -108,48 +125,59 @@ class Cursor {
   size_t fail_pos_ = 0;
 };
 
-// Finds where `gc N @` starts in a line: at column 0 (the common case, one
-// compare) or after any prefix, as long as `gc` is not inside a word.
-// Returns npos if the line holds no cycle.
-size_t FindCycleStart(std::string_view line) {
-  size_t from = 0;
-  while (from + 5 <= line.size()) {
-    const void* hit = memmem(line.data() + from, line.size() - from, "gc ", 3);
-    if (hit == nullptr) return std::string_view::npos;
-    const size_t at = static_cast<const char*>(hit) - line.data();
+// What a line that does not start with `gc <digit>` holds. One pass over
+// its 'c' bytes finds all four markers (`gc N @`, `gcN(`, `scvg`/`scav `,
+// `pacer: `): application lines are most of a busy log, so they must cost
+// little.
+struct LineScan {
+  GctraceLineKind kind = GctraceLineKind::kOther;
+  size_t cycle_start = 0;  // for kCycle: where `gc N @` starts
+};
+
+LineScan ScanLine(std::string_view line) {
+  LineScan out;
+  const char* const b = line.data();
+  const size_t n = line.size();
+  bool scavenger = false, pacer = false, legacy = false;
+  size_t from = 1;
+  while (from < n) {
+    const void* hit = std::memchr(b + from, 'c', n - from);
+    if (hit == nullptr) break;
+    const size_t at = static_cast<const char*>(hit) - b;  // at >= 1
     from = at + 1;
-    if (at > 0 && IsWordChar(line[at - 1])) continue;
-    size_t i = at + 3;
-    const size_t digits_start = i;
-    while (i < line.size() && IsDigit(line[i])) ++i;
-    if (i == digits_start) continue;
-    if (i + 1 < line.size() && line[i] == ' ' && line[i + 1] == '@') {
-      return at;
+    const char prev = b[at - 1];
+    if (prev == 'g') {
+      const size_t g = at - 1;
+      if (g > 0 && IsWordChar(b[g - 1])) continue;
+      size_t i = at + 1;
+      if (i < n && b[i] == ' ') {
+        const size_t digits = ++i;
+        while (i < n && IsDigit(b[i])) ++i;
+        if (i > digits && i + 1 < n && b[i] == ' ' && b[i + 1] == '@') {
+          out.kind = GctraceLineKind::kCycle;
+          out.cycle_start = g;
+          return out;
+        }
+      } else {
+        const size_t digits = i;
+        while (i < n && IsDigit(b[i])) ++i;
+        if (i > digits && i < n && b[i] == '(') legacy = true;
+      }
+    } else if (prev == 's' && at + 2 < n &&
+               ((b[at + 1] == 'v' && b[at + 2] == 'g') ||
+                (b[at + 1] == 'a' && b[at + 2] == 'v' && at + 3 < n &&
+                 b[at + 3] == ' '))) {
+      scavenger = true;
+    } else if (prev == 'a' && at >= 2 && b[at - 2] == 'p' && at + 4 < n &&
+               std::memcmp(b + at + 1, "er: ", 4) == 0) {
+      pacer = true;
     }
   }
-  return std::string_view::npos;
-}
-
-bool Contains(std::string_view line, std::string_view needle) {
-  return memmem(line.data(), line.size(), needle.data(), needle.size()) !=
-         nullptr;
-}
-
-// Pre-Go 1.5 lines look like `gc12(4): 1+2+3 ms, ...`.
-bool IsLegacyCycle(std::string_view line) {
-  size_t from = 0;
-  while (from + 4 <= line.size()) {
-    const void* hit = memmem(line.data() + from, line.size() - from, "gc", 2);
-    if (hit == nullptr) return false;
-    const size_t at = static_cast<const char*>(hit) - line.data();
-    from = at + 1;
-    if (at > 0 && IsWordChar(line[at - 1])) continue;
-    size_t i = at + 2;
-    const size_t digits_start = i;
-    while (i < line.size() && IsDigit(line[i])) ++i;
-    if (i > digits_start && i < line.size() && line[i] == '(') return true;
-  }
-  return false;
+  out.kind = scavenger ? GctraceLineKind::kScavenger
+             : pacer   ? GctraceLineKind::kPacer
+             : legacy  ? GctraceLineKind::kLegacy
+                       : GctraceLineKind::kOther;
+  return out;
 }
 
 // Parses `T1+T2+...` milliseconds. Returns the number of terms (0 on error).
@@ -197,15 +225,9 @@ GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* c,
   size_t start = 0;
   if (!(line.size() > 3 && line[0] == 'g' && line[1] == 'c' &&
         line[2] == ' ' && IsDigit(line[3]))) {
-    start = FindCycleStart(line);
-    if (start == std::string_view::npos) {
-      if (Contains(line, "scvg") || Contains(line, "scav ")) {
-        return GctraceLineKind::kScavenger;
-      }
-      if (Contains(line, "pacer: ")) return GctraceLineKind::kPacer;
-      if (IsLegacyCycle(line)) return GctraceLineKind::kLegacy;
-      return GctraceLineKind::kOther;
-    }
+    const LineScan scan = ScanLine(line);
+    if (scan.kind != GctraceLineKind::kCycle) return scan.kind;
+    start = scan.cycle_start;
   }
   Cursor cur(line);
   cur.Skip(start + 3);  // "gc "

@@ -1,15 +1,19 @@
-// ValueCounts: an exact distribution of int64 values in memory that grows
+// ValueCounts: an exact distribution of int64 values whose memory grows
 // with the number of *distinct* values, not with the number of samples.
 //
 // Why not an HDR histogram: the values gcpilot feeds here (gctrace
 // durations, printed with two significant digits, and whole megabytes)
 // take few distinct values, so exact counting is both smaller and truthful
-// to the printed numbers. Values that are multiples of `unit` below
-// `unit * dense_slots` land in a flat array (one increment, the hot path of
-// a multi-GB log); anything else goes to an ordered map.
+// to the printed numbers. Non-negative multiples of kUnit below
+// kUnit * dense_slots land in a flat array (one increment: this is the hot
+// path of a multi-GB log, so kUnit is a compile-time constant and the
+// division becomes a multiply). An optional second flat tier holds
+// multiples of kCoarseUnit (gctrace prints durations of 10 ms and more as
+// whole milliseconds); anything else goes to an ordered map.
 #ifndef GCPILOT_STATS_VALUE_COUNTS_H_
 #define GCPILOT_STATS_VALUE_COUNTS_H_
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -17,50 +21,122 @@
 
 namespace gcpilot {
 
+template <int64_t kUnit, int64_t kCoarseUnit = kUnit>
 class ValueCounts {
+  static_assert(kUnit > 0 && kCoarseUnit >= kUnit &&
+                kCoarseUnit % kUnit == 0);
+
  public:
-  // unit > 0, dense_slots >= 0. Memory: 8 * dense_slots bytes up front.
-  explicit ValueCounts(int64_t unit = 1, int64_t dense_slots = 0);
+  // dense_slots, coarse_slots >= 0. Memory: 8 bytes per slot up front. The
+  // coarse tier serves values at or above kUnit * dense_slots.
+  explicit ValueCounts(int64_t dense_slots = 0, int64_t coarse_slots = 0)
+      : dense_size_(dense_slots > 0 ? dense_slots : 0),
+        coarse_size_(coarse_slots > 0 ? coarse_slots : 0),
+        dense_(static_cast<size_t>(dense_size_), 0),
+        coarse_(static_cast<size_t>(coarse_size_), 0) {}
 
   // Records one sample. Any int64 is accepted, negative ones included.
-  void Record(int64_t value) {
-    if (value >= 0 && value % unit_ == 0 && value / unit_ < dense_size_) {
-      ++dense_[static_cast<size_t>(value / unit_)];
-    } else {
-      ++sparse_[value];
+  void Record(int64_t value) { Add(value, 1); }
+  // Adds every sample of `other`.
+  void Merge(const ValueCounts& other) {
+    other.ForEachAscending([this](int64_t v, uint64_t c) {
+      Place(v, c);
+      return true;
+    });
+    if (other.count_ > 0) {
+      if (count_ == 0 || other.max_ > max_) max_ = other.max_;
+      if (count_ == 0 || other.min_ < min_) min_ = other.min_;
     }
-    ++count_;
-    sum_ += static_cast<long double>(value);
-    if (count_ == 1 || value > max_) max_ = value;
-    if (count_ == 1 || value < min_) min_ = value;
+    count_ += other.count_;
+    sum_ += other.sum_;
   }
-
-  // Adds every sample of `other` (which may use another unit).
-  void Merge(const ValueCounts& other);
 
   uint64_t count() const { return count_; }
   // The following are 0 when count() == 0.
   int64_t min() const { return count_ ? min_ : 0; }
   int64_t max() const { return count_ ? max_ : 0; }
   double mean() const {
-    return count_ ? static_cast<double>(sum_ / count_) : 0.0;
+    return count_ ? static_cast<double>(sum_) / static_cast<double>(count_)
+                  : 0.0;
   }
-  long double sum() const { return sum_; }
 
   // Nearest-rank percentile: the smallest recorded value v such that at
   // least p% of samples are <= v. p in [0, 100]; p <= 0 gives min().
-  int64_t Percentile(double p) const;
+  int64_t Percentile(double p) const {
+    if (count_ == 0) return 0;
+    if (!(p > 0)) return min();
+    if (p >= 100) return max();
+    // ceil(p/100 * n), with a nudge so p=50, n=4 gives rank 2, not 3.
+    uint64_t rank = static_cast<uint64_t>(
+        std::ceil(p / 100.0 * static_cast<double>(count_) - 1e-9));
+    if (rank < 1) rank = 1;
+    if (rank > count_) rank = count_;
+    uint64_t seen = 0;
+    int64_t result = max();
+    ForEachAscending([&](int64_t v, uint64_t c) {
+      seen += c;
+      if (seen >= rank) {
+        result = v;
+        return false;
+      }
+      return true;
+    });
+    return result;
+  }
 
  private:
-  template <typename Fn>
-  void ForEachAscending(Fn&& fn) const;
+  void Add(int64_t value, uint64_t n) {
+    Place(value, n);
+    if (count_ == 0 || value > max_) max_ = value;
+    if (count_ == 0 || value < min_) min_ = value;
+    count_ += n;
+    sum_ += static_cast<__int128>(value) * n;
+  }
 
-  int64_t unit_;
+  // Puts n samples of v in the right tier; no summary bookkeeping.
+  void Place(int64_t v, uint64_t n) {
+    if (v >= 0 && v % kUnit == 0 && v / kUnit < dense_size_) {
+      dense_[static_cast<size_t>(v / kUnit)] += n;
+    } else if (v >= kUnit * dense_size_ && v % kCoarseUnit == 0 &&
+               v / kCoarseUnit < coarse_size_) {
+      coarse_[static_cast<size_t>(v / kCoarseUnit)] += n;
+    } else {
+      sparse_[v] += n;
+    }
+  }
+
+  // Visits (value, count) in ascending value order, merging the flat tiers
+  // with the sparse map; stops when fn returns false.
+  template <typename Fn>
+  void ForEachAscending(Fn&& fn) const {
+    auto it = sparse_.begin();
+    auto visit = [&](int64_t v, uint64_t c) {
+      for (; it != sparse_.end() && it->first < v; ++it) {
+        if (!fn(it->first, it->second)) return false;
+      }
+      return fn(v, c);
+    };
+    for (int64_t i = 0; i < dense_size_; ++i) {
+      const uint64_t c = dense_[static_cast<size_t>(i)];
+      if (c != 0 && !visit(i * kUnit, c)) return;
+    }
+    // Coarse slots below the dense range are never used (see Place).
+    for (int64_t i = 0; i < coarse_size_; ++i) {
+      const uint64_t c = coarse_[static_cast<size_t>(i)];
+      if (c != 0 && !visit(i * kCoarseUnit, c)) return;
+    }
+    for (; it != sparse_.end(); ++it) {
+      if (!fn(it->first, it->second)) return;
+    }
+  }
+
   int64_t dense_size_;
+  int64_t coarse_size_;
   std::vector<uint64_t> dense_;
+  std::vector<uint64_t> coarse_;
   std::map<int64_t, uint64_t> sparse_;
   uint64_t count_ = 0;
-  long double sum_ = 0;
+  __int128 sum_ = 0;  // int64 sums of ns could overflow on huge logs
   int64_t max_ = 0;
   int64_t min_ = 0;
 };

@@ -6,7 +6,7 @@ namespace gcpilot {
 namespace {
 
 TEST(ValueCountsTest, EmptyIsAllZero) {
-  ValueCounts v(1000, 16);
+  ValueCounts<1000> v(16);
   EXPECT_EQ(v.count(), 0u);
   EXPECT_EQ(v.Percentile(99), 0);
   EXPECT_EQ(v.max(), 0);
@@ -14,7 +14,7 @@ TEST(ValueCountsTest, EmptyIsAllZero) {
 }
 
 TEST(ValueCountsTest, NearestRankOnOneToHundred) {
-  ValueCounts v(1, 50);  // half dense, half sparse
+  ValueCounts<1> v(50);  // half dense, half sparse
   for (int i = 100; i >= 1; --i) v.Record(i);
   EXPECT_EQ(v.count(), 100u);
   EXPECT_EQ(v.Percentile(0), 1);
@@ -28,7 +28,7 @@ TEST(ValueCountsTest, NearestRankOnOneToHundred) {
 }
 
 TEST(ValueCountsTest, NonMultiplesAndNegativesStayExact) {
-  ValueCounts v(1000, 10);
+  ValueCounts<1000> v(10);
   v.Record(1500);   // not a multiple of the unit: sparse
   v.Record(-7);     // negative: sparse
   v.Record(2000);   // dense
@@ -40,7 +40,7 @@ TEST(ValueCountsTest, NonMultiplesAndNegativesStayExact) {
 }
 
 TEST(ValueCountsTest, SmallCountsRankUp) {
-  ValueCounts v;
+  ValueCounts<1> v;
   v.Record(10);
   v.Record(20);
   v.Record(30);
@@ -50,8 +50,8 @@ TEST(ValueCountsTest, SmallCountsRankUp) {
   EXPECT_EQ(v.Percentile(99), 40);
 }
 
-TEST(ValueCountsTest, MergeAddsAcrossUnits) {
-  ValueCounts a(1000, 100), b(1, 0);
+TEST(ValueCountsTest, MergeKeepsExtremesAndSums) {
+  ValueCounts<1000> a(100), b(0);
   a.Record(3000);
   b.Record(1000);
   b.Record(5);
@@ -60,6 +60,40 @@ TEST(ValueCountsTest, MergeAddsAcrossUnits) {
   EXPECT_EQ(a.min(), 5);
   EXPECT_EQ(a.max(), 3000);
   EXPECT_EQ(a.Percentile(50), 1000);
+  EXPECT_DOUBLE_EQ(a.mean(), 4005.0 / 3);
+}
+
+TEST(ValueCountsTest, HugeSumsDoNotOverflow) {
+  ValueCounts<1> v;
+  v.Record(INT64_MAX);
+  v.Record(INT64_MAX);
+  EXPECT_DOUBLE_EQ(v.mean(), static_cast<double>(INT64_MAX));
+}
+
+}  // namespace
+}  // namespace gcpilot
+
+namespace gcpilot {
+namespace {
+
+// The gctrace shape: us below 20 ms (dense), whole ms above (coarse), and
+// anything else (sparse) all stay exact and ordered.
+TEST(ValueCountsTest, CoarseTierOrdersWithDenseAndSparse) {
+  ValueCounts<1000, 1000000> v(20, 100);  // dense < 20 us, coarse < 100 ms
+  v.Record(5000);        // dense
+  v.Record(42'000'000);  // coarse
+  v.Record(42'000'001);  // sparse, just above a coarse value
+  v.Record(19'000);      // dense top
+  v.Record(20'000);      // not dense (out of range), not coarse: sparse
+  v.Record(1'000'000);   // coarse (1 ms), above the dense range
+  EXPECT_EQ(v.count(), 6u);
+  EXPECT_EQ(v.Percentile(1), 5000);
+  EXPECT_EQ(v.Percentile(34), 20'000);
+  EXPECT_EQ(v.Percentile(50), 20'000);
+  EXPECT_EQ(v.Percentile(51), 1'000'000);
+  EXPECT_EQ(v.Percentile(66), 1'000'000);
+  EXPECT_EQ(v.Percentile(68), 42'000'000);
+  EXPECT_EQ(v.Percentile(100), 42'000'001);
 }
 
 }  // namespace

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs what gcpilot needs from Debian packages (only what is missing),
+# then builds gcpilot (build/) and the bundled gateway. Safe to run again:
+# a second run installs nothing and rebuilds only what changed.
+# Usage: scripts/setup.sh            (sourced or run by run.sh / test.sh)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+packages=(
+  g++ cmake ninja-build pkg-config git ca-certificates
+  googletest libgtest-dev libgmock-dev libbenchmark-dev
+  libcli11-dev libfmt-dev nlohmann-json3-dev libtomlplusplus-dev
+  libsqlite3-dev sqlite3 zlib1g-dev
+  golang-1.19-go
+  wrk procps util-linux
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]})); then
+  echo "setup: installing Debian packages: ${missing[*]}" >&2
+  sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "setup: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+    sudo=(sudo)
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+export GCPILOT_GO=/usr/lib/go-1.19/bin/go
+[ -x "$GCPILOT_GO" ] || { echo "setup: $GCPILOT_GO missing after install" >&2; exit 1; }
+
+build="$root/build"
+if [ ! -f "$build/build.ninja" ]; then
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+fi
+ninja -C "$build" >/dev/null || ninja -C "$build"  # show errors on failure
+
+# The bundled gateway: Go stdlib only, built offline into build/.
+(cd "$root/workloads/paygate" &&
+  GOCACHE="$build/go-cache" GOPATH="$build/go-path" GOFLAGS=-mod=mod GOPROXY=off \
+    "$GCPILOT_GO" build -o "$build/paygate" .)
+echo "setup: ready: $build/src/cli/gcpilot, $build/paygate" >&2
