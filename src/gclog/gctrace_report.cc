@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "base/utf8.h"
+
 namespace gcpilot {
 namespace {
 
@@ -143,7 +145,7 @@ nlohmann::json GctraceSummaryJson(const GctraceSummary& s,
     errors.push_back({{"line", e.line},
                       {"column", e.column},
                       {"expected", e.expected},
-                      {"text", e.excerpt}});
+                      {"text", SanitizeUtf8(e.excerpt)}});
   }
   nlohmann::json formats = nlohmann::json::array();
   for (GctraceFormat f : s.formats_seen) formats.push_back(GctraceFormatName(f));
@@ -154,7 +156,7 @@ nlohmann::json GctraceSummaryJson(const GctraceSummary& s,
                         {"text", f.text}});
   }
   return {
-      {"source", source_name},
+      {"source", SanitizeUtf8(source_name)},
       {"input",
        {{"bytes", p.bytes},
         {"lines", p.lines},
