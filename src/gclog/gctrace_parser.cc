@@ -243,13 +243,19 @@ GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* c,
   if (ok) {
     nclock = ParseTerms(cur, clock, 5, false, &clock_slashed, slash);
     ok = nclock > 0;
-    if (ok && nclock != 3 && nclock != 5) ok = cur.Fail("3 or 5 clock phases");
+    if (ok && cur.Peek() != ' ') {
+      ok = cur.Fail("'+' or \" ms clock, \"");
+    } else if (ok && nclock != 3 && nclock != 5) {
+      ok = cur.Fail("3 or 5 clock phases");
+    }
   }
   ok = ok && cur.Literal(" ms clock, ");
   if (ok) {
     ncpu = ParseTerms(cur, cpu, 5, true, &cpu_slashed, slash);
     ok = ncpu > 0;
-    if (ok && ncpu != nclock) {
+    if (ok && cur.Peek() != ' ') {
+      ok = cur.Fail("'+', '/' or \" ms cpu, \"");
+    } else if (ok && ncpu != nclock) {
       ok = cur.Fail("as many cpu terms as clock phases");
     } else if (ok && cpu_slashed != ncpu - 2) {
       ok = cur.Fail("an assist/background/idle term before the last cpu term");

@@ -170,7 +170,11 @@ INSTANTIATE_TEST_SUITE_P(
                       "1->1->1 MB, 4 MB goal, 0 MB stacks, 4 P",
                       87, "\" MB globals, \""},
         MalformedCase{"gc 1 @0.5s 3%: 1+1/2/3+3 ms clock", 19,
-                      "3 or 5 clock phases"},
+                      "'+' or \" ms clock, \""},
+        MalformedCase{"gc 4 @0.900s 4%: 0.05O+9.0+0.030 ms clock", 22,
+                      "'+' or \" ms clock, \""},
+        MalformedCase{"gc 1 @0.5s 3%: 1+2+3 ms clock, 1+1/1/1x ms cpu", 39,
+                      "'+', '/' or \" ms cpu, \""},
         MalformedCase{"gc 1 @1234567890123.5s 3%:", 7, "a decimal number"},
         MalformedCase{"gc 1 @0.5s 3%: 1+2+3+4+5+6 ms clock", 26,
                       "at most 5 '+'-separated phases"}));
@@ -211,8 +215,8 @@ TEST(GctraceReaderTest, CountsKindsAndKeepsFirstErrors) {
 
   testing::Parsed cut = ParseAll(log.substr(log.find("gc 3")), 0, true);
   EXPECT_EQ(cut.status.message(),
-            "test.log:2:31: input ends inside a gc line (expected \" ms "
-            "clock, \")");
+            "test.log:2:31: input ends inside a gc line (expected '+' or "
+            "\" ms clock, \")");
 }
 
 TEST(GctraceReaderTest, EveryChunkSplitGivesTheSameCycles) {
