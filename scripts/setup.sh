@@ -41,9 +41,6 @@ if [ ! -f "$build/build.ninja" ]; then
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 fi
 ninja -C "$build" >/dev/null || ninja -C "$build"  # show errors on failure
+# (the build includes the bundled Go gateway, build/paygate; see workloads/)
 
-# The bundled gateway: Go stdlib only, built offline into build/.
-(cd "$root/workloads/paygate" &&
-  GOCACHE="$build/go-cache" GOPATH="$build/go-path" GOFLAGS=-mod=mod GOPROXY=off \
-    "$GCPILOT_GO" build -o "$build/paygate" .)
 echo "setup: ready: $build/src/cli/gcpilot, $build/paygate" >&2

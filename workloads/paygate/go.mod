@@ -1,0 +1,3 @@
+module gcpilot/workloads/paygate
+
+go 1.19
