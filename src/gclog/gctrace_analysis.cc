@@ -66,9 +66,6 @@ void GctraceAnalyzer::Add(const GcCycle& c) {
   start_.Record(c.heap_start_mb);
   end_.Record(c.heap_end_mb);
   goal_.Record(c.heap_goal_mb);
-  if (c.heap_live_mb >= 1) {
-    goal_ratio_permille_.Record(c.heap_goal_mb * 1000 / c.heap_live_mb);
-  }
   a.heap_peak_mb = std::max({a.heap_peak_mb, c.heap_start_mb, c.heap_end_mb});
   if (c.heap_end_mb > c.heap_goal_mb) {
     ++a.overshoot_cycles;
@@ -110,6 +107,13 @@ void GctraceAnalyzer::Add(const GcCycle& c) {
     in_span_gc_cpu_ns_ += prev_.gc_cpu_ns();
     in_span_wall_ns_ += prev_wall;
     if (interval - prev_wall < prev_wall) ++a.back_to_back_cycles;
+    // The pacer sets a cycle's goal from the heap the previous cycle
+    // marked (goal = marked + (marked + stacks + globals) * GOGC/100), so
+    // that is the base to compare with; this cycle's own live heap may have
+    // grown since. Tiny heaps are skipped: MB values are truncated.
+    if (prev_.heap_live_mb >= 4) {
+      goal_ratio_permille_.Record(c.heap_goal_mb * 1000 / prev_.heap_live_mb);
+    }
   }
   prev_ = c;
   have_prev_ = true;
@@ -142,7 +146,7 @@ GctraceSummary GctraceAnalyzer::Summarize(
   s.heap_start_mb = DigestOf(start_);
   s.heap_end_mb = DigestOf(end_);
   s.heap_goal_mb = DigestOf(goal_);
-  s.goal_over_live_p50 = goal_ratio_permille_.Percentile(50) / 1000.0;
+  s.goal_over_prev_live_p50 = goal_ratio_permille_.Percentile(50) / 1000.0;
 
   auto add = [&s](Severity sev, const char* code, std::string text) {
     s.findings.push_back({sev, code, std::move(text)});
@@ -157,12 +161,12 @@ GctraceSummary GctraceAnalyzer::Summarize(
                       "cycles started right after the previous one)",
                       Pct(s.gc_wall_share), s.back_to_back_cycles,
                       s.cycles));
-      if (s.goal_over_live_p50 > 0 && s.goal_over_live_p50 < 1.25) {
+      if (s.goal_over_prev_live_p50 > 0 && s.goal_over_prev_live_p50 < 1.25) {
         add(Severity::kCritical, "limit-bound",
-            fmt::format("the heap goal is only {:.2f}x the live heap "
-                        "(median): a memory limit (GOMEMLIMIT) near the "
+            fmt::format("the heap goal is only {:.2f}x the heap the "
+                        "previous cycle marked (median): a memory limit (GOMEMLIMIT) near the "
                         "live heap is setting the pace, not GOGC",
-                        s.goal_over_live_p50));
+                        s.goal_over_prev_live_p50));
       }
     }
     if (s.gc_cpu_share >= 0.10) {

@@ -70,7 +70,7 @@ struct GctraceSummary {
   int64_t heap_peak_mb = 0;       // max of heap at start and at end
   int64_t overshoot_cycles = 0;   // heap at mark termination > goal
   int64_t overshoot_max_mb = 0;
-  double goal_over_live_p50 = 0;  // median goal / live (live >= 1 MB)
+  double goal_over_prev_live_p50 = 0;  // median goal / previous cycle's live (>= 4 MB)
   int64_t stacks_mb_max = -1;     // -1 when no line printed stacks
   int64_t globals_mb_max = -1;
   std::set<int32_t> procs_seen;

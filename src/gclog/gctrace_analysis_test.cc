@@ -92,13 +92,113 @@ TEST(GctraceAnalysisTest, DetectsLimitBoundBackToBack) {
   EXPECT_NEAR(s.gc_wall_share, 19 * 80.15 / 1900.0, 1e-12);
   // 19 cycles x 100.3 ms GC CPU over 2 P x 1.9 s.
   EXPECT_NEAR(s.gc_cpu_share, 19 * 100.3 / 3800.0, 1e-12);
-  EXPECT_DOUBLE_EQ(s.goal_over_live_p50, 1.034);
+  EXPECT_DOUBLE_EQ(s.goal_over_prev_live_p50, 1.034);
   EXPECT_EQ(s.overshoot_cycles, 20);
   EXPECT_TRUE(HasFinding(s, "back-to-back", Severity::kCritical));
   EXPECT_TRUE(HasFinding(s, "limit-bound", Severity::kCritical));
   EXPECT_TRUE(HasFinding(s, "gc-cpu", Severity::kCritical));
   EXPECT_TRUE(HasFinding(s, "assist-heavy", Severity::kCritical));
   EXPECT_EQ(s.findings.front().code, "back-to-back");
+}
+
+// A heap that grows while marking (a cache filling up) ends each cycle with
+// more live heap than the goal the pacer set from the previous cycle; that
+// is GOGC at work, not a memory limit. Shapes from a real paygate prefill.
+TEST(GctraceAnalysisTest, GrowingHeapIsNotLimitBound) {
+  const std::string log =
+      "gc 5 @0.472s 35%: 0.025+429+0.004 ms clock, 0.025+93/106/24+0.004 ms "
+      "cpu, 200->283->273 MB, 235 MB goal, 0 MB stacks, 0 MB globals, 1 P\n"
+      "gc 6 @0.910s 17%: 0.032+1285+0.003 ms clock, 0.032+101/327/0.70+0.003 "
+      "ms cpu, 466->590->429 MB, 547 MB goal, 0 MB stacks, 0 MB globals, 1 P\n"
+      "gc 7 @2.200s 18%: 0.044+1711+0.003 ms clock, 0.044+174/437/0.37+0.003 "
+      "ms cpu, 731->886->552 MB, 859 MB goal, 0 MB stacks, 0 MB globals, 1 P\n";
+  const GctraceSummary s = Summarize(log);
+  ASSERT_EQ(s.cycles, 3);
+  // 547/273 = 2.003 and 859/429 = 2.002: GOGC=100 doubling, median of two
+  // permille values rounds to the lower one's nearest rank.
+  EXPECT_DOUBLE_EQ(s.goal_over_prev_live_p50, 2.002);
+  EXPECT_TRUE(HasFinding(s, "back-to-back", Severity::kCritical));
+  EXPECT_FALSE(HasFinding(s, "limit-bound", Severity::kCritical));
+}
+
+// The Go 1.19 fixtures were recorded from the bundled gateway under load
+// (scripts/drive_paygate.sh; see testdata/gctrace/README.md). Expected
+// values come from an independent regex pass with exact fractions.
+std::string ReadProjectFixture(const std::string& name) {
+  std::string log;
+  const std::string path =
+      ::gcpilot::testing::SourceDir() + "/testdata/gctrace/" + name;
+  EXPECT_TRUE(::gcpilot::testing::ReadFile(path, &log)) << path;
+  return log;
+}
+
+TEST(GctraceAnalysisTest, PaygateGo119DefaultSettings) {
+  const GctraceSummary s =
+      Summarize(ReadProjectFixture("paygate-go119-default.log"));
+  EXPECT_EQ(s.cycles, 13);
+  EXPECT_EQ(s.parse.other_lines, 3);  // the gateway's own stderr lines
+  EXPECT_EQ(s.parse.malformed, 0);
+  EXPECT_EQ(s.forced_cycles, 2);
+  EXPECT_EQ(s.span_ns, 16'528'000'000);
+  EXPECT_NEAR(s.cycles_per_sec, 0.7260406582768636, 1e-12);
+  EXPECT_NEAR(s.gc_wall_share, 0.5505300701839303, 1e-12);
+  EXPECT_NEAR(s.gc_cpu_share, 0.1771939133591481, 1e-12);
+  EXPECT_NEAR(s.assist_share, 0.2099005410308744, 1e-12);
+  EXPECT_EQ(s.back_to_back_cycles, 5);
+  // GOGC=100: each goal is twice what the previous cycle marked.
+  EXPECT_DOUBLE_EQ(s.goal_over_prev_live_p50, 2.002);
+  EXPECT_EQ(s.stw_ns.p50, 29'000);
+  EXPECT_EQ(s.stw_ns.max, 51'000);
+  EXPECT_EQ(s.mark_ns.p50, 639'000'000);
+  EXPECT_EQ(s.mark_ns.max, 2'411'000'000);
+  EXPECT_EQ(s.heap_live_mb.p50, 263);
+  EXPECT_EQ(s.heap_peak_mb, 1126);
+  EXPECT_EQ(s.overshoot_cycles, 9);
+  EXPECT_EQ(s.overshoot_max_mb, 31);
+  EXPECT_EQ(s.procs_seen, std::set<int32_t>{1});
+  EXPECT_EQ(s.cpu_percent_last, 18);
+  EXPECT_TRUE(HasFinding(s, "back-to-back", Severity::kCritical));
+  EXPECT_FALSE(HasFinding(s, "limit-bound", Severity::kCritical));
+}
+
+// GOMEMLIMIT=400MiB over a 256 MiB history: the death spiral, live.
+TEST(GctraceAnalysisTest, PaygateGo119MemoryLimitSpiral) {
+  const GctraceSummary s =
+      Summarize(ReadProjectFixture("paygate-go119-memlimit.log"));
+  EXPECT_EQ(s.cycles, 25);
+  EXPECT_EQ(s.span_ns, 14'428'000'000);
+  EXPECT_NEAR(s.gc_wall_share, 0.9038543803714999, 1e-12);
+  EXPECT_NEAR(s.gc_cpu_share, 0.5815900332686443, 1e-12);
+  EXPECT_NEAR(s.assist_share, 0.5992165353451931, 1e-12);
+  EXPECT_EQ(s.back_to_back_cycles, 22);
+  EXPECT_DOUBLE_EQ(s.goal_over_prev_live_p50, 1.0);
+  EXPECT_EQ(s.heap_live_mb.p50, 364);
+  EXPECT_EQ(s.heap_peak_mb, 532);
+  EXPECT_EQ(s.overshoot_cycles, 20);
+  EXPECT_EQ(s.overshoot_max_mb, 74);
+  EXPECT_EQ(s.cpu_percent_last, 58);
+  ASSERT_GE(s.findings.size(), 4u);
+  EXPECT_EQ(s.findings[0].code, "back-to-back");
+  EXPECT_EQ(s.findings[1].code, "limit-bound");
+  EXPECT_EQ(s.findings[2].code, "gc-cpu");
+  EXPECT_EQ(s.findings[3].code, "assist-heavy");
+}
+
+// GOGC=200, GOMAXPROCS=2, PAYGATE_POOL=1: goals three times the marked heap.
+TEST(GctraceAnalysisTest, PaygateGo119Gogc200TwoProcs) {
+  const GctraceSummary s =
+      Summarize(ReadProjectFixture("paygate-go119-gogc200-pool-2p.log"));
+  EXPECT_EQ(s.cycles, 8);
+  EXPECT_EQ(s.forced_cycles, 1);
+  EXPECT_EQ(s.span_ns, 15'674'000'000);
+  EXPECT_NEAR(s.gc_cpu_share, 0.11468039428352686, 1e-12);
+  EXPECT_NEAR(s.assist_share, 0.21244578879911968, 1e-12);
+  EXPECT_EQ(s.back_to_back_cycles, 1);
+  EXPECT_DOUBLE_EQ(s.goal_over_prev_live_p50, 3.013);
+  EXPECT_EQ(s.stw_ns.max, 1'204'000);
+  EXPECT_EQ(s.heap_peak_mb, 1367);
+  EXPECT_EQ(s.procs_seen, std::set<int32_t>{2});
+  EXPECT_FALSE(HasFinding(s, "limit-bound", Severity::kCritical));
 }
 
 TEST(GctraceAnalysisTest, GapsInNumbersAreMissingCycles) {

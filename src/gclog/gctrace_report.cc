@@ -99,9 +99,9 @@ std::string FormatGctraceTable(const GctraceSummary& s,
   HeapRow(out, "goal", s.heap_goal_mb);
   fmt::format_to(w,
                  "  peak {} MB  over goal in {} cycles (max +{} MB)  "
-                 "goal/live p50 {:.2f}\n",
+                 "goal/previous live p50 {:.2f}\n",
                  s.heap_peak_mb, s.overshoot_cycles, s.overshoot_max_mb,
-                 s.goal_over_live_p50);
+                 s.goal_over_prev_live_p50);
   std::string procs;
   for (int32_t n : s.procs_seen) {
     if (!procs.empty()) procs += ",";
@@ -202,7 +202,7 @@ nlohmann::json GctraceSummaryJson(const GctraceSummary& s,
         {"peak", s.heap_peak_mb},
         {"overshoot_cycles", s.overshoot_cycles},
         {"overshoot_max", s.overshoot_max_mb},
-        {"goal_over_live_p50", s.goal_over_live_p50},
+        {"goal_over_prev_live_p50", s.goal_over_prev_live_p50},
         {"stacks_max", s.stacks_mb_max < 0 ? nlohmann::json(nullptr)
                                            : nlohmann::json(s.stacks_mb_max)},
         {"globals_max", s.globals_mb_max < 0
