@@ -2,12 +2,11 @@
 #ifndef GCPILOT_GCLOG_GCTRACE_TEST_UTIL_H_
 #define GCPILOT_GCLOG_GCTRACE_TEST_UTIL_H_
 
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "base/read_file.h"
 #include "gclog/gctrace_parser.h"
 
 namespace gcpilot::testing {
@@ -38,11 +37,7 @@ inline std::string SourceDir() { return GCPILOT_SOURCE_DIR; }
 
 // Reads a file whole; returns false if it does not exist.
 inline bool ReadFile(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  out->assign(std::istreambuf_iterator<char>(in),
-              std::istreambuf_iterator<char>());
-  return true;
+  return ReadFileToString(path, out);
 }
 
 }  // namespace gcpilot::testing
