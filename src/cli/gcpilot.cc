@@ -10,7 +10,8 @@ int main(int argc, char** argv) {
   using namespace gcpilot::cli;
   CLI::App app{
       "gcpilot: measure, explain, tune and guard Go GC settings for tail "
-      "latency"};
+      "latency",
+      "gcpilot"};  // fixed name: usage text must not depend on the path
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("gcpilot 0.1.0"));
   const std::vector<Verb> verbs = {
