@@ -10,7 +10,7 @@ packages=(
   g++ cmake ninja-build pkg-config git ca-certificates
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev libtomlplusplus-dev
-  libsqlite3-dev sqlite3 zlib1g-dev
+  libsqlite3-dev sqlite3 zlib1g-dev libssl-dev
   golang-1.19-go
   wrk procps util-linux time hyperfine
 )

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("gcpilot 0.1.0"));
   const std::vector<Verb> verbs = {
       AddGctraceVerb(app),
+      AddLoadVerb(app),
   };
   try {
     app.parse(argc, argv);

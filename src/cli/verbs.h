@@ -24,6 +24,7 @@ struct Verb {
 };
 
 Verb AddGctraceVerb(CLI::App& app);
+Verb AddLoadVerb(CLI::App& app);
 
 }  // namespace gcpilot::cli
 

@@ -1,0 +1,203 @@
+// `gcpilot load URL`: open-loop HTTP load with coordinated-omission-correct
+// latency, against a loopback target.
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "base/read_file.h"
+#include "cli/progress.h"
+#include "cli/verbs.h"
+#include "loadgen/engine.h"
+#include "loadgen/load_report.h"
+
+namespace gcpilot::cli {
+namespace {
+
+struct LoadFlags {
+  std::string url;
+  std::string rate = "1000";
+  std::string duration = "30s";
+  std::string warmup;
+  int connections = 64;
+  int max_connections = 512;
+  std::string timeout = "5s";
+  std::string method;
+  std::vector<std::string> headers;
+  std::string body, body_file, sign, requests;
+  uint64_t seed = 1;
+  bool json = false;
+  std::string hgrm, timeline;
+  bool quiet = false;
+  CLI::Option* duration_opt = nullptr;
+};
+
+int Usage(const std::string& msg) {
+  std::fprintf(stderr, "gcpilot load: %s\nRun 'gcpilot load --help' for usage.\n", msg.c_str());
+  return kExitUsage;
+}
+
+bool WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) {
+    std::fprintf(stderr, "gcpilot load: %s: cannot write\n", path.c_str());
+    return false;
+  }
+  return true;
+}
+
+int Run(LoadFlags& f) {
+  auto url = ParseLoopbackUrl(f.url);
+  if (!url.ok()) return Usage(url.status().message());
+  LoadSpec spec;
+  spec.target = *url;
+  auto duration = ParseDurationNs(f.duration);
+  if (!duration.ok()) return Usage("--duration: " + duration.status().message());
+  auto schedule = RateSchedule::Parse(f.rate, *duration);
+  if (!schedule.ok()) return Usage(schedule.status().message());
+  const bool timed_segments = f.rate.find('@') != std::string::npos && f.rate.find("burst:") == std::string::npos;
+  if (timed_segments && f.duration_opt->count()) {
+    return Usage("--duration conflicts with the durations inside --rate; give one of them");
+  }
+  spec.schedule = *schedule;
+  if (!f.warmup.empty()) {
+    auto w = ParseDurationNs(f.warmup);
+    if (!w.ok()) return Usage("--warmup: " + w.status().message());
+    spec.warmup_ns = *w;
+  }
+  auto timeout = ParseDurationNs(f.timeout);
+  if (!timeout.ok()) return Usage("--timeout: " + timeout.status().message());
+  spec.timeout_ns = *timeout;
+  if (f.max_connections < f.connections) {
+    return Usage(fmt::format("--max-connections {} is below --connections {}", f.max_connections, f.connections));
+  }
+  spec.connections = f.connections;
+  spec.max_connections = f.max_connections;
+  spec.seed = f.seed;
+
+  const bool single_flags = !f.method.empty() || !f.headers.empty() || !f.body.empty() ||
+                            !f.body_file.empty() || !f.sign.empty();
+  if (!f.requests.empty()) {
+    if (single_flags) return Usage("--requests replaces --method/--header/--body/--body-file/--sign");
+    auto kinds = LoadRequestKinds(f.requests);
+    if (!kinds.ok()) {
+      std::fprintf(stderr, "gcpilot load: %s\n", kinds.status().message().c_str());
+      return kExitError;
+    }
+    spec.kinds = std::move(*kinds);
+  } else {
+    RequestKindSpec k;
+    k.name = "request";
+    k.path = url->path;
+    if (!f.body.empty() && !f.body_file.empty()) return Usage("give --body or --body-file, not both");
+    k.body = f.body;
+    if (!f.body_file.empty()) {
+      if (!ReadFileToString(f.body_file, &k.body)) {
+        std::fprintf(stderr, "gcpilot load: --body-file %s: cannot read\n", f.body_file.c_str());
+        return kExitError;
+      }
+    }
+    k.method = !f.method.empty() ? f.method : k.body.empty() ? "GET" : "POST";
+    for (const std::string& h : f.headers) {
+      const size_t colon = h.find(':');
+      if (colon == std::string::npos || colon == 0) {
+        return Usage(fmt::format("--header \"{}\": want \"Name: value\"", h));
+      }
+      std::string value = h.substr(colon + 1);
+      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+      k.headers.emplace_back(h.substr(0, colon), value);
+    }
+    if (!f.sign.empty()) {
+      const size_t colon = f.sign.find(':');
+      if (colon == std::string::npos || colon == 0 || colon + 1 == f.sign.size()) {
+        return Usage(fmt::format("--sign \"{}\": want HEADER:KEY, e.g. X-Signature:paygate-demo-key", f.sign));
+      }
+      k.sign_header = f.sign.substr(0, colon);
+      k.sign_key = f.sign.substr(colon + 1);
+    }
+    spec.kinds.push_back(std::move(k));
+  }
+
+  Progress progress;
+  if (f.quiet) progress.Done();
+  LoadProgressFn on_progress;
+  if (progress.enabled() && !f.quiet) {
+    on_progress = [&](const LoadProgress& p) {
+      progress.Update(fmt::format("load: {:.0f}/{:.0f} s{}  {} responses  {} errors  {:.0f}/s  p99 {:.3f} ms",
+                                  p.elapsed_ns / 1e9, p.total_ns / 1e9, p.warmup ? " (warm-up)" : "",
+                                  p.responses, p.errors, p.last_second_rps, p.last_second_p99_ns / 1e6));
+    };
+  }
+  auto result = RunLoad(spec, on_progress);
+  progress.Done();
+  if (!result.ok()) {
+    std::fprintf(stderr, "gcpilot load: %s\n", result.status().message().c_str());
+    return result.status().code() == StatusCode::kInvalidArgument ? kExitUsage : kExitError;
+  }
+  const LoadRunInfo info{url->HostHeader(), spec.connections, spec.max_connections, spec.warmup_ns,
+                         spec.timeout_ns};
+  if (f.json) {
+    std::printf("%s\n", LoadJson(*result, info).dump(2).c_str());
+  } else {
+    std::fputs(LoadTable(*result, info).c_str(), stdout);
+  }
+  std::fflush(stdout);
+  bool ok = true;
+  if (!f.hgrm.empty()) {
+    ok &= WriteFile(f.hgrm + ".corrected.hgrm", result->measured.corrected.ToHgrm(1e6));
+    ok &= WriteFile(f.hgrm + ".uncorrected.hgrm", result->measured.uncorrected.ToHgrm(1e6));
+  }
+  if (!f.timeline.empty()) ok &= WriteFile(f.timeline, LoadTimelineCsv(*result));
+  if (result->aborted) {
+    std::fprintf(stderr, "gcpilot load: %s\n", result->abort_reason.c_str());
+    return kExitError;
+  }
+  return ok ? kExitOk : kExitError;
+}
+
+}  // namespace
+
+Verb AddLoadVerb(CLI::App& app) {
+  auto f = std::make_shared<LoadFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "load",
+      "Drive a loopback HTTP service at a fixed schedule (open loop) and report latency "
+      "corrected for coordinated omission");
+  cmd->add_option("URL", f->url, "target, http://127.0.0.1:PORT/PATH (loopback only)")->required();
+  cmd->add_option("-r,--rate", f->rate,
+                  "requests/s: 3000 | 1000@30s,5000@30s | 1000..8000@60s | burst:1000/8000@2s/10s | max")
+      ->capture_default_str();
+  f->duration_opt = cmd->add_option("-d,--duration", f->duration, "how long to measure (30s, 2m, ...)")
+                        ->capture_default_str();
+  cmd->add_option("--warmup", f->warmup, "load before measuring, at the initial rate, reported apart");
+  cmd->add_option("-c,--connections", f->connections, "connections opened before the start")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
+  cmd->add_option("--max-connections", f->max_connections,
+                  "most connections, opened while requests queue behind a slow server")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 20000));
+  cmd->add_option("--timeout", f->timeout, "a request unanswered this long after it was due is an error")
+      ->capture_default_str();
+  cmd->add_option("-m,--method", f->method, "HTTP method (default GET, or POST with a body)");
+  cmd->add_option("-H,--header", f->headers, "request header \"Name: value\" (repeatable)");
+  cmd->add_option("--body", f->body, "request body; {seq}, {rand}, {rand:N} are substituted");
+  cmd->add_option("--body-file", f->body_file, "request body from a file");
+  cmd->add_option("--sign", f->sign, "HEADER:KEY: put hex HMAC-SHA256(KEY, body) in HEADER");
+  cmd->add_option("--requests", f->requests, "TOML file of weighted request kinds ([[request]] tables)");
+  cmd->add_option("--seed", f->seed, "random seed for kind picks and {rand}")->capture_default_str();
+  cmd->add_flag("--json", f->json, "print the result as JSON instead of a table");
+  cmd->add_option("--hgrm", f->hgrm, "write PREFIX.corrected.hgrm and PREFIX.uncorrected.hgrm");
+  cmd->add_option("--timeline", f->timeline, "write the per-second timeline as CSV to this file");
+  cmd->add_flag("-q,--quiet", f->quiet, "no progress line");
+  cmd->footer(
+      "Latency is measured from when each request was due (corrected) and from when it was "
+      "sent (uncorrected).\nExit status: 0 done, 1 target unreachable or died, 2 usage error.");
+  return {cmd, [f] { return Run(*f); }};
+}
+
+}  // namespace gcpilot::cli

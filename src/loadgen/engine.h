@@ -1,0 +1,115 @@
+// The open-loop load engine: requests are due at the times the rate
+// schedule says, whatever the server does, and each latency is measured
+// twice: from the time the request was due (corrected: includes any time it
+// waited for a connection, which is what a user of a stalled service feels)
+// and from the time its first byte was written (uncorrected, what
+// closed-loop tools like wrk report). One thread, epoll, HTTP/1.1 keep-alive,
+// one request in flight per connection; connections are opened up to
+// max_connections when requests queue, so a stalled server does not slow
+// the schedule down.
+#ifndef GCPILOT_LOADGEN_ENGINE_H_
+#define GCPILOT_LOADGEN_ENGINE_H_
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "hdr/hdr_histogram.h"
+#include "loadgen/request.h"
+#include "loadgen/schedule.h"
+#include "net/url.h"
+
+namespace gcpilot {
+
+struct LoadSpec {
+  LoopbackUrl target;  // host and port; paths come from the request kinds
+  std::vector<RequestKindSpec> kinds;
+  RateSchedule schedule;
+  int64_t warmup_ns = 0;        // at the schedule's initial rate, kept apart
+  int connections = 64;         // opened before the first request
+  int max_connections = 512;    // opened on demand while requests queue
+  int64_t timeout_ns = 5'000'000'000;  // per request, from its due time
+  // A target that refuses every connection for this long ends the run.
+  int64_t dead_after_ns = 2'000'000'000;
+  uint64_t seed = 1;
+};
+
+enum class LoadError {
+  kConnectRefused,  // connect(): ECONNREFUSED (count of attempts)
+  kConnectFailed,   // connect(): any other error
+  kReset,           // ECONNRESET / EPIPE while a request was in flight
+  kTimeout,         // no complete response within timeout of its due time
+  kClosed,          // the server closed the connection mid-response
+  kMalformed,       // the response is not valid HTTP/1.x
+  kNon2xx,          // a complete response with a status outside 200..299
+};
+inline constexpr int kLoadErrorKinds = 7;
+const char* LoadErrorName(LoadError e);  // "connect_refused", ...
+
+struct PhaseStats {
+  HdrHistogram corrected = HdrHistogram::ForLatencyNs();
+  HdrHistogram uncorrected = HdrHistogram::ForLatencyNs();
+  int64_t due = 0;        // requests the schedule made due
+  int64_t sent = 0;       // requests written to a connection
+  int64_t responses = 0;  // complete responses (any status)
+  int64_t ok = 0;         // 2xx responses
+  std::array<int64_t, kLoadErrorKinds> errors{};
+  std::map<int, int64_t> status_codes;
+  int64_t duration_ns = 0;
+  double asked_rps = 0;  // mean offered rate
+  int64_t request_errors() const;  // all kinds except connect attempts
+  double achieved_rps() const {
+    return duration_ns ? responses / (duration_ns / 1e9) : 0;
+  }
+};
+
+struct KindStats {
+  std::string name;
+  int64_t responses = 0, ok = 0, errors = 0;
+  HdrHistogram corrected = HdrHistogram::ForLatencyNs();
+};
+
+// One second of the measured phase, by completion time.
+struct TimelinePoint {
+  int64_t second = 0;  // 0-based from the end of the warm-up
+  double asked_rps = 0;
+  int64_t sent = 0, responses = 0, errors = 0;
+  int64_t p50_corrected_ns = 0, p99_corrected_ns = 0, p99_uncorrected_ns = 0,
+          max_corrected_ns = 0;
+};
+
+struct LoadResult {
+  PhaseStats warmup, measured;
+  std::vector<KindStats> kinds;  // measured phase, by request kind
+  std::vector<TimelinePoint> timeline;
+  int connections_opened = 0;
+  int max_open_connections = 0;
+  int64_t max_backlog = 0;  // most requests due but waiting for a connection
+  bool aborted = false;     // the target went away; see abort_reason
+  std::string abort_reason;
+  std::string schedule;     // RateSchedule::Describe()
+};
+
+struct LoadProgress {
+  int64_t elapsed_ns, total_ns;
+  bool warmup;
+  int64_t responses, errors;  // so far, both phases
+  double last_second_rps;
+  int64_t last_second_p99_ns;
+};
+using LoadProgressFn = std::function<void(const LoadProgress&)>;
+
+// Runs `spec` to its end (warm-up + schedule + at most timeout_ns for the
+// last answers). Errors: kInvalidArgument for a bad request kind, kIoError
+// when no connection to the target can be opened at all. A target that
+// dies mid-run ends the run early with result.aborted set.
+StatusOr<LoadResult> RunLoad(const LoadSpec& spec,
+                             const LoadProgressFn& progress = nullptr);
+
+}  // namespace gcpilot
+
+#endif  // GCPILOT_LOADGEN_ENGINE_H_

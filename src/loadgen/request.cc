@@ -1,0 +1,325 @@
+#include "loadgen/request.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <charconv>
+#include <filesystem>
+#include <set>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "base/read_file.h"
+
+namespace gcpilot {
+namespace {
+
+void AppendU64(uint64_t v, std::string* out) {
+  char buf[24];
+  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out->append(buf, p);
+}
+
+bool ValidToken(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (c <= ' ' || c >= 0x7f || std::string_view("()<>@,;:\\\"/[]?={}").find(c) != std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+StatusOr<RequestTemplate::Pieces> RequestTemplate::Split(const std::string& text,
+                                                         const std::string& where) {
+  Pieces out;
+  auto literal = [&](std::string_view s) {
+    if (s.empty()) return;
+    if (out.empty() || out.back().kind != Piece::kLiteral) out.push_back({});
+    out.back().text.append(s);
+  };
+  size_t i = 0;
+  while (i < text.size()) {
+    const size_t open = text.find('{', i);
+    if (open == std::string::npos) {
+      literal(std::string_view(text).substr(i));
+      break;
+    }
+    literal(std::string_view(text).substr(i, open - i));
+    if (open + 1 < text.size() && text[open + 1] == '{') {
+      literal("{");
+      i = open + 2;
+      continue;
+    }
+    const size_t close = text.find('}', open);
+    if (close == std::string::npos) {
+      return Status::InvalidArgument(fmt::format("{}: \"{{\" without \"}}\" (write {{{{ for a literal {{)", where));
+    }
+    const std::string_view name = std::string_view(text).substr(open + 1, close - open - 1);
+    Piece p;
+    if (name == "seq") {
+      p.kind = Piece::kSeq;
+    } else if (name == "rand") {
+      p.kind = Piece::kRand;
+    } else if (name.starts_with("rand:")) {
+      const std::string_view n = name.substr(5);
+      auto [q, ec] = std::from_chars(n.data(), n.data() + n.size(), p.bound);
+      if (n.empty() || ec != std::errc() || q != n.data() + n.size() || p.bound == 0) {
+        return Status::InvalidArgument(fmt::format("{}: \"{{{}}}\": N in {{rand:N}} must be a whole number >= 1", where, name));
+      }
+      p.kind = Piece::kRandBelow;
+    } else {
+      return Status::InvalidArgument(fmt::format(
+          "{}: unknown placeholder \"{{{}}}\" (known: {{seq}}, {{rand}}, {{rand:N}})", where, name));
+    }
+    out.push_back(std::move(p));
+    i = close + 1;
+  }
+  return out;
+}
+
+void RequestTemplate::Expand(const Pieces& pieces, uint64_t seq, Rng& rng, std::string* out) {
+  for (const Piece& p : pieces) {
+    switch (p.kind) {
+      case Piece::kLiteral:
+        out->append(p.text);
+        break;
+      case Piece::kSeq:
+        AppendU64(seq, out);
+        break;
+      case Piece::kRand:
+        AppendU64(rng.Next(), out);
+        break;
+      case Piece::kRandBelow:
+        AppendU64(rng.Below(p.bound), out);
+        break;
+    }
+  }
+}
+
+StatusOr<RequestTemplate> RequestTemplate::Compile(const RequestKindSpec& spec,
+                                                   const std::string& host_header) {
+  const std::string who = fmt::format("request \"{}\"", spec.name);
+  RequestTemplate t;
+  t.name_ = spec.name;
+  if (!(spec.weight > 0) || !std::isfinite(spec.weight)) {
+    return Status::InvalidArgument(fmt::format("{}: weight must be > 0", who));
+  }
+  t.weight_ = spec.weight;
+  if (!ValidToken(spec.method)) {
+    return Status::InvalidArgument(fmt::format("{}: method \"{}\" is not an HTTP token", who, spec.method));
+  }
+  if (spec.path.empty() || spec.path[0] != '/') {
+    return Status::InvalidArgument(fmt::format("{}: path \"{}\" must start with /", who, spec.path));
+  }
+  for (char c : spec.path) {
+    if (c <= ' ' || c == 0x7f) {
+      return Status::InvalidArgument(fmt::format("{}: path has a space or control byte", who));
+    }
+  }
+  t.is_head_ = spec.method == "HEAD";
+  std::string head = spec.method + " " + spec.path + " HTTP/1.1\r\nHost: " + host_header + "\r\n";
+  for (const auto& [k, v] : spec.headers) {
+    if (!ValidToken(k)) {
+      return Status::InvalidArgument(fmt::format("{}: header name \"{}\" is not an HTTP token", who, k));
+    }
+    for (char c : v) {
+      if (c == '\r' || c == '\n' || c == '\0') {
+        return Status::InvalidArgument(fmt::format("{}: header \"{}\": value has a line break", who, k));
+      }
+    }
+    std::string lower = k;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == "content-length" || lower == "host" || lower == "transfer-encoding") {
+      return Status::InvalidArgument(fmt::format("{}: header \"{}\" is set by gcpilot", who, k));
+    }
+    head += k + ": " + v + "\r\n";
+  }
+  auto h = Split(head, who + ": path or header");
+  if (!h.ok()) return h.status();
+  t.head_ = std::move(*h);
+  auto b = Split(spec.body, who + ": body");
+  if (!b.ok()) return b.status();
+  t.body_ = std::move(*b);
+  t.has_body_ = !spec.body.empty() || spec.method == "POST" || spec.method == "PUT" ||
+                spec.method == "PATCH";
+  if (!spec.sign_header.empty()) {
+    if (!ValidToken(spec.sign_header)) {
+      return Status::InvalidArgument(fmt::format("{}: sign header \"{}\" is not an HTTP token", who, spec.sign_header));
+    }
+    if (spec.sign_key.empty()) return Status::InvalidArgument(fmt::format("{}: sign key is empty", who));
+    t.sign_header_ = spec.sign_header;
+    t.sign_key_ = spec.sign_key;
+  }
+  auto is_constant = [](const Pieces& p) {
+    return p.empty() || (p.size() == 1 && p[0].kind == Piece::kLiteral);
+  };
+  t.constant_ = is_constant(t.head_) && is_constant(t.body_) && t.sign_header_.empty();
+  if (t.constant_) {
+    Rng unused(0);
+    t.constant_ = false;
+    t.Render(0, unused, &t.rendered_);
+    t.constant_ = true;
+  }
+  return t;
+}
+
+void RequestTemplate::Render(uint64_t seq, Rng& rng, std::string* out) const {
+  if (constant_) {
+    out->append(rendered_);
+    return;
+  }
+  Expand(head_, seq, rng, out);
+  if (!has_body_) {
+    out->append("\r\n");
+    return;
+  }
+  scratch_.clear();
+  Expand(body_, seq, rng, &scratch_);
+  if (!sign_header_.empty()) {
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    HMAC(EVP_sha256(), sign_key_.data(), static_cast<int>(sign_key_.size()),
+         reinterpret_cast<const unsigned char*>(scratch_.data()), scratch_.size(), mac, &len);
+    static constexpr char kHex[] = "0123456789abcdef";
+    out->append(sign_header_);
+    out->append(": ");
+    for (unsigned int i = 0; i < len; ++i) {
+      out->push_back(kHex[mac[i] >> 4]);
+      out->push_back(kHex[mac[i] & 15]);
+    }
+    out->append("\r\n");
+  }
+  out->append("Content-Length: ");
+  AppendU64(scratch_.size(), out);
+  out->append("\r\n\r\n");
+  out->append(scratch_);
+}
+
+StatusOr<RequestMix> RequestMix::Compile(const std::vector<RequestKindSpec>& kinds,
+                                         const std::string& host_header) {
+  if (kinds.empty()) return Status::InvalidArgument("no request kinds");
+  RequestMix mix;
+  double total = 0;
+  for (const RequestKindSpec& k : kinds) {
+    auto t = RequestTemplate::Compile(k, host_header);
+    if (!t.ok()) return t.status();
+    total += t->weight();
+    mix.kinds_.push_back(std::move(*t));
+  }
+  double cum = 0;
+  for (const RequestTemplate& t : mix.kinds_) {
+    cum += t.weight() / total;
+    mix.cumulative_.push_back(cum);
+  }
+  mix.cumulative_.back() = 1.0;
+  return mix;
+}
+
+size_t RequestMix::Pick(Rng& rng) const {
+  if (kinds_.size() == 1) return 0;
+  const double u = rng.Unit();
+  for (size_t i = 0; i < cumulative_.size(); ++i) {
+    if (u < cumulative_[i]) return i;
+  }
+  return kinds_.size() - 1;
+}
+
+StatusOr<std::vector<RequestKindSpec>> LoadRequestKinds(const std::string& path) {
+  toml::table doc;
+  try {
+    doc = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    const auto& b = e.source().begin;
+    return Status::InvalidArgument(
+        fmt::format("{}:{}:{}: {}", path, b.line, b.column, e.description()));
+  }
+  auto at = [&](const toml::node& n) {
+    const auto& b = n.source().begin;
+    return fmt::format("{}:{}:{}", path, b.line, b.column);
+  };
+  for (const auto& [k, v] : doc) {
+    if (k.str() != "request") {
+      return Status::InvalidArgument(fmt::format("{}: unknown key \"{}\" (want [[request]] tables)", at(v), k.str()));
+    }
+  }
+  const toml::array* reqs = doc["request"].as_array();
+  if (!reqs || reqs->empty()) {
+    return Status::InvalidArgument(fmt::format("{}: no [[request]] tables", path));
+  }
+  std::vector<RequestKindSpec> out;
+  const std::set<std::string> known = {"name", "weight", "method", "path", "body",
+                                       "body_file", "headers", "sign"};
+  for (const toml::node& node : *reqs) {
+    const toml::table* t = node.as_table();
+    if (!t) return Status::InvalidArgument(fmt::format("{}: [[request]] must be a table", at(node)));
+    RequestKindSpec k;
+    k.name = fmt::format("request{}", out.size() + 1);
+    for (const auto& [key, v] : *t) {
+      const std::string name(key.str());
+      auto want_string = [&](std::string* dst) -> Status {
+        if (!v.is_string()) return Status::InvalidArgument(fmt::format("{}: \"{}\" must be a string", at(v), name));
+        *dst = *v.value<std::string>();
+        return Status::Ok();
+      };
+      Status st;
+      if (!known.count(name)) {
+        return Status::InvalidArgument(fmt::format(
+            "{}: unknown key \"{}\" in [[request]] (known: name, weight, method, path, body, body_file, headers, sign)",
+            at(v), name));
+      } else if (name == "name") {
+        st = want_string(&k.name);
+      } else if (name == "method") {
+        st = want_string(&k.method);
+      } else if (name == "path") {
+        st = want_string(&k.path);
+      } else if (name == "body") {
+        st = want_string(&k.body);
+      } else if (name == "body_file") {
+        std::string file;
+        st = want_string(&file);
+        if (st.ok()) {
+          const auto full = std::filesystem::path(path).parent_path() / file;
+          if (!ReadFileToString(full.string(), &k.body)) {
+            return Status::InvalidArgument(fmt::format("{}: body_file {}: cannot read", at(v), full.string()));
+          }
+          while (!k.body.empty() && (k.body.back() == '\n' || k.body.back() == '\r')) k.body.pop_back();
+        }
+      } else if (name == "weight") {
+        auto w = v.value<double>();
+        if (!w || !(*w > 0)) return Status::InvalidArgument(fmt::format("{}: \"weight\" must be a number > 0", at(v)));
+        k.weight = *w;
+      } else if (name == "headers") {
+        const toml::table* h = v.as_table();
+        if (!h) return Status::InvalidArgument(fmt::format("{}: \"headers\" must be a table of strings", at(v)));
+        for (const auto& [hk, hv] : *h) {
+          if (!hv.is_string()) {
+            return Status::InvalidArgument(fmt::format("{}: header \"{}\" must be a string", at(hv), hk.str()));
+          }
+          k.headers.emplace_back(std::string(hk.str()), *hv.value<std::string>());
+        }
+      } else if (name == "sign") {
+        const toml::table* s = v.as_table();
+        if (!s) return Status::InvalidArgument(fmt::format("{}: \"sign\" must be {{ header = ..., key = ... }}", at(v)));
+        for (const auto& [sk, sv] : *s) {
+          if (sk.str() != "header" && sk.str() != "key") {
+            return Status::InvalidArgument(fmt::format("{}: unknown key \"{}\" in sign (known: header, key)", at(sv), sk.str()));
+          }
+          if (!sv.is_string()) return Status::InvalidArgument(fmt::format("{}: sign.{} must be a string", at(sv), sk.str()));
+          (sk.str() == "header" ? k.sign_header : k.sign_key) = *sv.value<std::string>();
+        }
+        if (k.sign_header.empty() || k.sign_key.empty()) {
+          return Status::InvalidArgument(fmt::format("{}: sign needs both header and key", at(v)));
+        }
+      }
+      if (!st.ok()) return st;
+    }
+    out.push_back(std::move(k));
+  }
+  return out;
+}
+
+}  // namespace gcpilot
