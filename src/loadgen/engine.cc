@@ -577,7 +577,9 @@ StatusOr<LoadResult> Engine::Run() {
     }
   }
   if (result_.aborted) result_.measured.duration_ns = std::max<int64_t>(0, std::min(now, end_) - tm_);
-  Tick(std::min(now, end_));
+  // A finished schedule closes its last second even if the last answer
+  // came before the second was over; an aborted run keeps whole seconds.
+  Tick(result_.aborted ? std::min(now, end_) : std::max(now, end_));
   // Answers that came after the last whole second (the drain) still count
   // in the phase totals; the timeline covers whole seconds only.
   return std::move(result_);

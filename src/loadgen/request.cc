@@ -237,13 +237,13 @@ StatusOr<std::vector<RequestKindSpec>> LoadRequestKinds(const std::string& path)
     return Status::InvalidArgument(
         fmt::format("{}:{}:{}: {}", path, b.line, b.column, e.description()));
   }
-  auto at = [&](const toml::node& n) {
+  auto at = [&](const auto& n) {
     const auto& b = n.source().begin;
     return fmt::format("{}:{}:{}", path, b.line, b.column);
   };
   for (const auto& [k, v] : doc) {
     if (k.str() != "request") {
-      return Status::InvalidArgument(fmt::format("{}: unknown key \"{}\" (want [[request]] tables)", at(v), k.str()));
+      return Status::InvalidArgument(fmt::format("{}: unknown key \"{}\" (want [[request]] tables)", at(k), k.str()));
     }
   }
   const toml::array* reqs = doc["request"].as_array();
@@ -269,7 +269,7 @@ StatusOr<std::vector<RequestKindSpec>> LoadRequestKinds(const std::string& path)
       if (!known.count(name)) {
         return Status::InvalidArgument(fmt::format(
             "{}: unknown key \"{}\" in [[request]] (known: name, weight, method, path, body, body_file, headers, sign)",
-            at(v), name));
+            at(key), name));
       } else if (name == "name") {
         st = want_string(&k.name);
       } else if (name == "method") {
@@ -306,7 +306,7 @@ StatusOr<std::vector<RequestKindSpec>> LoadRequestKinds(const std::string& path)
         if (!s) return Status::InvalidArgument(fmt::format("{}: \"sign\" must be {{ header = ..., key = ... }}", at(v)));
         for (const auto& [sk, sv] : *s) {
           if (sk.str() != "header" && sk.str() != "key") {
-            return Status::InvalidArgument(fmt::format("{}: unknown key \"{}\" in sign (known: header, key)", at(sv), sk.str()));
+            return Status::InvalidArgument(fmt::format("{}: unknown key \"{}\" in sign (known: header, key)", at(sk), sk.str()));
           }
           if (!sv.is_string()) return Status::InvalidArgument(fmt::format("{}: sign.{} must be a string", at(sv), sk.str()));
           (sk.str() == "header" ? k.sign_header : k.sign_key) = *sv.value<std::string>();

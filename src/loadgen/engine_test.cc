@@ -1,0 +1,206 @@
+// The engine against a real HTTP server on 127.0.0.1 (test_server.h).
+#include "loadgen/engine.h"
+
+#include <cmath>
+#include <set>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "loadgen/test_server.h"
+
+namespace gcpilot {
+namespace {
+
+using namespace std::chrono_literals;
+constexpr int64_t kMs = 1'000'000;
+
+LoadSpec Spec(int port, const std::string& path, const std::string& rate, int64_t duration_ns) {
+  LoadSpec s;
+  s.target = *ParseLoopbackUrl("http://127.0.0.1:" + std::to_string(port) + "/");
+  RequestKindSpec k;
+  k.path = path;
+  s.kinds = {k};
+  s.schedule = *RateSchedule::Parse(rate, duration_ns);
+  s.connections = 4;
+  s.max_connections = 16;
+  return s;
+}
+
+int64_t Err(const PhaseStats& p, LoadError e) { return p.errors[static_cast<int>(e)]; }
+
+TEST(EngineTest, ExactCountsAtAConstantRate) {
+  TestServer server;
+  LoadSpec spec = Spec(server.port(), "/ok", "200", 2'000 * kMs);
+  spec.warmup_ns = 500 * kMs;
+  auto r = RunLoad(spec);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_FALSE(r->aborted);
+  EXPECT_EQ(r->warmup.due, 100);  // 0.5 s at 200/s
+  EXPECT_EQ(r->warmup.responses, 100);
+  EXPECT_EQ(r->measured.due, 400);
+  EXPECT_EQ(r->measured.sent, 400);
+  EXPECT_EQ(r->measured.responses, 400);
+  EXPECT_EQ(r->measured.ok, 400);
+  EXPECT_EQ(r->measured.status_codes, (std::map<int, int64_t>{{200, 400}}));
+  EXPECT_EQ(r->measured.request_errors(), 0);
+  EXPECT_EQ(r->measured.corrected.total_count(), 400);
+  EXPECT_EQ(r->measured.uncorrected.total_count(), 400);
+  EXPECT_EQ(server.total(), 500);
+  EXPECT_EQ(server.connections_accepted(), 4);  // keep-alive: no reconnects
+  EXPECT_DOUBLE_EQ(r->measured.asked_rps, 200);
+  // The timeline counts answers by completion second. An answer can only
+  // slip into the next second if it took longer than the time left, so
+  // each second holds 200 give or take rate x slowest answer.
+  ASSERT_EQ(r->timeline.size(), 2u);
+  const double slip = std::ceil(200 * r->measured.corrected.max() / 1e9) + 1;
+  for (const TimelinePoint& p : r->timeline) {
+    EXPECT_NEAR(p.responses, 200, slip) << "second " << p.second;
+    EXPECT_DOUBLE_EQ(p.asked_rps, 200);
+  }
+  // Every corrected latency includes the uncorrected one.
+  EXPECT_GE(r->measured.corrected.ValueAtPercentile(50), r->measured.uncorrected.ValueAtPercentile(50));
+}
+
+TEST(EngineTest, TemplatesReachTheServer) {
+  TestServer server;
+  LoadSpec spec = Spec(server.port(), "/ok", "100", 1'000 * kMs);
+  spec.kinds[0].headers = {{"Idempotency-Key", "k-{seq}"}};
+  spec.kinds[0].method = "POST";
+  spec.kinds[0].body = "{{\"n\":{seq}}";  // "{{" is a literal brace
+  auto r = RunLoad(spec);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(r->measured.ok, 100);
+  std::set<std::string> keys;
+  for (const std::string& req : server.raw_requests()) {
+    const size_t at = req.find("Idempotency-Key: ");
+    ASSERT_NE(at, std::string::npos);
+    const std::string key = req.substr(at + 17, req.find("\r\n", at) - at - 17);
+    const std::string n = key.substr(2);
+    EXPECT_NE(req.find("\r\n\r\n{\"n\":" + n + "}"), std::string::npos) << req;
+    keys.insert(key);
+  }
+  EXPECT_EQ(keys.size(), 100u);  // k-0 .. k-99, each once
+  EXPECT_TRUE(keys.count("k-0") && keys.count("k-99"));
+}
+
+TEST(EngineTest, WeightedKindsAreCountedApart) {
+  TestServer server;
+  LoadSpec spec = Spec(server.port(), "/ok", "400", 1'000 * kMs);
+  RequestKindSpec missing;
+  missing.name = "missing";
+  missing.path = "/status/404";
+  spec.kinds[0].name = "ok";
+  spec.kinds[0].weight = 3;
+  spec.kinds.push_back(missing);
+  auto r = RunLoad(spec);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->kinds.size(), 2u);
+  const auto counts = server.counts();
+  EXPECT_EQ(r->kinds[0].responses, counts.at("/ok"));
+  EXPECT_EQ(r->kinds[1].responses, counts.at("/status/404"));
+  EXPECT_EQ(r->kinds[1].errors, r->kinds[1].responses);
+  EXPECT_EQ(r->kinds[0].responses + r->kinds[1].responses, 400);
+  EXPECT_EQ(Err(r->measured, LoadError::kNon2xx), r->kinds[1].responses);
+  EXPECT_EQ(r->measured.status_codes.at(404), r->kinds[1].responses);
+}
+
+struct ErrorCase {
+  const char* path;
+  LoadError kind;
+};
+
+TEST(EngineTest, EveryErrorKind) {
+  const ErrorCase cases[] = {
+      {"/status/503", LoadError::kNon2xx},
+      {"/close", LoadError::kClosed},
+      {"/reset", LoadError::kReset},
+      {"/garbage", LoadError::kMalformed},
+      {"/sleep/400", LoadError::kTimeout},
+  };
+  for (const ErrorCase& c : cases) {
+    TestServer server;
+    LoadSpec spec = Spec(server.port(), c.path, "20", 1'000 * kMs);
+    spec.timeout_ns = 150 * kMs;
+    spec.max_connections = 64;
+    auto r = RunLoad(spec);
+    ASSERT_TRUE(r.ok()) << c.path << ": " << r.status().message();
+    EXPECT_EQ(r->measured.due, 20) << c.path;
+    EXPECT_EQ(Err(r->measured, c.kind), 20) << c.path;
+    EXPECT_EQ(r->measured.request_errors(), 20) << c.path;
+    EXPECT_FALSE(r->aborted) << c.path;
+  }
+}
+
+TEST(EngineTest, ChunkedAndCloseDelimitedAnswersAreOk) {
+  for (const char* path : {"/chunked", "/http10"}) {
+    TestServer server;
+    auto r = RunLoad(Spec(server.port(), path, "50", 1'000 * kMs));
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->measured.ok, 50) << path;
+    EXPECT_EQ(r->measured.request_errors(), 0) << path;
+  }
+}
+
+TEST(EngineTest, NothingListeningIsAClearError) {
+  int port;
+  {
+    TestServer server;
+    port = server.port();
+  }
+  auto r = RunLoad(Spec(port, "/ok", "10", 1'000 * kMs));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kIoError);
+  EXPECT_EQ(r.status().message(),
+            "127.0.0.1:" + std::to_string(port) +
+                ": cannot connect: Connection refused (4 attempts): is the target running?");
+}
+
+TEST(EngineTest, ATargetThatDiesEndsTheRun) {
+  TestServer server;
+  LoadSpec spec = Spec(server.port(), "/ok", "200", 30'000 * kMs);
+  spec.dead_after_ns = 300 * kMs;
+  std::thread killer([&] {
+    std::this_thread::sleep_for(500ms);
+    server.Stop();
+  });
+  auto r = RunLoad(spec);
+  killer.join();
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->aborted);
+  EXPECT_NE(r->abort_reason.find("the target stopped accepting connections (Connection refused"),
+            std::string::npos)
+      << r->abort_reason;
+  EXPECT_GT(r->measured.ok, 0);
+  EXPECT_GT(Err(r->measured, LoadError::kConnectRefused), 0);
+  // It ended at the abort, not after the 30 s schedule.
+  EXPECT_LT(r->measured.duration_ns, 30'000 * kMs);
+}
+
+// A stalled server: requests due during the stall wait for it, and only the
+// corrected latency shows that wait.
+TEST(EngineTest, AStallShowsInCorrectedLatencyOnly) {
+  TestServer server;
+  LoadSpec spec = Spec(server.port(), "/ok", "500", 2'000 * kMs);
+  spec.connections = 2;
+  spec.max_connections = 2;  // requests must queue behind the stall
+  std::thread staller([&] {
+    std::this_thread::sleep_for(500ms);
+    server.Pause(300ms);
+  });
+  auto r = RunLoad(spec);
+  staller.join();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->measured.ok, 1000);
+  // 150 requests fall due during the 300 ms stall; the first 50 of them
+  // (5%) wait over 200 ms whatever the machine's speed.
+  const int64_t c99 = r->measured.corrected.ValueAtPercentile(99);
+  const int64_t u99 = r->measured.uncorrected.ValueAtPercentile(99);
+  EXPECT_GE(c99, 200 * kMs);
+  EXPECT_GE(r->measured.corrected.max(), 280 * kMs);
+  EXPECT_GT(c99, 2 * u99);
+  EXPECT_GT(r->max_backlog, 100);
+}
+
+}  // namespace
+}  // namespace gcpilot
