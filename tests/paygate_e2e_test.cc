@@ -11,6 +11,7 @@
 
 #include "gclog/gctrace_analysis.h"
 #include "gclog/gctrace_parser.h"
+#include <nlohmann/json.hpp>
 #include "net/http_get.h"
 #include "runner/process.h"
 
@@ -25,34 +26,52 @@ int64_t MetricValue(const std::string& text, const std::string& name) {
   return std::stoll(text.substr(at + name.size() + 2));
 }
 
-TEST(PaygateE2eTest, GctraceOfTheRealGatewayParsesAndMatchesItsMetrics) {
-  const std::string dir = ::testing::TempDir() + "gcpilot_paygate_e2e";
+struct Gateway {
+  Process proc;
+  LoopbackUrl base;  // http://127.0.0.1:PORT/
+  std::string log;   // its stderr
+};
+
+// Starts build/paygate on a free loopback port with gctrace on and waits
+// (30 s at most) until /healthz answers 200 with `want_healthz`.
+Gateway StartPaygate(const std::string& name, const std::string& live_mb,
+                     const std::string& want_healthz) {
+  const std::string dir = ::testing::TempDir() + "gcpilot_" + name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const std::string port_file = dir + "/port", log = dir + "/stderr.log";
   auto proc = Process::Start(
       {.argv = {GCPILOT_PAYGATE, "-addr", "127.0.0.1:0", "-port-file", port_file,
-                "-live-mb", "48"},
+                "-live-mb", live_mb},
        .env = {{"GODEBUG", "gctrace=1"}, {"GOMAXPROCS", "2"}, {"GOGC", "100"}},
        .stderr_path = log});
-  ASSERT_TRUE(proc.ok()) << proc.status().message();
-
-  // Ready: port file written, then /healthz 200 (bounded: 30 s).
-  std::string healthz;
+  EXPECT_TRUE(proc.ok()) << proc.status().message();
+  if (!proc.ok()) std::abort();
   LoopbackUrl base;
+  std::string healthz;
   for (int i = 0; i < 300 && healthz.empty(); ++i) {
-    ASSERT_FALSE(proc->Poll().has_value()) << "gateway exited: " << ReadFileOrEmpty(log);
+    if (proc->Poll()) break;
     const std::string port = ReadFileOrEmpty(port_file);
     if (!port.empty()) {
-      base = *ParseLoopbackUrl("http://127.0.0.1:" + port.substr(0, port.find('\n')));
-      base.path = "/healthz";
-      auto r = HttpGet(base, 2s);
+      base = *ParseLoopbackUrl("http://127.0.0.1:" + port.substr(0, port.find('\n')) + "/");
+      LoopbackUrl h = base;
+      h.path = "/healthz";
+      auto r = HttpGet(h, 2s);
       if (r.ok() && r->status == 200) healthz = r->body;
     }
     if (healthz.empty()) std::this_thread::sleep_for(100ms);
   }
+  EXPECT_EQ(healthz, want_healthz) << ReadFileOrEmpty(log);
+  return {std::move(*proc), base, log};
+}
+
+TEST(PaygateE2eTest, GctraceOfTheRealGatewayParsesAndMatchesItsMetrics) {
   // -live-mb 48 is 48 x 1024 prefilled orders.
-  ASSERT_EQ(healthz, "ok orders=49152\n");
+  Gateway gw = StartPaygate("paygate_e2e", "48", "ok orders=49152\n");
+  ASSERT_FALSE(HasFailure());
+  Process* proc = &gw.proc;
+  LoopbackUrl base = gw.base;
+  const std::string log = gw.log;
 
   // Three runtime.GC() calls through pprof: three "(forced)" cycles.
   base.path = "/debug/pprof/heap?gc=1";
@@ -93,6 +112,51 @@ TEST(PaygateE2eTest, GctraceOfTheRealGatewayParsesAndMatchesItsMetrics) {
   EXPECT_NE(text.find("paygate: terminated: stopped after 0 audited requests"),
             std::string::npos)
       << text;
+}
+
+// `gcpilot load` with the gateway's own request mix (signed pays and
+// refunds, order lookups): every request must be accepted, and the counts
+// gcpilot reports per kind must equal what the gateway counted itself.
+TEST(PaygateE2eTest, LoadMixIsAcceptedAndCountsMatchTheGateway) {
+  Gateway gw = StartPaygate("paygate_load_e2e", "256", "ok orders=262144\n");
+  ASSERT_FALSE(HasFailure());
+  const std::string out = gw.log + ".load.json";
+  auto load = Process::Start(
+      {.argv = {GCPILOT_BINARY, "load", "http://" + gw.base.HostHeader() + "/", "--requests",
+                std::string(GCPILOT_SOURCE_DIR) + "/workloads/paygate/load.toml", "--rate",
+                "400", "-d", "2s", "--warmup", "500ms", "--json", "-q"},
+       .stdout_path = out,
+       .stderr_path = out + ".err"});
+  ASSERT_TRUE(load.ok()) << load.status().message();
+  auto done = load->Wait(60s);
+  ASSERT_TRUE(done.has_value());
+  ASSERT_EQ(done->Describe(), "exit 0") << ReadFileOrEmpty(out + ".err");
+  const auto j = nlohmann::json::parse(ReadFileOrEmpty(out));
+  const auto& m = j["measured"];
+  EXPECT_EQ(m["due"], 800);  // 2 s at 400/s, exactly
+  EXPECT_EQ(m["responses"], 800);
+  EXPECT_EQ(m["ok_2xx"], 800);
+  EXPECT_EQ(j["warmup"]["responses"], 200);
+  for (const auto& [kind, n] : m["errors"].items()) EXPECT_EQ(n, 0) << kind;
+
+  LoopbackUrl metrics = gw.base;
+  metrics.path = "/metrics";
+  auto r = HttpGet(metrics, 10s);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  // Kinds: pay -> route pay 201, refund -> route refund 200, order -> order 200.
+  std::map<std::string, int64_t> ours;
+  for (const auto& k : j["kinds"]) ours[k["name"]] = k["responses"];
+  const int64_t warm = j["warmup"]["responses"];
+  const int64_t pay = MetricValue(r->body, "paygate_requests_total{route=\"pay\",code=\"201\"}");
+  const int64_t refund = MetricValue(r->body, "paygate_requests_total{route=\"refund\",code=\"200\"}");
+  const int64_t order = MetricValue(r->body, "paygate_requests_total{route=\"order\",code=\"200\"}");
+  EXPECT_EQ(pay + refund + order, 800 + warm);
+  EXPECT_GE(pay, ours["pay"]);  // the gateway also saw the warm-up
+  EXPECT_GE(refund, ours["refund"]);
+  EXPECT_GE(order, ours["order"]);
+  EXPECT_EQ(ours["pay"] + ours["refund"] + ours["order"], 800);
+  EXPECT_GT(ours["pay"], ours["refund"]);  // weights 6 : 3 : 1
+  EXPECT_EQ(gw.proc.Stop(10s).Describe(), "exit 0");
 }
 
 }  // namespace

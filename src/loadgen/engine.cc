@@ -294,6 +294,7 @@ void Engine::Complete(int slot, bool conn_ok) {
       idle_.push_back(slot);
     }
   } else {
+    ++result_.closed_after_answer;
     ++in_flight_;  // CloseConn counts it down again for kReading
     CloseConn(slot);
   }
@@ -309,6 +310,7 @@ void Engine::OnReadable(int slot) {
     if (c.state == Conn::State::kIdle) {
       // An idle keep-alive connection: the server closed it (n == 0) or
       // sent bytes nobody asked for. Either way it is not reusable.
+      ++result_.closed_while_idle;
       CloseConn(slot);
       return;
     }

@@ -88,6 +88,8 @@ struct LoadResult {
   std::vector<TimelinePoint> timeline;
   int connections_opened = 0;
   int max_open_connections = 0;
+  int64_t closed_while_idle = 0;    // the server closed a kept-alive connection
+  int64_t closed_after_answer = 0;  // the answer said close (or had extra bytes)
   int64_t max_backlog = 0;  // most requests due but waiting for a connection
   bool aborted = false;     // the target went away; see abort_reason
   std::string abort_reason;

@@ -86,6 +86,10 @@ std::string LoadTable(const LoadResult& r, const LoadRunInfo& info) {
   }
   s += fmt::format("\n  connections opened {} (most open at once {}), most requests queued {}\n",
                    r.connections_opened, r.max_open_connections, r.max_backlog);
+  if (r.closed_while_idle || r.closed_after_answer) {
+    s += fmt::format("  connections closed by the server: {} while idle, {} after an answer\n",
+                     r.closed_while_idle, r.closed_after_answer);
+  }
   if (m.corrected.total_count() && m.uncorrected.total_count()) {
     const int64_t c = m.corrected.ValueAtPercentile(99), u = m.uncorrected.ValueAtPercentile(99);
     if (u > 0 && c > 2 * u) {
@@ -118,6 +122,8 @@ nlohmann::ordered_json LoadJson(const LoadResult& r, const LoadRunInfo& info) {
   j["connections_opened"] = r.connections_opened;
   j["max_open_connections"] = r.max_open_connections;
   j["max_backlog"] = r.max_backlog;
+  j["closed_while_idle"] = r.closed_while_idle;
+  j["closed_after_answer"] = r.closed_after_answer;
   nlohmann::ordered_json tl = nlohmann::ordered_json::array();
   for (const TimelinePoint& p : r.timeline) {
     tl.push_back({{"second", p.second}, {"asked_rps", p.asked_rps}, {"sent", p.sent},

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <cctype>
 #include <charconv>
 #include <filesystem>
 #include <set>
@@ -54,9 +55,17 @@ StatusOr<RequestTemplate::Pieces> RequestTemplate::Split(const std::string& text
       i = open + 2;
       continue;
     }
-    const size_t close = text.find('}', open);
-    if (close == std::string::npos) {
-      return Status::InvalidArgument(fmt::format("{}: \"{{\" without \"}}\" (write {{{{ for a literal {{)", where));
+    // Only "{word}" (letters, digits, '_', ':') is a placeholder; any other
+    // '{' is literal, so JSON bodies need no escaping.
+    size_t close = open + 1;
+    while (close < text.size() && (std::isalnum(static_cast<unsigned char>(text[close])) ||
+                                   text[close] == '_' || text[close] == ':')) {
+      ++close;
+    }
+    if (close == open + 1 || close >= text.size() || text[close] != '}') {
+      literal("{");
+      i = open + 1;
+      continue;
     }
     const std::string_view name = std::string_view(text).substr(open + 1, close - open - 1);
     Piece p;
@@ -258,7 +267,8 @@ StatusOr<std::vector<RequestKindSpec>> LoadRequestKinds(const std::string& path)
     if (!t) return Status::InvalidArgument(fmt::format("{}: [[request]] must be a table", at(node)));
     RequestKindSpec k;
     k.name = fmt::format("request{}", out.size() + 1);
-    for (const auto& [key, v] : *t) {
+    for (const auto& [key, value] : *t) {
+      const toml::node& v = value;  // lambdas cannot capture bindings (clang)
       const std::string name(key.str());
       auto want_string = [&](std::string* dst) -> Status {
         if (!v.is_string()) return Status::InvalidArgument(fmt::format("{}: \"{}\" must be a string", at(v), name));

@@ -2,7 +2,9 @@
 //
 // Paths, header values and bodies are templates: "{seq}" is the run-wide
 // request number (0, 1, ...), "{rand}" a random 64-bit number, "{rand:N}" a
-// random number in [0, N). "{{" is a literal "{". A kind may sign its
+// random number in [0, N). Any other "{word}" is an error (a typo); every
+// other "{" is literal, so JSON needs no escaping ("{{" also gives "{").
+// A kind may sign its
 // rendered body: header `sign_header` gets hex HMAC-SHA256(sign_key, body),
 // which is what gateways like paygate check (X-Signature).
 #ifndef GCPILOT_LOADGEN_REQUEST_H_

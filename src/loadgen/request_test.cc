@@ -59,8 +59,10 @@ TEST(RequestTest, CompileErrors) {
   k.path = "/x";
   k.body = "{rand:0}";
   EXPECT_EQ(err(k), "request \"pay\": body: \"{rand:0}\": N in {rand:N} must be a whole number >= 1");
-  k.body = "{oops";
-  EXPECT_EQ(err(k), "request \"pay\": body: \"{\" without \"}\" (write {{ for a literal {)");
+  k.body = "{oops}";
+  EXPECT_EQ(err(k), "request \"pay\": body: unknown placeholder \"{oops}\" (known: {seq}, {rand}, {rand:N})");
+  k.body = "{\"a\":{\"b\":1}} {oops {x y}";  // JSON and stray braces are literal
+  EXPECT_EQ(err(k), "ok");
   k.body = "";
   k.path = "x";
   EXPECT_EQ(err(k), "request \"pay\": path \"x\" must start with /");

@@ -182,11 +182,47 @@ double RateSchedule::ExpectedRequests() const {
 }
 
 int64_t RateSchedule::NextDue(int64_t t) const {
-  // Walks forward over zero-rate stretches in steps of 1 ms at most.
-  while (t < duration_ns_) {
-    const double r = RateAt(t);
-    if (r > 0) return t + std::max<int64_t>(1, std::llround(1e9 / r));
-    t = (t / 1'000'000 + 1) * 1'000'000;
+restart:
+  int64_t start = 0;
+  for (const Segment& seg : segments_) {
+    const int64_t end = start + seg.duration_ns;
+    if (t >= end) {
+      start = end;
+      continue;
+    }
+    int64_t next;
+    if (!seg.burst && seg.from_rps == seg.to_rps) {
+      if (seg.from_rps <= 0) {  // a pause: resume where the next segment starts
+        start = end;
+        t = end;
+        if (RateAt(t) > 0) return t;
+        continue;
+      }
+      // Constant rate: due times on the exact grid start + k/rate, so a
+      // segment of d seconds at r/s holds exactly ceil(d x r) requests
+      // (no drift from rounding each gap).
+      const double period = 1e9 / seg.from_rps;
+      int64_t k = std::llround((t - start) / period) + 1;
+      next = start + std::llround(k * period);
+      while (next <= t) next = start + std::llround(++k * period);
+    } else {
+      const double r = RateAt(t);
+      if (r <= 0) {
+        t = (t / 1'000'000 + 1) * 1'000'000;  // walk a zero-rate stretch by 1 ms
+        if (t >= end) {
+          start = end;
+          continue;
+        }
+        if (RateAt(t) > 0) return t;
+        goto restart;
+      }
+      next = t + std::max<int64_t>(1, std::llround(1e9 / r));
+    }
+    if (next < end) return next;
+    // The next due time falls into the following segment: it starts there.
+    t = end;
+    start = end;
+    if (t < duration_ns_ && RateAt(t) > 0) return t;
   }
   return duration_ns_;
 }
