@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -67,6 +68,7 @@ StatusOr<Process> Process::Start(const ProcessSpec& spec) {
     const std::string_view key = kv.substr(0, kv.find('='));
     bool overridden = false;
     for (const auto& [k, v] : spec.env) overridden |= (k == key);
+    for (const auto& k : spec.unset_env) overridden |= (k == key);
     if (!overridden) env_strings.emplace_back(kv);
   }
   for (const auto& [k, v] : spec.env) env_strings.push_back(k + "=" + v);
@@ -91,6 +93,7 @@ StatusOr<Process> Process::Start(const ProcessSpec& spec) {
   if (pipe2(pipefd, O_CLOEXEC) != 0) {
     return Status::IoError(fmt::format("pipe: {}", std::strerror(errno)));
   }
+  const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid < 0) {
     close(pipefd[0]);
@@ -101,6 +104,10 @@ StatusOr<Process> Process::Start(const ProcessSpec& spec) {
     close(pipefd[0]);
     // Own process group, so a stop reaches only the target and its children.
     setpgid(0, 0);
+    if (spec.kill_with_parent) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() != parent) _exit(127);  // the parent died before prctl
+    }
     const int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (o < 0 || dup2(o, 1) < 0) ChildFail(pipefd[1], 1);
     const int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);

@@ -20,6 +20,10 @@ struct ProcessSpec {
   std::vector<std::string> argv;  // argv[0] is looked up in PATH if bare
   // Set (or override) in the inherited environment, in order.
   std::vector<std::pair<std::string, std::string>> env;
+  std::vector<std::string> unset_env;  // removed from the inherited environment
+  // The child is killed (SIGKILL) if this process dies, so a study killed
+  // with kill -9 leaves no target running.
+  bool kill_with_parent = true;
   std::vector<int> cpus;     // CPU affinity; empty inherits ours
   std::string stdout_path;   // file to write; empty: /dev/null
   std::string stderr_path;   // file to write; empty: /dev/null

@@ -1,0 +1,459 @@
+#include "tune/spec.h"
+
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <toml++/toml.h>
+
+#include "base/read_file.h"
+#include "loadgen/schedule.h"
+#include "net/url.h"
+
+namespace gcpilot {
+namespace {
+
+bool IsEnvName(std::string_view s) {
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  for (char c : s) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+  }
+  return true;
+}
+
+bool ParseInt(std::string_view s, int64_t* out) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return !s.empty() && ec == std::errc() && p == s.data() + s.size();
+}
+
+}  // namespace
+
+StatusOr<int64_t> ParseBytes(std::string_view text) {
+  static constexpr std::pair<std::string_view, double> kUnits[] = {
+      {"TiB", 1099511627776.0}, {"GiB", 1073741824.0}, {"MiB", 1048576.0},
+      {"KiB", 1024.0}, {"B", 1.0}};
+  std::string_view num = text;
+  double unit = 1;
+  for (const auto& [suffix, scale] : kUnits) {
+    if (num.ends_with(suffix)) {
+      num.remove_suffix(suffix.size());
+      unit = scale;
+      break;
+    }
+  }
+  double v = 0;
+  auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
+  if (num.empty() || ec != std::errc() || p != num.data() + num.size() || v < 0 ||
+      !std::isfinite(v) || v * unit > 9.2e18) {
+    return Status::InvalidArgument(fmt::format(
+        "\"{}\" is not a byte size (a number with B, KiB, MiB, GiB or TiB)", text));
+  }
+  return static_cast<int64_t>(std::llround(v * unit));
+}
+
+std::string FormatBytes(int64_t b) {
+  if (b >= (int64_t{1} << 30)) return fmt::format("{:.2f} GiB", b / 1073741824.0);
+  if (b >= (int64_t{1} << 20)) return fmt::format("{:.1f} MiB", b / 1048576.0);
+  return fmt::format("{} B", b);
+}
+
+Status CheckFactorValue(const std::string& name, const std::string& value) {
+  auto bad = [&](std::string why) {
+    return Status::InvalidArgument(fmt::format("factor {}: level \"{}\": {}", name, value, why));
+  };
+  if (name == "GCPROCS" || name == "GOGCPROCS" || name == "GCPERCENTILE") {
+    return Status::InvalidArgument(fmt::format(
+        "factor {}: not a Go runtime knob (the runtime reads GOGC, GOMEMLIMIT, GOMAXPROCS, GODEBUG)", name));
+  }
+  if (!IsEnvName(name)) {
+    return Status::InvalidArgument(fmt::format("factor \"{}\": not an environment variable name", name));
+  }
+  if (value.empty()) return Status::Ok();  // unset: the runtime default
+  int64_t n = 0;
+  if (name == "GOGC") {
+    if (value != "off" && (!ParseInt(value, &n) || n < 0)) return bad("GOGC is \"off\" or a whole number >= 0");
+  } else if (name == "GOMEMLIMIT") {
+    if (value == "off") return Status::Ok();
+    // Go reads a whole number with an optional B, KiB, MiB, GiB or TiB.
+    std::string_view num = value;
+    for (std::string_view suffix : {"TiB", "GiB", "MiB", "KiB", "B"}) {
+      if (num.ends_with(suffix)) {
+        num.remove_suffix(suffix.size());
+        break;
+      }
+    }
+    if (!ParseInt(num, &n) || n < 0) {
+      return bad("GOMEMLIMIT is \"off\" or a whole number with B, KiB, MiB, GiB or TiB (e.g. 512MiB)");
+    }
+  } else if (name == "GOMAXPROCS") {
+    if (!ParseInt(value, &n) || n < 1 || n > 4096) return bad("GOMAXPROCS is a whole number >= 1");
+  }
+  return Status::Ok();
+}
+
+Status ValidateStudySpec(const StudySpec& s) {
+  auto bad = [](std::string m) { return Status::InvalidArgument(std::move(m)); };
+  if (s.command.empty() || s.command[0].empty()) return bad("target.command is empty");
+  const std::string& prog = s.command[0];
+  if (prog.find('/') != std::string::npos) {
+    if (access(prog.c_str(), X_OK) != 0) {
+      return bad(fmt::format("target.command: {} does not exist or is not executable", prog));
+    }
+  }
+  auto check_url = [&](const std::string& key, const std::string& url) -> Status {
+    std::string u = url;
+    const size_t at = u.find("{port}");
+    if (at != std::string::npos) u.replace(at, 6, "1");
+    auto p = ParseLoopbackUrl(u);
+    if (!p.ok()) return bad(fmt::format("{}: {}", key, p.status().message()));
+    return Status::Ok();
+  };
+  if (Status st = check_url("target.ready", s.ready_url); !st.ok()) return st;
+  if (Status st = check_url("load.url", s.load_url); !st.ok()) return st;
+  if (s.kinds.empty()) return bad("load: no requests");
+  auto sched = RateSchedule::Parse(s.rate, s.duration_ns);
+  if (!sched.ok()) return bad("load.rate: " + sched.status().message());
+  if (s.factors.empty()) return bad("no [[factor]] to vary");
+  std::set<std::string> names;
+  for (const Factor& f : s.factors) {
+    if (!names.insert(f.name).second) return bad(fmt::format("factor {} is given twice", f.name));
+    if (f.levels.empty()) return bad(fmt::format("factor {} has no levels", f.name));
+    std::set<std::string> seen;
+    for (const std::string& l : f.levels) {
+      if (Status st = CheckFactorValue(f.name, l); !st.ok()) return st;
+      if (!seen.insert(l).second) return bad(fmt::format("factor {}: level \"{}\" is given twice", f.name, l));
+    }
+    if (Status st = CheckFactorValue(f.name, f.baseline); !st.ok()) return st;
+  }
+  if (s.repeats < 1 || s.repeats > 100) return bad("design.repeats must be 1..100");
+  static const std::set<std::string> kObjectives = {"p50", "p90", "p99", "p999", "max", "mean"};
+  if (!kObjectives.count(s.objective)) {
+    return bad(fmt::format("objective.minimize \"{}\": want p50, p90, p99, p999, max or mean", s.objective));
+  }
+  if (s.max_error_rate < 0 || s.max_error_rate > 1) return bad("constraints.max_error_rate must be 0..1");
+  if (s.connections < 1 || s.max_connections < s.connections) {
+    return bad("load.connections must be >= 1 and <= load.max_connections");
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+// Reads a TOML table with a fixed set of keys; unknown keys are errors.
+class TableReader {
+ public:
+  TableReader(const std::string& path, const toml::table* t, std::string name)
+      : path_(path), t_(t), name_(std::move(name)) {}
+  Status CheckKeys(std::initializer_list<std::string_view> known) const {
+    if (!t_) return Status::Ok();
+    for (const auto& [k, v] : *t_) {
+      bool ok = false;
+      for (std::string_view n : known) ok |= (k.str() == n);
+      if (!ok) {
+        std::string list;
+        for (std::string_view n : known) list += (list.empty() ? "" : ", ") + std::string(n);
+        return Status::InvalidArgument(
+            fmt::format("{}: unknown key \"{}\" in {} (known: {})", At(k), k.str(), name_, list));
+      }
+    }
+    return Status::Ok();
+  }
+  template <typename N>
+  std::string At(const N& n) const {
+    const auto& b = n.source().begin;
+    return fmt::format("{}:{}:{}", path_, b.line, b.column);
+  }
+  const toml::node* Get(std::string_view key) const { return t_ ? t_->get(key) : nullptr; }
+  Status String(std::string_view key, std::string* out) const {
+    const toml::node* n = Get(key);
+    if (!n) return Status::Ok();
+    if (!n->is_string()) return Err(*n, key, "must be a string");
+    *out = *n->value<std::string>();
+    return Status::Ok();
+  }
+  Status Duration(std::string_view key, int64_t* out) const {
+    std::string s;
+    if (Status st = String(key, &s); !st.ok() || s.empty()) return st;
+    auto d = ParseDurationNs(s);
+    if (!d.ok()) return Err(*Get(key), key, d.status().message());
+    *out = *d;
+    return Status::Ok();
+  }
+  Status Int(std::string_view key, int64_t lo, int64_t hi, int64_t* out) const {
+    const toml::node* n = Get(key);
+    if (!n) return Status::Ok();
+    auto v = n->value<int64_t>();
+    if (!n->is_integer() || !v || *v < lo || *v > hi) {
+      return Err(*n, key, fmt::format("must be a whole number {}..{}", lo, hi));
+    }
+    *out = *v;
+    return Status::Ok();
+  }
+  Status Bool(std::string_view key, bool* out) const {
+    const toml::node* n = Get(key);
+    if (!n) return Status::Ok();
+    if (!n->is_boolean()) return Err(*n, key, "must be true or false");
+    *out = *n->value<bool>();
+    return Status::Ok();
+  }
+  Status Strings(std::string_view key, std::vector<std::string>* out) const {
+    const toml::node* n = Get(key);
+    if (!n) return Status::Ok();
+    const toml::array* a = n->as_array();
+    if (!a) return Err(*n, key, "must be an array of strings");
+    out->clear();
+    for (const toml::node& e : *a) {
+      if (!e.is_string()) return Err(e, key, "must be an array of strings");
+      out->push_back(*e.value<std::string>());
+    }
+    return Status::Ok();
+  }
+  Status Cpus(std::string_view key, std::vector<int>* out) const {
+    const toml::node* n = Get(key);
+    if (!n) return Status::Ok();
+    const toml::array* a = n->as_array();
+    if (!a) return Err(*n, key, "must be an array of CPU numbers");
+    out->clear();
+    for (const toml::node& e : *a) {
+      auto v = e.value<int64_t>();
+      if (!e.is_integer() || !v || *v < 0 || *v > 1023) return Err(e, key, "must be an array of CPU numbers");
+      out->push_back(static_cast<int>(*v));
+    }
+    return Status::Ok();
+  }
+  Status Err(const toml::node& n, std::string_view key, std::string_view why) const {
+    return Status::InvalidArgument(fmt::format("{}: {}.{} {}", At(n), name_, key, why));
+  }
+
+ private:
+  const std::string& path_;
+  const toml::table* t_;
+  std::string name_;
+};
+
+#define RETURN_IF_ERROR(expr)              \
+  do {                                     \
+    if (Status st_ = (expr); !st_.ok()) return st_; \
+  } while (0)
+
+}  // namespace
+
+StatusOr<StudySpec> LoadStudySpec(const std::string& path) {
+  toml::table doc;
+  try {
+    doc = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    const auto& b = e.source().begin;
+    return Status::InvalidArgument(fmt::format("{}:{}:{}: {}", path, b.line, b.column, e.description()));
+  }
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  auto rel = [&](const std::string& p) {
+    return p.empty() || p[0] == '/' ? p : (dir / p).lexically_normal().string();
+  };
+  TableReader top(path, &doc, "the spec");
+  RETURN_IF_ERROR(top.CheckKeys({"target", "load", "factor", "design", "objective", "constraints"}));
+  StudySpec s;
+  s.source = path;
+
+  TableReader target(path, doc["target"].as_table(), "target");
+  if (!doc["target"].as_table()) return Status::InvalidArgument(fmt::format("{}: no [target] table", path));
+  RETURN_IF_ERROR(target.CheckKeys({"command", "ready", "ready_timeout", "env", "cpus"}));
+  RETURN_IF_ERROR(target.Strings("command", &s.command));
+  if (!s.command.empty() && s.command[0].find('/') != std::string::npos && s.command[0][0] != '/') {
+    s.command[0] = rel(s.command[0]);
+  }
+  RETURN_IF_ERROR(target.String("ready", &s.ready_url));
+  RETURN_IF_ERROR(target.Duration("ready_timeout", &s.ready_timeout_ns));
+  RETURN_IF_ERROR(target.Cpus("cpus", &s.target_cpus));
+  if (const toml::node* env = target.Get("env")) {
+    const toml::table* t = env->as_table();
+    if (!t) return target.Err(*env, "env", "must be a table of strings");
+    for (const auto& [k, v] : *t) {
+      if (!v.is_string()) return target.Err(v, "env", "values must be strings");
+      s.env.emplace_back(std::string(k.str()), *v.value<std::string>());
+    }
+  }
+
+  TableReader load(path, doc["load"].as_table(), "load");
+  RETURN_IF_ERROR(load.CheckKeys({"url", "requests", "method", "path", "body", "rate", "duration",
+                                  "warmup", "connections", "max_connections", "timeout", "cpus"}));
+  RETURN_IF_ERROR(load.String("url", &s.load_url));
+  std::string requests;
+  RETURN_IF_ERROR(load.String("requests", &requests));
+  RequestKindSpec one;
+  RETURN_IF_ERROR(load.String("method", &one.method));
+  RETURN_IF_ERROR(load.String("path", &one.path));
+  RETURN_IF_ERROR(load.String("body", &one.body));
+  if (!requests.empty()) {
+    auto kinds = LoadRequestKinds(rel(requests));
+    if (!kinds.ok()) return kinds.status();
+    s.kinds = std::move(*kinds);
+  } else {
+    s.kinds = {one};
+  }
+  RETURN_IF_ERROR(load.String("rate", &s.rate));
+  RETURN_IF_ERROR(load.Duration("duration", &s.duration_ns));
+  RETURN_IF_ERROR(load.Duration("warmup", &s.warmup_ns));
+  RETURN_IF_ERROR(load.Duration("timeout", &s.timeout_ns));
+  int64_t n = s.connections;
+  RETURN_IF_ERROR(load.Int("connections", 1, 10000, &n));
+  s.connections = static_cast<int>(n);
+  n = std::max<int64_t>(s.max_connections, s.connections);
+  RETURN_IF_ERROR(load.Int("max_connections", 1, 20000, &n));
+  s.max_connections = static_cast<int>(n);
+  RETURN_IF_ERROR(load.Cpus("cpus", &s.load_cpus));
+
+  if (const toml::node* fs = doc.get("factor")) {
+    const toml::array* a = fs->as_array();
+    if (!a) return top.Err(*fs, "factor", "must be [[factor]] tables");
+    for (const toml::node& fn : *a) {
+      TableReader f(path, fn.as_table(), "factor");
+      RETURN_IF_ERROR(f.CheckKeys({"name", "levels", "baseline"}));
+      Factor factor;
+      RETURN_IF_ERROR(f.String("name", &factor.name));
+      RETURN_IF_ERROR(f.Strings("levels", &factor.levels));
+      if (factor.name == "GOGC") factor.baseline = "100";
+      RETURN_IF_ERROR(f.String("baseline", &factor.baseline));
+      // Say where a bad level is: re-check here with the position.
+      for (const std::string& l : factor.levels) {
+        if (Status st = CheckFactorValue(factor.name, l); !st.ok()) {
+          return Status::InvalidArgument(fmt::format("{}: {}", f.At(*fn.as_table()->get("levels")), st.message()));
+        }
+      }
+      s.factors.push_back(std::move(factor));
+    }
+  }
+
+  TableReader design(path, doc["design"].as_table(), "design");
+  RETURN_IF_ERROR(design.CheckKeys({"type", "repeats", "seed", "confirm"}));
+  RETURN_IF_ERROR(design.String("type", &s.design));
+  n = s.repeats;
+  RETURN_IF_ERROR(design.Int("repeats", 1, 100, &n));
+  s.repeats = static_cast<int>(n);
+  n = static_cast<int64_t>(s.seed);
+  RETURN_IF_ERROR(design.Int("seed", 0, INT64_MAX, &n));
+  s.seed = static_cast<uint64_t>(n);
+  RETURN_IF_ERROR(design.Bool("confirm", &s.confirm));
+
+  TableReader obj(path, doc["objective"].as_table(), "objective");
+  RETURN_IF_ERROR(obj.CheckKeys({"minimize"}));
+  RETURN_IF_ERROR(obj.String("minimize", &s.objective));
+
+  TableReader cons(path, doc["constraints"].as_table(), "constraints");
+  RETURN_IF_ERROR(cons.CheckKeys({"max_peak_rss", "max_error_rate"}));
+  std::string rss;
+  RETURN_IF_ERROR(cons.String("max_peak_rss", &rss));
+  if (!rss.empty()) {
+    auto b = ParseBytes(rss);
+    if (!b.ok()) return cons.Err(*cons.Get("max_peak_rss"), "max_peak_rss", b.status().message());
+    s.max_peak_rss = *b;
+  }
+  if (const toml::node* e = cons.Get("max_error_rate")) {
+    auto v = e->value<double>();
+    if (!v) return cons.Err(*e, "max_error_rate", "must be a number 0..1");
+    s.max_error_rate = *v;
+  }
+  if (Status st = ValidateStudySpec(s); !st.ok()) {
+    return Status::InvalidArgument(fmt::format("{}: {}", path, st.message()));
+  }
+  return s;
+}
+
+StudySpec BuiltinPaygateSpec(const std::string& paygate, const std::string& source_dir) {
+  StudySpec s;
+  s.source = "built-in (workloads/paygate)";
+  s.command = {paygate, "-addr", "127.0.0.1:{port}", "-live-mb", "256"};
+  s.ready_url = "http://127.0.0.1:{port}/healthz";
+  s.target_cpus = {0};
+  s.load_cpus = {1};
+  s.load_url = "http://127.0.0.1:{port}/";
+  auto kinds = LoadRequestKinds(source_dir + "/workloads/paygate/load.toml");
+  if (kinds.ok()) s.kinds = std::move(*kinds);
+  s.rate = "3000";
+  s.duration_ns = 10'000'000'000;
+  s.warmup_ns = 3'000'000'000;
+  s.factors = {
+      {"GOGC", {"50", "100", "400"}, "100"},
+      {"GOMEMLIMIT", {"off", "600MiB", "1200MiB"}, "off"},
+      {"GOMAXPROCS", {"1", "2", "4"}, ""},
+      {"PAYGATE_POOL", {"0", "1"}, "0"},
+  };
+  s.design = "auto";
+  s.repeats = 2;
+  s.objective = "p99";
+  s.max_peak_rss = int64_t{1536} << 20;
+  s.max_error_rate = 0.001;
+  return s;
+}
+
+nlohmann::json StudySpecToJson(const StudySpec& s) {
+  nlohmann::json kinds = nlohmann::json::array();
+  for (const RequestKindSpec& k : s.kinds) {
+    kinds.push_back({{"name", k.name}, {"weight", k.weight}, {"method", k.method}, {"path", k.path},
+                     {"headers", k.headers}, {"body", k.body}, {"sign_header", k.sign_header},
+                     {"sign_key", k.sign_key}});
+  }
+  nlohmann::json factors = nlohmann::json::array();
+  for (const Factor& f : s.factors) {
+    factors.push_back({{"name", f.name}, {"levels", f.levels}, {"baseline", f.baseline}});
+  }
+  return {{"source", s.source}, {"command", s.command}, {"ready_url", s.ready_url},
+          {"ready_timeout_ns", s.ready_timeout_ns}, {"env", s.env},
+          {"target_cpus", s.target_cpus}, {"load_cpus", s.load_cpus}, {"load_url", s.load_url},
+          {"kinds", kinds}, {"rate", s.rate}, {"duration_ns", s.duration_ns},
+          {"warmup_ns", s.warmup_ns}, {"connections", s.connections},
+          {"max_connections", s.max_connections}, {"timeout_ns", s.timeout_ns},
+          {"factors", factors}, {"design", s.design}, {"repeats", s.repeats}, {"seed", s.seed},
+          {"confirm", s.confirm}, {"objective", s.objective}, {"max_peak_rss", s.max_peak_rss},
+          {"max_error_rate", s.max_error_rate}};
+}
+
+StatusOr<StudySpec> StudySpecFromJson(const nlohmann::json& j) {
+  try {
+    StudySpec s;
+    s.source = j.at("source");
+    s.command = j.at("command").get<std::vector<std::string>>();
+    s.ready_url = j.at("ready_url");
+    s.ready_timeout_ns = j.at("ready_timeout_ns");
+    s.env = j.at("env").get<std::vector<std::pair<std::string, std::string>>>();
+    s.target_cpus = j.at("target_cpus").get<std::vector<int>>();
+    s.load_cpus = j.at("load_cpus").get<std::vector<int>>();
+    s.load_url = j.at("load_url");
+    for (const auto& k : j.at("kinds")) {
+      RequestKindSpec r;
+      r.name = k.at("name");
+      r.weight = k.at("weight");
+      r.method = k.at("method");
+      r.path = k.at("path");
+      r.headers = k.at("headers").get<std::vector<std::pair<std::string, std::string>>>();
+      r.body = k.at("body");
+      r.sign_header = k.at("sign_header");
+      r.sign_key = k.at("sign_key");
+      s.kinds.push_back(std::move(r));
+    }
+    s.rate = j.at("rate");
+    s.duration_ns = j.at("duration_ns");
+    s.warmup_ns = j.at("warmup_ns");
+    s.connections = j.at("connections");
+    s.max_connections = j.at("max_connections");
+    s.timeout_ns = j.at("timeout_ns");
+    for (const auto& f : j.at("factors")) {
+      s.factors.push_back({f.at("name"), f.at("levels").get<std::vector<std::string>>(), f.at("baseline")});
+    }
+    s.design = j.at("design");
+    s.repeats = j.at("repeats");
+    s.seed = j.at("seed");
+    s.confirm = j.at("confirm");
+    s.objective = j.at("objective");
+    s.max_peak_rss = j.at("max_peak_rss");
+    s.max_error_rate = j.at("max_error_rate");
+    return s;
+  } catch (const nlohmann::json::exception& e) {
+    return Status::Corruption(fmt::format("stored study spec is damaged: {}", e.what()));
+  }
+}
+
+}  // namespace gcpilot

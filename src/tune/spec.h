@@ -1,0 +1,100 @@
+// A tuning study: what to run, how to load it, which knobs to vary, and
+// what "better" means. Read from TOML (gcpilot tune --spec FILE) or built
+// in for the bundled gateway. Everything is checked before any run starts.
+//
+//   [target]                     # the service, started once per run
+//   command = ["./svc", "-port", "{port}"]   # argv, never a shell string
+//   ready = "http://127.0.0.1:{port}/healthz"  # 200 means ready
+//   ready_timeout = "60s"
+//   env = { APP_MODE = "bench" }
+//   cpus = [0]
+//   [load]                       # see gcpilot load
+//   url = "http://127.0.0.1:{port}/"
+//   requests = "mix.toml"        # or path/method/body for one kind
+//   rate = "3000"   duration = "20s"   warmup = "5s"   connections = 64
+//   cpus = [1]
+//   [[factor]]                   # GOGC, GOMEMLIMIT, GOMAXPROCS or any env switch
+//   name = "GOGC"   levels = ["50", "100", "400"]   baseline = "100"
+//   [design]
+//   type = "auto"   repeats = 2   seed = 1   confirm = true
+//   [objective]
+//   minimize = "p99"             # p50, p90, p99, p999, max, mean (corrected)
+//   [constraints]
+//   max_peak_rss = "1.5GiB"   max_error_rate = 0.01
+// {port} is replaced by a free loopback port chosen for each run.
+#ifndef GCPILOT_TUNE_SPEC_H_
+#define GCPILOT_TUNE_SPEC_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/status.h"
+#include "loadgen/request.h"
+
+namespace gcpilot {
+
+struct Factor {
+  std::string name;                 // an environment variable
+  std::vector<std::string> levels;  // values; "" means unset
+  std::string baseline;             // the default setting's value ("" = unset)
+};
+
+struct StudySpec {
+  std::string source;  // the TOML path, or "built-in (workloads/paygate)"
+  // target
+  std::vector<std::string> command;
+  std::string ready_url;
+  int64_t ready_timeout_ns = 60'000'000'000;
+  std::vector<std::pair<std::string, std::string>> env;
+  std::vector<int> target_cpus, load_cpus;
+  // load
+  std::string load_url;
+  std::vector<RequestKindSpec> kinds;
+  std::string rate = "1000";
+  int64_t duration_ns = 20'000'000'000, warmup_ns = 5'000'000'000;
+  int connections = 64, max_connections = 512;
+  int64_t timeout_ns = 5'000'000'000;
+  // factors and design
+  std::vector<Factor> factors;
+  std::string design = "auto";
+  int repeats = 2;
+  uint64_t seed = 1;
+  bool confirm = true;  // also run the best predicted setting if untried
+  // objective and constraints
+  std::string objective = "p99";
+  int64_t max_peak_rss = 0;  // bytes; 0 = none
+  double max_error_rate = 0.01;
+};
+
+// Parses "512MiB", "1.5GiB", "1000000" (bytes) into bytes.
+StatusOr<int64_t> ParseBytes(std::string_view text);
+std::string FormatBytes(int64_t bytes);  // "1.50 GiB"
+
+// Checks a value for a Go runtime knob: GOGC ("off" or an integer >= 0),
+// GOMEMLIMIT ("off" or bytes with B/KiB/MiB/GiB/TiB), GOMAXPROCS (>= 1);
+// other names must be valid environment variable names, and names that
+// are not Go knobs though often written about (GCPROCS) are refused.
+Status CheckFactorValue(const std::string& name, const std::string& value);
+
+// Reads and checks a study spec. Errors name file:line:column and the key.
+StatusOr<StudySpec> LoadStudySpec(const std::string& path);
+
+// The built-in study of the bundled gateway: GOGC x GOMEMLIMIT x GOMAXPROCS
+// x PAYGATE_POOL on an L9 with 2 repeats, ~6 minutes on 2 cores.
+// `paygate` is the gateway binary, `source_dir` the checkout (load mix).
+StudySpec BuiltinPaygateSpec(const std::string& paygate, const std::string& source_dir);
+
+// Checks a spec built by code or flags (LoadStudySpec calls it too).
+Status ValidateStudySpec(const StudySpec& spec);
+
+// The spec as JSON, stored with a study so --resume runs exactly it.
+nlohmann::json StudySpecToJson(const StudySpec& spec);
+StatusOr<StudySpec> StudySpecFromJson(const nlohmann::json& j);
+
+}  // namespace gcpilot
+
+#endif  // GCPILOT_TUNE_SPEC_H_
