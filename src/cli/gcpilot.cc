@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   const std::vector<Verb> verbs = {
       AddGctraceVerb(app),
       AddLoadVerb(app),
+      AddTuneVerb(app),
   };
   try {
     app.parse(argc, argv);

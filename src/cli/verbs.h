@@ -25,6 +25,7 @@ struct Verb {
 
 Verb AddGctraceVerb(CLI::App& app);
 Verb AddLoadVerb(CLI::App& app);
+Verb AddTuneVerb(CLI::App& app);
 
 }  // namespace gcpilot::cli
 

@@ -1,0 +1,180 @@
+#include "tune/study.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "loadgen/request.h"
+#include "tune/trial.h"
+
+namespace gcpilot {
+namespace {
+
+std::map<std::string, std::string> EnvOf(const StudySpec& spec, const std::vector<int>& levels) {
+  std::map<std::string, std::string> env;
+  for (size_t f = 0; f < spec.factors.size(); ++f) {
+    const Factor& fac = spec.factors[f];
+    env[fac.name] = levels[f] < 0 ? fac.baseline : fac.levels[levels[f]];
+  }
+  return env;
+}
+
+std::string Describe(const std::map<std::string, std::string>& env) {
+  std::string s;
+  for (const auto& [k, v] : env) s += fmt::format("{}{}={}", s.empty() ? "" : " ", k, v.empty() ? "(unset)" : v);
+  return s;
+}
+
+StatusOr<Design> DesignFor(const StudySpec& spec) {
+  std::vector<int> levels;
+  for (const Factor& f : spec.factors) levels.push_back(static_cast<int>(f.levels.size()));
+  return MakeDesign(spec.design, levels);
+}
+
+}  // namespace
+
+std::vector<RunRecord> PlanStudy(const StudySpec& spec, const Design& design) {
+  std::vector<RunRecord> plan;
+  std::vector<int> baseline(spec.factors.size(), -1);
+  for (size_t f = 0; f < spec.factors.size(); ++f) {
+    const auto& lv = spec.factors[f].levels;
+    const auto it = std::find(lv.begin(), lv.end(), spec.factors[f].baseline);
+    if (it != lv.end()) baseline[f] = static_cast<int>(it - lv.begin());
+  }
+  for (int rep = 0; rep < spec.repeats; ++rep) {
+    for (size_t c = 0; c < design.cells.size(); ++c) {
+      RunRecord r;
+      r.cell = static_cast<int>(c);
+      r.repeat = rep;
+      r.phase = "design";
+      r.levels = design.cells[c];
+      r.env = EnvOf(spec, r.levels);
+      plan.push_back(r);
+    }
+    RunRecord b;
+    b.cell = -1;
+    b.repeat = rep;
+    b.phase = "baseline";
+    b.levels = baseline;
+    b.env = EnvOf(spec, baseline);
+    plan.push_back(b);
+  }
+  Rng rng(spec.seed ^ 0x5eed5eedULL);
+  for (size_t i = plan.size(); i > 1; --i) std::swap(plan[i - 1], plan[rng.Below(i)]);
+  for (size_t i = 0; i < plan.size(); ++i) plan[i].seq = static_cast<int>(i);
+  return plan;
+}
+
+StatusOr<StudyOutcome> RunStudy(StudyStore& store, const StudySpec& given, bool resume,
+                                const std::string& work_dir, const StudyEvents& ev) {
+  auto say = [&](const std::string& s) {
+    if (ev.status) ev.status(s);
+  };
+  StudyOutcome out;
+  if (resume) {
+    auto id = store.LatestUnfinished();
+    if (!id.ok()) return id.status();
+    if (!*id) return Status::NotFound("no unfinished study to resume in this database");
+    auto stored = store.Load(**id);
+    if (!stored.ok()) return stored.status();
+    auto spec = StudySpecFromJson(nlohmann::json::parse(stored->spec_json, nullptr, false));
+    if (!spec.ok()) return spec.status();
+    out.id = stored->id;
+    out.spec = *spec;
+    out.design = stored->design;
+  } else {
+    auto design = DesignFor(given);
+    if (!design.ok()) return design.status();
+    out.spec = given;
+    out.design = design->name;
+    auto id = store.CreateStudy(StudySpecToJson(given).dump(), design->name, PlanStudy(given, *design));
+    if (!id.ok()) return id.status();
+    out.id = *id;
+  }
+  const StudySpec& spec = out.spec;
+  std::error_code ec;
+  std::filesystem::create_directories(work_dir, ec);
+
+  using Clock = std::chrono::steady_clock;
+  double session_s = 0;
+  // Runs whatever is pending, in order; returns after the last.
+  auto run_pending = [&]() -> Status {
+    auto st = store.Load(out.id);
+    if (!st.ok()) return st.status();
+    std::vector<RunRecord> runs = std::move(st->runs);
+    const int total = static_cast<int>(runs.size());
+    int done = 0;
+    for (const RunRecord& r : runs) done += r.status != "pending";
+    for (RunRecord& r : runs) {
+      if (r.status != "pending") continue;
+      const int left = total - done;
+      std::string eta;
+      if (out.runs_this_session > 0) {
+        const double per = session_s / out.runs_this_session;
+        eta = fmt::format(", ETA {:.0f}:{:02.0f}", std::floor(per * left / 60), std::fmod(per * left, 60));
+      }
+      const std::string head = fmt::format("run {} of {} ({}{}{}) {}", done + 1, total, r.phase,
+                                           r.phase == "design" ? fmt::format(" cell {}", r.cell + 1) : "", eta,
+                                           Describe(r.env));
+      say(head);
+      const auto t0 = Clock::now();
+      TrialOutcome t = RunTrial(spec, r, work_dir, [&](const std::string& s) { say(head + ": " + s); });
+      if (Status s = store.SaveRun(t.record, t.load ? &*t.load : nullptr, t.cycles); !s.ok()) return s;
+      session_s += std::chrono::duration<double>(Clock::now() - t0).count();
+      ++out.runs_this_session;
+      ++done;
+      if (ev.run_finished) ev.run_finished(t.record);
+    }
+    return Status::Ok();
+  };
+  if (Status s = run_pending(); !s.ok()) return s;
+
+  // Confirmation: the best level of every factor together, if untried.
+  auto st = store.Load(out.id);
+  if (!st.ok()) return st.status();
+  bool has_confirm = false;
+  for (const RunRecord& r : st->runs) has_confirm |= r.phase == "confirm";
+  if (spec.confirm && !has_confirm) {
+    const StudyAnalysis a = Analyze(spec, st->runs);
+    bool complete = !a.effects.empty();
+    for (const MainEffect& e : a.effects) {
+      complete &= std::any_of(e.levels.begin(), e.levels.end(), [](const LevelEffect& l) { return l.n > 0; });
+    }
+    bool tried = false;
+    for (const RunRecord& r : st->runs) tried |= r.env == a.predicted_best;
+    if (complete && !tried && a.done > 0) {
+      std::vector<int> levels;
+      for (const Factor& f : spec.factors) {
+        const auto it = std::find(f.levels.begin(), f.levels.end(), a.predicted_best.at(f.name));
+        levels.push_back(static_cast<int>(it - f.levels.begin()));
+      }
+      std::vector<RunRecord> confirm;
+      for (int rep = 0; rep < spec.repeats; ++rep) {
+        RunRecord r;
+        r.seq = static_cast<int>(st->runs.size()) + rep;
+        r.cell = -2;
+        r.repeat = rep;
+        r.phase = "confirm";
+        r.levels = levels;
+        r.env = a.predicted_best;
+        confirm.push_back(r);
+      }
+      say("confirming the predicted best setting: " + Describe(a.predicted_best));
+      if (Status s = store.AddRuns(out.id, confirm); !s.ok()) return s;
+      if (Status s = run_pending(); !s.ok()) return s;
+    }
+  }
+  st = store.Load(out.id);
+  if (!st.ok()) return st.status();
+  out.runs = st->runs;
+  out.analysis = Analyze(spec, out.runs);
+  if (out.analysis.pending == 0) {
+    if (Status s = store.SetStudyStatus(out.id, "done"); !s.ok()) return s;
+  }
+  return out;
+}
+
+}  // namespace gcpilot
