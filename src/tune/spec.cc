@@ -112,6 +112,7 @@ Status ValidateStudySpec(const StudySpec& s) {
     return Status::Ok();
   };
   if (Status st = check_url("target.ready", s.ready_url); !st.ok()) return st;
+  if (s.ready_timeout_ns <= 0) return bad("target.ready_timeout must be > 0");
   if (Status st = check_url("load.url", s.load_url); !st.ok()) return st;
   if (s.kinds.empty()) return bad("load: no requests");
   auto sched = RateSchedule::Parse(s.rate, s.duration_ns);
@@ -177,6 +178,10 @@ class TableReader {
   Status Duration(std::string_view key, int64_t* out) const {
     std::string s;
     if (Status st = String(key, &s); !st.ok() || s.empty()) return st;
+    if (s == "0" || s == "0s" || s == "0ms") {
+      *out = 0;
+      return Status::Ok();
+    }
     auto d = ParseDurationNs(s);
     if (!d.ok()) return Err(*Get(key), key, d.status().message());
     *out = *d;
@@ -292,6 +297,11 @@ StatusOr<StudySpec> LoadStudySpec(const std::string& path) {
     if (!kinds.ok()) return kinds.status();
     s.kinds = std::move(*kinds);
   } else {
+    if (!load.Get("path")) {  // the URL's own path, e.g. .../healthz
+      const size_t scheme = s.load_url.find("://");
+      const size_t slash = s.load_url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+      one.path = slash == std::string::npos ? "/" : s.load_url.substr(slash);
+    }
     s.kinds = {one};
   }
   RETURN_IF_ERROR(load.String("rate", &s.rate));

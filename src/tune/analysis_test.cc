@@ -1,0 +1,132 @@
+#include "tune/analysis.h"
+
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+namespace gcpilot {
+namespace {
+
+// References computed independently: t.cdf(2, 10) by numerical integration
+// of the density, t.cdf(1, 1) = 3/4 (Cauchy).
+TEST(AnalysisTest, StudentT) {
+  EXPECT_NEAR(StudentTCdf(2.0, 10), 0.96330598261462974, 1e-12);
+  EXPECT_NEAR(StudentTCdf(1.0, 1), 0.75, 1e-12);
+  EXPECT_NEAR(StudentTCdf(0.0, 7), 0.5, 1e-15);
+  EXPECT_NEAR(StudentTCdf(-2.0, 10), 1 - 0.96330598261462974, 1e-12);
+}
+
+TEST(AnalysisTest, Welch) {
+  // t = -8.8196, df = 4 (Welch-Satterthwaite); the two-sided p from the
+  // closed-form CDF for 4 degrees of freedom.
+  EXPECT_NEAR(WelchPValue({10, 10.2, 9.9}, {11, 11.3, 11.1}), 0.00091204769399322, 1e-12);
+  EXPECT_EQ(WelchPValue({1}, {2, 3}), 1);
+}
+
+RunRecord MakeRun(const std::string& phase, std::vector<int> levels, std::map<std::string, std::string> env,
+              double p99, int64_t rss_mb, const std::string& status = "done") {
+  RunRecord r;
+  r.phase = phase;
+  r.levels = std::move(levels);
+  r.env = std::move(env);
+  r.p99_ms = p99;
+  r.peak_rss_bytes = rss_mb << 20;
+  r.status = status;
+  r.gc_cpu_share = 0.1;
+  if (status != "done") r.reason = "exited during the load (killed by SIGKILL)";
+  return r;
+}
+
+StudySpec TwoByTwo() {
+  StudySpec s;
+  s.factors = {{"GOGC", {"100", "400"}, "100"}, {"APP_POOL", {"0", "1"}, "1"}};
+  s.objective = "p99";
+  s.max_peak_rss = int64_t{1000} << 20;
+  return s;
+}
+
+// y = 10 + 5 [GOGC=100] + 1 [APP_POOL=1], exactly, twice per cell: the
+// effects and shares are known in closed form.
+std::vector<RunRecord> AdditiveRuns() {
+  std::vector<RunRecord> runs;
+  for (int rep = 0; rep < 2; ++rep) {
+    for (int a = 0; a < 2; ++a) {
+      for (int b = 0; b < 2; ++b) {
+        const double y = 10 + (a == 0 ? 5 : 0) + (b == 1 ? 1 : 0);
+        runs.push_back(MakeRun("design", {a, b}, {{"GOGC", a ? "400" : "100"}, {"APP_POOL", b ? "1" : "0"}},
+                           y + (rep ? 0.1 : -0.1), a ? 800 : 400));
+      }
+    }
+  }
+  return runs;
+}
+
+TEST(AnalysisTest, MainEffectsAndShares) {
+  const StudyAnalysis a = Analyze(TwoByTwo(), AdditiveRuns());
+  ASSERT_EQ(a.effects.size(), 2u);
+  EXPECT_EQ(a.done, 8);
+  // GOGC: 100 -> 15.5, 400 -> 10.5; APP_POOL: 0 -> 12.5, 1 -> 13.5.
+  EXPECT_NEAR(a.effects[0].levels[0].mean, 15.5, 1e-12);
+  EXPECT_NEAR(a.effects[0].levels[1].mean, 10.5, 1e-12);
+  EXPECT_EQ(a.effects[0].best_level, "400");
+  EXPECT_NEAR(a.effects[1].levels[0].mean, 12.5, 1e-12);
+  EXPECT_EQ(a.effects[1].best_level, "0");
+  EXPECT_NEAR(a.effects[0].range, 5, 1e-12);
+  // SS_GOGC = 8 x 2.5^2 = 50, SS_POOL = 8 x 0.5^2 = 2, noise 8 x 0.1^2 = 0.08.
+  EXPECT_NEAR(a.effects[0].anova_share, 50 / 52.08, 1e-12);
+  EXPECT_NEAR(a.effects[1].anova_share, 2 / 52.08, 1e-12);
+  EXPECT_NEAR(a.residual_share, 0.08 / 52.08, 1e-12);
+  // The heat map cell GOGC=400, POOL=0 is 10 (mean of 9.9 and 10.1).
+  ASSERT_EQ(a.pairs.size(), 1u);
+  EXPECT_NEAR(a.pairs[0].mean[1][0], 10, 1e-12);
+  EXPECT_EQ(a.predicted_best, (std::map<std::string, std::string>{{"GOGC", "400"}, {"APP_POOL", "0"}}));
+}
+
+TEST(AnalysisTest, RecommendationAgainstTheDefault) {
+  auto runs = AdditiveRuns();
+  // The default: GOGC=100, APP_POOL=1 -> 16 (plus noise), from baseline runs too.
+  runs.push_back(MakeRun("baseline", {0, 1}, {{"GOGC", "100"}, {"APP_POOL", "1"}}, 16.2, 400));
+  const StudyAnalysis a = Analyze(TwoByTwo(), runs);
+  ASSERT_TRUE(a.rec.found);
+  EXPECT_EQ(a.rec.env_lines, (std::vector<std::string>{"GOGC=400", "APP_POOL=0"}));
+  EXPECT_NEAR(a.rec.best.mean, 10, 1e-12);
+  EXPECT_NEAR(a.rec.baseline.mean, (15.9 + 16.1 + 16.2) / 3, 1e-12);
+  EXPECT_NEAR(a.rec.ratio, 10 / ((15.9 + 16.1 + 16.2) / 3), 1e-12);
+  EXPECT_TRUE(a.rec.significant);
+  EXPECT_LT(a.rec.p_value, 0.01);
+  // Pareto: GOGC=100,POOL=0 (15, 400 MiB) and GOGC=400,POOL=0 (10, 800 MiB).
+  ASSERT_EQ(a.pareto.size(), 2u);
+  EXPECT_NEAR(a.cells[a.pareto[0]].mean, 10, 1e-12);
+  EXPECT_NEAR(a.cells[a.pareto[1]].mean, 15, 1e-12);
+}
+
+TEST(AnalysisTest, ConstraintsAndFailuresRuleSettingsOut) {
+  StudySpec spec = TwoByTwo();
+  spec.max_peak_rss = int64_t{600} << 20;  // GOGC=400 (800 MiB) is over budget
+  auto runs = AdditiveRuns();
+  runs.push_back(MakeRun("design", {0, 0}, {{"GOGC", "100"}, {"APP_POOL", "0"}}, 0, 0, "failed"));
+  const StudyAnalysis a = Analyze(spec, runs);
+  ASSERT_TRUE(a.rec.found);
+  // Fastest feasible: GOGC=100, POOL=1 (16); POOL=0 had a failed run.
+  EXPECT_EQ(a.rec.env_lines, (std::vector<std::string>{"GOGC=100", "APP_POOL=1"}));
+  EXPECT_EQ(a.failed, 1);
+  for (const CellStats& c : a.cells) {
+    if (c.env.at("GOGC") == "400") {
+      EXPECT_FALSE(c.feasible);
+      EXPECT_EQ(c.infeasible_why, "peak RSS 800.0 MiB over the 600.0 MiB budget");
+    }
+    if (c.env.at("GOGC") == "100" && c.env.at("APP_POOL") == "0") {
+      EXPECT_EQ(c.infeasible_why, "a run failed: exited during the load (killed by SIGKILL)");
+    }
+  }
+}
+
+TEST(AnalysisTest, NothingFeasible) {
+  std::vector<RunRecord> runs = {MakeRun("design", {0, 0}, {{"GOGC", "100"}, {"APP_POOL", "0"}}, 0, 0, "failed")};
+  const StudyAnalysis a = Analyze(TwoByTwo(), runs);
+  EXPECT_FALSE(a.rec.found);
+  EXPECT_EQ(a.rec.why_not, "no setting finished all its runs within the constraints");
+}
+
+}  // namespace
+}  // namespace gcpilot

@@ -1,0 +1,102 @@
+#include "tune/spec.h"
+
+#include <gtest/gtest.h>
+
+#include "tune/design.h"
+#include "tune/study.h"
+
+namespace gcpilot {
+namespace {
+
+TEST(SpecTest, Bytes) {
+  EXPECT_EQ(*ParseBytes("512MiB"), int64_t{512} << 20);
+  EXPECT_EQ(*ParseBytes("1.5GiB"), int64_t{3} << 29);
+  EXPECT_EQ(*ParseBytes("1000"), 1000);
+  EXPECT_EQ(ParseBytes("1.5GB").status().message(),
+            "\"1.5GB\" is not a byte size (a number with B, KiB, MiB, GiB or TiB)");
+}
+
+TEST(SpecTest, KnobValues) {
+  const std::pair<std::pair<const char*, const char*>, const char*> cases[] = {
+      {{"GOGC", "100"}, ""},
+      {{"GOGC", "off"}, ""},
+      {{"GOGC", "-5"}, "factor GOGC: level \"-5\": GOGC is \"off\" or a whole number >= 0"},
+      {{"GOMEMLIMIT", "512MiB"}, ""},
+      {{"GOMEMLIMIT", "off"}, ""},
+      {{"GOMEMLIMIT", "1073741824"}, ""},
+      {{"GOMEMLIMIT", "1.5GiB"}, "factor GOMEMLIMIT: level \"1.5GiB\": GOMEMLIMIT is \"off\" or a whole number with B, KiB, MiB, GiB or TiB (e.g. 512MiB)"},
+      {{"GOMEMLIMIT", "1GB"}, "factor GOMEMLIMIT: level \"1GB\": GOMEMLIMIT is \"off\" or a whole number with B, KiB, MiB, GiB or TiB (e.g. 512MiB)"},
+      {{"GOMAXPROCS", "0"}, "factor GOMAXPROCS: level \"0\": GOMAXPROCS is a whole number >= 1"},
+      {{"GCPROCS", "2"}, "factor GCPROCS: not a Go runtime knob (the runtime reads GOGC, GOMEMLIMIT, GOMAXPROCS, GODEBUG)"},
+      {{"MY-VAR", "1"}, "factor \"MY-VAR\": not an environment variable name"},
+      {{"PAYGATE_POOL", "1"}, ""},
+  };
+  for (const auto& [nv, want] : cases) {
+    const Status st = CheckFactorValue(nv.first, nv.second);
+    EXPECT_EQ(st.ok() ? "" : st.message(), want) << nv.first << "=" << nv.second;
+  }
+}
+
+std::string SpecError(const std::string& name) {
+  const std::string path = std::string(GCPILOT_SOURCE_DIR) + "/testdata/tune/" + name;
+  auto s = LoadStudySpec(path);
+  return s.ok() ? "ok" : s.status().message().substr(std::string(GCPILOT_SOURCE_DIR).size() + 1);
+}
+
+TEST(SpecTest, BadSpecsNameThePlace) {
+  EXPECT_EQ(SpecError("unknown-key.toml"),
+            "testdata/tune/unknown-key.toml:4:1: unknown key \"reddy\" in target (known: command, ready, "
+            "ready_timeout, env, cpus)");
+  EXPECT_EQ(SpecError("bad-gomemlimit.toml"),
+            "testdata/tune/bad-gomemlimit.toml:9:10: factor GOMEMLIMIT: level \"1.5GB\": GOMEMLIMIT is \"off\" or a "
+            "whole number with B, KiB, MiB, GiB or TiB (e.g. 512MiB)");
+  EXPECT_EQ(SpecError("fake-knob.toml"),
+            "testdata/tune/fake-knob.toml:9:10: factor GCPROCS: not a Go runtime knob (the runtime reads GOGC, "
+            "GOMEMLIMIT, GOMAXPROCS, GODEBUG)");
+  EXPECT_EQ(SpecError("missing-target.toml"),
+            "testdata/tune/missing-target.toml: target.command: /no/such/service does not exist or is not "
+            "executable");
+  EXPECT_EQ(SpecError("impossible-design.toml"), "ok");  // the design is checked by MakeDesign
+}
+
+TEST(SpecTest, JsonRoundTrip) {
+  StudySpec s = BuiltinPaygateSpec("/bin/true", GCPILOT_SOURCE_DIR);
+  ASSERT_EQ(s.kinds.size(), 3u);
+  auto back = StudySpecFromJson(StudySpecToJson(s));
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(StudySpecToJson(*back), StudySpecToJson(s));
+  EXPECT_FALSE(StudySpecFromJson(nlohmann::json::object()).ok());
+}
+
+TEST(StudyPlanTest, EveryCellRepeatsPlusTheDefault) {
+  StudySpec s = BuiltinPaygateSpec("/bin/true", GCPILOT_SOURCE_DIR);
+  auto d = MakeDesign("auto", {3, 3, 3, 2});
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->name, "L9");
+  const auto plan = PlanStudy(s, *d);
+  ASSERT_EQ(plan.size(), 20u);  // 9 cells x 2 + the default x 2
+  std::map<int, int> per_cell;
+  int baseline = 0;
+  for (size_t i = 0; i < plan.size(); ++i) {
+    EXPECT_EQ(plan[i].seq, static_cast<int>(i));
+    if (plan[i].phase == "baseline") {
+      ++baseline;
+      EXPECT_EQ(plan[i].env.at("GOGC"), "100");
+      EXPECT_EQ(plan[i].env.at("GOMEMLIMIT"), "off");
+      EXPECT_EQ(plan[i].env.at("GOMAXPROCS"), "");  // unset: the runtime's default
+    } else {
+      ++per_cell[plan[i].cell];
+    }
+  }
+  EXPECT_EQ(baseline, 2);
+  EXPECT_EQ(per_cell.size(), 9u);
+  for (const auto& [c, n] : per_cell) EXPECT_EQ(n, 2);
+  // The order is shuffled, and the same for the same seed.
+  EXPECT_EQ(PlanStudy(s, *d)[0].env, plan[0].env);
+  bool shuffled = false;
+  for (size_t i = 0; i + 1 < plan.size(); ++i) shuffled |= plan[i].cell > plan[i + 1].cell;
+  EXPECT_TRUE(shuffled);
+}
+
+}  // namespace
+}  // namespace gcpilot

@@ -1,0 +1,208 @@
+// gcpilot tune as a user runs it: the real binary, the real gateway, a real
+// SQLite file; a study killed with SIGKILL mid-run and resumed; a target
+// that cannot start.
+#include <dirent.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "base/read_file.h"
+#include "runner/process.h"
+#include "store/study_store.h"
+
+namespace gcpilot {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string Fresh(const std::string& name) {
+  const std::string dir = ::testing::TempDir() + "gcpilot_" + name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+ExitInfo RunGcpilot(const std::vector<std::string>& args, const std::string& out) {
+  std::vector<std::string> argv = {GCPILOT_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto p = Process::Start({.argv = argv, .stdout_path = out, .stderr_path = out + ".err"});
+  EXPECT_TRUE(p.ok());
+  auto e = p->Wait(600s);
+  EXPECT_TRUE(e.has_value());
+  return e ? *e : ExitInfo{};
+}
+
+// Processes whose stderr is a file under `dir` (the targets of a study).
+std::set<int> TargetsWritingUnder(const std::string& dir) {
+  std::set<int> pids;
+  DIR* proc = opendir("/proc");
+  while (dirent* e = proc ? readdir(proc) : nullptr) {
+    const int pid = std::atoi(e->d_name);
+    if (pid <= 0) continue;
+    std::error_code ec;
+    const auto link = std::filesystem::read_symlink(fmt::format("/proc/{}/fd/2", pid), ec);
+    if (!ec && link.string().rfind(dir, 0) == 0) pids.insert(pid);
+  }
+  if (proc) closedir(proc);
+  return pids;
+}
+
+TEST(TuneE2eTest, TinyStudyOfTheRealGateway) {
+  const std::string dir = Fresh("tune_tiny");
+  const std::string db = dir + "/study.db";
+  const ExitInfo e = RunGcpilot({"tune", "--db", db, "--duration", "1s", "--warmup", "500ms", "--repeats", "1",
+                                 "--rate", "300", "--json", "-q"},
+                                dir + "/out.json");
+  ASSERT_EQ(e.Describe(), "exit 0") << ReadFileOrEmpty(dir + "/out.json.err");
+  const auto j = nlohmann::json::parse(ReadFileOrEmpty(dir + "/out.json"));
+  EXPECT_EQ(j["design"], "L9");
+  const auto& a = j["analysis"];
+  EXPECT_EQ(a["runs"]["failed"], 0);
+  EXPECT_EQ(a["runs"]["pending"], 0);
+  // 9 design cells + the default, each once, plus 0 or 1 confirmation run.
+  const int done = a["runs"]["done"];
+  EXPECT_TRUE(done == 10 || done == 11) << done;
+  EXPECT_TRUE(a["recommendation"]["found"]);
+  EXPECT_EQ(a["recommendation"]["env"].size(), 4u);
+  EXPECT_EQ(a["main_effects"].size(), 4u);
+  EXPECT_EQ(a["pairs"].size(), 6u);
+
+  // The store holds every run with its histograms and GC cycles.
+  auto store = StudyStore::Open(db);
+  ASSERT_TRUE(store.ok());
+  auto study = store->Load(j["study"]);
+  ASSERT_TRUE(study.ok());
+  EXPECT_EQ(study->status, "done");
+  ASSERT_EQ(static_cast<int>(study->runs.size()), done);
+  for (const RunRecord& r : study->runs) {
+    EXPECT_EQ(r.status, "done") << r.reason;
+    EXPECT_EQ(r.exit, "exit 0");
+    EXPECT_EQ(r.errors, 0);
+    EXPECT_EQ(r.responses, 300);  // 1 s at 300/s
+    auto h = store->LoadHistogram(r.id, "corrected");
+    ASSERT_TRUE(h.ok());
+    EXPECT_EQ(h->total_count(), 300);
+    EXPECT_NEAR(h->ValueAtPercentile(99) / 1e6, r.p99_ms, 1e-9);
+    auto cycles = store->LoadCycles(r.id);
+    ASSERT_TRUE(cycles.ok());
+    EXPECT_GE(cycles->size(), 2u);  // the 256 MiB prefill alone takes two even at GOGC=400
+    EXPECT_GT(r.peak_rss_bytes, int64_t{256} << 20);
+  }
+}
+
+void WriteSpec(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+TEST(TuneE2eTest, KilledStudyResumesWithoutRedoingRuns) {
+  const std::string dir = Fresh("tune_resume");
+  const std::string db = dir + "/study.db", spec = dir + "/study.toml";
+  WriteSpec(spec, fmt::format(R"(
+[target]
+command = ["{}", "-addr", "127.0.0.1:{{port}}", "-live-mb", "16"]
+ready = "http://127.0.0.1:{{port}}/healthz"
+[load]
+url = "http://127.0.0.1:{{port}}/healthz"
+rate = "200"
+duration = "2s"
+warmup = "0s"
+[[factor]]
+name = "GOGC"
+levels = ["50", "200"]
+[design]
+type = "full"
+repeats = 2
+confirm = false
+)", GCPILOT_PAYGATE));
+  auto tune = Process::Start({.argv = {GCPILOT_BINARY, "tune", "--spec", spec, "--db", db, "-q"},
+                              .stdout_path = dir + "/first.out",
+                              .stderr_path = dir + "/first.err"});
+  ASSERT_TRUE(tune.ok());
+  // Wait until two runs are stored, then kill -9 in the middle of the next.
+  std::vector<RunRecord> before;
+  for (int i = 0; i < 600; ++i) {
+    std::this_thread::sleep_for(100ms);
+    auto store = StudyStore::Open(db);
+    if (!store.ok()) continue;
+    auto id = store->Latest();
+    if (!id.ok() || !*id) continue;
+    auto st = store->Load(**id);
+    if (!st.ok()) continue;
+    int done = 0;
+    for (const RunRecord& r : st->runs) done += r.status == "done";
+    if (done >= 2) {
+      std::this_thread::sleep_for(500ms);  // into the third run
+      before = st->runs;
+      break;
+    }
+  }
+  ASSERT_FALSE(before.empty()) << ReadFileOrEmpty(dir + "/first.err");
+  kill(tune->pid(), SIGKILL);
+  const ExitInfo killed = tune->Stop(10s);
+  EXPECT_EQ(killed.Describe(), "killed by SIGKILL");
+  // The target of the interrupted run died with gcpilot.
+  std::set<int> left;
+  for (int i = 0; i < 50; ++i) {
+    left = TargetsWritingUnder(db + ".runs");
+    if (left.empty()) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_TRUE(left.empty()) << "targets still running: " << left.size();
+
+  const ExitInfo e = RunGcpilot({"tune", "--resume", "--db", db, "--json", "-q"}, dir + "/resume.json");
+  ASSERT_EQ(e.Describe(), "exit 0") << ReadFileOrEmpty(dir + "/resume.json.err");
+  auto store = StudyStore::Open(db);
+  ASSERT_TRUE(store.ok());
+  auto after = store->Load(1);
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->runs.size(), 6u);  // 2 settings x 2 + the default x 2
+  EXPECT_EQ(after->status, "done");
+  for (size_t i = 0; i < after->runs.size(); ++i) {
+    const RunRecord& r = after->runs[i];
+    EXPECT_EQ(r.status, "done") << r.reason;
+    if (before[i].status == "done") {
+      // Finished before the kill: kept as it was, not run again.
+      EXPECT_EQ(r.started, before[i].started);
+      EXPECT_EQ(r.p99_ms, before[i].p99_ms);
+    }
+  }
+  const auto j = nlohmann::json::parse(ReadFileOrEmpty(dir + "/resume.json"));
+  EXPECT_EQ(j["analysis"]["runs"]["done"], 6);
+  for (const RunRecord& r : after->runs) EXPECT_EQ(r.errors, 0);
+  // Nothing left to resume.
+  const ExitInfo again = RunGcpilot({"tune", "--resume", "--db", db}, dir + "/again.out");
+  EXPECT_EQ(again.Describe(), "exit 1");
+  EXPECT_EQ(ReadFileOrEmpty(dir + "/again.out.err"),
+            "gcpilot tune: no unfinished study to resume in this database\n");
+}
+
+TEST(TuneE2eTest, FailingTargetFailsEveryRunWithItsReason) {
+  const std::string dir = Fresh("tune_failing");
+  const std::string db = dir + "/study.db";
+  const ExitInfo e = RunGcpilot({"tune", "--spec", std::string(GCPILOT_SOURCE_DIR) + "/testdata/tune/failing-target.toml",
+                                 "--db", db, "--json", "-q"},
+                                dir + "/out.json");
+  EXPECT_EQ(e.Describe(), "exit 1");
+  const auto j = nlohmann::json::parse(ReadFileOrEmpty(dir + "/out.json"));
+  EXPECT_EQ(j["analysis"]["runs"]["failed"], 3);  // 2 settings + the default
+  EXPECT_EQ(j["analysis"]["runs"]["done"], 0);
+  EXPECT_FALSE(j["analysis"]["recommendation"]["found"]);
+  auto store = StudyStore::Open(db);
+  ASSERT_TRUE(store.ok());
+  auto st = store->Load(1);
+  ASSERT_TRUE(st.ok());
+  for (const RunRecord& r : st->runs) {
+    EXPECT_EQ(r.status, "failed");
+    EXPECT_EQ(r.reason, "exited before it was ready (exit 3); stderr: boom: cannot open config");
+  }
+}
+
+}  // namespace
+}  // namespace gcpilot
