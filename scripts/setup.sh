@@ -12,7 +12,7 @@ packages=(
   libcli11-dev libfmt-dev nlohmann-json3-dev libtomlplusplus-dev
   libsqlite3-dev sqlite3 zlib1g-dev libssl-dev
   golang-1.19-go
-  wrk procps util-linux time hyperfine
+  wrk procps util-linux time hyperfine python3 chromium curl
 )
 
 missing=()

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
       AddGctraceVerb(app),
       AddLoadVerb(app),
       AddTuneVerb(app),
+      AddReportVerb(app),
   };
   try {
     app.parse(argc, argv);

@@ -26,6 +26,8 @@ struct TuneFlags {
   std::vector<std::string> factors;
   std::vector<std::string> command;
   std::string live_mb;
+  std::string report;  // HTML report path; "" = DB.html
+  bool no_report = false;
 };
 
 int Usage(const std::string& msg) {
@@ -183,6 +185,12 @@ int Run(TuneFlags& f) {
                 RateSchedule::Parse(out->spec.rate, out->spec.duration_ns)->Describe().c_str());
     std::fputs(AnalysisTable(out->spec, out->analysis).c_str(), stdout);
   }
+  if (!f.no_report && out->analysis.pending == 0) {
+    const std::string path = f.report.empty() ? f.db + ".html" : f.report;
+    if (WriteStudyReport(f.db, out->id, path) == kExitOk && !f.quiet) {
+      std::fprintf(stderr, "tune: report written to %s\n", path.c_str());
+    }
+  }
   return out->analysis.rec.found ? kExitOk : kExitError;
 }
 
@@ -211,6 +219,8 @@ Verb AddTuneVerb(CLI::App& app) {
   cmd->add_option("--url", f->url, "load URL ({port} allowed)");
   cmd->add_option("--requests", f->requests, "request mix TOML (see gcpilot load)");
   cmd->add_option("--live-mb", f->live_mb, "built-in study: the gateway's -live-mb");
+  cmd->add_option("--report", f->report, "where to write the HTML report (default: DB.html)");
+  cmd->add_flag("--no-report", f->no_report, "do not write the HTML report");
   cmd->add_option("command", f->command, "the service's argv after --; {port} is a free port per run");
   cmd->footer(
       "Examples:\n"

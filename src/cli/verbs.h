@@ -3,7 +3,9 @@
 #ifndef GCPILOT_CLI_VERBS_H_
 #define GCPILOT_CLI_VERBS_H_
 
+#include <cstdint>
 #include <functional>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -26,6 +28,10 @@ struct Verb {
 Verb AddGctraceVerb(CLI::App& app);
 Verb AddLoadVerb(CLI::App& app);
 Verb AddTuneVerb(CLI::App& app);
+Verb AddReportVerb(CLI::App& app);
+
+// Writes the HTML report of study `study` (0: newest) in `db` to `out_path`.
+int WriteStudyReport(const std::string& db, int64_t study, const std::string& out_path);
 
 }  // namespace gcpilot::cli
 

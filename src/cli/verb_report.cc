@@ -1,0 +1,75 @@
+// `gcpilot report STUDY.db -o report.html`: the study as one self-contained
+// HTML page.
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "cli/verbs.h"
+#include "report/report.h"
+#include "store/study_store.h"
+
+namespace gcpilot::cli {
+
+// Shared with tune, which writes the report at its end.
+int WriteStudyReport(const std::string& db, int64_t study, const std::string& out_path) {
+  if (!std::ifstream(db)) {
+    std::fprintf(stderr, "gcpilot report: %s: no such study database\n", db.c_str());
+    return kExitError;
+  }
+  auto store = StudyStore::Open(db);
+  if (!store.ok()) {
+    std::fprintf(stderr, "gcpilot report: %s\n", store.status().message().c_str());
+    return kExitError;
+  }
+  auto in = LoadReportInput(*store, study);
+  if (!in.ok()) {
+    std::fprintf(stderr, "gcpilot report: %s: %s\n", db.c_str(), in.status().message().c_str());
+    return kExitError;
+  }
+  const std::string html = RenderReport(*in);
+  if (out_path == "-") {
+    std::fwrite(html.data(), 1, html.size(), stdout);
+    return kExitOk;
+  }
+  const std::string tmp = out_path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << html;
+    if (!out.good()) {
+      std::fprintf(stderr, "gcpilot report: %s: cannot write\n", out_path.c_str());
+      return kExitError;
+    }
+  }
+  if (std::rename(tmp.c_str(), out_path.c_str()) != 0) {
+    std::fprintf(stderr, "gcpilot report: %s: cannot write\n", out_path.c_str());
+    return kExitError;
+  }
+  return kExitOk;
+}
+
+namespace {
+
+struct ReportFlags {
+  std::string db;
+  std::string out = "report.html";
+  int64_t study = 0;
+};
+
+}  // namespace
+
+Verb AddReportVerb(CLI::App& app) {
+  auto f = std::make_shared<ReportFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "report", "Write a study as one self-contained HTML page (inline SVG plots, no scripts)");
+  cmd->add_option("STUDY.db", f->db, "study database written by gcpilot tune")->required();
+  cmd->add_option("-o,--output", f->out, "HTML file to write, - for stdout")->capture_default_str();
+  cmd->add_option("--study", f->study, "study id in the database (default: the newest)");
+  cmd->footer("Exit status: 0 written, 1 unreadable database or unwritable output, 2 usage error.");
+  return {cmd, [f] {
+            const int rc = WriteStudyReport(f->db, f->study, f->out);
+            if (rc == kExitOk && f->out != "-") std::fprintf(stderr, "gcpilot report: wrote %s\n", f->out.c_str());
+            return rc;
+          }};
+}
+
+}  // namespace gcpilot::cli

@@ -1,0 +1,105 @@
+// Deterministic study data for the report's golden and browser tests:
+// "full" (three factors, repeats, a default, a confirmation), "single" (one
+// factor) and "failed" (every setting failed or over budget).
+#ifndef GCPILOT_REPORT_REPORT_FIXTURE_H_
+#define GCPILOT_REPORT_REPORT_FIXTURE_H_
+
+#include <cmath>
+#include <string>
+
+#include "report/report.h"
+
+namespace gcpilot {
+
+inline ReportInput ReportFixture(const std::string& kind) {
+  ReportInput in;
+  in.study_id = 7;
+  in.design = kind == "single" ? "full factorial" : "L9";
+  StudySpec& s = in.spec;
+  s.source = "fixture (" + kind + ")";
+  s.rate = "3000";
+  s.repeats = 2;
+  s.objective = "p99";
+  s.max_peak_rss = int64_t{900} << 20;
+  if (kind == "single") {
+    s.factors = {{"GOGC", {"50", "100", "400"}, "100"}};
+  } else {
+    s.factors = {{"GOGC", {"50", "100", "400"}, "100"},
+                 {"GOMEMLIMIT", {"off", "600MiB", "1200MiB"}, "off"},
+                 {"GOMAXPROCS", {"1", "2", "4"}, ""}};
+  }
+  const int nf = static_cast<int>(s.factors.size());
+  // Cells: an L9's first nf columns (single: the 3 levels).
+  std::vector<std::vector<int>> cells;
+  if (nf == 1) {
+    cells = {{0}, {1}, {2}};
+  } else {
+    cells = {{0, 0, 0}, {0, 1, 1}, {0, 2, 2}, {1, 0, 1}, {1, 1, 2}, {1, 2, 0}, {2, 0, 2}, {2, 1, 0}, {2, 2, 1}};
+  }
+  int seq = 0;
+  int64_t id = 100;
+  auto add = [&](const std::string& phase, std::vector<int> levels, int rep) {
+    RunRecord r;
+    r.id = id++;
+    r.seq = seq++;
+    r.phase = phase;
+    r.repeat = rep;
+    r.levels = levels;
+    for (int f = 0; f < nf; ++f) {
+      r.env[s.factors[f].name] = levels[f] < 0 ? s.factors[f].baseline : s.factors[f].levels[levels[f]];
+    }
+    // p99 falls with GOGC (level 0 -> 8 ms, 2 -> 0.5 ms), memory rises.
+    const int g = levels[0] < 0 ? 1 : levels[0];
+    const double base = g == 0 ? 8.0 : g == 1 ? 4.0 : 0.5;
+    const double extra = nf > 1 && levels[1] == 1 ? 1.5 : 0;
+    const double p99 = base + extra + 0.1 * rep + 0.01 * r.seq;
+    const bool fail = kind == "failed" && g != 2;
+    r.status = fail ? "failed" : "done";
+    if (fail) {
+      r.reason = "exited during the load (killed by SIGKILL, likely the out-of-memory killer)";
+      in.runs.push_back(r);
+      return;
+    }
+    r.p50_ms = p99 / 10;
+    r.p90_ms = p99 / 3;
+    r.p99_ms = p99;
+    r.p999_ms = p99 * 1.5;
+    r.max_ms = p99 * 2;
+    r.achieved_rps = 3000;
+    r.responses = 30000;
+    r.peak_rss_bytes = (int64_t{300} + 250 * g + (kind == "failed" ? 500 : 0)) << 20;
+    r.gc_cycles = 12 - 4 * g;
+    r.gc_cpu_share = 0.2 / (g + 1);
+    HdrHistogram h = HdrHistogram::ForLatencyNs();
+    for (int i = 1; i <= 1000; ++i) {
+      h.Record(static_cast<int64_t>(1e6 * p99 / 10 * (1 + 9 * std::pow(i / 1000.0, 8))));
+    }
+    in.corrected.emplace(r.id, std::move(h));
+    std::vector<GcCycle> cycles;
+    for (int c = 1; c <= 10; ++c) {
+      GcCycle gc;
+      gc.number = c;
+      gc.at_ns = int64_t{1'000'000'000} * c * (g + 1);
+      gc.cpu_percent = 20 / (g + 1);
+      gc.sweep_term_ns = 30'000;
+      gc.mark_term_ns = 5'000 * c;
+      gc.heap_live_mb = 256 + 3 * c;
+      gc.heap_goal_mb = gc.heap_live_mb * (g == 0 ? 3 : g == 1 ? 4 : 10) / 2;
+      gc.heap_start_mb = gc.heap_goal_mb * 9 / 10;
+      gc.procs = 2;
+      cycles.push_back(gc);
+    }
+    in.cycles.emplace(r.id, std::move(cycles));
+    in.runs.push_back(r);
+  };
+  for (int rep = 0; rep < 2; ++rep) {
+    for (const auto& c : cells) add("design", c, rep);
+    add("baseline", std::vector<int>(nf, -1), rep);
+  }
+  in.analysis = Analyze(in.spec, in.runs);
+  return in;
+}
+
+}  // namespace gcpilot
+
+#endif  // GCPILOT_REPORT_REPORT_FIXTURE_H_

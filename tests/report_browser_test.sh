@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Opens the fixture reports in headless Chromium: each page must render
+# without console errors, and every plot must draw: the report's SVGs are
+# laid out one per band on a test page, screenshotted once, and every band
+# must hold enough non-background pixels (a blank or broken SVG fails).
+# Usage: report_browser_test.sh REPORT_FIXTURE_BINARY
+set -euo pipefail
+fixture=$1
+browser=$(command -v chromium || command -v chromium-browser || true)
+[ -n "$browser" ] || { echo "report_browser_test: chromium is not installed (scripts/setup.sh installs it)" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"$fixture" "$work"
+shoot() {  # shoot HTML PNG WIDTH HEIGHT -> console log in PNG.log
+  timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-background-networking \
+    --disable-extensions --no-first-run --user-data-dir="$work/profile" --hide-scrollbars \
+    --enable-logging=stderr --v=0 --window-size="$3,$4" --screenshot="$2" "file://$1" > "$2.log" 2>&1 || {
+    cat "$2.log" >&2
+    echo "report_browser_test: chromium failed on $1" >&2
+    exit 1
+  }
+  [ -s "$2" ] || { echo "report_browser_test: no screenshot of $1" >&2; exit 1; }
+}
+for kind in full single failed; do
+  html="$work/report_$kind.html"
+  shoot "$html" "$work/page_$kind.png" 1300 3000
+  if grep -E 'CONSOLE|Uncaught|SyntaxError|Failed to load' "$work/page_$kind.png.log"; then
+    echo "report_browser_test: $kind: console errors (above)" >&2
+    exit 1
+  fi
+  # The plots, one per 600-px band, at their own sizes.
+  python3 - "$html" "$work/bands_$kind.html" "$work/bands_$kind.json" <<'PY'
+import json, re, sys
+html = open(sys.argv[1]).read()
+svgs = re.findall(r"<svg .*?</svg>", html, re.S)
+page = ["<!DOCTYPE html><html><head><style>body{margin:0;background:#fff}div{position:absolute;left:0}</style></head><body>"]
+bands = []
+for i, s in enumerate(svgs):
+    w, h = (int(v) for v in re.search(r'width="(\d+)" height="(\d+)"', s).groups())
+    page.append(f'<div style="top:{i*600}px">{s}</div>')
+    bands.append({"top": i * 600, "width": w, "height": h})
+page.append("</body></html>")
+open(sys.argv[2], "w").write("".join(page))
+json.dump(bands, open(sys.argv[3], "w"))
+PY
+  n=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))))" "$work/bands_$kind.json")
+  [ "$n" -gt 0 ] || { echo "report_browser_test: $kind: no SVG plots" >&2; exit 1; }
+  shoot "$work/bands_$kind.html" "$work/bands_$kind.png" 700 $((n * 600))
+  python3 - "$work/bands_$kind.png" "$work/bands_$kind.json" "$kind" <<'PY'
+import json, struct, sys, zlib
+def read_png(path):
+    data = open(path, "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat, w = 8, b"", None
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
+            assert depth == 8 and ctype in (2, 6), f"unexpected PNG type {ctype}/{depth}"
+            bpp = 3 if ctype == 2 else 4
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + n
+    raw, stride, rows, prev = zlib.decompress(idat), w * bpp, [], bytearray(w * bpp)
+    for y in range(h):
+        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for x in range(stride):
+            a = line[x - bpp] if x >= bpp else 0
+            b, c = prev[x], prev[x - bpp] if x >= bpp else 0
+            if f == 1: line[x] = (line[x] + a) & 255
+            elif f == 2: line[x] = (line[x] + b) & 255
+            elif f == 3: line[x] = (line[x] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c; pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(line); prev = line
+    return w, h, bpp, rows
+w, h, bpp, rows = read_png(sys.argv[1])
+bands = json.load(open(sys.argv[2]))
+for i, b in enumerate(bands):
+    ink = colour = 0
+    for y in range(b["top"], min(h, b["top"] + b["height"])):
+        row = rows[y]
+        for x in range(0, min(w, b["width"])):
+            r, g, bl = row[x * bpp], row[x * bpp + 1], row[x * bpp + 2]
+            if r < 235 or g < 235 or bl < 235: ink += 1
+            if max(r, g, bl) - min(r, g, bl) > 60: colour += 1
+    area = b["width"] * b["height"]
+    if ink < 0.02 * area or colour < 50:
+        sys.exit(f"report_browser_test: {sys.argv[3]}: plot {i + 1} looks blank ({ink} inked, {colour} coloured pixels of {area})")
+print(f"{sys.argv[3]}: {len(bands)} plots rendered")
+PY
+done
+echo "report_browser_test: all reports rendered in $("$browser" --version 2>/dev/null | head -1)"
