@@ -187,9 +187,9 @@ std::string RenderReport(const ReportInput& in) {
   std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
   h += fmt::format("<title>gcpilot study {}</title>\n<style>{}</style></head><body>\n", in.study_id, kCss);
   h += fmt::format("<h1>gcpilot study {}: {}</h1>\n", in.study_id, Esc(spec.source));
-  h += fmt::format("<p class=\"meta\">{} design, {} repeats, objective: minimize {} (corrected latency) at {} "
-                   "req/s schedule \"{}\"; {} runs done, {} failed, {} pending{}</p>\n",
-                   Esc(in.design), spec.repeats, obj, Esc(spec.rate), Esc(spec.rate), a.done, a.failed, a.pending,
+  h += fmt::format("<p class=\"meta\">{} design, {} repeats, objective: minimize {} (corrected latency) under the "
+                   "load schedule \"{}\" (req/s); {} runs done, {} failed, {} pending{}</p>\n",
+                   Esc(in.design), spec.repeats, obj, Esc(spec.rate), a.done, a.failed, a.pending,
                    in.created.empty() ? "" : "; created " + Esc(in.created));
 
   // The recommendation.

@@ -9,7 +9,7 @@
 namespace gcpilot {
 namespace {
 
-constexpr int kLeft = 64, kRight = 16, kTop = 30, kBottom = 46;
+constexpr int kLeft = 64, kRight = 34, kTop = 30, kBottom = 46;
 
 std::string Num(double v) {  // compact, deterministic tick labels
   if (v == 0) return "0";
