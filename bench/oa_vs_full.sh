@@ -6,12 +6,13 @@
 # prediction (each factor at its best level by main effects) is looked up in
 # the full grid and compared with the grid's best cell.
 # Goal (issue 4): within 5% of the grid's best P99 with <= 1/3 of its runs.
-# Usage: bench/oa_vs_full.sh [RATE [SECONDS]]   (about 7 minutes)
+# Usage: bench/oa_vs_full.sh [RATE [SECONDS [REPEATS]]]
+#   (defaults 3000 6 1: about 7 minutes; 3000 10 2: about 20 minutes)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 gcpilot="$root/build/src/cli/gcpilot"
 [ -x "$gcpilot" ] && [ -x "$root/build/paygate" ] || { echo "bench: build first (scripts/setup.sh)" >&2; exit 1; }
-rate=${1:-3000} secs=${2:-6}
+rate=${1:-3000} secs=${2:-6} repeats=${3:-1}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 spec() {  # spec DESIGN CONFIRM
@@ -40,7 +41,7 @@ levels = ["1", "2", "4"]
 baseline = "1"
 [design]
 type = "$1"
-repeats = 1
+repeats = $repeats
 confirm = $2
 TOML
 }
