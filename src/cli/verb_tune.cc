@@ -28,6 +28,7 @@ struct TuneFlags {
   std::string live_mb;
   std::string report;  // HTML report path; "" = DB.html
   bool no_report = false;
+  bool refine = false;
 };
 
 int Usage(const std::string& msg) {
@@ -96,6 +97,7 @@ int Run(TuneFlags& f) {
     }
     if (!f.design.empty()) spec.design = f.design;
     if (f.repeats > 0) spec.repeats = f.repeats;
+    if (f.refine) spec.refine = true;
     if (!f.factors.empty()) {
       spec.factors.clear();
       for (const std::string& text : f.factors) {
@@ -214,6 +216,7 @@ Verb AddTuneVerb(CLI::App& app) {
   cmd->add_option("--warmup", f->warmup, "override the warm-up per run");
   cmd->add_option("--design", f->design, "auto, full, L4, L8, L9, L16, L18, L27");
   cmd->add_option("--repeats", f->repeats, "runs per setting")->check(CLI::Range(1, 100));
+  cmd->add_flag("--refine", f->refine, "after the design, try midpoints of numeric knobs around the best setting");
   cmd->add_option("--factor", f->factors, "NAME=level,level,... (repeatable; replaces the spec's factors)");
   cmd->add_option("--ready", f->ready, "with a command: readiness URL, {port} allowed");
   cmd->add_option("--url", f->url, "load URL ({port} allowed)");

@@ -338,7 +338,7 @@ StatusOr<StudySpec> LoadStudySpec(const std::string& path) {
   }
 
   TableReader design(path, doc["design"].as_table(), "design");
-  RETURN_IF_ERROR(design.CheckKeys({"type", "repeats", "seed", "confirm"}));
+  RETURN_IF_ERROR(design.CheckKeys({"type", "repeats", "seed", "confirm", "refine"}));
   RETURN_IF_ERROR(design.String("type", &s.design));
   n = s.repeats;
   RETURN_IF_ERROR(design.Int("repeats", 1, 100, &n));
@@ -347,6 +347,7 @@ StatusOr<StudySpec> LoadStudySpec(const std::string& path) {
   RETURN_IF_ERROR(design.Int("seed", 0, INT64_MAX, &n));
   s.seed = static_cast<uint64_t>(n);
   RETURN_IF_ERROR(design.Bool("confirm", &s.confirm));
+  RETURN_IF_ERROR(design.Bool("refine", &s.refine));
 
   TableReader obj(path, doc["objective"].as_table(), "objective");
   RETURN_IF_ERROR(obj.CheckKeys({"minimize"}));
@@ -417,7 +418,7 @@ nlohmann::json StudySpecToJson(const StudySpec& s) {
           {"warmup_ns", s.warmup_ns}, {"connections", s.connections},
           {"max_connections", s.max_connections}, {"timeout_ns", s.timeout_ns},
           {"factors", factors}, {"design", s.design}, {"repeats", s.repeats}, {"seed", s.seed},
-          {"confirm", s.confirm}, {"objective", s.objective}, {"max_peak_rss", s.max_peak_rss},
+          {"confirm", s.confirm}, {"refine", s.refine}, {"objective", s.objective}, {"max_peak_rss", s.max_peak_rss},
           {"max_error_rate", s.max_error_rate}};
 }
 
@@ -457,6 +458,7 @@ StatusOr<StudySpec> StudySpecFromJson(const nlohmann::json& j) {
     s.repeats = j.at("repeats");
     s.seed = j.at("seed");
     s.confirm = j.at("confirm");
+    s.refine = j.value("refine", false);
     s.objective = j.at("objective");
     s.max_peak_rss = j.at("max_peak_rss");
     s.max_error_rate = j.at("max_error_rate");

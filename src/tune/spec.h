@@ -16,7 +16,7 @@
 //   [[factor]]                   # GOGC, GOMEMLIMIT, GOMAXPROCS or any env switch
 //   name = "GOGC"   levels = ["50", "100", "400"]   baseline = "100"
 //   [design]
-//   type = "auto"   repeats = 2   seed = 1   confirm = true
+//   type = "auto"   repeats = 2   seed = 1   confirm = true   refine = false
 //   [objective]
 //   minimize = "p99"             # p50, p90, p99, p999, max, mean (corrected)
 //   [constraints]
@@ -64,6 +64,7 @@ struct StudySpec {
   int repeats = 2;
   uint64_t seed = 1;
   bool confirm = true;  // also run the best predicted setting if untried
+  bool refine = false;  // then try midpoints around the best setting
   // objective and constraints
   std::string objective = "p99";
   int64_t max_peak_rss = 0;  // bytes; 0 = none

@@ -68,6 +68,20 @@ TEST(SpecTest, JsonRoundTrip) {
   EXPECT_FALSE(StudySpecFromJson(nlohmann::json::object()).ok());
 }
 
+TEST(StudyPlanTest, RefinementMidpoints) {
+  const Factor gogc{"GOGC", {"50", "100", "400"}, "100"};
+  EXPECT_EQ(NeighbourMidpoints(gogc, "100"), (std::vector<std::string>{"75", "250"}));
+  EXPECT_EQ(NeighbourMidpoints(gogc, "400"), (std::vector<std::string>{"250"}));
+  const Factor limit{"GOMEMLIMIT", {"off", "600MiB", "1200MiB"}, "off"};
+  EXPECT_EQ(NeighbourMidpoints(limit, "1200MiB"), (std::vector<std::string>{"900MiB"}));
+  EXPECT_TRUE(NeighbourMidpoints(limit, "off").empty());
+  const Factor procs{"GOMAXPROCS", {"1", "2", "4"}, ""};
+  EXPECT_TRUE(NeighbourMidpoints(procs, "1").empty());  // 1.5 rounds to 2, a level already
+  EXPECT_EQ(NeighbourMidpoints(procs, "4"), (std::vector<std::string>{"3"}));
+  const Factor pool{"PAYGATE_POOL", {"0", "1"}, "0"};
+  EXPECT_TRUE(NeighbourMidpoints(pool, "1").empty());  // 0.5 rounds to 1 (llround), itself
+}
+
 TEST(StudyPlanTest, EveryCellRepeatsPlusTheDefault) {
   StudySpec s = BuiltinPaygateSpec("/bin/true", GCPILOT_SOURCE_DIR);
   auto d = MakeDesign("auto", {3, 3, 3, 2});

@@ -1,6 +1,8 @@
 #include "tune/study.h"
 
 #include <algorithm>
+#include <charconv>
+#include <optional>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -34,7 +36,50 @@ StatusOr<Design> DesignFor(const StudySpec& spec) {
   return MakeDesign(spec.design, levels);
 }
 
+// Numeric value of a knob level in a common unit (GOMEMLIMIT: bytes), or
+// nullopt for "off", unset and non-numbers.
+std::optional<double> KnobNumber(const std::string& name, const std::string& v) {
+  if (v.empty() || v == "off") return std::nullopt;
+  if (name == "GOMEMLIMIT") {
+    auto b = ParseBytes(v);
+    if (b.ok()) return static_cast<double>(*b);
+    return std::nullopt;
+  }
+  double d = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
+  if (ec != std::errc() || p != v.data() + v.size()) return std::nullopt;
+  return d;
+}
+
 }  // namespace
+
+std::vector<std::string> NeighbourMidpoints(const Factor& f, const std::string& best) {
+  const auto b = KnobNumber(f.name, best);
+  if (!b) return {};
+  std::optional<double> lower, upper;
+  for (const std::string& l : f.levels) {
+    const auto v = KnobNumber(f.name, l);
+    if (!v) continue;
+    if (*v < *b && (!lower || *v > *lower)) lower = v;
+    if (*v > *b && (!upper || *v < *upper)) upper = v;
+  }
+  std::vector<std::string> out;
+  for (const auto& n : {lower, upper}) {
+    if (!n) continue;
+    const double mid = (*n + *b) / 2;
+    std::string text;
+    if (f.name == "GOMEMLIMIT") {
+      text = fmt::format("{}MiB", std::llround(mid / 1048576.0));
+    } else {
+      text = fmt::format("{}", std::llround(mid));
+    }
+    if (text != best && std::find(f.levels.begin(), f.levels.end(), text) == f.levels.end() &&
+        CheckFactorValue(f.name, text).ok()) {
+      out.push_back(text);
+    }
+  }
+  return out;
+}
 
 std::vector<RunRecord> PlanStudy(const StudySpec& spec, const Design& design) {
   std::vector<RunRecord> plan;
@@ -164,6 +209,50 @@ StatusOr<StudyOutcome> RunStudy(StudyStore& store, const StudySpec& given, bool 
       }
       say("confirming the predicted best setting: " + Describe(a.predicted_best));
       if (Status s = store.AddRuns(out.id, confirm); !s.ok()) return s;
+      if (Status s = run_pending(); !s.ok()) return s;
+    }
+  }
+  // Refinement: one factor at a time, the midpoints between the best
+  // setting's value and its neighbouring levels (numeric knobs only).
+  st = store.Load(out.id);
+  if (!st.ok()) return st.status();
+  bool has_refine = false;
+  for (const RunRecord& r : st->runs) has_refine |= r.phase == "refine";
+  if (spec.refine && !has_refine) {
+    const StudyAnalysis a = Analyze(spec, st->runs);
+    std::vector<std::map<std::string, std::string>> cells;
+    if (a.rec.found) {
+      for (const Factor& f : spec.factors) {
+        const std::string best = a.rec.best.env.at(f.name);
+        for (const std::string& mid : NeighbourMidpoints(f, best)) {
+          auto env = a.rec.best.env;
+          env[f.name] = mid;
+          bool tried = false;
+          for (const RunRecord& r : st->runs) tried |= r.env == env;
+          for (const auto& c : cells) tried |= c == env;
+          if (!tried) cells.push_back(env);
+        }
+      }
+    }
+    std::vector<RunRecord> refine;
+    for (int rep = 0; rep < spec.repeats; ++rep) {
+      for (const auto& env : cells) {
+        RunRecord r;
+        r.seq = static_cast<int>(st->runs.size() + refine.size());
+        r.cell = -3;
+        r.repeat = rep;
+        r.phase = "refine";
+        for (const Factor& f : spec.factors) {
+          const auto it = std::find(f.levels.begin(), f.levels.end(), env.at(f.name));
+          r.levels.push_back(it == f.levels.end() ? -1 : static_cast<int>(it - f.levels.begin()));
+        }
+        r.env = env;
+        refine.push_back(r);
+      }
+    }
+    if (!refine.empty()) {
+      say(fmt::format("refining around the best setting: {} settings", cells.size()));
+      if (Status s = store.AddRuns(out.id, refine); !s.ok()) return s;
       if (Status s = run_pending(); !s.ok()) return s;
     }
   }

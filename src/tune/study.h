@@ -23,6 +23,12 @@ namespace gcpilot {
 // does not line up with a factor). Deterministic for a given spec.
 std::vector<RunRecord> PlanStudy(const StudySpec& spec, const Design& design);
 
+// The refinement values of factor `f` around its `best` value: midpoints
+// to the nearest lower and higher numeric levels ("400" between "100" and
+// "800" gives "250" and "600"; GOMEMLIMIT in MiB). Empty for "off", unset
+// or non-numeric values.
+std::vector<std::string> NeighbourMidpoints(const Factor& f, const std::string& best);
+
 struct StudyEvents {
   std::function<void(const std::string&)> status;     // progress line
   std::function<void(const RunRecord&)> run_finished;  // after it is stored
