@@ -5,9 +5,11 @@
 #include <fmt/format.h>
 
 #include "base/chunk_source.h"
+#include "base/mapped_file.h"
 #include "cli/progress.h"
 #include "cli/verbs.h"
 #include "gclog/gctrace_analysis.h"
+#include "gclog/gctrace_parallel.h"
 #include "gclog/gctrace_parser.h"
 #include "gclog/gctrace_report.h"
 
@@ -19,6 +21,7 @@ struct GctraceFlags {
   bool json = false;
   bool csv = false;
   bool strict = false;
+  int threads = 0;
 };
 
 // Buffers stdout writes; per-cycle CSV of a multi-GB log is millions of
@@ -45,23 +48,32 @@ int Run(const GctraceFlags& f) {
   GctraceAnalyzer analyzer;
   Out out;
   if (f.csv) out.Write(GctraceCsvHeader());
-  GctraceReader reader({.source_name = name, .strict = f.strict},
-                       [&](const GcCycle& c) {
-                         analyzer.Add(c);
-                         if (f.csv) out.Write(GctraceCsvRow(c));
-                       });
   Progress progress;
-  Status st = ReadChunks(f.input, [&](std::string_view chunk) {
-    Status s = reader.Feed(chunk);
-    if (progress.enabled()) {
-      const double mb = reader.stats().bytes / 1e6;
+  MappedFile mapped;
+  const bool in_place = f.input != "-" && mapped.Open(f.input);
+  ParallelGctraceOptions options{
+      .reader = {.source_name = name, .strict = f.strict},
+      .threads = f.threads};
+  if (in_place) {
+    options.release = [&](std::string_view part) { mapped.Release(part); };
+  }
+  if (progress.enabled()) {
+    options.progress = [&](const GctraceParseStats& s) {
+      const double mb = s.bytes / 1e6;
       progress.Update(fmt::format("gctrace: {:.0f} MB read, {} cycles, "
                                   "{:.0f} MB/s",
-                                  mb, reader.stats().cycles,
+                                  mb, s.cycles,
                                   mb / std::max(progress.elapsed_s(), 1e-3)));
-    }
-    return s;
+    };
+  }
+  ParallelGctraceReader reader(std::move(options), [&](const GcCycle& c) {
+    analyzer.Add(c);
+    if (f.csv) out.Write(GctraceCsvRow(c));
   });
+  Status st = in_place ? reader.FeedWhole(mapped.bytes())
+                       : ReadChunks(f.input, [&](std::string_view chunk) {
+                           return reader.Feed(chunk);
+                         });
   if (st.ok()) st = reader.Finish();
   progress.Done();
   if (!st.ok()) {
@@ -114,6 +126,10 @@ Verb AddGctraceVerb(CLI::App& app) {
       ->excludes(json);
   cmd->add_flag("--strict", flags->strict,
                 "fail on the first malformed gc line instead of skipping it");
+  cmd->add_option("--threads", flags->threads,
+                  "parser threads (0: one per usable CPU)")
+      ->default_val(0)
+      ->check(CLI::Range(0, 64));
   return {cmd, [flags] { return Run(*flags); }};
 }
 

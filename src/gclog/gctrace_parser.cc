@@ -328,11 +328,11 @@ Status GctraceReader::HandleLine(std::string_view line, bool at_eof) {
   switch (ParseGctraceLine(line, &scratch_, &err)) {
     case GctraceLineKind::kCycle:
       ++stats_.cycles;
-      scratch_.line = stats_.lines;
+      scratch_.line = options_.line_offset + stats_.lines;
       sink_(scratch_);
       return Status::Ok();
     case GctraceLineKind::kMalformed: {
-      err.line = stats_.lines;
+      err.line = options_.line_offset + stats_.lines;
       if (at_eof) {
         stats_.truncated_last_line = true;
         if (options_.strict) {

@@ -70,6 +70,9 @@ struct GctraceReaderOptions {
   // A malformed cycle line (or a cut-off last cycle line) is an error
   // rather than counted and skipped.
   bool strict = false;
+  // Lines are numbered from line_offset + 1 (a reader given the tail of a
+  // longer input still names the right line).
+  int64_t line_offset = 0;
 };
 
 // Streams chunks into cycles. The sink is called once per parsed cycle, in

@@ -1,0 +1,273 @@
+#include "gclog/gctrace_parallel.h"
+
+#include <sched.h>
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace gcpilot {
+namespace {
+
+// Adds a segment's (or tail reader's) counts to `into`, moving its line
+// numbers past the `line_offset` lines delivered before it. Bytes are
+// counted as they are fed, not here.
+void MergeStats(const GctraceParseStats& from, int64_t line_offset,
+                GctraceParseStats* into) {
+  into->lines += from.lines;
+  into->cycles += from.cycles;
+  into->malformed += from.malformed;
+  into->scavenger_lines += from.scavenger_lines;
+  into->pacer_lines += from.pacer_lines;
+  into->legacy_lines += from.legacy_lines;
+  into->other_lines += from.other_lines;
+  into->overlong_lines += from.overlong_lines;
+  into->truncated_last_line = into->truncated_last_line ||
+                              from.truncated_last_line;
+  for (const GctraceLineError& e : from.first_errors) {
+    if (into->first_errors.size() >= GctraceParseStats::kMaxKeptErrors) break;
+    into->first_errors.push_back(e);
+    into->first_errors.back().line += line_offset;
+  }
+}
+
+}  // namespace
+
+int UsableCpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) != 0) return 1;
+  return std::max(1, CPU_COUNT(&set));
+}
+
+ParallelGctraceReader::ParallelGctraceReader(ParallelGctraceOptions options,
+                                             CycleSink sink)
+    : options_(std::move(options)), sink_(std::move(sink)) {
+  options_.segment_bytes = std::max<size_t>(options_.segment_bytes, 1);
+  int threads = options_.threads > 0 ? options_.threads : UsableCpus();
+  threads = std::min(threads, 64);
+  // Two segments per worker keep every worker busy while the caller reads
+  // and delivers; more would only add memory.
+  max_in_flight_ = static_cast<size_t>(2 * threads);
+  next_ = NewSegment();
+  workers_.reserve(static_cast<size_t>(threads));
+  for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { Work(); });
+}
+
+ParallelGctraceReader::~ParallelGctraceReader() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  work_cv_.notify_all();
+  for (std::thread& t : workers_) t.join();
+}
+
+std::unique_ptr<ParallelGctraceReader::Segment>
+ParallelGctraceReader::NewSegment() {
+  std::unique_ptr<Segment> s;
+  if (spare_.empty()) {
+    s = std::make_unique<Segment>();
+    s->bytes.reserve(options_.segment_bytes + (size_t{1} << 20));
+  } else {
+    s = std::move(spare_.back());
+    spare_.pop_back();
+    s->bytes.clear();  // capacities are kept: no new pages per segment
+    s->view = {};
+    s->in_place = false;
+    s->cycles.clear();
+    s->stats = GctraceParseStats{};
+    s->done = false;
+  }
+  return s;
+}
+
+void ParallelGctraceReader::Submit(std::unique_ptr<Segment> s) {
+  if (!s->in_place) s->view = s->bytes;
+  Segment* raw = s.get();
+  in_flight_.push_back(std::move(s));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    todo_.push_back(raw);
+  }
+  work_cv_.notify_one();
+}
+
+void ParallelGctraceReader::SubmitOverlongLine() {
+  std::unique_ptr<Segment> s = NewSegment();
+  s->stats.lines = 1;
+  s->stats.overlong_lines = 1;
+  s->done = true;  // nothing to parse; keeps its place in the order
+  in_flight_.push_back(std::move(s));
+}
+
+void ParallelGctraceReader::CutAndSubmit() {
+  std::string& b = next_->bytes;
+  const size_t cut = b.rfind('\n');
+  if (cut == std::string::npos) {
+    if (b.size() > GctraceParseStats::kMaxLineBytes) {
+      b.clear();  // no cycle line is this long: skip to its end
+      skipping_overlong_ = true;
+    }
+    return;
+  }
+  std::unique_ptr<Segment> rest = NewSegment();
+  rest->bytes.append(b, cut + 1, std::string::npos);
+  b.resize(cut + 1);
+  Submit(std::move(next_));
+  next_ = std::move(rest);
+}
+
+Status ParallelGctraceReader::Feed(std::string_view chunk) {
+  if (!failed_.ok()) return failed_;
+  total_.bytes += static_cast<int64_t>(chunk.size());
+  if (skipping_overlong_) {
+    const void* nl = std::memchr(chunk.data(), '\n', chunk.size());
+    if (nl == nullptr) return Status::Ok();
+    SubmitOverlongLine();
+    skipping_overlong_ = false;
+    chunk.remove_prefix(static_cast<const char*>(nl) - chunk.data() + 1);
+  }
+  next_->bytes.append(chunk);
+  if (next_->bytes.size() >= options_.segment_bytes) CutAndSubmit();
+  return Deliver(false);
+}
+
+Status ParallelGctraceReader::FeedWhole(std::string_view all) {
+  if (!failed_.ok()) return failed_;
+  size_t pos = 0;
+  while (all.size() - pos > options_.segment_bytes) {
+    const size_t from = pos + options_.segment_bytes;
+    const void* nl = std::memchr(all.data() + from, '\n', all.size() - from);
+    if (nl == nullptr) break;
+    const size_t end = static_cast<size_t>(
+        static_cast<const char*>(nl) - all.data() + 1);
+    std::unique_ptr<Segment> s = NewSegment();
+    s->view = all.substr(pos, end - pos);
+    s->in_place = true;
+    total_.bytes += static_cast<int64_t>(end - pos);
+    Submit(std::move(s));
+    pos = end;
+    Status st = Deliver(false);
+    if (!st.ok()) return st;
+  }
+  // The rest: whole lines in place, then a last line without '\n' is
+  // copied for Finish (or counted overlong if no cycle line could be it).
+  std::string_view rest = all.substr(pos);
+  const size_t cut = rest.rfind('\n');
+  if (cut != std::string_view::npos) {
+    std::unique_ptr<Segment> s = NewSegment();
+    s->view = rest.substr(0, cut + 1);
+    s->in_place = true;
+    Submit(std::move(s));
+    rest.remove_prefix(cut + 1);
+  }
+  total_.bytes += static_cast<int64_t>(all.size() - pos);
+  if (rest.size() > GctraceParseStats::kMaxLineBytes) {
+    skipping_overlong_ = true;
+  } else {
+    next_->bytes.append(rest);
+  }
+  return Deliver(false);
+}
+
+Status ParallelGctraceReader::Finish() {
+  if (!failed_.ok()) return failed_;
+  std::string tail;  // a last line without '\n'
+  if (skipping_overlong_) {
+    SubmitOverlongLine();
+    skipping_overlong_ = false;
+  } else {
+    std::string& b = next_->bytes;
+    const size_t cut = b.rfind('\n');
+    tail.assign(b, cut == std::string::npos ? 0 : cut + 1, std::string::npos);
+    b.resize(cut == std::string::npos ? 0 : cut + 1);
+    if (!b.empty()) {
+      Submit(std::move(next_));
+      next_ = NewSegment();
+    }
+  }
+  Status st = Deliver(true);
+  if (!st.ok() || tail.empty()) return st;
+  // The serial reader decides what a cut-off last line means.
+  GctraceReaderOptions o = options_.reader;
+  o.line_offset = total_.lines;
+  GctraceReader last(o, sink_);
+  st = last.Feed(tail);
+  if (st.ok()) st = last.Finish();
+  MergeStats(last.stats(), 0, &total_);
+  if (!st.ok()) failed_ = st;
+  return st;
+}
+
+Status ParallelGctraceReader::Deliver(bool wait_for_all) {
+  while (!in_flight_.empty()) {
+    Segment& s = *in_flight_.front();
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      if (!s.done) {
+        if (!wait_for_all && in_flight_.size() < max_in_flight_) break;
+        done_cv_.wait(lock, [&] { return s.done; });
+      }
+    }
+    Status st = Consume(s);
+    if (s.in_place && options_.release) options_.release(s.view);
+    if (options_.progress) options_.progress(total_);
+    spare_.push_back(std::move(in_flight_.front()));
+    in_flight_.pop_front();
+    if (!st.ok()) {
+      failed_ = st;
+      return st;
+    }
+  }
+  return Status::Ok();
+}
+
+Status ParallelGctraceReader::Consume(Segment& s) {
+  const int64_t offset = total_.lines;
+  int64_t stop_line = std::numeric_limits<int64_t>::max();
+  if (options_.reader.strict && s.stats.malformed > 0) {
+    stop_line = s.stats.first_errors.front().line;
+  }
+  for (GcCycle& c : s.cycles) {
+    if (c.line >= stop_line) break;
+    c.line += offset;
+    sink_(c);
+  }
+  if (stop_line != std::numeric_limits<int64_t>::max()) {
+    const GctraceLineError& e = s.stats.first_errors.front();
+    return Status::Corruption(fmt::format(
+        "{}:{}:{}: expected {}", options_.reader.source_name,
+        offset + e.line, e.column, e.expected));
+  }
+  MergeStats(s.stats, offset, &total_);
+  return Status::Ok();
+}
+
+void ParallelGctraceReader::Work() {
+  GctraceReaderOptions o = options_.reader;
+  o.strict = false;  // the delivering thread applies strictness in order
+  while (true) {
+    Segment* s = nullptr;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      work_cv_.wait(lock, [&] { return stop_ || !todo_.empty(); });
+      if (stop_) return;
+      s = todo_.front();
+      todo_.pop_front();
+    }
+    GctraceReader reader(o, [s](const GcCycle& c) { s->cycles.push_back(c); });
+    (void)reader.Feed(s->view);  // whole lines: nothing is left to Finish
+    s->stats = reader.stats();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      s->done = true;
+    }
+    done_cv_.notify_all();
+  }
+}
+
+}  // namespace gcpilot
