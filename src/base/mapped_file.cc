@@ -5,12 +5,32 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <signal.h>
+
+#include <algorithm>
 #include <cstdint>
+#include <cstdio>
 
 namespace gcpilot {
+namespace {
+
+// Written by the SIGBUS handler, which may only call async-signal-safe
+// functions: the message is formatted when the file is mapped.
+char g_bus_message[1024];
+size_t g_bus_message_len = 0;
+struct sigaction g_previous_bus {};
+
+void OnBusError(int) {
+  (void)!write(STDERR_FILENO, g_bus_message, g_bus_message_len);
+  _exit(1);
+}
+
+}  // namespace
 
 MappedFile::~MappedFile() {
-  if (data_ != nullptr) munmap(const_cast<char*>(data_), size_);
+  if (data_ == nullptr) return;
+  munmap(const_cast<char*>(data_), size_);
+  sigaction(SIGBUS, &g_previous_bus, nullptr);
 }
 
 bool MappedFile::Open(const std::string& path) {
@@ -31,6 +51,16 @@ bool MappedFile::Open(const std::string& path) {
   close(fd);  // the mapping keeps the file
   if (p == MAP_FAILED) return false;
   madvise(p, size, MADV_SEQUENTIAL);
+  const int n = std::snprintf(g_bus_message, sizeof(g_bus_message),
+                              "gcpilot: %s: the file was cut short while "
+                              "being read (rotated or truncated?)\n",
+                              path.c_str());
+  g_bus_message_len =
+      n < 0 ? 0 : std::min(static_cast<size_t>(n), sizeof(g_bus_message) - 1);
+  struct sigaction on_bus {};
+  on_bus.sa_handler = OnBusError;
+  sigemptyset(&on_bus.sa_mask);
+  sigaction(SIGBUS, &on_bus, &g_previous_bus);
   data_ = static_cast<const char*>(p);
   size_ = size;
   return true;

@@ -1,7 +1,9 @@
 // A read-only memory map of a regular file, for parsers that can work on
 // the bytes in place (no read(2) copy). Pages already parsed can be handed
 // back with Release so a multi-GB file never stays resident in this
-// process.
+// process. A file cut short while mapped (log rotation by copytruncate)
+// would fault on the lost pages; while a MappedFile is open that ends the
+// process with exit status 1 and a message naming the file, not a crash.
 #ifndef GCPILOT_BASE_MAPPED_FILE_H_
 #define GCPILOT_BASE_MAPPED_FILE_H_
 
