@@ -183,6 +183,61 @@ confirm = false
             "gcpilot tune: no unfinished study to resume in this database\n");
 }
 
+TEST(TuneE2eTest, RefinementTriesMidpointsAroundTheBestSetting) {
+  const std::string dir = Fresh("tune_refine");
+  const std::string db = dir + "/study.db", spec = dir + "/study.toml";
+  WriteSpec(spec, fmt::format(R"(
+[target]
+command = ["{}", "-addr", "127.0.0.1:{{port}}", "-live-mb", "16"]
+ready = "http://127.0.0.1:{{port}}/healthz"
+[load]
+url = "http://127.0.0.1:{{port}}/healthz"
+rate = "200"
+duration = "1s"
+warmup = "0s"
+[[factor]]
+name = "GOGC"
+levels = ["50", "200"]
+[design]
+type = "full"
+repeats = 1
+confirm = false
+refine = true
+)", GCPILOT_PAYGATE));
+  const ExitInfo e = RunGcpilot({"tune", "--spec", spec, "--db", db, "--json", "-q"}, dir + "/out.json");
+  ASSERT_EQ(e.Describe(), "exit 0") << ReadFileOrEmpty(dir + "/out.json.err");
+  auto store = StudyStore::Open(db);
+  ASSERT_TRUE(store.ok());
+  auto st = store->Load(1);
+  ASSERT_TRUE(st.ok());
+  // The design: GOGC=50, GOGC=200 and the default (GOGC=100), once each.
+  const RunRecord* best_first = nullptr;
+  std::set<std::string> refined;
+  for (const RunRecord& r : st->runs) {
+    EXPECT_EQ(r.status, "done") << r.reason;
+    if (r.phase == "refine") {
+      refined.insert(r.env.at("GOGC"));
+      EXPECT_EQ(r.levels, std::vector<int>{-1});  // not a design level
+    } else if (!best_first || r.p99_ms < best_first->p99_ms) {
+      best_first = &r;
+    }
+  }
+  ASSERT_NE(best_first, nullptr);
+  // Midpoints between the best value and its neighbouring levels.
+  const std::string b = best_first->env.at("GOGC");
+  const std::set<std::string> want = b == "100" ? std::set<std::string>{"75", "150"}
+                                                : std::set<std::string>{"125"};
+  EXPECT_EQ(refined, want) << "best of the design: GOGC=" << b;
+  EXPECT_EQ(st->runs.size(), 3 + want.size());
+  // The recommendation is chosen among every run, the refined ones too.
+  const RunRecord* best_all = &st->runs[0];
+  for (const RunRecord& r : st->runs) {
+    if (r.p99_ms < best_all->p99_ms) best_all = &r;
+  }
+  const auto j = nlohmann::json::parse(ReadFileOrEmpty(dir + "/out.json"));
+  EXPECT_EQ(j["analysis"]["recommendation"]["env"][0], "GOGC=" + best_all->env.at("GOGC"));
+}
+
 TEST(TuneE2eTest, FailingTargetFailsEveryRunWithItsReason) {
   const std::string dir = Fresh("tune_failing");
   const std::string db = dir + "/study.db";
