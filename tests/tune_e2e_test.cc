@@ -101,26 +101,31 @@ TEST(TuneE2eTest, TinyStudyOfTheRealGateway) {
 
 void WriteSpec(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
-TEST(TuneE2eTest, KilledStudyResumesWithoutRedoingRuns) {
-  const std::string dir = Fresh("tune_resume");
-  const std::string db = dir + "/study.db", spec = dir + "/study.toml";
-  WriteSpec(spec, fmt::format(R"(
+// A small study of the real gateway over GOGC 50/200 (plus the default):
+// `duration` of load at 200/s per run and the given [design] lines.
+std::string GogcStudy(const std::string& duration, const std::string& design) {
+  return fmt::format(R"(
 [target]
 command = ["{}", "-addr", "127.0.0.1:{{port}}", "-live-mb", "16"]
 ready = "http://127.0.0.1:{{port}}/healthz"
 [load]
 url = "http://127.0.0.1:{{port}}/healthz"
 rate = "200"
-duration = "2s"
+duration = "{}"
 warmup = "0s"
 [[factor]]
 name = "GOGC"
 levels = ["50", "200"]
 [design]
 type = "full"
-repeats = 2
-confirm = false
-)", GCPILOT_PAYGATE));
+{}
+)", GCPILOT_PAYGATE, duration, design);
+}
+
+TEST(TuneE2eTest, KilledStudyResumesWithoutRedoingRuns) {
+  const std::string dir = Fresh("tune_resume");
+  const std::string db = dir + "/study.db", spec = dir + "/study.toml";
+  WriteSpec(spec, GogcStudy("2s", "repeats = 2\nconfirm = false"));
   auto tune = Process::Start({.argv = {GCPILOT_BINARY, "tune", "--spec", spec, "--db", db, "-q"},
                               .stdout_path = dir + "/first.out",
                               .stderr_path = dir + "/first.err"});
@@ -186,24 +191,7 @@ confirm = false
 TEST(TuneE2eTest, RefinementTriesMidpointsAroundTheBestSetting) {
   const std::string dir = Fresh("tune_refine");
   const std::string db = dir + "/study.db", spec = dir + "/study.toml";
-  WriteSpec(spec, fmt::format(R"(
-[target]
-command = ["{}", "-addr", "127.0.0.1:{{port}}", "-live-mb", "16"]
-ready = "http://127.0.0.1:{{port}}/healthz"
-[load]
-url = "http://127.0.0.1:{{port}}/healthz"
-rate = "200"
-duration = "1s"
-warmup = "0s"
-[[factor]]
-name = "GOGC"
-levels = ["50", "200"]
-[design]
-type = "full"
-repeats = 1
-confirm = false
-refine = true
-)", GCPILOT_PAYGATE));
+  WriteSpec(spec, GogcStudy("1s", "repeats = 1\nconfirm = false\nrefine = true"));
   const ExitInfo e = RunGcpilot({"tune", "--spec", spec, "--db", db, "--json", "-q"}, dir + "/out.json");
   ASSERT_EQ(e.Describe(), "exit 0") << ReadFileOrEmpty(dir + "/out.json.err");
   auto store = StudyStore::Open(db);
