@@ -102,6 +102,16 @@ class GctraceAnalyzer {
   __int128 in_span_wall_ns_ = 0;
 };
 
+// GC CPU share of the window [from_ns, to_ns) of one process's log (cycle
+// times count from its start): the GC CPU of the cycles that began in the
+// window (idle marking excluded, as the runtime's own % counts it) over the
+// window's capacity, its length x GOMAXPROCS of the latest cycle begun
+// before its end. A window without a cycle spent nothing on GC: 0. -1 when
+// no cycle began before the window's end (GOMAXPROCS unknown) or the
+// window is empty.
+double WindowGcCpuShare(const std::vector<GcCycle>& cycles, int64_t from_ns,
+                        int64_t to_ns);
+
 // Human-readable name of a format, e.g. "go1.18+ (stacks/globals)".
 const char* GctraceFormatName(GctraceFormat f);
 

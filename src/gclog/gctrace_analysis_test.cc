@@ -201,6 +201,24 @@ TEST(GctraceAnalysisTest, PaygateGo119Gogc200TwoProcs) {
   EXPECT_FALSE(HasFinding(s, "limit-bound", Severity::kCritical));
 }
 
+// The GC CPU of a measured window, from the gateway's real log (1 P):
+// gc 9 @5.844s (0.033+132/383/1.7+0.004 ms cpu) and gc 10 @9.128s
+// (0.035+109/605/3.0+0.003) begin in [5 s, 10 s): 1229.075 ms of 5000.
+TEST(GctraceAnalysisTest, WindowGcCpuShare) {
+  std::vector<GcCycle> cycles;
+  GctraceReader r({}, [&](const GcCycle& c) { cycles.push_back(c); });
+  ASSERT_TRUE(r.Feed(ReadProjectFixture("paygate-go119-default.log")).ok());
+  ASSERT_TRUE(r.Finish().ok());
+  EXPECT_DOUBLE_EQ(WindowGcCpuShare(cycles, 5'000'000'000, 10'000'000'000),
+                   1229.075 / 5000);
+  // No cycle began in [10 s, 13 s): no GC CPU there, not "unknown".
+  EXPECT_EQ(WindowGcCpuShare(cycles, 10'000'000'000, 13'000'000'000), 0);
+  // Before the first cycle GOMAXPROCS is unknown; an empty window too.
+  EXPECT_EQ(WindowGcCpuShare(cycles, 0, 5'000'000), -1);
+  EXPECT_EQ(WindowGcCpuShare(cycles, 7'000'000'000, 7'000'000'000), -1);
+  EXPECT_EQ(WindowGcCpuShare({}, 0, 1'000'000'000), -1);
+}
+
 TEST(GctraceAnalysisTest, GapsInNumbersAreMissingCycles) {
   const std::string tail =
       "s 1%: 0.010+1.0+0.020 ms clock, 0.020+0/1.0/0+0.040 ms cpu, 8->9->4 "

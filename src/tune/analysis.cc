@@ -128,7 +128,7 @@ StudyAnalysis Analyze(const StudySpec& spec, const std::vector<RunRecord>& runs)
     c.values.push_back(Objective(r, spec.objective));
     c.mean_rss += static_cast<double>(r.peak_rss_bytes);
     c.max_error_rate = std::max(c.max_error_rate, r.error_rate);
-    if (r.gc_cpu_share >= 0) {  // -1: fewer than two cycles in the window
+    if (r.gc_cpu_share >= 0) {  // -1: no gctrace cycle to know GOMAXPROCS
       c.mean_gc_cpu += r.gc_cpu_share;
       ++c.gc_cpu_runs;
     }

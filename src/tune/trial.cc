@@ -202,7 +202,7 @@ TrialOutcome RunTrial(const StudySpec& spec, RunRecord run, const std::string& w
   }
   const GctraceSummary gc = analyzer.Summarize(reader.stats());
   r.gc_cycles = gc.cycles;
-  r.gc_cpu_share = gc.gc_cpu_share;
+  r.gc_cpu_share = WindowGcCpuShare(out.cycles, from, to);
   r.gc_wall_share = gc.gc_wall_share;
   r.assist_share = gc.assist_share;
   r.stw_p99_ms = gc.stw_ns.p99 / 1e6;
