@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -227,6 +228,52 @@ TEST(TuneE2eTest, RefinementTriesMidpointsAroundTheBestSetting) {
   }
   const auto j = nlohmann::json::parse(ReadFileOrEmpty(dir + "/out.json"));
   EXPECT_EQ(j["analysis"]["recommendation"]["env"][0], "GOGC=" + best_all->env.at("GOGC"));
+}
+
+// Any Go service, from the command line alone: argv after --, {port},
+// readiness and load URLs, factors as flags. The knob must reach the
+// target: its own gctrace shows each goal at (1 + GOGC/100) x the heap the
+// previous cycle marked.
+TEST(TuneE2eTest, CommandLineStudyOfAnyService) {
+  const std::string dir = Fresh("tune_cmdline");
+  const std::string db = dir + "/study.db";
+  const ExitInfo e = RunGcpilot({"tune", "--db", db, "--ready", "http://127.0.0.1:{port}/healthz", "--url",
+                                 "http://127.0.0.1:{port}/v1/orders/ord_1", "--factor", "GOGC=50,200", "--rate",
+                                 "200", "--duration", "1s", "--warmup", "0s", "--repeats", "1", "--json", "-q", "--",
+                                 GCPILOT_PAYGATE, "-addr", "127.0.0.1:{port}", "-live-mb", "32"},
+                                dir + "/out.json");
+  ASSERT_EQ(e.Describe(), "exit 0") << ReadFileOrEmpty(dir + "/out.json.err");
+  const auto j = nlohmann::json::parse(ReadFileOrEmpty(dir + "/out.json"));
+  EXPECT_EQ(j["design"], "full factorial");
+  EXPECT_EQ(j["analysis"]["runs"]["done"], 3);  // GOGC=50, 200 and the default
+  auto store = StudyStore::Open(db);
+  ASSERT_TRUE(store.ok());
+  auto st = store->Load(1);
+  ASSERT_TRUE(st.ok());
+  std::set<std::string> seen;
+  for (const RunRecord& r : st->runs) {
+    ASSERT_EQ(r.status, "done") << r.reason;
+    EXPECT_EQ(r.responses, 200);
+    const std::string gogc = r.env.at("GOGC");
+    seen.insert(gogc);
+    auto cycles = store->LoadCycles(r.id);
+    ASSERT_TRUE(cycles.ok());
+    std::vector<double> ratios;
+    for (size_t i = 1; i < cycles->size(); ++i) {
+      const GcCycle& prev = (*cycles)[i - 1];
+      // Sizes are printed in whole MB: from 8 MB on, truncation moves a
+      // ratio by less than 15%.
+      if (prev.heap_live_mb >= 8 && !(*cycles)[i].forced) {
+        ratios.push_back(static_cast<double>((*cycles)[i].heap_goal_mb) / prev.heap_live_mb);
+      }
+    }
+    ASSERT_FALSE(ratios.empty()) << "GOGC=" << gogc;
+    std::sort(ratios.begin(), ratios.end());
+    const double median = ratios[ratios.size() / 2];
+    const double want = gogc.empty() ? 2.0 : 1 + std::stod(gogc) / 100;  // unset: the runtime's 100
+    EXPECT_NEAR(median, want, 0.15 * want) << "GOGC=" << (gogc.empty() ? "unset" : gogc);
+  }
+  EXPECT_EQ(seen.size(), 3u);
 }
 
 TEST(TuneE2eTest, FailingTargetFailsEveryRunWithItsReason) {

@@ -65,7 +65,7 @@ int Run(LoadFlags& f) {
   }
   spec.schedule = *schedule;
   if (!f.warmup.empty()) {
-    auto w = ParseDurationNs(f.warmup);
+    auto w = ParseOptionalDurationNs(f.warmup);
     if (!w.ok()) return Usage("--warmup: " + w.status().message());
     spec.warmup_ns = *w;
   }

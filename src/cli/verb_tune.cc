@@ -91,7 +91,7 @@ int Run(TuneFlags& f) {
       spec.duration_ns = *d;
     }
     if (!f.warmup.empty()) {
-      auto d = ParseDurationNs(f.warmup);
+      auto d = ParseOptionalDurationNs(f.warmup);
       if (!d.ok()) return Usage("--warmup: " + d.status().message());
       spec.warmup_ns = *d;
     }

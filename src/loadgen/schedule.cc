@@ -68,6 +68,17 @@ StatusOr<int64_t> ParseDurationNs(std::string_view text) {
   return ns;
 }
 
+StatusOr<int64_t> ParseOptionalDurationNs(std::string_view text) {
+  if (text == "0" || text == "0s" || text == "0ms") return int64_t{0};
+  auto d = ParseDurationNs(text);
+  if (!d.ok()) {
+    return Status::InvalidArgument(fmt::format(
+        "duration \"{}\" is not 0 or a positive number with ms, s, m or h",
+        text));
+  }
+  return d;
+}
+
 std::string FormatDurationNs(int64_t ns) {
   if (ns % 3'600'000'000'000 == 0) return fmt::format("{}h", ns / 3'600'000'000'000);
   if (ns % 60'000'000'000 == 0) return fmt::format("{}m", ns / 60'000'000'000);

@@ -26,6 +26,8 @@ namespace gcpilot {
 
 // Parses "30s", "500ms", "2m", "1h", "1.5s" into nanoseconds (> 0).
 StatusOr<int64_t> ParseDurationNs(std::string_view text);
+// The same, where none is a choice (a warm-up): also "0", "0s", "0ms".
+StatusOr<int64_t> ParseOptionalDurationNs(std::string_view text);
 // "1.5s" style text for a duration in ns, shortest exact form.
 std::string FormatDurationNs(int64_t ns);
 

@@ -25,6 +25,14 @@ TEST(ScheduleTest, Durations) {
   }
   EXPECT_EQ(ParseDurationNs("30").status().message(),
             "duration \"30\" is not a positive number with ms, s, m or h");
+  // A warm-up may be none at all.
+  EXPECT_EQ(*ParseOptionalDurationNs("0s"), 0);
+  EXPECT_EQ(*ParseOptionalDurationNs("0"), 0);
+  EXPECT_EQ(*ParseOptionalDurationNs("0ms"), 0);
+  EXPECT_EQ(*ParseOptionalDurationNs("2s"), 2 * kS);
+  EXPECT_EQ(ParseOptionalDurationNs("-1s").status().message(),
+            "duration \"-1s\" is not 0 or a positive number with ms, s, m "
+            "or h");
   EXPECT_EQ(FormatDurationNs(30 * kS), "30s");
   EXPECT_EQ(FormatDurationNs(kS / 2), "500ms");
   EXPECT_EQ(FormatDurationNs(120 * kS), "2m");

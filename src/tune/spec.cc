@@ -175,14 +175,11 @@ class TableReader {
     *out = *n->value<std::string>();
     return Status::Ok();
   }
-  Status Duration(std::string_view key, int64_t* out) const {
+  // A positive duration; where `zero_ok`, also "0", "0s", "0ms".
+  Status Duration(std::string_view key, int64_t* out, bool zero_ok = false) const {
     std::string s;
     if (Status st = String(key, &s); !st.ok() || s.empty()) return st;
-    if (s == "0" || s == "0s" || s == "0ms") {
-      *out = 0;
-      return Status::Ok();
-    }
-    auto d = ParseDurationNs(s);
+    auto d = zero_ok ? ParseOptionalDurationNs(s) : ParseDurationNs(s);
     if (!d.ok()) return Err(*Get(key), key, d.status().message());
     *out = *d;
     return Status::Ok();
@@ -306,7 +303,7 @@ StatusOr<StudySpec> LoadStudySpec(const std::string& path) {
   }
   RETURN_IF_ERROR(load.String("rate", &s.rate));
   RETURN_IF_ERROR(load.Duration("duration", &s.duration_ns));
-  RETURN_IF_ERROR(load.Duration("warmup", &s.warmup_ns));
+  RETURN_IF_ERROR(load.Duration("warmup", &s.warmup_ns, /*zero_ok=*/true));
   RETURN_IF_ERROR(load.Duration("timeout", &s.timeout_ns));
   int64_t n = s.connections;
   RETURN_IF_ERROR(load.Int("connections", 1, 10000, &n));
