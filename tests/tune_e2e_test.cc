@@ -295,6 +295,21 @@ TEST(TuneE2eTest, FailingTargetFailsEveryRunWithItsReason) {
     EXPECT_EQ(r.status, "failed");
     EXPECT_EQ(r.reason, "exited before it was ready (exit 3); stderr: boom: cannot open config");
   }
+  // A target that dies silently: the reason says so; the study goes on.
+  const std::string db2 = dir + "/silent.db";
+  const ExitInfo silent = RunGcpilot({"tune", "--db", db2, "--ready", "http://127.0.0.1:{port}/healthz", "--factor",
+                                      "GOGC=50,200", "--repeats", "1", "--duration", "1s", "--json", "-q", "--",
+                                      "/bin/false"},
+                                     dir + "/silent.json");
+  EXPECT_EQ(silent.Describe(), "exit 1") << ReadFileOrEmpty(dir + "/silent.json.err");
+  auto store2 = StudyStore::Open(db2);
+  ASSERT_TRUE(store2.ok());
+  auto st2 = store2->Load(1);
+  ASSERT_TRUE(st2.ok());
+  EXPECT_EQ(st2->runs.size(), 3u);
+  for (const RunRecord& r : st2->runs) {
+    EXPECT_EQ(r.reason, "exited before it was ready (exit 1); it wrote nothing to stderr");
+  }
 }
 
 }  // namespace

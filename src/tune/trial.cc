@@ -9,7 +9,9 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -33,15 +35,20 @@ std::string WithPort(std::string s, int port) {
   return s;
 }
 
-// The last `n` lines of a file, for failure reasons.
+// The last `n` non-empty lines of a file joined by '|', at most 300
+// bytes, for failure reasons; "" for an empty or missing file.
 std::string Tail(const std::string& path, int n) {
-  std::string text = ReadFileOrEmpty(path);
-  while (!text.empty() && text.back() == '\n') text.pop_back();
-  size_t at = text.size();
-  for (int i = 0; i < n && at != std::string::npos && at > 0; ++i) at = text.rfind('\n', at - 1);
-  std::string tail = at == std::string::npos ? text : text.substr(at + 1);
-  for (char& c : tail) {
-    if (c == '\n') c = '|';
+  const std::string text = ReadFileOrEmpty(path);
+  std::vector<std::string_view> lines;
+  for (std::string_view rest = text; !rest.empty();) {
+    const size_t nl = rest.find('\n');
+    const std::string_view line = rest.substr(0, nl);
+    if (!line.empty()) lines.push_back(line);
+    rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+  }
+  std::string tail;
+  for (size_t i = lines.size() > static_cast<size_t>(n) ? lines.size() - n : 0; i < lines.size(); ++i) {
+    tail += (tail.empty() ? "" : "|") + std::string(lines[i]);
   }
   return tail.size() > 300 ? tail.substr(tail.size() - 300) : tail;
 }
@@ -139,7 +146,9 @@ TrialOutcome RunTrial(const StudySpec& spec, RunRecord run, const std::string& w
   std::string last_probe;
   while (ready.ok() && Clock::now() - spawned < std::chrono::nanoseconds(spec.ready_timeout_ns)) {
     if (auto e = proc->Poll()) {
-      Fail(out, fmt::format("exited before it was ready ({}); stderr: {}", e->Describe(), Tail(ps.stderr_path, 3)));
+      const std::string tail = Tail(ps.stderr_path, 3);
+      Fail(out, fmt::format("exited before it was ready ({}); {}", e->Describe(),
+                            tail.empty() ? "it wrote nothing to stderr" : "stderr: " + tail));
       r.exit = e->Describe();
       r.finished = UnixNow();
       return out;
