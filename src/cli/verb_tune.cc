@@ -2,6 +2,7 @@
 // recommendation and its evidence. No arguments: the bundled gateway.
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -66,14 +67,18 @@ int Run(TuneFlags& f) {
       spec.kinds = {k};
       spec.factors = {{"GOGC", {"50", "100", "400"}, "100"},
                       {"GOMEMLIMIT", {"off", "1GiB"}, "off"}};
-      if (sysconf(_SC_NPROCESSORS_ONLN) >= 2) {
-        spec.target_cpus = {0};
-        spec.load_cpus = {1};
-      }
+      SplitCpus(&spec);
     } else {
       const std::string self = SelfDir();
-      spec = BuiltinPaygateSpec(self + "/../../paygate", GCPILOT_SOURCE_DIR);
-      if (!f.live_mb.empty()) spec.command.back() = f.live_mb;
+      int live_mb = 256;
+      if (!f.live_mb.empty()) {
+        const auto [p, ec] = std::from_chars(f.live_mb.data(), f.live_mb.data() + f.live_mb.size(), live_mb);
+        if (ec != std::errc() || p != f.live_mb.data() + f.live_mb.size() || live_mb < 1 || live_mb > 65536) {
+          return Usage(fmt::format("--live-mb: \"{}\" is not a whole number of MiB in 1..65536 (the request mix "
+                                   "reads the gateway's order history)", f.live_mb));
+        }
+      }
+      spec = BuiltinPaygateSpec(self + "/../../paygate", GCPILOT_SOURCE_DIR, live_mb);
     }
     if (!f.requests.empty()) {
       auto kinds = LoadRequestKinds(f.requests);

@@ -1,9 +1,15 @@
 #include "tune/spec.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <set>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -12,6 +18,7 @@
 #include "base/read_file.h"
 #include "loadgen/schedule.h"
 #include "net/url.h"
+#include "runner/process.h"
 
 namespace gcpilot {
 namespace {
@@ -27,6 +34,36 @@ bool IsEnvName(std::string_view s) {
 bool ParseInt(std::string_view s, int64_t* out) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
   return !s.empty() && ec == std::errc() && p == s.data() + s.size();
+}
+
+// Edit distance, for "did you mean" on misspelled knobs.
+size_t Distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// Is `prog` (no '/') an executable file in one of $PATH's directories?
+bool OnPath(const std::string& prog) {
+  const char* path = std::getenv("PATH");
+  std::string_view rest = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  while (true) {
+    const size_t colon = rest.find(':');
+    std::string dir(rest.substr(0, colon));
+    if (dir.empty()) dir = ".";
+    if (access((dir + "/" + prog).c_str(), X_OK) == 0) return true;
+    if (colon == std::string_view::npos) return false;
+    rest.remove_prefix(colon + 1);
+  }
 }
 
 }  // namespace
@@ -64,9 +101,19 @@ Status CheckFactorValue(const std::string& name, const std::string& value) {
   auto bad = [&](std::string why) {
     return Status::InvalidArgument(fmt::format("factor {}: level \"{}\": {}", name, value, why));
   };
-  if (name == "GCPROCS" || name == "GOGCPROCS" || name == "GCPERCENTILE") {
+  // The Go runtime's GC knobs; another GO-prefixed name is a misspelling
+  // (GOMEMLIMT) or folklore (GOGCPERCENT) and would silently do nothing.
+  static constexpr std::string_view kKnobs[] = {"GOGC", "GOMEMLIMIT", "GOMAXPROCS", "GODEBUG"};
+  const bool knob = std::find(std::begin(kKnobs), std::end(kKnobs), name) != std::end(kKnobs);
+  if (!knob && (name.starts_with("GO") || name == "GCPROCS" || name == "GCPERCENTILE")) {
+    std::string_view nearest = kKnobs[0];
+    for (std::string_view k : kKnobs) {
+      if (Distance(name, k) < Distance(name, nearest)) nearest = k;
+    }
+    const std::string hint =
+        Distance(name, nearest) <= 2 ? fmt::format("did you mean {}? ", nearest) : std::string();
     return Status::InvalidArgument(fmt::format(
-        "factor {}: not a Go runtime knob (the runtime reads GOGC, GOMEMLIMIT, GOMAXPROCS, GODEBUG)", name));
+        "factor {}: not a Go runtime knob ({}the runtime reads GOGC, GOMEMLIMIT, GOMAXPROCS, GODEBUG)", name, hint));
   }
   if (!IsEnvName(name)) {
     return Status::InvalidArgument(fmt::format("factor \"{}\": not an environment variable name", name));
@@ -79,14 +126,20 @@ Status CheckFactorValue(const std::string& name, const std::string& value) {
     if (value == "off") return Status::Ok();
     // Go reads a whole number with an optional B, KiB, MiB, GiB or TiB.
     std::string_view num = value;
-    for (std::string_view suffix : {"TiB", "GiB", "MiB", "KiB", "B"}) {
+    int shift = 0;
+    for (const auto& [suffix, bits] : {std::pair<std::string_view, int>{"TiB", 40}, {"GiB", 30}, {"MiB", 20},
+                                       {"KiB", 10}, {"B", 0}}) {
       if (num.ends_with(suffix)) {
         num.remove_suffix(suffix.size());
+        shift = bits;
         break;
       }
     }
     if (!ParseInt(num, &n) || n < 0) {
       return bad("GOMEMLIMIT is \"off\" or a whole number with B, KiB, MiB, GiB or TiB (e.g. 512MiB)");
+    }
+    if (n > (std::numeric_limits<int64_t>::max() >> shift)) {
+      return bad("over the largest limit Go accepts (2^63-1 bytes; Go would stop with \"malformed GOMEMLIMIT\")");
     }
   } else if (name == "GOMAXPROCS") {
     if (!ParseInt(value, &n) || n < 1 || n > 4096) return bad("GOMAXPROCS is a whole number >= 1");
@@ -102,13 +155,19 @@ Status ValidateStudySpec(const StudySpec& s) {
     if (access(prog.c_str(), X_OK) != 0) {
       return bad(fmt::format("target.command: {} does not exist or is not executable", prog));
     }
+  } else if (!OnPath(prog)) {
+    return bad(fmt::format("target.command: {} is not an executable in $PATH", prog));
   }
   auto check_url = [&](const std::string& key, const std::string& url) -> Status {
     std::string u = url;
     const size_t at = u.find("{port}");
     if (at != std::string::npos) u.replace(at, 6, "1");
     auto p = ParseLoopbackUrl(u);
-    if (!p.ok()) return bad(fmt::format("{}: {}", key, p.status().message()));
+    if (!p.ok()) {
+      std::string why = p.status().message();  // name the URL as written
+      if (const size_t at = why.find(u); at != std::string::npos) why.replace(at, u.size(), url);
+      return bad(fmt::format("{}: {}", key, why));
+    }
     return Status::Ok();
   };
   if (Status st = check_url("target.ready", s.ready_url); !st.ok()) return st;
@@ -117,6 +176,23 @@ Status ValidateStudySpec(const StudySpec& s) {
   if (s.kinds.empty()) return bad("load: no requests");
   auto sched = RateSchedule::Parse(s.rate, s.duration_ns);
   if (!sched.ok()) return bad("load.rate: " + sched.status().message());
+  const std::vector<int> usable = UsableCpuList();
+  for (const auto& [key, cpus] : {std::pair<const char*, const std::vector<int>&>{"target.cpus", s.target_cpus},
+                                  {"load.cpus", s.load_cpus}}) {
+    for (int c : cpus) {
+      if (std::find(usable.begin(), usable.end(), c) == usable.end()) {
+        std::string list;
+        for (int u : usable) list += (list.empty() ? "" : ",") + std::to_string(u);
+        return bad(fmt::format("{}: CPU {} is not available to this process (usable: {})", key, c, list));
+      }
+    }
+  }
+  for (int c : s.target_cpus) {
+    if (std::find(s.load_cpus.begin(), s.load_cpus.end(), c) != s.load_cpus.end()) {
+      return bad(fmt::format("target.cpus and load.cpus share CPU {}: the load generator would compete with the "
+                             "service it measures", c));
+    }
+  }
   if (s.factors.empty()) return bad("no [[factor]] to vary");
   std::set<std::string> names;
   for (const Factor& f : s.factors) {
@@ -364,22 +440,39 @@ StatusOr<StudySpec> LoadStudySpec(const std::string& path) {
     if (!v) return cons.Err(*e, "max_error_rate", "must be a number 0..1");
     s.max_error_rate = *v;
   }
+  SplitCpus(&s);  // where the spec names no CPUs
   if (Status st = ValidateStudySpec(s); !st.ok()) {
     return Status::InvalidArgument(fmt::format("{}: {}", path, st.message()));
   }
   return s;
 }
 
-StudySpec BuiltinPaygateSpec(const std::string& paygate, const std::string& source_dir) {
+void SplitCpus(StudySpec* spec) {
+  if (!spec->target_cpus.empty() || !spec->load_cpus.empty()) return;
+  const std::vector<int> usable = UsableCpuList();
+  if (usable.size() < 2) return;
+  spec->load_cpus = {usable.back()};
+  spec->target_cpus.assign(usable.begin(), usable.end() - 1);
+}
+
+StudySpec BuiltinPaygateSpec(const std::string& paygate, const std::string& source_dir, int live_mb) {
   StudySpec s;
   s.source = "built-in (workloads/paygate)";
-  s.command = {paygate, "-addr", "127.0.0.1:{port}", "-live-mb", "256"};
+  s.command = {paygate, "-addr", "127.0.0.1:{port}", "-live-mb", std::to_string(live_mb)};
   s.ready_url = "http://127.0.0.1:{port}/healthz";
-  s.target_cpus = {0};
-  s.load_cpus = {1};
+  SplitCpus(&s);
   s.load_url = "http://127.0.0.1:{port}/";
   auto kinds = LoadRequestKinds(source_dir + "/workloads/paygate/load.toml");
   if (kinds.ok()) s.kinds = std::move(*kinds);
+  // load.toml's ids assume the default history (256 MiB: 262144 orders).
+  const std::string from = "{rand:262144}", to = fmt::format("{{rand:{}}}", int64_t{live_mb} * 1024);
+  for (RequestKindSpec& k : s.kinds) {
+    for (std::string* text : {&k.path, &k.body}) {
+      for (size_t at = 0; (at = text->find(from, at)) != std::string::npos; at += to.size()) {
+        text->replace(at, from.size(), to);
+      }
+    }
+  }
   s.rate = "3000";
   s.duration_ns = 10'000'000'000;
   s.warmup_ns = 3'000'000'000;

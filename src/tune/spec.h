@@ -84,10 +84,17 @@ Status CheckFactorValue(const std::string& name, const std::string& value);
 // Reads and checks a study spec. Errors name file:line:column and the key.
 StatusOr<StudySpec> LoadStudySpec(const std::string& path);
 
+// Pins the target and the load generator apart when the spec names
+// neither's CPUs and 2 or more are usable: the load generator gets the last
+// usable CPU, the target the others.
+void SplitCpus(StudySpec* spec);
+
 // The built-in study of the bundled gateway: GOGC x GOMEMLIMIT x GOMAXPROCS
 // x PAYGATE_POOL on an L9 with 2 repeats, ~6 minutes on 2 cores.
 // `paygate` is the gateway binary, `source_dir` the checkout (load mix).
-StudySpec BuiltinPaygateSpec(const std::string& paygate, const std::string& source_dir);
+// `live_mb` is the gateway's -live-mb; the request mix's order ids follow
+// it (the gateway prefills live_mb x 1024 orders, ord_0 ..).
+StudySpec BuiltinPaygateSpec(const std::string& paygate, const std::string& source_dir, int live_mb = 256);
 
 // Checks a spec built by code or flags (LoadStudySpec calls it too).
 Status ValidateStudySpec(const StudySpec& spec);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "runner/process.h"
 #include "tune/design.h"
 #include "tune/study.h"
 
@@ -28,6 +29,15 @@ TEST(SpecTest, KnobValues) {
       {{"GOMEMLIMIT", "1GB"}, "factor GOMEMLIMIT: level \"1GB\": GOMEMLIMIT is \"off\" or a whole number with B, KiB, MiB, GiB or TiB (e.g. 512MiB)"},
       {{"GOMAXPROCS", "0"}, "factor GOMAXPROCS: level \"0\": GOMAXPROCS is a whole number >= 1"},
       {{"GCPROCS", "2"}, "factor GCPROCS: not a Go runtime knob (the runtime reads GOGC, GOMEMLIMIT, GOMAXPROCS, GODEBUG)"},
+      {{"GOMEMLIMT", "1GiB"}, "factor GOMEMLIMT: not a Go runtime knob (did you mean GOMEMLIMIT? the runtime reads "
+                              "GOGC, GOMEMLIMIT, GOMAXPROCS, GODEBUG)"},
+      {{"GOGCPERCENT", "50"}, "factor GOGCPERCENT: not a Go runtime knob (the runtime reads GOGC, GOMEMLIMIT, "
+                              "GOMAXPROCS, GODEBUG)"},
+      {{"GODEBUG", "madvdontneed=1"}, ""},
+      {{"GOMEMLIMIT", "8388607TiB"}, ""},
+      {{"GOMEMLIMIT", "8388608TiB"}, "factor GOMEMLIMIT: level \"8388608TiB\": over the largest limit Go accepts "
+                                     "(2^63-1 bytes; Go would stop with \"malformed GOMEMLIMIT\")"},
+      {{"GOMEMLIMIT", "9223372036854775807"}, ""},
       {{"MY-VAR", "1"}, "factor \"MY-VAR\": not an environment variable name"},
       {{"PAYGATE_POOL", "1"}, ""},
   };
@@ -57,6 +67,56 @@ TEST(SpecTest, BadSpecsNameThePlace) {
             "testdata/tune/missing-target.toml: target.command: /no/such/service does not exist or is not "
             "executable");
   EXPECT_EQ(SpecError("impossible-design.toml"), "ok");  // the design is checked by MakeDesign
+}
+
+TEST(SpecTest, TargetsAndCpusAreCheckedBeforeAnyRun) {
+  StudySpec s = BuiltinPaygateSpec("/bin/true", GCPILOT_SOURCE_DIR);
+  ASSERT_TRUE(ValidateStudySpec(s).ok());
+  s.command = {"no-such-service-xyz", "--port", "{port}"};
+  EXPECT_EQ(ValidateStudySpec(s).message(), "target.command: no-such-service-xyz is not an executable in $PATH");
+  s.command = {"true"};  // found in $PATH
+  EXPECT_TRUE(ValidateStudySpec(s).ok());
+
+  s.target_cpus = {1000};
+  std::string usable;
+  for (int c : UsableCpuList()) usable += (usable.empty() ? "" : ",") + std::to_string(c);
+  EXPECT_EQ(ValidateStudySpec(s).message(),
+            "target.cpus: CPU 1000 is not available to this process (usable: " + usable + ")");
+  s.target_cpus = {UsableCpuList()[0]};
+  s.load_cpus = s.target_cpus;
+  EXPECT_EQ(ValidateStudySpec(s).message(),
+            "target.cpus and load.cpus share CPU " + std::to_string(s.target_cpus[0]) +
+                ": the load generator would compete with the service it measures");
+
+  s.ready_url = "http://10.1.1.1:{port}/healthz";  // the error shows it as written
+  s.load_cpus.clear();
+  EXPECT_NE(ValidateStudySpec(s).message().find("http://10.1.1.1:{port}/healthz"), std::string::npos)
+      << ValidateStudySpec(s).message();
+}
+
+TEST(SpecTest, SplitCpusPinsTheLoadGeneratorApart) {
+  StudySpec s;
+  SplitCpus(&s);
+  const std::vector<int> usable = UsableCpuList();
+  if (usable.size() < 2) {
+    EXPECT_TRUE(s.target_cpus.empty() && s.load_cpus.empty());  // nothing to split
+    return;
+  }
+  EXPECT_EQ(s.load_cpus, std::vector<int>{usable.back()});
+  EXPECT_EQ(s.target_cpus, std::vector<int>(usable.begin(), usable.end() - 1));
+  StudySpec given;
+  given.target_cpus = {usable[0]};
+  SplitCpus(&given);  // named CPUs are kept as they are
+  EXPECT_EQ(given.target_cpus, std::vector<int>{usable[0]});
+  EXPECT_TRUE(given.load_cpus.empty());
+}
+
+TEST(SpecTest, BuiltinMixFollowsTheGatewaysHistory) {
+  const StudySpec s = BuiltinPaygateSpec("/bin/true", GCPILOT_SOURCE_DIR, 16);
+  EXPECT_EQ(s.command.back(), "16");
+  ASSERT_EQ(s.kinds.size(), 3u);
+  EXPECT_EQ(s.kinds[1].path, "/v1/orders/ord_{rand:16384}");
+  EXPECT_EQ(s.kinds[2].body, R"({"order_id":"ord_{rand:16384}","amount":1,"reason":"requested_by_customer"})");
 }
 
 TEST(SpecTest, JsonRoundTrip) {
