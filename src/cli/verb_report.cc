@@ -12,11 +12,7 @@ namespace gcpilot::cli {
 
 // Shared with tune, which writes the report at its end.
 int WriteStudyReport(const std::string& db, int64_t study, const std::string& out_path) {
-  if (!std::ifstream(db)) {
-    std::fprintf(stderr, "gcpilot report: %s: no such study database\n", db.c_str());
-    return kExitError;
-  }
-  auto store = StudyStore::Open(db);
+  auto store = StudyStore::OpenExisting(db);
   if (!store.ok()) {
     std::fprintf(stderr, "gcpilot report: %s\n", store.status().message().c_str());
     return kExitError;

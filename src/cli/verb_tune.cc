@@ -144,7 +144,7 @@ int Run(TuneFlags& f) {
       return kExitOk;
     }
   }
-  auto store = StudyStore::Open(f.db);
+  auto store = f.resume ? StudyStore::OpenExisting(f.db) : StudyStore::Open(f.db);
   if (!store.ok()) {
     std::fprintf(stderr, "gcpilot tune: %s\n", store.status().message().c_str());
     return kExitError;

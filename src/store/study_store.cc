@@ -1,5 +1,7 @@
 #include "store/study_store.h"
 
+#include <unistd.h>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -77,16 +79,65 @@ class Stmt {
 
 }  // namespace
 
-StatusOr<StudyStore> StudyStore::Open(const std::string& path) {
+namespace {
+
+StatusOr<sqlite3*> OpenDb(const std::string& path, int flags) {
   sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
     return Status::IoError(fmt::format("{}: cannot open study database: {}", path, msg));
   }
   sqlite3_busy_timeout(db, 5000);
-  StudyStore store(db, path);
+  return db;
+}
+
+// How many tables the file has, and whether ours are among them.
+Status Tables(sqlite3* db, const std::string& path, int* total, bool* ours) {
+  sqlite3_stmt* st = nullptr;
+  const char* sql = "SELECT count(*), sum(name IN ('study', 'run')) FROM sqlite_master WHERE type = 'table'";
+  if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) {
+    const std::string msg = sqlite3_errmsg(db);
+    if (msg.find("not a database") != std::string::npos) {
+      return Status::Corruption(fmt::format("{}: not a gcpilot study database ({})", path, msg));
+    }
+    return Status::IoError(fmt::format("{}: {}", path, msg));
+  }
+  sqlite3_step(st);
+  *total = sqlite3_column_int(st, 0);
+  *ours = sqlite3_column_int(st, 1) == 2;
+  sqlite3_finalize(st);
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<StudyStore> StudyStore::Open(const std::string& path) {
+  auto db = OpenDb(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  if (!db.ok()) return db.status();
+  StudyStore store(*db, path);
+  int total = 0;
+  bool ours = false;
+  if (Status st = Tables(*db, path, &total, &ours); !st.ok()) return st;
+  if (total > 0 && !ours) {
+    return Status::Corruption(fmt::format("{}: an SQLite database of something else, not a gcpilot study "
+                                          "database (left as it was)", path));
+  }
   if (Status st = store.Exec(kSchema); !st.ok()) return st;
+  return store;
+}
+
+StatusOr<StudyStore> StudyStore::OpenExisting(const std::string& path) {
+  if (access(path.c_str(), F_OK) != 0) {
+    return Status::NotFound(fmt::format("{}: no such study database", path));
+  }
+  auto db = OpenDb(path, SQLITE_OPEN_READWRITE);
+  if (!db.ok()) return db.status();
+  StudyStore store(*db, path);
+  int total = 0;
+  bool ours = false;
+  if (Status st = Tables(*db, path, &total, &ours); !st.ok()) return st;
+  if (!ours) return Status::Corruption(fmt::format("{}: not a gcpilot study database", path));
   return store;
 }
 

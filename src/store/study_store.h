@@ -59,8 +59,13 @@ struct StoredStudy {
 
 class StudyStore {
  public:
-  // Opens or creates the database. Errors name the path.
+  // Opens or creates the database. Errors name the path; an SQLite file
+  // that holds other tables is refused, never given ours.
   static StatusOr<StudyStore> Open(const std::string& path);
+  // Opens a study database that must already exist (report, --resume):
+  // kNotFound for a missing file, kCorruption for a file that is not one.
+  // Writes nothing to a file that is not a study database.
+  static StatusOr<StudyStore> OpenExisting(const std::string& path);
   StudyStore(StudyStore&& o) noexcept : db_(std::exchange(o.db_, nullptr)), path_(o.path_) {}
   StudyStore& operator=(StudyStore&&) = delete;
   ~StudyStore();
