@@ -22,6 +22,7 @@ h2 { font-size: 17px; margin-top: 28px; border-bottom: 1px solid #ddd; padding-b
 .meta { color: #666; font-size: 13px; }
 .rec { border: 2px solid #2a9d4b; border-radius: 6px; padding: 12px 16px; background: #f3fbf5; }
 .rec.none { border-color: #d1453b; background: #fdf3f2; }
+.warn { color: #8a4b00; }
 .rec pre { font-size: 15px; background: #fff; padding: 8px; border: 1px solid #cde; }
 .figs { display: flex; flex-wrap: wrap; gap: 12px; }
 figure { margin: 0; }
@@ -198,19 +199,19 @@ std::string RenderReport(const ReportInput& in) {
     h += "<div class=\"rec\"><h2 style=\"margin-top:0;border:0\">Recommendation</h2>\n<pre>";
     for (const std::string& l : r.env_lines) h += Esc(l) + "\n";
     h += "</pre>\n";
-    h += fmt::format("<p>{} <b>{:.3f} ms</b> (sd {:.3f}, {} runs), peak RSS {}.</p>\n", obj, r.best.mean, r.best.sd,
-                     r.best.values.size(), Esc(FormatBytes(static_cast<int64_t>(r.best.mean_rss))));
-    if (!r.baseline.values.empty()) {
+    h += fmt::format("<p>{} <b>{:.3f} ms</b> ({}), peak RSS {}.</p>\n", obj, r.best.mean, Esc(SpreadText(r.best)),
+                     Esc(FormatBytes(static_cast<int64_t>(r.best.mean_rss))));
+    if (!r.baseline.values.empty() && !r.is_default) {
       const double mem = r.best.mean_rss - r.baseline.mean_rss;
-      h += fmt::format("<p>Default setting ({}): {} {:.3f} ms (sd {:.3f}, {} runs), peak RSS {}. "
-                       "The recommendation is <b>{:.2f}x</b> the default's {}, at a memory cost of {}{}.</p>\n",
-                       Esc(EnvText(spec, r.baseline.env)), obj, r.baseline.mean, r.baseline.sd,
-                       r.baseline.values.size(), Esc(FormatBytes(static_cast<int64_t>(r.baseline.mean_rss))),
-                       r.ratio, obj, mem >= 0 ? "+" : "-", Esc(FormatBytes(static_cast<int64_t>(std::fabs(mem)))));
-      h += fmt::format("<p>Confidence: Welch t-test p = {:.4f}: {}.</p>\n", r.p_value,
-                       r.significant ? "the difference stands out from the run-to-run noise"
-                                     : "not distinguishable from run-to-run noise; add repeats");
+      h += fmt::format("<p>Default setting ({}): {} {:.3f} ms ({}), peak RSS {}. "
+                       "The recommendation is <b>{:.2f}x</b> the default's {}, {} {}.</p>\n",
+                       Esc(EnvText(spec, r.baseline.env)), obj, r.baseline.mean, Esc(SpreadText(r.baseline)),
+                       Esc(FormatBytes(static_cast<int64_t>(r.baseline.mean_rss))), r.ratio, obj,
+                       mem >= 0 ? "at a memory cost of" : "and uses less memory by",
+                       Esc(FormatBytes(static_cast<int64_t>(std::fabs(mem)))));
     }
+    h += fmt::format("<p>Confidence: {}.</p>\n", Esc(ConfidenceText(r, a.objective)));
+    for (const std::string& w : r.warnings) h += fmt::format("<p class=\"warn\">Warning: {}.</p>\n", Esc(w));
     h += "</div>\n";
   } else {
     h += fmt::format("<div class=\"rec none\"><h2 style=\"margin-top:0;border:0\">No recommendation</h2><p>{}</p></div>\n",
@@ -250,8 +251,11 @@ std::string RenderReport(const ReportInput& in) {
     p.FitAxes();
     h += "<figure>" + p.Render() + "</figure>\n";
   }
-  h += fmt::format("</div>\n<p class=\"meta\">Residual (noise and interactions): {:.1f}% of variance.</p>\n",
-                   100 * a.residual_share);
+  h += a.residual_df > 0
+           ? fmt::format("</div>\n<p class=\"meta\">Residual (noise and interactions): {:.1f}% of variance.</p>\n",
+                         100 * a.residual_share)
+           : std::string("</div>\n<p class=\"meta\">Residual: no degrees of freedom left; the shares above also "
+                         "hold the noise (repeat runs to tell effects from noise).</p>\n");
 
   h += "<h2>Latency percentiles: recommended, default and worst setting</h2>\n<div class=\"figs\"><figure>" +
        PercentilePlot(in) + "</figure></div>\n";

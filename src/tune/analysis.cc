@@ -152,6 +152,9 @@ StudyAnalysis Analyze(const StudySpec& spec, const std::vector<RunRecord>& runs)
       } else if (c.max_error_rate > spec.max_error_rate) {
         c.infeasible_why = fmt::format("error rate {:.3f}% over the {:.3f}% allowed", 100 * c.max_error_rate,
                                        100 * spec.max_error_rate);
+      } else if (c.mean_gc_cycles < spec.min_gc_cycles) {
+        c.infeasible_why = fmt::format("{:.1f} GC cycles per measured window, under the {:g} asked",
+                                       c.mean_gc_cycles, spec.min_gc_cycles);
       } else {
         c.feasible = true;
       }
@@ -173,7 +176,9 @@ StudyAnalysis Analyze(const StudySpec& spec, const std::vector<RunRecord>& runs)
   double ss_total = 0;
   for (double y : all) ss_total += (y - grand) * (y - grand);
   double ss_factors = 0;
+  a.residual_df = static_cast<int>(all.size()) - 1;
   for (size_t f = 0; f < nf; ++f) {
+    a.residual_df -= static_cast<int>(spec.factors[f].levels.size()) - 1;
     MainEffect e;
     e.factor = spec.factors[f].name;
     double best = std::numeric_limits<double>::infinity(), worst = -best;
@@ -272,10 +277,42 @@ StudyAnalysis Analyze(const StudySpec& spec, const std::vector<RunRecord>& runs)
       rec.baseline = *baseline;
       rec.ratio = baseline->mean > 0 ? best->mean / baseline->mean : 0;
       rec.p_value = WelchPValue(best->values, baseline->values);
-      rec.significant = rec.p_value < 0.05 && best->mean < baseline->mean;
+      rec.testable = best->values.size() >= 2 && baseline->values.size() >= 2;
+      rec.is_default = Key(best->env) == Key(baseline->env);
+      rec.significant = rec.testable && !rec.is_default && rec.p_value < 0.05 && best->mean < baseline->mean;
+    }
+    if (best->mean_gc_cycles < 1) {
+      rec.warnings.push_back(fmt::format(
+          "no GC cycle ran in most of this setting's measured windows ({:.1f} per run): its latency shows the "
+          "service between collections, not what a collection costs it; measure longer (--duration) or require "
+          "cycles ([constraints] min_gc_cycles = 1)",
+          best->mean_gc_cycles));
+    }
+    if (best->env.count("GOGC") && best->env.at("GOGC") == "off" &&
+        (!best->env.count("GOMEMLIMIT") || best->env.at("GOMEMLIMIT").empty() ||
+         best->env.at("GOMEMLIMIT") == "off")) {
+      rec.warnings.push_back("GOGC=off without a GOMEMLIMIT never collects: the heap grows until the process dies");
     }
   }
   return a;
+}
+
+std::string SpreadText(const CellStats& c) {
+  if (c.values.size() >= 2) return fmt::format("sd {:.3f}, {} runs", c.sd, c.values.size());
+  return c.values.empty() ? "no finished run" : "1 run, no spread";
+}
+
+std::string ConfidenceText(const Recommendation& r, const std::string& objective) {
+  const std::string obj = objective == "p999" ? "p99.9" : objective;
+  if (r.baseline.values.empty()) return "the default setting has no finished run to compare with";
+  if (r.is_default) return "the default setting is the best measured: keep it";
+  const std::string ratio = fmt::format("{:.2f}x the default's {}", r.ratio, obj);
+  if (!r.testable) {
+    return ratio + "; one run of either cannot tell a difference from run-to-run noise (use --repeats 2 or more)";
+  }
+  return fmt::format("{}; Welch t-test p = {:.4f}: {}", ratio, r.p_value,
+                     r.significant ? "the difference stands out from the run-to-run noise"
+                                   : "NOT distinguishable from run-to-run noise (add repeats)");
 }
 
 std::string AnalysisTable(const StudySpec& spec, const StudyAnalysis& a) {
@@ -285,18 +322,20 @@ std::string AnalysisTable(const StudySpec& spec, const StudyAnalysis& a) {
   s += fmt::format("settings by mean {} (ms, corrected), best first\n", obj);
   std::string header = "  ";
   for (const Factor& f : spec.factors) header += fmt::format("{:<13}", f.name);
-  s += header + fmt::format("{:>9} {:>8} {:>5} {:>11} {:>8}  note\n", obj, "sd", "runs", "peak RSS", "GC CPU");
+  s += header + fmt::format("{:>9} {:>8} {:>5} {:>11} {:>8} {:>7}  note\n", obj, "sd", "runs", "peak RSS", "GC CPU",
+                            "cycles");
   for (const CellStats& c : a.cells) {
     std::string row = "  ";
     for (const Factor& f : spec.factors) row += fmt::format("{:<13}", Show(c.env.at(f.name)));
     std::string note = c.feasible ? "" : c.infeasible_why;
     if (c.phases.find("baseline") != std::string::npos) note = "default" + std::string(note.empty() ? "" : "; ") + note;
     if (c.values.empty()) {
-      row += fmt::format("{:>9} {:>8} {:>5} {:>11} {:>8}  {}\n", "-", "-", c.runs, "-", "-", note);
+      row += fmt::format("{:>9} {:>8} {:>5} {:>11} {:>8} {:>7}  {}\n", "-", "-", c.runs, "-", "-", "-", note);
     } else {
       const std::string gc = c.mean_gc_cpu >= 0 ? fmt::format("{:.1f}%", 100 * c.mean_gc_cpu) : "-";
-      row += fmt::format("{:>9.3f} {:>8.3f} {:>5} {:>11} {:>8}  {}\n", c.mean, c.sd, c.runs,
-                         FormatBytes(static_cast<int64_t>(c.mean_rss)), gc, note);
+      const std::string sd = c.values.size() >= 2 ? fmt::format("{:.3f}", c.sd) : "-";
+      row += fmt::format("{:>9.3f} {:>8} {:>5} {:>11} {:>8} {:>7.1f}  {}\n", c.mean, sd, c.runs,
+                         FormatBytes(static_cast<int64_t>(c.mean_rss)), gc, c.mean_gc_cycles, note);
     }
     s += row;
   }
@@ -304,11 +343,22 @@ std::string AnalysisTable(const StudySpec& spec, const StudyAnalysis& a) {
   for (const MainEffect& e : a.effects) {
     s += fmt::format("  {:<13} {:>5.1f}% of variance  ", e.factor, 100 * e.anova_share);
     for (const LevelEffect& l : e.levels) {
-      s += fmt::format("  {}: {:.3f} ±{:.3f} ({})", Show(l.level), l.mean, l.sd, l.n);
+      if (l.n == 0) {
+        s += fmt::format("  {}: -", Show(l.level));
+      } else if (l.n == 1) {
+        s += fmt::format("  {}: {:.3f} (1)", Show(l.level), l.mean);
+      } else {
+        s += fmt::format("  {}: {:.3f} ±{:.3f} ({})", Show(l.level), l.mean, l.sd, l.n);
+      }
     }
     s += "\n";
   }
-  s += fmt::format("  {:<13} {:>5.1f}% of variance (noise and interactions)\n", "residual", 100 * a.residual_share);
+  if (a.residual_df > 0) {
+    s += fmt::format("  {:<13} {:>5.1f}% of variance (noise and interactions)\n", "residual", 100 * a.residual_share);
+  } else {
+    s += fmt::format("  {:<13} no degrees of freedom left: the shares above also hold the noise (repeat runs to "
+                     "tell effects from noise)\n", "residual");
+  }
   for (const PairTable& t : a.pairs) {
     s += fmt::format("\n{} ms by {} (rows) x {} (columns)\n  {:<13}", obj, t.row_factor, t.col_factor, "");
     for (const auto& c : t.col_levels) s += fmt::format("{:>10}", Show(c));
@@ -333,16 +383,14 @@ std::string AnalysisTable(const StudySpec& spec, const StudyAnalysis& a) {
     return s;
   }
   for (const std::string& line : r.env_lines) s += "  " + line + "\n";
-  s += fmt::format("  {} {:.3f} ms (sd {:.3f}, {} runs), peak RSS {}\n", obj, r.best.mean, r.best.sd,
-                   r.best.values.size(), FormatBytes(static_cast<int64_t>(r.best.mean_rss)));
-  if (!r.baseline.values.empty()) {
-    s += fmt::format("  default setting: {} {:.3f} ms (sd {:.3f}, {} runs), peak RSS {}\n", obj, r.baseline.mean,
-                     r.baseline.sd, r.baseline.values.size(),
-                     FormatBytes(static_cast<int64_t>(r.baseline.mean_rss)));
-    s += fmt::format("  {:.2f}x the default's {}; Welch t-test p = {:.4f}: {}\n", r.ratio, obj, r.p_value,
-                     r.significant ? "the difference stands out from the run-to-run noise"
-                                   : "NOT distinguishable from run-to-run noise (add repeats)");
+  s += fmt::format("  {} {:.3f} ms ({}), peak RSS {}\n", obj, r.best.mean, SpreadText(r.best),
+                   FormatBytes(static_cast<int64_t>(r.best.mean_rss)));
+  if (!r.baseline.values.empty() && !r.is_default) {
+    s += fmt::format("  default setting: {} {:.3f} ms ({}), peak RSS {}\n", obj, r.baseline.mean,
+                     SpreadText(r.baseline), FormatBytes(static_cast<int64_t>(r.baseline.mean_rss)));
   }
+  s += "  " + ConfidenceText(r, a.objective) + "\n";
+  for (const std::string& w : r.warnings) s += "  warning: " + w + "\n";
   return s;
 }
 
@@ -353,12 +401,14 @@ nlohmann::ordered_json AnalysisJson(const StudySpec& spec, const StudyAnalysis& 
     j["phases"] = c.phases;
     j["runs"] = c.runs;
     j["failed"] = c.failed;
+    const nlohmann::ordered_json none;  // null where there is nothing to say
     j["values_ms"] = c.values;
-    j["mean_ms"] = c.mean;
-    j["sd_ms"] = c.sd;
-    j["mean_peak_rss_bytes"] = c.mean_rss;
+    j["mean_ms"] = c.values.empty() ? none : nlohmann::ordered_json(c.mean);
+    j["sd_ms"] = c.values.size() < 2 ? none : nlohmann::ordered_json(c.sd);
+    j["mean_peak_rss_bytes"] = c.values.empty() ? none : nlohmann::ordered_json(c.mean_rss);
     j["max_error_rate"] = c.max_error_rate;
-    j["mean_gc_cpu_share"] = c.mean_gc_cpu;
+    j["mean_gc_cpu_share"] = c.values.empty() || c.mean_gc_cpu < 0 ? none : nlohmann::ordered_json(c.mean_gc_cpu);
+    j["mean_gc_cycles"] = c.values.empty() ? none : nlohmann::ordered_json(c.mean_gc_cycles);
     j["feasible"] = c.feasible;
     if (!c.infeasible_why.empty()) j["infeasible_why"] = c.infeasible_why;
     return j;
@@ -378,6 +428,7 @@ nlohmann::ordered_json AnalysisJson(const StudySpec& spec, const StudyAnalysis& 
   }
   j["main_effects"] = effects;
   j["residual_share"] = a.residual_share;
+  j["residual_df"] = a.residual_df;
   nlohmann::ordered_json pairs = nlohmann::ordered_json::array();
   for (const PairTable& t : a.pairs) {
     nlohmann::ordered_json m = nlohmann::ordered_json::array();
@@ -398,11 +449,14 @@ nlohmann::ordered_json AnalysisJson(const StudySpec& spec, const StudyAnalysis& 
   if (a.rec.found) {
     rec["env"] = a.rec.env_lines;
     rec["best"] = cell(a.rec.best);
+    rec["verdict"] = ConfidenceText(a.rec, a.objective);
+    rec["warnings"] = a.rec.warnings;
     if (!a.rec.baseline.values.empty()) {
       rec["default"] = cell(a.rec.baseline);
       rec["ratio_to_default"] = a.rec.ratio;
-      rec["welch_p_value"] = a.rec.p_value;
+      rec["welch_p_value"] = a.rec.testable ? nlohmann::ordered_json(a.rec.p_value) : nlohmann::ordered_json();
       rec["significant"] = a.rec.significant;
+      rec["is_default"] = a.rec.is_default;
     }
   } else {
     rec["why_not"] = a.rec.why_not;

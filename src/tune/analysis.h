@@ -61,7 +61,10 @@ struct Recommendation {
   double ratio = 0;      // best mean / baseline mean
   double p_value = 1;    // Welch's t-test, two-sided
   bool significant = false;
+  bool testable = false;    // both have 2+ runs: p_value means something
+  bool is_default = false;  // the best setting is the default itself
   std::vector<std::string> env_lines;  // "GOGC=400", "GOMEMLIMIT=off", ...
+  std::vector<std::string> warnings;   // what the numbers do not show
 };
 
 struct StudyAnalysis {
@@ -69,6 +72,7 @@ struct StudyAnalysis {
   std::vector<CellStats> cells;  // best (lowest mean) first
   std::vector<MainEffect> effects;
   double residual_share = 0;
+  int residual_df = 0;  // design runs - 1 - sum over factors of (levels - 1)
   std::vector<PairTable> pairs;
   std::vector<int> pareto;  // indexes into cells: the P99-vs-RSS front
   Recommendation rec;
@@ -77,6 +81,11 @@ struct StudyAnalysis {
 };
 
 StudyAnalysis Analyze(const StudySpec& spec, const std::vector<RunRecord>& runs);
+
+// "sd 0.020, 2 runs" or "1 run, no spread": a setting's spread in words.
+std::string SpreadText(const CellStats& c);
+// The verdict on the recommendation against the default, in one sentence.
+std::string ConfidenceText(const Recommendation& r, const std::string& objective);
 
 // Two-sided p-value of Welch's t-test for the means of a and b (1 when
 // either has fewer than two values or both have no spread).

@@ -33,6 +33,7 @@ RunRecord MakeRun(const std::string& phase, std::vector<int> levels, std::map<st
   r.peak_rss_bytes = rss_mb << 20;
   r.status = status;
   r.gc_cpu_share = 0.1;
+  r.gc_cycles = 3;
   if (status != "done") r.reason = "exited during the load (killed by SIGKILL)";
   return r;
 }
@@ -93,7 +94,11 @@ TEST(AnalysisTest, RecommendationAgainstTheDefault) {
   EXPECT_NEAR(a.rec.baseline.mean, (15.9 + 16.1 + 16.2) / 3, 1e-12);
   EXPECT_NEAR(a.rec.ratio, 10 / ((15.9 + 16.1 + 16.2) / 3), 1e-12);
   EXPECT_TRUE(a.rec.significant);
+  EXPECT_TRUE(a.rec.testable);
+  EXPECT_FALSE(a.rec.is_default);
+  EXPECT_TRUE(a.rec.warnings.empty());
   EXPECT_LT(a.rec.p_value, 0.01);
+  EXPECT_EQ(a.residual_df, 8 - 1 - 1 - 1);
   // Pareto: GOGC=100,POOL=0 (15, 400 MiB) and GOGC=400,POOL=0 (10, 800 MiB).
   ASSERT_EQ(a.pareto.size(), 2u);
   EXPECT_NEAR(a.cells[a.pareto[0]].mean, 10, 1e-12);
@@ -118,6 +123,67 @@ TEST(AnalysisTest, ConstraintsAndFailuresRuleSettingsOut) {
     if (c.env.at("GOGC") == "100" && c.env.at("APP_POOL") == "0") {
       EXPECT_EQ(c.infeasible_why, "a run failed: exited during the load (killed by SIGKILL)");
     }
+  }
+}
+
+// One run per setting: a mean, but no spread and no test; the table and
+// verdict say so instead of printing sd 0 and p = 1.
+TEST(AnalysisTest, SingleRunsAreNotTestedAgainstNoise) {
+  std::vector<RunRecord> runs;
+  for (const RunRecord& r : AdditiveRuns()) {
+    if (runs.size() < 4) runs.push_back(r);  // the first repeat only
+  }
+  runs.push_back(MakeRun("baseline", {0, 1}, {{"GOGC", "100"}, {"APP_POOL", "1"}}, 16.2, 400));
+  const StudyAnalysis a = Analyze(TwoByTwo(), runs);
+  ASSERT_TRUE(a.rec.found);
+  EXPECT_FALSE(a.rec.testable);
+  EXPECT_FALSE(a.rec.significant);
+  EXPECT_EQ(a.residual_df, 4 - 1 - 1 - 1);
+  EXPECT_EQ(SpreadText(a.rec.best), "1 run, no spread");
+  EXPECT_EQ(ConfidenceText(a.rec, "p99"),
+            "0.62x the default's p99; one run of either cannot tell a difference from run-to-run noise (use "
+            "--repeats 2 or more)");
+  const std::string table = AnalysisTable(TwoByTwo(), a);
+  EXPECT_NE(table.find("  400          0                9.900        -     1"), std::string::npos) << table;
+  EXPECT_NE(table.find("400: 10.400 ±0.707 (2)"), std::string::npos) << table;  // n=2: spread shown
+  EXPECT_NE(table.find("  residual        0.0% of variance"), std::string::npos) << table;  // 1 df left
+  const auto j = AnalysisJson(TwoByTwo(), a);
+  EXPECT_TRUE(j["recommendation"]["welch_p_value"].is_null());
+  EXPECT_TRUE(j["recommendation"]["best"]["sd_ms"].is_null());
+}
+
+TEST(AnalysisTest, TheDefaultCanBeTheBest) {
+  std::vector<RunRecord> runs;
+  for (double y : {5.0, 5.2}) runs.push_back(MakeRun("baseline", {0, 1}, {{"GOGC", "100"}, {"APP_POOL", "1"}}, y, 400));
+  for (double y : {9.0, 9.4}) runs.push_back(MakeRun("design", {1, 1}, {{"GOGC", "400"}, {"APP_POOL", "1"}}, y, 800));
+  const StudyAnalysis a = Analyze(TwoByTwo(), runs);
+  ASSERT_TRUE(a.rec.found);
+  EXPECT_TRUE(a.rec.is_default);
+  EXPECT_FALSE(a.rec.significant);
+  EXPECT_EQ(ConfidenceText(a.rec, "p99"), "the default setting is the best measured: keep it");
+  EXPECT_EQ(AnalysisTable(TwoByTwo(), a).find("default setting: p99"), std::string::npos);
+}
+
+// A setting whose windows saw no collection is flagged, or ruled out when
+// the spec asks for cycles.
+TEST(AnalysisTest, SettingsMeasuredWithoutGcAreFlagged) {
+  auto runs = AdditiveRuns();
+  for (RunRecord& r : runs) {
+    if (r.env.at("GOGC") == "400") r.gc_cycles = 0;
+  }
+  StudySpec spec = TwoByTwo();
+  StudyAnalysis a = Analyze(spec, runs);
+  ASSERT_TRUE(a.rec.found);
+  EXPECT_EQ(a.rec.env_lines[0], "GOGC=400");
+  ASSERT_EQ(a.rec.warnings.size(), 1u);
+  EXPECT_EQ(a.rec.warnings[0].rfind("no GC cycle ran in most of this setting's measured windows (0.0 per run)", 0),
+            0u);
+  spec.min_gc_cycles = 1;
+  a = Analyze(spec, runs);
+  EXPECT_EQ(a.rec.env_lines[0], "GOGC=100");
+  EXPECT_TRUE(a.rec.warnings.empty());
+  for (const CellStats& c : a.cells) {
+    if (c.env.at("GOGC") == "400") EXPECT_EQ(c.infeasible_why, "0.0 GC cycles per measured window, under the 1 asked");
   }
 }
 

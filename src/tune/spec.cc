@@ -94,6 +94,7 @@ StatusOr<int64_t> ParseBytes(std::string_view text) {
 std::string FormatBytes(int64_t b) {
   if (b >= (int64_t{1} << 30)) return fmt::format("{:.2f} GiB", b / 1073741824.0);
   if (b >= (int64_t{1} << 20)) return fmt::format("{:.1f} MiB", b / 1048576.0);
+  if (b >= (int64_t{1} << 10)) return fmt::format("{:.1f} KiB", b / 1024.0);
   return fmt::format("{} B", b);
 }
 
@@ -427,7 +428,7 @@ StatusOr<StudySpec> LoadStudySpec(const std::string& path) {
   RETURN_IF_ERROR(obj.String("minimize", &s.objective));
 
   TableReader cons(path, doc["constraints"].as_table(), "constraints");
-  RETURN_IF_ERROR(cons.CheckKeys({"max_peak_rss", "max_error_rate"}));
+  RETURN_IF_ERROR(cons.CheckKeys({"max_peak_rss", "max_error_rate", "min_gc_cycles"}));
   std::string rss;
   RETURN_IF_ERROR(cons.String("max_peak_rss", &rss));
   if (!rss.empty()) {
@@ -439,6 +440,11 @@ StatusOr<StudySpec> LoadStudySpec(const std::string& path) {
     auto v = e->value<double>();
     if (!v) return cons.Err(*e, "max_error_rate", "must be a number 0..1");
     s.max_error_rate = *v;
+  }
+  if (const toml::node* e = cons.Get("min_gc_cycles")) {
+    auto v = e->value<double>();
+    if (!v || *v < 0 || *v > 1e6) return cons.Err(*e, "min_gc_cycles", "must be a number >= 0");
+    s.min_gc_cycles = *v;
   }
   SplitCpus(&s);  // where the spec names no CPUs
   if (Status st = ValidateStudySpec(s); !st.ok()) {
@@ -509,7 +515,7 @@ nlohmann::json StudySpecToJson(const StudySpec& s) {
           {"max_connections", s.max_connections}, {"timeout_ns", s.timeout_ns},
           {"factors", factors}, {"design", s.design}, {"repeats", s.repeats}, {"seed", s.seed},
           {"confirm", s.confirm}, {"refine", s.refine}, {"objective", s.objective}, {"max_peak_rss", s.max_peak_rss},
-          {"max_error_rate", s.max_error_rate}};
+          {"max_error_rate", s.max_error_rate}, {"min_gc_cycles", s.min_gc_cycles}};
 }
 
 StatusOr<StudySpec> StudySpecFromJson(const nlohmann::json& j) {
@@ -552,6 +558,7 @@ StatusOr<StudySpec> StudySpecFromJson(const nlohmann::json& j) {
     s.objective = j.at("objective");
     s.max_peak_rss = j.at("max_peak_rss");
     s.max_error_rate = j.at("max_error_rate");
+    s.min_gc_cycles = j.value("min_gc_cycles", 0.0);
     return s;
   } catch (const nlohmann::json::exception& e) {
     return Status::Corruption(fmt::format("stored study spec is damaged: {}", e.what()));

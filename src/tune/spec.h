@@ -20,7 +20,7 @@
 //   [objective]
 //   minimize = "p99"             # p50, p90, p99, p999, max, mean (corrected)
 //   [constraints]
-//   max_peak_rss = "1.5GiB"   max_error_rate = 0.01
+//   max_peak_rss = "1.5GiB"   max_error_rate = 0.01   min_gc_cycles = 1
 // {port} is replaced by a free loopback port chosen for each run.
 #ifndef GCPILOT_TUNE_SPEC_H_
 #define GCPILOT_TUNE_SPEC_H_
@@ -69,6 +69,9 @@ struct StudySpec {
   std::string objective = "p99";
   int64_t max_peak_rss = 0;  // bytes; 0 = none
   double max_error_rate = 0.01;
+  // Mean GC cycles a setting's measured windows must hold (0: no such
+  // constraint); a window without a collection says nothing of its GC cost.
+  double min_gc_cycles = 0;
 };
 
 // Parses "512MiB", "1.5GiB", "1000000" (bytes) into bytes.
