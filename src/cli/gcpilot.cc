@@ -1,8 +1,8 @@
 // gcpilot: finds, proves and guards the Go GC settings that keep a
 // service's tail latency low. This file only dispatches to the verbs.
 #include <cstdio>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "cli/verbs.h"
 
@@ -29,8 +29,18 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "gcpilot: %s\nRun 'gcpilot --help' for usage.\n",
-                 e.what());
+    // Name the verb the error belongs to, or the word that is not a verb.
+    std::string who = "gcpilot";
+    for (const Verb& verb : verbs) {
+      if (verb.command->parsed()) who += " " + verb.command->get_name();
+    }
+    std::string what = e.what();
+    if (who == "gcpilot" && argc > 1 && argv[1][0] != '-') {
+      std::string names;
+      for (const Verb& verb : verbs) names += (names.empty() ? "" : ", ") + verb.command->get_name();
+      what = "unknown command \"" + std::string(argv[1]) + "\" (commands: " + names + ")";
+    }
+    std::fprintf(stderr, "%s: %s\nRun '%s --help' for usage.\n", who.c_str(), what.c_str(), who.c_str());
     return kExitUsage;
   }
   for (const Verb& verb : verbs) {

@@ -1,6 +1,11 @@
 // `gcpilot load URL`: open-loop HTTP load with coordinated-omission-correct
 // latency, against a loopback target.
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -44,10 +49,24 @@ bool WriteFile(const std::string& path, const std::string& text) {
   out << text;
   out.close();
   if (!out) {
-    std::fprintf(stderr, "gcpilot load: %s: cannot write\n", path.c_str());
+    std::fprintf(stderr, "gcpilot load: %s: cannot write: %s\n", path.c_str(), std::strerror(errno));
     return false;
   }
   return true;
+}
+
+// Why `path` could not be written later ("" if it can), so a run is not
+// made only to lose its results.
+std::string Unwritable(const std::string& path) {
+  const std::filesystem::path p(path);
+  const std::filesystem::path dir = p.has_parent_path() ? p.parent_path() : std::filesystem::path(".");
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return fmt::format("directory {} does not exist", dir.string());
+  if (std::filesystem::is_directory(p, ec)) return "is a directory";
+  if (access(std::filesystem::exists(p, ec) ? path.c_str() : dir.c_str(), W_OK) != 0) {
+    return fmt::format("cannot write: {}", std::strerror(errno));
+  }
+  return "";
 }
 
 int Run(LoadFlags& f) {
@@ -120,6 +139,14 @@ int Run(LoadFlags& f) {
       k.sign_key = f.sign.substr(colon + 1);
     }
     spec.kinds.push_back(std::move(k));
+  }
+
+  for (const auto& [flag, path] : {std::pair<const char*, std::string>{"--hgrm", f.hgrm + ".corrected.hgrm"},
+                                   {"--timeline", f.timeline}}) {
+    if (path == ".corrected.hgrm" || path.empty()) continue;  // not asked for
+    if (const std::string why = Unwritable(path); !why.empty()) {
+      return Usage(fmt::format("{} {}: {}", flag, path, why));
+    }
   }
 
   Progress progress;
