@@ -179,6 +179,11 @@ int Run(LoadFlags& f) {
     ok &= WriteFile(f.hgrm + ".uncorrected.hgrm", result->measured.uncorrected.ToHgrm(1e6));
   }
   if (!f.timeline.empty()) ok &= WriteFile(f.timeline, LoadTimelineCsv(*result));
+  if (!result->aborted && result->measured.responses == 0 && result->measured.request_errors() > 0) {
+    std::fprintf(stderr, "gcpilot load: %s: no request got a valid answer (%lld errors; see errors above)\n",
+                 url->HostHeader().c_str(), static_cast<long long>(result->measured.request_errors()));
+    return kExitError;
+  }
   if (result->aborted) {
     std::fprintf(stderr, "gcpilot load: %s\n", result->abort_reason.c_str());
     return kExitError;

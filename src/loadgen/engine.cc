@@ -23,7 +23,7 @@ namespace gcpilot {
 const char* LoadErrorName(LoadError e) {
   static constexpr const char* kNames[kLoadErrorKinds] = {
       "connect_refused", "connect_failed", "reset", "timeout",
-      "closed", "malformed", "non_2xx"};
+      "closed", "malformed", "non_2xx", "aborted"};
   return kNames[static_cast<int>(e)];
 }
 
@@ -174,6 +174,7 @@ bool Engine::OpenConnection() {
     last_connect_error_ = std::strerror(err);
     Error(warmup, err == ECONNREFUSED ? LoadError::kConnectRefused : LoadError::kConnectFailed);
     ++connect_failures_since_progress_;
+    next_connect_ok_ = NowNs() + 10'000'000;  // no reconnect storm at a dead target
     CloseConn(slot);
     return false;
   }
@@ -411,8 +412,10 @@ void Engine::Dispatch(int64_t now) {
     pending_.pop_front();
     StartRequest(slot, r);
   }
-  // Queueing: open more connections, paced after failures.
-  const int64_t want = static_cast<int64_t>(pending_.size()) - connecting_;
+  // Queueing: open more connections, paced after failures; while connects
+  // fail, one probe at a time (a dead target gets no reconnect storm).
+  int64_t want = static_cast<int64_t>(pending_.size()) - connecting_;
+  if (connect_failures_since_progress_ > 0) want = std::min<int64_t>(want, 1 - connecting_);
   if (want > 0 && now >= next_connect_ok_) {
     const int64_t room = spec_.max_connections - open_;
     for (int64_t i = 0; i < std::min(want, room); ++i) {
@@ -567,15 +570,17 @@ StatusOr<LoadResult> Engine::Run() {
     for (int i = 0; i < n; ++i) HandleEvent(static_cast<int>(events[i].data.u64), events[i].events);
   }
   const int64_t now = NowNs();
-  // Whatever is still queued or in flight did not finish in time.
+  // Whatever is still queued or in flight did not finish in time, or was
+  // cut off when a dead target ended the run.
+  const LoadError unfinished = result_.aborted ? LoadError::kAborted : LoadError::kTimeout;
   while (!pending_.empty()) {
-    Error(pending_.front().warmup, LoadError::kTimeout, pending_.front().kind);
+    Error(pending_.front().warmup, unfinished, pending_.front().kind);
     pending_.pop_front();
   }
   for (size_t slot = 0; slot < conns_.size(); ++slot) {
     const Conn::State st = conns_[slot].state;
     if (st == Conn::State::kWriting || st == Conn::State::kReading) {
-      FailInFlight(static_cast<int>(slot), LoadError::kTimeout);
+      FailInFlight(static_cast<int>(slot), unfinished);
     }
   }
   if (result_.aborted) result_.measured.duration_ns = std::max<int64_t>(0, std::min(now, end_) - tm_);

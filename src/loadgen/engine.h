@@ -46,8 +46,9 @@ enum class LoadError {
   kClosed,          // the server closed the connection mid-response
   kMalformed,       // the response is not valid HTTP/1.x
   kNon2xx,          // a complete response with a status outside 200..299
+  kAborted,         // due or in flight when a dead target ended the run
 };
-inline constexpr int kLoadErrorKinds = 7;
+inline constexpr int kLoadErrorKinds = 8;
 const char* LoadErrorName(LoadError e);  // "connect_refused", ...
 
 struct PhaseStats {

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "loadgen/load_report.h"
 #include "loadgen/test_server.h"
 
 namespace gcpilot {
@@ -175,10 +176,31 @@ TEST(EngineTest, ATargetThatDiesEndsTheRun) {
   EXPECT_GT(Err(r->measured, LoadError::kConnectRefused), 0);
   // It ended at the abort, not after the 30 s schedule.
   EXPECT_LT(r->measured.duration_ns, 30'000 * kMs);
+  // What was due after the death is "aborted", not a timeout nobody waited
+  // for; and the dead target got one connect probe per 10 ms, no storm.
+  EXPECT_GT(Err(r->measured, LoadError::kAborted), 0);
+  EXPECT_EQ(Err(r->measured, LoadError::kTimeout), 0);
+  EXPECT_LE(Err(r->measured, LoadError::kConnectRefused), r->measured.duration_ns / (10 * kMs) + spec.connections);
+  // The report tells requests from connection attempts.
+  const std::string table = LoadTable(*r, {"127.0.0.1", spec.connections, spec.max_connections, 0, spec.timeout_ns});
+  EXPECT_NE(table.find("  connection attempts that failed: "), std::string::npos) << table;
+  EXPECT_EQ(table.find("connect_refused"), std::string::npos) << table;
 }
 
 // A stalled server: requests due during the stall wait for it, and only the
 // corrected latency shows that wait.
+// Nothing but garbage comes back: no latency is invented for it.
+TEST(EngineTest, NoAnswerShowsNoLatency) {
+  TestServer server;
+  auto r = RunLoad(Spec(server.port(), "/garbage", "100", 300 * kMs));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->measured.responses, 0);
+  EXPECT_EQ(Err(r->measured, LoadError::kMalformed), r->measured.request_errors());
+  const std::string table = LoadTable(*r, {"127.0.0.1", 64, 512, 0, 0});
+  EXPECT_NE(table.find("  (no request got an answer: no latency to show)\n"), std::string::npos) << table;
+  EXPECT_EQ(table.find("corrected  "), std::string::npos) << table;
+}
+
 TEST(EngineTest, AStallShowsInCorrectedLatencyOnly) {
   TestServer server;
   LoadSpec spec = Spec(server.port(), "/ok", "500", 2'000 * kMs);

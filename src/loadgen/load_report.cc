@@ -68,14 +68,25 @@ std::string LoadTable(const LoadResult& r, const LoadRunInfo& info) {
     for (const auto& [code, n] : m.status_codes) s += fmt::format(" {} x{}", code, n);
     s += "\n";
   }
+  // Requests that failed, then connection attempts (not requests: one
+  // request may wait through several refused attempts).
   std::string errs;
-  for (int i = 0; i < kLoadErrorKinds; ++i) {
+  for (int i = static_cast<int>(LoadError::kReset); i < kLoadErrorKinds; ++i) {
     if (m.errors[i]) errs += fmt::format(" {} {}", LoadErrorName(static_cast<LoadError>(i)), m.errors[i]);
   }
   if (!errs.empty()) s += "  errors:" + errs + "\n";
+  const int64_t refused = m.errors[static_cast<int>(LoadError::kConnectRefused)];
+  const int64_t failed = m.errors[static_cast<int>(LoadError::kConnectFailed)];
+  if (refused || failed) {
+    s += fmt::format("  connection attempts that failed: {} refused, {} other\n", refused, failed);
+  }
   s += "\n  latency (ms)         p50       p90       p99     p99.9    p99.99       max      mean\n";
-  s += LatencyRow("corrected", m.corrected);
-  s += LatencyRow("uncorrected", m.uncorrected);
+  if (m.corrected.total_count() == 0) {
+    s += "  (no request got an answer: no latency to show)\n";
+  } else {
+    s += LatencyRow("corrected", m.corrected);
+    s += LatencyRow("uncorrected", m.uncorrected);
+  }
   if (r.kinds.size() > 1) {
     s += "\n  by kind (corrected)  responses    errors       p50       p99       max\n";
     for (const KindStats& k : r.kinds) {
