@@ -79,8 +79,9 @@ int Run(LoadFlags& f) {
   auto schedule = RateSchedule::Parse(f.rate, *duration);
   if (!schedule.ok()) return Usage(schedule.status().message());
   const bool timed_segments = f.rate.find('@') != std::string::npos && f.rate.find("burst:") == std::string::npos;
-  if (timed_segments && f.duration_opt->count()) {
-    return Usage("--duration conflicts with the durations inside --rate; give one of them");
+  if (timed_segments && f.duration_opt->count() && schedule->duration_ns() != *duration) {
+    return Usage(fmt::format("--duration {} conflicts with the {} the --rate segments add up to; give one of them",
+                             f.duration, FormatDurationNs(schedule->duration_ns())));
   }
   spec.schedule = *schedule;
   if (!f.warmup.empty()) {

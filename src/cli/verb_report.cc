@@ -19,7 +19,12 @@ int WriteStudyReport(const std::string& db, int64_t study, const std::string& ou
   }
   auto in = LoadReportInput(*store, study);
   if (!in.ok()) {
-    std::fprintf(stderr, "gcpilot report: %s: %s\n", db.c_str(), in.status().message().c_str());
+    const std::string why = in.status().message();  // store errors name the file already
+    if (why.rfind(db + ":", 0) == 0) {
+      std::fprintf(stderr, "gcpilot report: %s\n", why.c_str());
+    } else {
+      std::fprintf(stderr, "gcpilot report: %s: %s\n", db.c_str(), why.c_str());
+    }
     return kExitError;
   }
   const std::string html = RenderReport(*in);

@@ -1,9 +1,11 @@
 // `gcpilot tune`: designed GC experiments against a live service, with a
 // recommendation and its evidence. No arguments: the bundled gateway.
+#include <signal.h>
 #include <unistd.h>
 
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -171,6 +173,21 @@ int Run(TuneFlags& f) {
       std::fprintf(stderr, "tune: run %d%s: FAILED: %s\n", r.seq + 1, env.c_str(), r.reason.c_str());
     }
   };
+  // Ctrl-C or SIGTERM: finished runs are already stored; say how to go on.
+  static char interrupted_note[512];
+  std::snprintf(interrupted_note, sizeof interrupted_note,
+                "\ngcpilot tune: interrupted; every finished run is stored: continue with "
+                "gcpilot tune --resume --db %s\n",
+                f.db.c_str());
+  struct sigaction on_stop {};
+  on_stop.sa_handler = [](int sig) {
+    (void)!write(STDERR_FILENO, interrupted_note, std::strlen(interrupted_note));
+    signal(sig, SIG_DFL);
+    raise(sig);
+  };
+  sigemptyset(&on_stop.sa_mask);
+  sigaction(SIGINT, &on_stop, nullptr);
+  sigaction(SIGTERM, &on_stop, nullptr);
   auto out = RunStudy(*store, spec, f.resume, work, ev);
   progress.Done();
   if (!out.ok()) {
@@ -232,7 +249,7 @@ Verb AddTuneVerb(CLI::App& app) {
   cmd->add_option("command", f->command, "the service's argv after --; {port} is a free port per run");
   cmd->footer(
       "Examples:\n"
-      "  gcpilot tune                                  # the bundled payment gateway, ~6 min\n"
+      "  gcpilot tune                                  # the bundled payment gateway, ~5 min\n"
       "  gcpilot tune --spec study.toml --db study.db\n"
       "  gcpilot tune --resume --db study.db          # after an interruption\n"
       "  gcpilot tune --ready http://127.0.0.1:{port}/healthz --factor GOGC=50,100,200 \\\n"

@@ -272,6 +272,7 @@ void Engine::Complete(int slot, bool conn_ok) {
   const bool ok = status >= 200 && status < 300;
   if (ok) ++ph.ok;
   if (!r.warmup) {
+    Tick(now);  // an answer after a second's end belongs to the next second
     KindStats& ks = result_.kinds[r.kind];
     ++ks.responses;
     if (ok) ++ks.ok;

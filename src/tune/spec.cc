@@ -426,6 +426,10 @@ StatusOr<StudySpec> LoadStudySpec(const std::string& path) {
   TableReader obj(path, doc["objective"].as_table(), "objective");
   RETURN_IF_ERROR(obj.CheckKeys({"minimize"}));
   RETURN_IF_ERROR(obj.String("minimize", &s.objective));
+  if (const toml::node* n = obj.Get("minimize");
+      n && !std::set<std::string>{"p50", "p90", "p99", "p999", "max", "mean"}.count(s.objective)) {
+    return obj.Err(*n, "minimize", fmt::format("\"{}\": want p50, p90, p99, p999, max or mean", s.objective));
+  }
 
   TableReader cons(path, doc["constraints"].as_table(), "constraints");
   RETURN_IF_ERROR(cons.CheckKeys({"max_peak_rss", "max_error_rate", "min_gc_cycles"}));
