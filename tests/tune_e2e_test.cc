@@ -69,9 +69,10 @@ TEST(TuneE2eTest, TinyStudyOfTheRealGateway) {
   const auto& a = j["analysis"];
   EXPECT_EQ(a["runs"]["failed"], 0);
   EXPECT_EQ(a["runs"]["pending"], 0);
-  // 9 design cells + the default, each once, plus 0 or 1 confirmation run.
+  // 9 design cells + the default, each once, plus 0 or 1 confirmation run,
+  // plus 2 verification runs each of the best setting and the default
+  // (none when the default was itself the best); checked below.
   const int done = a["runs"]["done"];
-  EXPECT_TRUE(done == 10 || done == 11) << done;
   EXPECT_TRUE(a["recommendation"]["found"]);
   EXPECT_EQ(a["recommendation"]["env"].size(), 4u);
   EXPECT_EQ(a["main_effects"].size(), 4u);
@@ -84,6 +85,33 @@ TEST(TuneE2eTest, TinyStudyOfTheRealGateway) {
   ASSERT_TRUE(study.ok());
   EXPECT_EQ(study->status, "done");
   ASSERT_EQ(static_cast<int>(study->runs.size()), done);
+  std::vector<const RunRecord*> verified;
+  for (const RunRecord& r : study->runs) {
+    if (r.phase == "verify") verified.push_back(&r);
+  }
+  const int verify = static_cast<int>(verified.size());
+  EXPECT_TRUE(done == 10 + verify || done == 11 + verify) << done;
+  ASSERT_TRUE(verify == 0 || verify == 4) << verify;
+  if (verify == 0) EXPECT_TRUE(a["recommendation"]["is_default"]);
+  if (verify > 0) {
+    // Alternating: the design's best setting, then the default; the verdict
+    // is on the verified setting (or keeps the default if it lost).
+    const std::map<std::string, std::string> dflt = {
+        {"GOGC", "100"}, {"GOMEMLIMIT", "off"}, {"GOMAXPROCS", ""}, {"PAYGATE_POOL", "0"}};
+    for (size_t i = 0; i < verified.size(); ++i) {
+      EXPECT_EQ(verified[i]->env, i % 2 ? dflt : verified[0]->env) << i;
+    }
+    std::vector<std::string> env_lines;
+    for (const auto& [k, v] : verified[0]->env) env_lines.push_back(v.empty() ? "unset " + k : k + "=" + v);
+    std::vector<std::string> got = a["recommendation"]["env"];
+    std::sort(got.begin(), got.end());
+    if (a["recommendation"]["is_default"]) {
+      EXPECT_EQ(a["recommendation"]["warnings"][0].get<std::string>().rfind("the design's best setting", 0), 0u);
+    } else {
+      EXPECT_EQ(got, env_lines);
+      EXPECT_TRUE(a["recommendation"]["verified"]);
+    }
+  }
   for (const RunRecord& r : study->runs) {
     EXPECT_EQ(r.status, "done") << r.reason;
     EXPECT_EQ(r.exit, "exit 0");

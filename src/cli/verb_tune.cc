@@ -135,7 +135,7 @@ int Run(TuneFlags& f) {
       const auto plan = PlanStudy(spec, *design);
       const double per_run = (spec.warmup_ns + spec.duration_ns) / 1e9 + 3;
       std::printf("study of %s: %s design, %zu settings x %d repeats + the default setting = %zu runs "
-                  "(~%.0f min, plus confirmation runs)\n",
+                  "(~%.0f min, plus confirmation and verification runs)\n",
                   spec.source.c_str(), design->name.c_str(), design->cells.size(), spec.repeats, plan.size(),
                   plan.size() * per_run / 60);
       for (const RunRecord& r : plan) {
@@ -209,6 +209,7 @@ int Run(TuneFlags& f) {
                 RateSchedule::Parse(out->spec.rate, out->spec.duration_ns)->Describe().c_str());
     std::fputs(AnalysisTable(out->spec, out->analysis).c_str(), stdout);
   }
+  std::fflush(stdout);  // the table before any later stderr line
   if (!f.no_report && out->analysis.pending == 0) {
     const std::string path = f.report.empty() ? f.db + ".html" : f.report;
     if (WriteStudyReport(f.db, out->id, path) == kExitOk && !f.quiet) {

@@ -28,7 +28,7 @@ struct RunRecord {
   int seq = 0;              // execution order within the study
   int cell = 0;             // index into the study's cells
   int repeat = 0;
-  std::string phase;        // "design", "baseline" or "confirm"
+  std::string phase;        // "design", "baseline", "confirm", "refine" or "verify"
   std::vector<int> levels;  // level index per factor (-1: the baseline value)
   std::map<std::string, std::string> env;  // the factor settings as set
   std::string status = "pending";  // pending, done, failed

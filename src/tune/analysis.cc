@@ -263,7 +263,29 @@ StudyAnalysis Analyze(const StudySpec& spec, const std::vector<RunRecord>& runs)
       break;
     }
   }
+  // After a verification round the verdict is about the setting that was
+  // verified: picking again the lowest mean, now among settings with fewer
+  // runs, would reward luck (the winner's curse).
+  for (const CellStats& c : a.cells) {
+    if (c.feasible && c.phases.find("verify") != std::string::npos && c.phases.find("baseline") == std::string::npos) {
+      best = &c;
+      a.rec.verified = true;
+    }
+  }
   Recommendation& rec = a.rec;
+  if (rec.verified && baseline && baseline->feasible && best->mean >= baseline->mean) {
+    rec.warnings.push_back(fmt::format("the design's best setting ({}) did not beat the default when verified "
+                                       "({:.3f} vs {:.3f} ms): keep the default",
+                                       [&] {
+                                         std::string e;
+                                         for (const Factor& f : spec.factors) {
+                                           e += (e.empty() ? "" : " ") + f.name + "=" + Show(best->env.at(f.name));
+                                         }
+                                         return e;
+                                       }(),
+                                       best->mean, baseline->mean));
+    best = baseline;
+  }
   if (!best) {
     rec.why_not = "no setting finished all its runs within the constraints";
   } else {
@@ -457,6 +479,7 @@ nlohmann::ordered_json AnalysisJson(const StudySpec& spec, const StudyAnalysis& 
       rec["welch_p_value"] = a.rec.testable ? nlohmann::ordered_json(a.rec.p_value) : nlohmann::ordered_json();
       rec["significant"] = a.rec.significant;
       rec["is_default"] = a.rec.is_default;
+      rec["verified"] = a.rec.verified;
     }
   } else {
     rec["why_not"] = a.rec.why_not;

@@ -187,6 +187,37 @@ TEST(AnalysisTest, SettingsMeasuredWithoutGcAreFlagged) {
   }
 }
 
+// After verification the verdict is on the verified setting, not on a
+// one-run setting that got lucky since.
+TEST(AnalysisTest, TheVerifiedSettingIsJudged) {
+  const std::map<std::string, std::string> a_env = {{"GOGC", "400"}, {"APP_POOL", "0"}},
+                                           lucky = {{"GOGC", "400"}, {"APP_POOL", "1"}},
+                                           dflt = {{"GOGC", "100"}, {"APP_POOL", "1"}};
+  std::vector<RunRecord> runs = {
+      MakeRun("design", {1, 0}, a_env, 5.0, 800), MakeRun("design", {1, 1}, lucky, 6.0, 800),
+      MakeRun("baseline", {0, 1}, dflt, 10.0, 400), MakeRun("baseline", {0, 1}, dflt, 10.2, 400),
+      MakeRun("verify", {1, 0}, a_env, 7.0, 800), MakeRun("verify", {0, 1}, dflt, 10.1, 400),
+      MakeRun("verify", {1, 0}, a_env, 7.2, 800), MakeRun("verify", {0, 1}, dflt, 9.9, 400),
+  };
+  StudyAnalysis a = Analyze(TwoByTwo(), runs);
+  ASSERT_TRUE(a.rec.found);
+  EXPECT_TRUE(a.rec.verified);
+  EXPECT_EQ(a.rec.env_lines, (std::vector<std::string>{"GOGC=400", "APP_POOL=0"}));  // not the lucky 6.0
+  EXPECT_NEAR(a.rec.best.mean, (5.0 + 7.0 + 7.2) / 3, 1e-12);
+  EXPECT_TRUE(a.rec.significant);
+  // Verified slower than the default: keep the default, and say why.
+  for (RunRecord& r : runs) {
+    if (r.env == a_env && r.phase == "verify") r.p99_ms = 14;
+  }
+  a = Analyze(TwoByTwo(), runs);
+  EXPECT_TRUE(a.rec.is_default);
+  EXPECT_EQ(a.rec.env_lines, (std::vector<std::string>{"GOGC=100", "APP_POOL=1"}));
+  ASSERT_EQ(a.rec.warnings.size(), 1u);
+  EXPECT_EQ(a.rec.warnings[0],
+            "the design's best setting (GOGC=400 APP_POOL=0) did not beat the default when verified (11.000 vs "
+            "10.050 ms): keep the default");
+}
+
 TEST(AnalysisTest, NothingFeasible) {
   std::vector<RunRecord> runs = {MakeRun("design", {0, 0}, {{"GOGC", "100"}, {"APP_POOL", "0"}}, 0, 0, "failed")};
   const StudyAnalysis a = Analyze(TwoByTwo(), runs);

@@ -412,7 +412,7 @@ StatusOr<StudySpec> LoadStudySpec(const std::string& path) {
   }
 
   TableReader design(path, doc["design"].as_table(), "design");
-  RETURN_IF_ERROR(design.CheckKeys({"type", "repeats", "seed", "confirm", "refine"}));
+  RETURN_IF_ERROR(design.CheckKeys({"type", "repeats", "seed", "confirm", "refine", "verify"}));
   RETURN_IF_ERROR(design.String("type", &s.design));
   n = s.repeats;
   RETURN_IF_ERROR(design.Int("repeats", 1, 100, &n));
@@ -422,6 +422,9 @@ StatusOr<StudySpec> LoadStudySpec(const std::string& path) {
   s.seed = static_cast<uint64_t>(n);
   RETURN_IF_ERROR(design.Bool("confirm", &s.confirm));
   RETURN_IF_ERROR(design.Bool("refine", &s.refine));
+  n = s.verify;
+  RETURN_IF_ERROR(design.Int("verify", 0, 100, &n));
+  s.verify = static_cast<int>(n);
 
   TableReader obj(path, doc["objective"].as_table(), "objective");
   RETURN_IF_ERROR(obj.CheckKeys({"minimize"}));
@@ -494,6 +497,7 @@ StudySpec BuiltinPaygateSpec(const std::string& paygate, const std::string& sour
   };
   s.design = "auto";
   s.repeats = 2;
+  s.verify = 2;  // the recommendation and the default: 4 runs each in all
   s.objective = "p99";
   s.max_peak_rss = int64_t{1536} << 20;
   s.max_error_rate = 0.001;
@@ -518,7 +522,7 @@ nlohmann::json StudySpecToJson(const StudySpec& s) {
           {"warmup_ns", s.warmup_ns}, {"connections", s.connections},
           {"max_connections", s.max_connections}, {"timeout_ns", s.timeout_ns},
           {"factors", factors}, {"design", s.design}, {"repeats", s.repeats}, {"seed", s.seed},
-          {"confirm", s.confirm}, {"refine", s.refine}, {"objective", s.objective}, {"max_peak_rss", s.max_peak_rss},
+          {"confirm", s.confirm}, {"refine", s.refine}, {"verify", s.verify}, {"objective", s.objective}, {"max_peak_rss", s.max_peak_rss},
           {"max_error_rate", s.max_error_rate}, {"min_gc_cycles", s.min_gc_cycles}};
 }
 
@@ -559,6 +563,7 @@ StatusOr<StudySpec> StudySpecFromJson(const nlohmann::json& j) {
     s.seed = j.at("seed");
     s.confirm = j.at("confirm");
     s.refine = j.value("refine", false);
+    s.verify = j.value("verify", 0);
     s.objective = j.at("objective");
     s.max_peak_rss = j.at("max_peak_rss");
     s.max_error_rate = j.at("max_error_rate");

@@ -16,7 +16,7 @@
 //   [[factor]]                   # GOGC, GOMEMLIMIT, GOMAXPROCS or any env switch
 //   name = "GOGC"   levels = ["50", "100", "400"]   baseline = "100"
 //   [design]
-//   type = "auto"   repeats = 2   seed = 1   confirm = true   refine = false
+//   type = "auto"   repeats = 2   seed = 1   confirm = true   refine = false   verify = 0
 //   [objective]
 //   minimize = "p99"             # p50, p90, p99, p999, max, mean (corrected)
 //   [constraints]
@@ -65,6 +65,10 @@ struct StudySpec {
   uint64_t seed = 1;
   bool confirm = true;  // also run the best predicted setting if untried
   bool refine = false;  // then try midpoints around the best setting
+  // Then this many more runs each of the best setting and of the default,
+  // alternating, so the verdict against the default rests on more than
+  // the design's repeats.
+  int verify = 0;
   // objective and constraints
   std::string objective = "p99";
   int64_t max_peak_rss = 0;  // bytes; 0 = none

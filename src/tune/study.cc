@@ -256,6 +256,33 @@ StatusOr<StudyOutcome> RunStudy(StudyStore& store, const StudySpec& given, bool 
       if (Status s = run_pending(); !s.ok()) return s;
     }
   }
+  // Verification: more runs of the recommended setting and the default,
+  // alternating (so drift hits both alike), for a sharper verdict.
+  st = store.Load(out.id);
+  if (!st.ok()) return st.status();
+  bool has_verify = false;
+  for (const RunRecord& r : st->runs) has_verify |= r.phase == "verify";
+  if (spec.verify > 0 && !has_verify) {
+    const StudyAnalysis a = Analyze(spec, st->runs);
+    if (a.rec.found && !a.rec.is_default && !a.rec.baseline.values.empty()) {
+      std::vector<RunRecord> verify;
+      for (int rep = 0; rep < spec.verify; ++rep) {
+        for (const CellStats* c : {&a.rec.best, &a.rec.baseline}) {
+          RunRecord r;
+          r.seq = static_cast<int>(st->runs.size() + verify.size());
+          r.cell = -4;
+          r.repeat = rep;
+          r.phase = "verify";
+          r.levels = c->levels;
+          r.env = c->env;
+          verify.push_back(r);
+        }
+      }
+      say(fmt::format("verifying the best setting against the default: {} more runs each", spec.verify));
+      if (Status s = store.AddRuns(out.id, verify); !s.ok()) return s;
+      if (Status s = run_pending(); !s.ok()) return s;
+    }
+  }
   st = store.Load(out.id);
   if (!st.ok()) return st.status();
   out.runs = st->runs;
