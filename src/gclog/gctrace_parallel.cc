@@ -220,10 +220,17 @@ Status ParallelGctraceReader::Deliver(bool wait_for_all) {
     in_flight_.pop_front();
     if (!st.ok()) {
       failed_ = st;
+      Abandon();
       return st;
     }
   }
   return Status::Ok();
+}
+
+void ParallelGctraceReader::Abandon() {
+  std::unique_lock<std::mutex> lock(mu_);
+  todo_.clear();
+  done_cv_.wait(lock, [&] { return busy_ == 0; });
 }
 
 Status ParallelGctraceReader::Consume(Segment& s) {
@@ -258,6 +265,7 @@ void ParallelGctraceReader::Work() {
       if (stop_) return;
       s = todo_.front();
       todo_.pop_front();
+      ++busy_;
     }
     GctraceReader reader(o, [s](const GcCycle& c) { s->cycles.push_back(c); });
     (void)reader.Feed(s->view);  // whole lines: nothing is left to Finish
@@ -265,6 +273,7 @@ void ParallelGctraceReader::Work() {
     {
       std::lock_guard<std::mutex> lock(mu_);
       s->done = true;
+      --busy_;
     }
     done_cv_.notify_all();
   }

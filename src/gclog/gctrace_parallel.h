@@ -78,6 +78,9 @@ class ParallelGctraceReader {
   void CutAndSubmit();  // submits whole lines of next_, keeps the rest
   Status Deliver(bool wait_for_all);
   Status Consume(Segment& s);
+  // After a failure: drops unstarted segments and waits for the workers to
+  // finish theirs, so no worker reads the input after Feed/Finish returns.
+  void Abandon();
   void Work();
 
   ParallelGctraceOptions options_;
@@ -95,6 +98,7 @@ class ParallelGctraceReader {
   std::condition_variable done_cv_;
   std::deque<Segment*> todo_;  // guarded by mu_
   bool stop_ = false;          // guarded by mu_
+  int busy_ = 0;               // segments a worker is parsing; guarded by mu_
   std::vector<std::thread> workers_;
 };
 

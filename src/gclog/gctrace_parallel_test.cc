@@ -1,6 +1,11 @@
 #include "gclog/gctrace_parallel.h"
 
+#include <sys/mman.h>
+
+#include <chrono>
+#include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -143,6 +148,29 @@ TEST(ParallelGctraceTest, StrictStopsAtTheFirstErrorInInputOrder) {
             "\" ms clock, \")");
   for (How how : {How::kChunks, How::kWhole}) {
     ExpectSame(serial_cut, ParseParallel(cut, how, 2, 64, true), "cut");
+  }
+}
+
+// A strict error early in a big in-place input: when Feed/Finish return,
+// no worker may still read the input (here it is unmapped at once: a late
+// read would crash the test).
+TEST(ParallelGctraceTest, NoWorkerReadsTheInputAfterAFailure) {
+  std::string lines = "gc 1 @0.5s 3%: garbage\n";
+  while (lines.size() < (size_t{16} << 20)) lines += kCycle;
+  const size_t size = lines.size();
+  void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(p, MAP_FAILED);
+  std::memcpy(p, lines.data(), size);
+  {
+    ParallelGctraceReader reader({.reader = {.source_name = "big.log", .strict = true},
+                                  .threads = 2,
+                                  .segment_bytes = 256 << 10},
+                                 [](const GcCycle&) {});
+    const Status st = reader.FeedWhole(std::string_view(static_cast<const char*>(p), size));
+    EXPECT_EQ(st.message(), "big.log:1:16: expected a decimal number");
+    EXPECT_EQ(reader.Finish().message(), st.message());
+    ASSERT_EQ(munmap(p, size), 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
 }
 
