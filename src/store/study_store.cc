@@ -103,7 +103,11 @@ Status Tables(sqlite3* db, const std::string& path, int* total, bool* ours) {
     }
     return Status::IoError(fmt::format("{}: {}", path, msg));
   }
-  sqlite3_step(st);
+  if (sqlite3_step(st) != SQLITE_ROW) {
+    const std::string msg = sqlite3_errmsg(db);
+    sqlite3_finalize(st);
+    return Status::IoError(fmt::format("{}: {}", path, msg));
+  }
   *total = sqlite3_column_int(st, 0);
   *ours = sqlite3_column_int(st, 1) == 2;
   sqlite3_finalize(st);

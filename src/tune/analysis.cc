@@ -264,44 +264,65 @@ StudyAnalysis Analyze(const StudySpec& spec, const std::vector<RunRecord>& runs)
     }
   }
   // After a verification round the verdict is about the setting that was
-  // verified: picking again the lowest mean, now among settings with fewer
-  // runs, would reward luck (the winner's curse).
-  for (const CellStats& c : a.cells) {
-    if (c.feasible && c.phases.find("verify") != std::string::npos && c.phases.find("baseline") == std::string::npos) {
-      best = &c;
-      a.rec.verified = true;
-    }
-  }
+  // verified, judged on its verification runs only: its design runs are
+  // what made it win (the winner's curse), and picking again the lowest
+  // mean among settings with fewer runs would reward luck. The default's
+  // runs are all unbiased.
   Recommendation& rec = a.rec;
-  if (rec.verified && baseline && baseline->feasible && best->mean >= baseline->mean) {
-    rec.warnings.push_back(fmt::format("the design's best setting ({}) did not beat the default when verified "
-                                       "({:.3f} vs {:.3f} ms): keep the default",
-                                       [&] {
-                                         std::string e;
-                                         for (const Factor& f : spec.factors) {
-                                           e += (e.empty() ? "" : " ") + f.name + "=" + Show(best->env.at(f.name));
-                                         }
-                                         return e;
-                                       }(),
-                                       best->mean, baseline->mean));
-    best = baseline;
+  const CellStats* verified = nullptr;
+  for (const CellStats& c : a.cells) {
+    if (c.phases.find("verify") != std::string::npos && c.phases.find("baseline") == std::string::npos) verified = &c;
+  }
+  std::vector<double> verify_values;
+  if (verified) {
+    rec.verified = true;
+    for (const RunRecord& r : runs) {
+      if (r.phase == "verify" && r.status == "done" && Key(r.env) == Key(verified->env)) {
+        verify_values.push_back(Objective(r, spec.objective));
+      }
+    }
+    const std::string name = [&] {
+      std::string e;
+      for (const Factor& f : spec.factors) e += (e.empty() ? "" : " ") + f.name + "=" + Show(verified->env.at(f.name));
+      return e;
+    }();
+    if (!verified->feasible) {
+      rec.warnings.push_back(fmt::format("the design's best setting ({}) failed its verification ({}): keep the "
+                                         "default", name, verified->infeasible_why));
+      best = baseline && baseline->feasible ? baseline : nullptr;
+    } else if (baseline && baseline->feasible && !verify_values.empty() && Mean(verify_values) >= baseline->mean) {
+      rec.warnings.push_back(fmt::format("the design's best setting ({}) did not beat the default when verified "
+                                         "({:.3f} vs {:.3f} ms): keep the default",
+                                         name, Mean(verify_values), baseline->mean));
+      best = baseline;
+    } else {
+      best = verified;
+    }
   }
   if (!best) {
     rec.why_not = "no setting finished all its runs within the constraints";
   } else {
     rec.found = true;
     rec.best = *best;
+    if (best == verified && !verify_values.empty()) {  // judged on its verification runs
+      rec.best.values = verify_values;
+      rec.best.mean = Mean(verify_values);
+      rec.best.sd = Sd(verify_values);
+    } else {
+      rec.verified = false;
+    }
     for (const Factor& f : spec.factors) {
       const std::string& v = best->env.at(f.name);
       rec.env_lines.push_back(v.empty() ? fmt::format("unset {}", f.name) : fmt::format("{}={}", f.name, v));
     }
     if (baseline && !baseline->values.empty()) {
       rec.baseline = *baseline;
-      rec.ratio = baseline->mean > 0 ? best->mean / baseline->mean : 0;
-      rec.p_value = WelchPValue(best->values, baseline->values);
-      rec.testable = best->values.size() >= 2 && baseline->values.size() >= 2;
-      rec.is_default = Key(best->env) == Key(baseline->env);
-      rec.significant = rec.testable && !rec.is_default && rec.p_value < 0.05 && best->mean < baseline->mean;
+      const CellStats& b = rec.best;
+      rec.ratio = baseline->mean > 0 ? b.mean / baseline->mean : 0;
+      rec.p_value = WelchPValue(b.values, baseline->values);
+      rec.testable = b.values.size() >= 2 && baseline->values.size() >= 2;
+      rec.is_default = Key(b.env) == Key(baseline->env);
+      rec.significant = rec.testable && !rec.is_default && rec.p_value < 0.05 && b.mean < baseline->mean;
     }
     if (best->mean_gc_cycles < 1) {
       rec.warnings.push_back(fmt::format(
@@ -328,7 +349,8 @@ std::string ConfidenceText(const Recommendation& r, const std::string& objective
   const std::string obj = objective == "p999" ? "p99.9" : objective;
   if (r.baseline.values.empty()) return "the default setting has no finished run to compare with";
   if (r.is_default) return "the default setting is the best measured: keep it";
-  const std::string ratio = fmt::format("{:.2f}x the default's {}", r.ratio, obj);
+  const std::string ratio = fmt::format("{:.2f}x the default's {}{}", r.ratio, obj,
+                                        r.verified ? " (its verification runs only)" : "");
   if (!r.testable) {
     return ratio + "; one run of either cannot tell a difference from run-to-run noise (use --repeats 2 or more)";
   }

@@ -63,7 +63,7 @@ struct Recommendation {
   bool significant = false;
   bool testable = false;    // both have 2+ runs: p_value means something
   bool is_default = false;  // the best setting is the default itself
-  bool verified = false;    // chosen before a verification round, judged after it
+  bool verified = false;    // judged on its verification runs only (best.values are those)
   std::vector<std::string> env_lines;  // "GOGC=400", "GOMEMLIMIT=off", ...
   std::vector<std::string> warnings;   // what the numbers do not show
 };

@@ -203,8 +203,12 @@ TEST(AnalysisTest, TheVerifiedSettingIsJudged) {
   ASSERT_TRUE(a.rec.found);
   EXPECT_TRUE(a.rec.verified);
   EXPECT_EQ(a.rec.env_lines, (std::vector<std::string>{"GOGC=400", "APP_POOL=0"}));  // not the lucky 6.0
-  EXPECT_NEAR(a.rec.best.mean, (5.0 + 7.0 + 7.2) / 3, 1e-12);
+  // Judged on its verification runs only: the 5.0 that made it win is out.
+  EXPECT_NEAR(a.rec.best.mean, (7.0 + 7.2) / 2, 1e-12);
+  EXPECT_EQ(a.rec.best.values.size(), 2u);
+  EXPECT_NEAR(a.rec.ratio, 7.1 / 10.05, 1e-12);
   EXPECT_TRUE(a.rec.significant);
+  EXPECT_EQ(ConfidenceText(a.rec, "p99").rfind("0.71x the default's p99 (its verification runs only); Welch", 0), 0u);
   // Verified slower than the default: keep the default, and say why.
   for (RunRecord& r : runs) {
     if (r.env == a_env && r.phase == "verify") r.p99_ms = 14;
@@ -214,8 +218,26 @@ TEST(AnalysisTest, TheVerifiedSettingIsJudged) {
   EXPECT_EQ(a.rec.env_lines, (std::vector<std::string>{"GOGC=100", "APP_POOL=1"}));
   ASSERT_EQ(a.rec.warnings.size(), 1u);
   EXPECT_EQ(a.rec.warnings[0],
-            "the design's best setting (GOGC=400 APP_POOL=0) did not beat the default when verified (11.000 vs "
+            "the design's best setting (GOGC=400 APP_POOL=0) did not beat the default when verified (14.000 vs "
             "10.050 ms): keep the default");
+  // Slower in verification though its design runs were fast: the default.
+  for (RunRecord& r : runs) {
+    if (r.env == a_env) r.p99_ms = r.phase == "verify" ? 10.3 : 8.0;
+  }
+  a = Analyze(TwoByTwo(), runs);
+  EXPECT_TRUE(a.rec.is_default);
+  // A verification run failed: not a lucky one-run setting, the default.
+  for (RunRecord& r : runs) {
+    if (r.env == a_env) r.p99_ms = r.phase == "verify" ? 7.0 : 5.0;
+  }
+  runs[6].status = "failed";
+  runs[6].reason = "exited during the load (killed by SIGKILL)";
+  a = Analyze(TwoByTwo(), runs);
+  EXPECT_TRUE(a.rec.is_default);
+  ASSERT_EQ(a.rec.warnings.size(), 1u);
+  EXPECT_EQ(a.rec.warnings[0],
+            "the design's best setting (GOGC=400 APP_POOL=0) failed its verification (a run failed: exited during "
+            "the load (killed by SIGKILL)): keep the default");
 }
 
 TEST(AnalysisTest, NothingFeasible) {

@@ -1,5 +1,6 @@
 #include "tune/spec.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -52,6 +53,12 @@ size_t Distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+// A regular file we may execute (access() alone passes directories).
+bool IsExecutableFile(const std::string& path) {
+  struct stat st {};
+  return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(path.c_str(), X_OK) == 0;
+}
+
 // Is `prog` (no '/') an executable file in one of $PATH's directories?
 bool OnPath(const std::string& prog) {
   const char* path = std::getenv("PATH");
@@ -60,7 +67,7 @@ bool OnPath(const std::string& prog) {
     const size_t colon = rest.find(':');
     std::string dir(rest.substr(0, colon));
     if (dir.empty()) dir = ".";
-    if (access((dir + "/" + prog).c_str(), X_OK) == 0) return true;
+    if (IsExecutableFile(dir + "/" + prog)) return true;
     if (colon == std::string_view::npos) return false;
     rest.remove_prefix(colon + 1);
   }
@@ -106,13 +113,18 @@ Status CheckFactorValue(const std::string& name, const std::string& value) {
   // (GOMEMLIMT) or folklore (GOGCPERCENT) and would silently do nothing.
   static constexpr std::string_view kKnobs[] = {"GOGC", "GOMEMLIMIT", "GOMAXPROCS", "GODEBUG"};
   const bool knob = std::find(std::begin(kKnobs), std::end(kKnobs), name) != std::end(kKnobs);
-  if (!knob && (name.starts_with("GO") || name == "GCPROCS" || name == "GCPERCENTILE")) {
-    std::string_view nearest = kKnobs[0];
-    for (std::string_view k : kKnobs) {
-      if (Distance(name, k) < Distance(name, nearest)) nearest = k;
-    }
-    const std::string hint =
-        Distance(name, nearest) <= 2 ? fmt::format("did you mean {}? ", nearest) : std::string();
+  // Folklore names that no Go runtime reads; other switches (GOTRACEBACK,
+  // an app's GOPHER_POOL) are fine.
+  static constexpr std::string_view kFolklore[] = {"GCPROCS", "GOGCPROCS", "GCPERCENTILE", "GOGCPERCENT",
+                                                   "GOGC_PERCENT", "GOMEMORYLIMIT", "GOMAXMEM"};
+  std::string_view nearest = kKnobs[0];
+  for (std::string_view k : kKnobs) {
+    if (Distance(name, k) < Distance(name, nearest)) nearest = k;
+  }
+  const bool misspelled = !knob && Distance(name, nearest) <= 2;
+  const bool folklore = std::find(std::begin(kFolklore), std::end(kFolklore), name) != std::end(kFolklore);
+  if (misspelled || folklore) {
+    const std::string hint = misspelled ? fmt::format("did you mean {}? ", nearest) : std::string();
     return Status::InvalidArgument(fmt::format(
         "factor {}: not a Go runtime knob ({}the runtime reads GOGC, GOMEMLIMIT, GOMAXPROCS, GODEBUG)", name, hint));
   }
@@ -153,7 +165,7 @@ Status ValidateStudySpec(const StudySpec& s) {
   if (s.command.empty() || s.command[0].empty()) return bad("target.command is empty");
   const std::string& prog = s.command[0];
   if (prog.find('/') != std::string::npos) {
-    if (access(prog.c_str(), X_OK) != 0) {
+    if (!IsExecutableFile(prog)) {
       return bad(fmt::format("target.command: {} does not exist or is not executable", prog));
     }
   } else if (!OnPath(prog)) {
@@ -497,7 +509,7 @@ StudySpec BuiltinPaygateSpec(const std::string& paygate, const std::string& sour
   };
   s.design = "auto";
   s.repeats = 2;
-  s.verify = 2;  // the recommendation and the default: 4 runs each in all
+  s.verify = 3;  // the recommendation judged on 3 fresh runs, the default on 5
   s.objective = "p99";
   s.max_peak_rss = int64_t{1536} << 20;
   s.max_error_rate = 0.001;

@@ -97,7 +97,7 @@ StatusOr<StudySpec> LoadStudySpec(const std::string& path);
 void SplitCpus(StudySpec* spec);
 
 // The built-in study of the bundled gateway: GOGC x GOMEMLIMIT x GOMAXPROCS
-// x PAYGATE_POOL on an L9 with 2 repeats and 2 verification runs, ~6
+// x PAYGATE_POOL on an L9 with 2 repeats and 3 verification runs, ~7
 // minutes on 2 cores.
 // `paygate` is the gateway binary, `source_dir` the checkout (load mix).
 // `live_mb` is the gateway's -live-mb; the request mix's order ids follow

@@ -34,6 +34,10 @@ TEST(SpecTest, KnobValues) {
       {{"GOGCPERCENT", "50"}, "factor GOGCPERCENT: not a Go runtime knob (the runtime reads GOGC, GOMEMLIMIT, "
                               "GOMAXPROCS, GODEBUG)"},
       {{"GODEBUG", "madvdontneed=1"}, ""},
+      {{"GOTRACEBACK", "all"}, ""},
+      {{"GOPHER_POOL", "1"}, ""},
+      {{"GOMAXPROC", "2"}, "factor GOMAXPROC: not a Go runtime knob (did you mean GOMAXPROCS? the runtime reads "
+                           "GOGC, GOMEMLIMIT, GOMAXPROCS, GODEBUG)"},
       {{"GOMEMLIMIT", "8388607TiB"}, ""},
       {{"GOMEMLIMIT", "8388608TiB"}, "factor GOMEMLIMIT: level \"8388608TiB\": over the largest limit Go accepts "
                                      "(2^63-1 bytes; Go would stop with \"malformed GOMEMLIMIT\")"},
@@ -76,6 +80,9 @@ TEST(SpecTest, TargetsAndCpusAreCheckedBeforeAnyRun) {
   EXPECT_EQ(ValidateStudySpec(s).message(), "target.command: no-such-service-xyz is not an executable in $PATH");
   s.command = {"true"};  // found in $PATH
   EXPECT_TRUE(ValidateStudySpec(s).ok());
+  s.command = {"/tmp"};  // a directory is not a program
+  EXPECT_EQ(ValidateStudySpec(s).message(), "target.command: /tmp does not exist or is not executable");
+  s.command = {"true"};
 
   s.target_cpus = {1000};
   std::string usable;
