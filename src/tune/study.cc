@@ -51,6 +51,22 @@ std::optional<double> KnobNumber(const std::string& name, const std::string& v) 
   return d;
 }
 
+using Env = std::map<std::string, std::string>;
+
+// Each factor's level index in `env`, -1 where its value is not a level.
+std::vector<int> LevelsOf(const StudySpec& spec, const Env& env) {
+  std::vector<int> levels;
+  for (const Factor& f : spec.factors) {
+    const auto it = std::find(f.levels.begin(), f.levels.end(), env.at(f.name));
+    levels.push_back(it == f.levels.end() ? -1 : static_cast<int>(it - f.levels.begin()));
+  }
+  return levels;
+}
+
+bool HasPhase(const std::vector<RunRecord>& runs, const std::string& phase) {
+  return std::any_of(runs.begin(), runs.end(), [&](const RunRecord& r) { return r.phase == phase; });
+}
+
 }  // namespace
 
 std::vector<std::string> NeighbourMidpoints(const Factor& f, const std::string& best) {
@@ -177,12 +193,34 @@ StatusOr<StudyOutcome> RunStudy(StudyStore& store, const StudySpec& given, bool 
   };
   if (Status s = run_pending(); !s.ok()) return s;
 
+  // A round decided after the design: each setting `reps` times,
+  // repeat-major (so drift hits the settings alike), after the stored runs.
+  auto run_round = [&](size_t stored, const std::string& phase, int cell, int reps,
+                       const std::vector<std::pair<std::vector<int>, Env>>& settings,
+                       const std::string& message) -> Status {
+    std::vector<RunRecord> round;
+    for (int rep = 0; rep < reps; ++rep) {
+      for (const auto& [levels, env] : settings) {
+        RunRecord r;
+        r.seq = static_cast<int>(stored + round.size());
+        r.cell = cell;
+        r.repeat = rep;
+        r.phase = phase;
+        r.levels = levels;
+        r.env = env;
+        round.push_back(r);
+      }
+    }
+    if (round.empty()) return Status::Ok();
+    say(message);
+    if (Status s = store.AddRuns(out.id, round); !s.ok()) return s;
+    return run_pending();
+  };
+
   // Confirmation: the best level of every factor together, if untried.
   auto st = store.Load(out.id);
   if (!st.ok()) return st.status();
-  bool has_confirm = false;
-  for (const RunRecord& r : st->runs) has_confirm |= r.phase == "confirm";
-  if (spec.confirm && !has_confirm) {
+  if (spec.confirm && !HasPhase(st->runs, "confirm")) {
     const StudyAnalysis a = Analyze(spec, st->runs);
     bool complete = !a.effects.empty();
     for (const MainEffect& e : a.effects) {
@@ -191,96 +229,54 @@ StatusOr<StudyOutcome> RunStudy(StudyStore& store, const StudySpec& given, bool 
     bool tried = false;
     for (const RunRecord& r : st->runs) tried |= r.env == a.predicted_best;
     if (complete && !tried && a.done > 0) {
-      std::vector<int> levels;
-      for (const Factor& f : spec.factors) {
-        const auto it = std::find(f.levels.begin(), f.levels.end(), a.predicted_best.at(f.name));
-        levels.push_back(static_cast<int>(it - f.levels.begin()));
+      if (Status s = run_round(st->runs.size(), "confirm", -2, spec.repeats,
+                               {{LevelsOf(spec, a.predicted_best), a.predicted_best}},
+                               "confirming the predicted best setting: " + Describe(a.predicted_best));
+          !s.ok()) {
+        return s;
       }
-      std::vector<RunRecord> confirm;
-      for (int rep = 0; rep < spec.repeats; ++rep) {
-        RunRecord r;
-        r.seq = static_cast<int>(st->runs.size()) + rep;
-        r.cell = -2;
-        r.repeat = rep;
-        r.phase = "confirm";
-        r.levels = levels;
-        r.env = a.predicted_best;
-        confirm.push_back(r);
-      }
-      say("confirming the predicted best setting: " + Describe(a.predicted_best));
-      if (Status s = store.AddRuns(out.id, confirm); !s.ok()) return s;
-      if (Status s = run_pending(); !s.ok()) return s;
     }
   }
   // Refinement: one factor at a time, the midpoints between the best
   // setting's value and its neighbouring levels (numeric knobs only).
   st = store.Load(out.id);
   if (!st.ok()) return st.status();
-  bool has_refine = false;
-  for (const RunRecord& r : st->runs) has_refine |= r.phase == "refine";
-  if (spec.refine && !has_refine) {
+  if (spec.refine && !HasPhase(st->runs, "refine")) {
     const StudyAnalysis a = Analyze(spec, st->runs);
-    std::vector<std::map<std::string, std::string>> cells;
+    std::vector<std::pair<std::vector<int>, Env>> cells;
     if (a.rec.found) {
       for (const Factor& f : spec.factors) {
         const std::string best = a.rec.best.env.at(f.name);
         for (const std::string& mid : NeighbourMidpoints(f, best)) {
-          auto env = a.rec.best.env;
+          Env env = a.rec.best.env;
           env[f.name] = mid;
           bool tried = false;
           for (const RunRecord& r : st->runs) tried |= r.env == env;
-          for (const auto& c : cells) tried |= c == env;
-          if (!tried) cells.push_back(env);
+          for (const auto& c : cells) tried |= c.second == env;
+          if (!tried) cells.emplace_back(LevelsOf(spec, env), env);
         }
       }
     }
-    std::vector<RunRecord> refine;
-    for (int rep = 0; rep < spec.repeats; ++rep) {
-      for (const auto& env : cells) {
-        RunRecord r;
-        r.seq = static_cast<int>(st->runs.size() + refine.size());
-        r.cell = -3;
-        r.repeat = rep;
-        r.phase = "refine";
-        for (const Factor& f : spec.factors) {
-          const auto it = std::find(f.levels.begin(), f.levels.end(), env.at(f.name));
-          r.levels.push_back(it == f.levels.end() ? -1 : static_cast<int>(it - f.levels.begin()));
-        }
-        r.env = env;
-        refine.push_back(r);
-      }
-    }
-    if (!refine.empty()) {
-      say(fmt::format("refining around the best setting: {} settings", cells.size()));
-      if (Status s = store.AddRuns(out.id, refine); !s.ok()) return s;
-      if (Status s = run_pending(); !s.ok()) return s;
+    if (Status s = run_round(st->runs.size(), "refine", -3, spec.repeats, cells,
+                             fmt::format("refining around the best setting: {} settings", cells.size()));
+        !s.ok()) {
+      return s;
     }
   }
   // Verification: more runs of the recommended setting and the default,
-  // alternating (so drift hits both alike), for a sharper verdict.
+  // alternating, for a verdict on fresh runs.
   st = store.Load(out.id);
   if (!st.ok()) return st.status();
-  bool has_verify = false;
-  for (const RunRecord& r : st->runs) has_verify |= r.phase == "verify";
-  if (spec.verify > 0 && !has_verify) {
+  if (spec.verify > 0 && !HasPhase(st->runs, "verify")) {
     const StudyAnalysis a = Analyze(spec, st->runs);
     if (a.rec.found && !a.rec.is_default && !a.rec.baseline.values.empty()) {
-      std::vector<RunRecord> verify;
-      for (int rep = 0; rep < spec.verify; ++rep) {
-        for (const CellStats* c : {&a.rec.best, &a.rec.baseline}) {
-          RunRecord r;
-          r.seq = static_cast<int>(st->runs.size() + verify.size());
-          r.cell = -4;
-          r.repeat = rep;
-          r.phase = "verify";
-          r.levels = c->levels;
-          r.env = c->env;
-          verify.push_back(r);
-        }
+      if (Status s = run_round(
+              st->runs.size(), "verify", -4, spec.verify,
+              {{a.rec.best.levels, a.rec.best.env}, {a.rec.baseline.levels, a.rec.baseline.env}},
+              fmt::format("verifying the best setting against the default: {} more runs each", spec.verify));
+          !s.ok()) {
+        return s;
       }
-      say(fmt::format("verifying the best setting against the default: {} more runs each", spec.verify));
-      if (Status s = store.AddRuns(out.id, verify); !s.ok()) return s;
-      if (Status s = run_pending(); !s.ok()) return s;
     }
   }
   st = store.Load(out.id);
