@@ -1,13 +1,13 @@
 #include "gclog/gctrace_parallel.h"
 
-#include <sched.h>
-
 #include <algorithm>
 #include <cstring>
 #include <limits>
 #include <utility>
 
 #include <fmt/format.h>
+
+#include "base/cpus.h"
 
 namespace gcpilot {
 namespace {
@@ -36,18 +36,11 @@ void MergeStats(const GctraceParseStats& from, int64_t line_offset,
 
 }  // namespace
 
-int UsableCpus() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof(set), &set) != 0) return 1;
-  return std::max(1, CPU_COUNT(&set));
-}
-
 ParallelGctraceReader::ParallelGctraceReader(ParallelGctraceOptions options,
                                              CycleSink sink)
     : options_(std::move(options)), sink_(std::move(sink)) {
   options_.segment_bytes = std::max<size_t>(options_.segment_bytes, 1);
-  int threads = options_.threads > 0 ? options_.threads : UsableCpus();
+  int threads = options_.threads > 0 ? options_.threads : std::max<int>(1, UsableCpuList().size());
   threads = std::min(threads, 64);
   // Two segments per worker keep every worker busy while the caller reads
   // and delivers; more would only add memory.

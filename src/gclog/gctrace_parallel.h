@@ -37,9 +37,6 @@ struct ParallelGctraceOptions {
   std::function<void(const GctraceParseStats&)> progress;
 };
 
-// The CPUs this process may run on (its affinity mask), at least 1.
-int UsableCpus();
-
 // Same contract as GctraceReader: Feed chunks cut anywhere, then Finish.
 // The sink runs on the thread that calls Feed/Finish. In strict mode the
 // first malformed line (in input order) fails the read, naming

@@ -16,9 +16,6 @@
 
 namespace gcpilot {
 
-// The CPUs this process may run on (its affinity mask), ascending.
-std::vector<int> UsableCpuList();
-
 struct ProcessSpec {
   std::vector<std::string> argv;  // argv[0] is looked up in PATH if bare
   // Set (or override) in the inherited environment, in order.

@@ -16,10 +16,10 @@
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
+#include "base/cpus.h"
 #include "base/read_file.h"
 #include "loadgen/schedule.h"
 #include "net/url.h"
-#include "runner/process.h"
 
 namespace gcpilot {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "runner/process.h"
+#include "base/cpus.h"
 #include "tune/design.h"
 #include "tune/study.h"
 
