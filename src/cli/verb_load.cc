@@ -142,9 +142,10 @@ int Run(LoadFlags& f) {
     spec.kinds.push_back(std::move(k));
   }
 
-  for (const auto& [flag, path] : {std::pair<const char*, std::string>{"--hgrm", f.hgrm + ".corrected.hgrm"},
-                                   {"--timeline", f.timeline}}) {
-    if (path == ".corrected.hgrm" || path.empty()) continue;  // not asked for
+  std::vector<std::pair<const char*, std::string>> outputs;
+  if (!f.hgrm.empty()) outputs.emplace_back("--hgrm", f.hgrm + ".corrected.hgrm");
+  if (!f.timeline.empty()) outputs.emplace_back("--timeline", f.timeline);
+  for (const auto& [flag, path] : outputs) {
     if (const std::string why = Unwritable(path); !why.empty()) {
       return Usage(fmt::format("{} {}: {}", flag, path, why));
     }

@@ -275,7 +275,6 @@ StudyAnalysis Analyze(const StudySpec& spec, const std::vector<RunRecord>& runs)
   }
   std::vector<double> verify_values;
   if (verified) {
-    rec.verified = true;
     for (const RunRecord& r : runs) {
       if (r.phase == "verify" && r.status == "done" && Key(r.env) == Key(verified->env)) {
         verify_values.push_back(Objective(r, spec.objective));
@@ -304,12 +303,11 @@ StudyAnalysis Analyze(const StudySpec& spec, const std::vector<RunRecord>& runs)
   } else {
     rec.found = true;
     rec.best = *best;
-    if (best == verified && !verify_values.empty()) {  // judged on its verification runs
+    rec.verified = best == verified && !verify_values.empty();
+    if (rec.verified) {  // judged on its verification runs
       rec.best.values = verify_values;
       rec.best.mean = Mean(verify_values);
       rec.best.sd = Sd(verify_values);
-    } else {
-      rec.verified = false;
     }
     for (const Factor& f : spec.factors) {
       const std::string& v = best->env.at(f.name);

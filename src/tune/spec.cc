@@ -117,11 +117,15 @@ Status CheckFactorValue(const std::string& name, const std::string& value) {
   // an app's GOPHER_POOL) are fine.
   static constexpr std::string_view kFolklore[] = {"GCPROCS", "GOGCPROCS", "GCPERCENTILE", "GOGCPERCENT",
                                                    "GOGC_PERCENT", "GOMEMORYLIMIT", "GOMAXMEM"};
-  std::string_view nearest = kKnobs[0];
+  std::string_view nearest;
+  size_t nearest_distance = std::string_view::npos;
   for (std::string_view k : kKnobs) {
-    if (Distance(name, k) < Distance(name, nearest)) nearest = k;
+    if (const size_t d = Distance(name, k); d < nearest_distance) {
+      nearest = k;
+      nearest_distance = d;
+    }
   }
-  const bool misspelled = !knob && Distance(name, nearest) <= 2;
+  const bool misspelled = !knob && nearest_distance <= 2;
   const bool folklore = std::find(std::begin(kFolklore), std::end(kFolklore), name) != std::end(kFolklore);
   if (misspelled || folklore) {
     const std::string hint = misspelled ? fmt::format("did you mean {}? ", nearest) : std::string();
