@@ -51,7 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::vector<int64_t> lines;
     ParallelGctraceReader par(
         {.threads = 2, .segment_bytes = 1 + data[0] % 200u},
-        [&](const GcCycle& c) { lines.push_back(c.line); });
+        [&](const GcCycle& c) { lines.push_back(c.origin.line); });
     bool ok = true;
     if (whole) {
       ok = par.FeedWhole(input).ok();

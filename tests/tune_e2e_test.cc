@@ -291,8 +291,8 @@ TEST(TuneE2eTest, CommandLineStudyOfAnyService) {
       const GcCycle& prev = (*cycles)[i - 1];
       // Sizes are printed in whole MB: from 8 MB on, truncation moves a
       // ratio by less than 15%.
-      if (prev.heap_live_mb >= 8 && !(*cycles)[i].forced) {
-        ratios.push_back(static_cast<double>((*cycles)[i].heap_goal_mb) / prev.heap_live_mb);
+      if (prev.heap_live_mb() >= 8 && !(*cycles)[i].forced) {
+        ratios.push_back(static_cast<double>((*cycles)[i].heap_goal_mb()) / prev.heap_live_mb());
       }
     }
     ASSERT_FALSE(ratios.empty()) << "GOGC=" << gogc;

@@ -36,9 +36,9 @@ double WindowGcCpuShare(const std::vector<GcCycle>& cycles, int64_t from_ns,
   int32_t procs = 0;
   int64_t gc_cpu_ns = 0;
   for (const GcCycle& c : cycles) {
-    if (c.at_ns >= to_ns) continue;
+    if (c.start_ns >= to_ns) continue;
     procs = c.procs;
-    if (c.at_ns >= from_ns) gc_cpu_ns += c.gc_cpu_ns();
+    if (c.start_ns >= from_ns) gc_cpu_ns += c.gc_cpu_ns();
   }
   if (procs <= 0 || to_ns <= from_ns) return -1;
   return static_cast<double>(gc_cpu_ns) /
@@ -76,28 +76,28 @@ void GctraceAnalyzer::Add(const GcCycle& c) {
   mark_term_.Record(c.mark_term_ns);
   stw_.Record(c.stw_ns());
   mark_.Record(c.mark_ns);
-  live_.Record(c.heap_live_mb);
-  start_.Record(c.heap_start_mb);
-  end_.Record(c.heap_end_mb);
-  goal_.Record(c.heap_goal_mb);
-  a.heap_peak_mb = std::max({a.heap_peak_mb, c.heap_start_mb, c.heap_end_mb});
-  if (c.heap_end_mb > c.heap_goal_mb) {
+  live_.Record(c.heap_live_mb());
+  start_.Record(c.heap_start_mb());
+  end_.Record(c.heap_end_mb());
+  goal_.Record(c.heap_goal_mb());
+  a.heap_peak_mb = std::max({a.heap_peak_mb, c.heap_start_mb(), c.heap_end_mb()});
+  if (c.heap_end_mb() > c.heap_goal_mb()) {
     ++a.overshoot_cycles;
     a.overshoot_max_mb =
-        std::max(a.overshoot_max_mb, c.heap_end_mb - c.heap_goal_mb);
+        std::max(a.overshoot_max_mb, c.heap_end_mb() - c.heap_goal_mb());
   }
-  a.stacks_mb_max = std::max(a.stacks_mb_max, c.stacks_mb);
-  a.globals_mb_max = std::max(a.globals_mb_max, c.globals_mb);
+  a.stacks_mb_max = std::max(a.stacks_mb_max, c.stacks_mb());
+  a.globals_mb_max = std::max(a.globals_mb_max, c.globals_mb());
   if (c.procs != last_procs_) {
     a.procs_seen.insert(c.procs);
     last_procs_ = c.procs;
   }
-  if (static_cast<int>(c.format) != last_format_) {
-    a.formats_seen.insert(c.format);
-    last_format_ = static_cast<int>(c.format);
+  if (static_cast<int>(c.origin.format) != last_format_) {
+    a.formats_seen.insert(c.origin.format);
+    last_format_ = static_cast<int>(c.origin.format);
   }
-  a.cpu_percent_last = c.cpu_percent;
-  a.cpu_percent_max = std::max(a.cpu_percent_max, c.cpu_percent);
+  a.cpu_percent_last = c.origin.printed_cpu_percent;
+  a.cpu_percent_max = std::max(a.cpu_percent_max, c.origin.printed_cpu_percent);
   a.cpu_stw_ns += c.cpu_sweep_term_ns + c.cpu_mark_term_ns;
   a.cpu_assist_ns += c.cpu_assist_ns;
   a.cpu_background_ns += c.cpu_background_ns;
@@ -107,16 +107,16 @@ void GctraceAnalyzer::Add(const GcCycle& c) {
   // A cycle number that does not go up means a new process wrote to the
   // same log (restarts, or several runs concatenated).
   const bool new_segment =
-      !have_prev_ || c.number <= prev_.number || c.at_ns < prev_.at_ns;
+      !have_prev_ || c.number <= prev_.number || c.start_ns < prev_.start_ns;
   if (new_segment) {
-    if (have_prev_) a.span_ns += prev_.at_ns - segment_first_at_;
+    if (have_prev_) a.span_ns += prev_.start_ns - segment_first_at_;
     ++a.segments;
-    segment_first_at_ = c.at_ns;
+    segment_first_at_ = c.start_ns;
   } else {
     a.missing_cycles += c.number - prev_.number - 1;
-    const int64_t interval = c.at_ns - prev_.at_ns;
+    const int64_t interval = c.start_ns - prev_.start_ns;
     const int64_t prev_wall =
-        prev_.sweep_term_ns + prev_.mark_ns + prev_.sync_ns + prev_.mark_term_ns;
+        prev_.wall_ns();
     capacity_ns_ += static_cast<__int128>(interval) * prev_.procs;
     in_span_gc_cpu_ns_ += prev_.gc_cpu_ns();
     in_span_wall_ns_ += prev_wall;
@@ -125,8 +125,8 @@ void GctraceAnalyzer::Add(const GcCycle& c) {
     // marked (goal = marked + (marked + stacks + globals) * GOGC/100), so
     // that is the base to compare with; this cycle's own live heap may have
     // grown since. Tiny heaps are skipped: MB values are truncated.
-    if (prev_.heap_live_mb >= 4) {
-      goal_ratio_permille_.Record(c.heap_goal_mb * 1000 / prev_.heap_live_mb);
+    if (prev_.heap_live_mb() >= 4) {
+      goal_ratio_permille_.Record(c.heap_goal_mb() * 1000 / prev_.heap_live_mb());
     }
   }
   prev_ = c;
@@ -137,7 +137,7 @@ GctraceSummary GctraceAnalyzer::Summarize(
     const GctraceParseStats& parse) const {
   GctraceSummary s = acc_;
   s.parse = parse;
-  if (have_prev_) s.span_ns += prev_.at_ns - segment_first_at_;
+  if (have_prev_) s.span_ns += prev_.start_ns - segment_first_at_;
   const int64_t intervals = s.cycles - s.segments;
   if (s.span_ns > 0) {
     s.cycles_per_sec = intervals / (s.span_ns / 1e9);

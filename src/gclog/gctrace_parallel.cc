@@ -233,8 +233,8 @@ Status ParallelGctraceReader::Consume(Segment& s) {
     stop_line = s.stats.first_errors.front().line;
   }
   for (GcCycle& c : s.cycles) {
-    if (c.line >= stop_line) break;
-    c.line += offset;
+    if (c.origin.line >= stop_line) break;
+    c.origin.line += offset;
     sink_(c);
   }
   if (stop_line != std::numeric_limits<int64_t>::max()) {

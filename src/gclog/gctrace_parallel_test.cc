@@ -56,9 +56,9 @@ void ExpectSame(const Parsed& serial, const Parsed& par,
   EXPECT_EQ(par.status.message(), serial.status.message()) << what;
   ASSERT_EQ(par.cycles.size(), serial.cycles.size()) << what;
   for (size_t i = 0; i < serial.cycles.size(); ++i) {
-    EXPECT_EQ(par.cycles[i].line, serial.cycles[i].line) << what << " #" << i;
+    EXPECT_EQ(par.cycles[i].origin.line, serial.cycles[i].origin.line) << what << " #" << i;
     EXPECT_EQ(par.cycles[i].number, serial.cycles[i].number) << what;
-    EXPECT_EQ(par.cycles[i].heap_goal_mb, serial.cycles[i].heap_goal_mb)
+    EXPECT_EQ(par.cycles[i].heap_goal_mb(), serial.cycles[i].heap_goal_mb())
         << what;
     EXPECT_EQ(par.cycles[i].mark_ns, serial.cycles[i].mark_ns) << what;
     EXPECT_EQ(par.cycles[i].cpu_assist_ns, serial.cycles[i].cpu_assist_ns)
@@ -182,7 +182,7 @@ TEST(ParallelGctraceTest, OverlongLinesAreCountedNotHeld) {
     ASSERT_TRUE(p.status.ok());
     EXPECT_EQ(p.stats.lines, 4);
     EXPECT_EQ(p.cycles.size(), 2u);
-    EXPECT_EQ(p.cycles[1].line, 3);
+    EXPECT_EQ(p.cycles[1].origin.line, 3);
     EXPECT_EQ(p.stats.bytes, static_cast<int64_t>(log.size()));
     // Fed in pieces the 300 kB line is never held; in place it is parsed
     // (as other output) because it costs no memory there.

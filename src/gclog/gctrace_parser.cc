@@ -237,8 +237,9 @@ GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* c,
   int clock_slashed = -1, cpu_slashed = -1;
   int nclock = 0, ncpu = 0;
   int64_t procs = 0;
+  int64_t heap_mb[4], stacks_mb = -1, globals_mb = -1;
   bool ok = cur.Int(&c->number) && cur.Literal(" @") &&
-            cur.Fixed(9, &c->at_ns) && cur.Literal("s ") && cur.Int(&pct) &&
+            cur.Fixed(9, &c->start_ns) && cur.Literal("s ") && cur.Int(&pct) &&
             cur.Literal("%: ");
   if (ok) {
     nclock = ParseTerms(cur, clock, 5, false, &clock_slashed, slash);
@@ -261,24 +262,24 @@ GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* c,
       ok = cur.Fail("an assist/background/idle term before the last cpu term");
     }
   }
-  ok = ok && cur.Literal(" ms cpu, ") && cur.Int(&c->heap_start_mb) &&
-       cur.Literal("->") && cur.Int(&c->heap_end_mb) && cur.Literal("->") &&
-       cur.Int(&c->heap_live_mb) && cur.Literal(" MB, ") &&
-       cur.Int(&c->heap_goal_mb) && cur.Literal(" MB goal, ");
+  ok = ok && cur.Literal(" ms cpu, ") && cur.Int(&heap_mb[0]) &&
+       cur.Literal("->") && cur.Int(&heap_mb[1]) && cur.Literal("->") &&
+       cur.Int(&heap_mb[2]) && cur.Literal(" MB, ") &&
+       cur.Int(&heap_mb[3]) && cur.Literal(" MB goal, ");
   if (ok) {
     // `S MB stacks, X MB globals, N P` (1.18+) or `N P`.
     int64_t first = 0;
     ok = cur.Int(&first);
     if (ok && cur.PeekIs(" MB stacks, ")) {
-      c->stacks_mb = first;
+      stacks_mb = first;
       cur.Skip(12);
-      ok = cur.Int(&c->globals_mb) && cur.Literal(" MB globals, ") &&
+      ok = cur.Int(&globals_mb) && cur.Literal(" MB globals, ") &&
            cur.Int(&procs) && cur.Literal(" P");
-      c->format = GctraceFormat::kStacksGlobals;
+      c->origin.format = GctraceFormat::kStacksGlobals;
     } else {
       procs = first;
       ok = ok && cur.Literal(" P");
-      c->format = nclock == 5 ? GctraceFormat::kFivePhase
+      c->origin.format = nclock == 5 ? GctraceFormat::kFivePhase
                               : GctraceFormat::kThreePhase;
     }
   }
@@ -298,7 +299,14 @@ GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* c,
     error->expected = cur.expected();
     return GctraceLineKind::kMalformed;
   }
-  c->cpu_percent = static_cast<int32_t>(pct > 100 ? 100 : pct);
+  c->origin.printed_cpu_percent = static_cast<int32_t>(pct > 100 ? 100 : pct);
+  // The runtime prints megabytes (bytes >> 20); the model holds bytes.
+  MbToBytes(heap_mb[0], &c->heap_start_bytes);
+  MbToBytes(heap_mb[1], &c->heap_end_bytes);
+  MbToBytes(heap_mb[2], &c->heap_live_bytes);
+  MbToBytes(heap_mb[3], &c->heap_goal_bytes);
+  if (stacks_mb >= 0) MbToBytes(stacks_mb, &c->stacks_bytes);
+  if (globals_mb >= 0) MbToBytes(globals_mb, &c->globals_bytes);
   c->procs = static_cast<int32_t>(procs > 1 << 20 ? 1 << 20 : procs);
   c->sweep_term_ns = clock[0];
   c->mark_term_ns = clock[nclock - 1];
@@ -328,7 +336,7 @@ Status GctraceReader::HandleLine(std::string_view line, bool at_eof) {
   switch (ParseGctraceLine(line, &scratch_, &err)) {
     case GctraceLineKind::kCycle:
       ++stats_.cycles;
-      scratch_.line = options_.line_offset + stats_.lines;
+      scratch_.origin.line = options_.line_offset + stats_.lines;
       sink_(scratch_);
       return Status::Ok();
     case GctraceLineKind::kMalformed: {

@@ -23,8 +23,8 @@ TEST(GctraceLineTest, Go118StacksGlobals) {
       "gc 2 @0.014s 6%: 0.066+0.80+0.003 ms clock, 0.26+1.0/0.62/0+0.012 ms "
       "cpu, 4->4->0 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 4 P");
   EXPECT_EQ(c.number, 2);
-  EXPECT_EQ(c.at_ns, 14'000'000);
-  EXPECT_EQ(c.cpu_percent, 6);
+  EXPECT_EQ(c.start_ns, 14'000'000);
+  EXPECT_EQ(c.origin.printed_cpu_percent, 6);
   EXPECT_EQ(c.sweep_term_ns, 66'000);
   EXPECT_EQ(c.mark_ns, 800'000);
   EXPECT_EQ(c.mark_term_ns, 3'000);
@@ -34,15 +34,15 @@ TEST(GctraceLineTest, Go118StacksGlobals) {
   EXPECT_EQ(c.cpu_background_ns, 620'000);
   EXPECT_EQ(c.cpu_idle_ns, 0);
   EXPECT_EQ(c.cpu_mark_term_ns, 12'000);
-  EXPECT_EQ(c.heap_start_mb, 4);
-  EXPECT_EQ(c.heap_end_mb, 4);
-  EXPECT_EQ(c.heap_live_mb, 0);
-  EXPECT_EQ(c.heap_goal_mb, 4);
-  EXPECT_EQ(c.stacks_mb, 0);
-  EXPECT_EQ(c.globals_mb, 0);
+  EXPECT_EQ(c.heap_start_mb(), 4);
+  EXPECT_EQ(c.heap_end_mb(), 4);
+  EXPECT_EQ(c.heap_live_mb(), 0);
+  EXPECT_EQ(c.heap_goal_mb(), 4);
+  EXPECT_EQ(c.stacks_mb(), 0);
+  EXPECT_EQ(c.globals_mb(), 0);
   EXPECT_EQ(c.procs, 4);
   EXPECT_FALSE(c.forced);
-  EXPECT_EQ(c.format, GctraceFormat::kStacksGlobals);
+  EXPECT_EQ(c.origin.format, GctraceFormat::kStacksGlobals);
 }
 
 // Go 1.5 five-phase shape, src-01.log line 1.
@@ -50,8 +50,8 @@ TEST(GctraceLineTest, Go15FivePhase) {
   GcCycle c = ParseOne(
       "gc 1 @0.166s 0%: 0.22+2.3+0.074+0.76+0.56 ms clock, "
       "0.45+2.3+0+0.55/0.59/0+1.1 ms cpu, 5->5->1 MB, 4 MB goal, 4 P");
-  EXPECT_EQ(c.format, GctraceFormat::kFivePhase);
-  EXPECT_EQ(c.at_ns, 166'000'000);
+  EXPECT_EQ(c.origin.format, GctraceFormat::kFivePhase);
+  EXPECT_EQ(c.start_ns, 166'000'000);
   EXPECT_EQ(c.sweep_term_ns, 220'000);
   EXPECT_EQ(c.mark_ns, 2'300'000 + 760'000);  // scan + mark
   EXPECT_EQ(c.sync_ns, 74'000);
@@ -62,9 +62,9 @@ TEST(GctraceLineTest, Go15FivePhase) {
   EXPECT_EQ(c.cpu_background_ns, 590'000);
   EXPECT_EQ(c.cpu_idle_ns, 0);
   EXPECT_EQ(c.cpu_mark_term_ns, 1'100'000);
-  EXPECT_EQ(c.heap_goal_mb, 4);
-  EXPECT_EQ(c.stacks_mb, -1);
-  EXPECT_EQ(c.globals_mb, -1);
+  EXPECT_EQ(c.heap_goal_mb(), 4);
+  EXPECT_EQ(c.stacks_mb(), -1);
+  EXPECT_EQ(c.globals_mb(), -1);
 }
 
 // Go 1.9, 40 Ps, a 15 GB heap and multi-second marks: src-03.log line 1.
@@ -73,14 +73,14 @@ TEST(GctraceLineTest, Go19LargeValues) {
       "gc 84 @1385.961s 2%: 0.20+4138+0.29 ms clock, "
       "6.4+33879/40532/68952+9.3 ms cpu, 14799->15033->7927 MB, 15626 MB "
       "goal, 40 P");
-  EXPECT_EQ(c.format, GctraceFormat::kThreePhase);
-  EXPECT_EQ(c.at_ns, 1'385'961'000'000);
+  EXPECT_EQ(c.origin.format, GctraceFormat::kThreePhase);
+  EXPECT_EQ(c.start_ns, 1'385'961'000'000);
   EXPECT_EQ(c.mark_ns, 4'138'000'000);
   EXPECT_EQ(c.cpu_assist_ns, 33'879'000'000);
   EXPECT_EQ(c.cpu_idle_ns, 68'952'000'000);
-  EXPECT_EQ(c.heap_start_mb, 14799);
-  EXPECT_EQ(c.heap_live_mb, 7927);
-  EXPECT_EQ(c.heap_goal_mb, 15626);
+  EXPECT_EQ(c.heap_start_mb(), 14799);
+  EXPECT_EQ(c.heap_live_mb(), 7927);
+  EXPECT_EQ(c.heap_goal_mb(), 15626);
   EXPECT_EQ(c.procs, 40);
 }
 
@@ -96,7 +96,7 @@ TEST(GctraceLineTest, ForcedAndPrefixes) {
         "{\"log\":\"" + line + "\\n\",\"stream\":\"stderr\"}"}) {
     GcCycle c = ParseOne(prefixed);
     EXPECT_EQ(c.number, 3) << prefixed;
-    EXPECT_EQ(c.heap_goal_mb, 20) << prefixed;
+    EXPECT_EQ(c.heap_goal_mb(), 20) << prefixed;
     EXPECT_TRUE(c.forced) << prefixed;
   }
 }
@@ -193,8 +193,8 @@ TEST(GctraceReaderTest, CountsKindsAndKeepsFirstErrors) {
   testing::Parsed p = ParseAll(log);
   ASSERT_TRUE(p.status.ok()) << p.status.message();
   ASSERT_EQ(p.cycles.size(), 2u);
-  EXPECT_EQ(p.cycles[0].line, 2);
-  EXPECT_EQ(p.cycles[1].line, 6);
+  EXPECT_EQ(p.cycles[0].origin.line, 2);
+  EXPECT_EQ(p.cycles[1].origin.line, 6);
   EXPECT_EQ(p.stats.lines, 7);
   EXPECT_EQ(p.stats.malformed, 1);
   EXPECT_EQ(p.stats.scavenger_lines, 1);
@@ -230,7 +230,7 @@ TEST(GctraceReaderTest, EveryChunkSplitGivesTheSameCycles) {
     for (size_t i = 0; i < whole.cycles.size(); ++i) {
       EXPECT_EQ(split.cycles[i].number, whole.cycles[i].number);
       EXPECT_EQ(split.cycles[i].mark_ns, whole.cycles[i].mark_ns);
-      EXPECT_EQ(split.cycles[i].line, whole.cycles[i].line);
+      EXPECT_EQ(split.cycles[i].origin.line, whole.cycles[i].origin.line);
     }
     EXPECT_EQ(split.stats.pacer_lines, 3) << chunk;
   }
@@ -245,7 +245,7 @@ TEST(GctraceReaderTest, OverlongLineIsDroppedWithoutBuffering) {
   EXPECT_EQ(p.cycles.size(), 2u);
   EXPECT_EQ(p.stats.overlong_lines, 1);
   EXPECT_EQ(p.stats.lines, 3);
-  EXPECT_EQ(p.cycles[1].line, 3);
+  EXPECT_EQ(p.cycles[1].origin.line, 3);
 }
 
 // Every public fixture: what the reader finds, line by line kind.

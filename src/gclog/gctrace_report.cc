@@ -224,12 +224,12 @@ std::string GctraceCsvRow(const GcCycle& c) {
   auto opt = [](int64_t v) { return v < 0 ? std::string() : std::to_string(v); };
   return fmt::format(
       "{},{},{:.3f},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-      c.line, c.number, c.at_ns / 1e9, c.cpu_percent, Ms(c.sweep_term_ns),
+      c.origin.line, c.number, c.start_ns / 1e9, c.origin.printed_cpu_percent, Ms(c.sweep_term_ns),
       Ms(c.mark_ns), Ms(c.mark_term_ns), Ms(c.stw_ns()),
       Ms(c.cpu_sweep_term_ns), Ms(c.cpu_assist_ns), Ms(c.cpu_background_ns),
-      Ms(c.cpu_idle_ns), Ms(c.cpu_mark_term_ns), c.heap_start_mb,
-      c.heap_end_mb, c.heap_live_mb, c.heap_goal_mb, opt(c.stacks_mb),
-      opt(c.globals_mb), c.procs, c.forced ? 1 : 0);
+      Ms(c.cpu_idle_ns), Ms(c.cpu_mark_term_ns), c.heap_start_mb(),
+      c.heap_end_mb(), c.heap_live_mb(), c.heap_goal_mb(), opt(c.stacks_mb()),
+      opt(c.globals_mb()), c.procs, c.forced ? 1 : 0);
 }
 
 }  // namespace gcpilot

@@ -124,15 +124,15 @@ std::string GcTimeline(const ReportInput& in, const std::string& what, const std
   cpu.y().label = "GC CPU % (cumulative, as printed)";
   Series pct{"GC CPU %", color};
   for (const GcCycle& c : it->second) {
-    const double t = c.at_ns / 1e9;
+    const double t = c.start_ns / 1e9;
     live.x.push_back(t);
-    live.y.push_back(static_cast<double>(c.heap_live_mb));
+    live.y.push_back(static_cast<double>(c.heap_live_mb()));
     goal.x.push_back(t);
-    goal.y.push_back(static_cast<double>(c.heap_goal_mb));
+    goal.y.push_back(static_cast<double>(c.heap_goal_mb()));
     trigger.x.push_back(t);
-    trigger.y.push_back(static_cast<double>(c.heap_start_mb));
+    trigger.y.push_back(static_cast<double>(c.heap_start_mb()));
     pct.x.push_back(t);
-    pct.y.push_back(c.cpu_percent);
+    pct.y.push_back(c.origin.printed_cpu_percent);
     heap.AddMarker({t, "#d1453b"});  // each cycle's stop-the-world pauses
   }
   heap.Add(live);

@@ -79,13 +79,15 @@ inline ReportInput ReportFixture(const std::string& kind) {
     for (int c = 1; c <= 10; ++c) {
       GcCycle gc;
       gc.number = c;
-      gc.at_ns = int64_t{1'000'000'000} * c * (g + 1);
-      gc.cpu_percent = 20 / (g + 1);
+      gc.start_ns = int64_t{1'000'000'000} * c * (g + 1);
+      gc.origin.printed_cpu_percent = 20 / (g + 1);
       gc.sweep_term_ns = 30'000;
       gc.mark_term_ns = 5'000 * c;
-      gc.heap_live_mb = 256 + 3 * c;
-      gc.heap_goal_mb = gc.heap_live_mb * (g == 0 ? 3 : g == 1 ? 4 : 10) / 2;
-      gc.heap_start_mb = gc.heap_goal_mb * 9 / 10;
+      const int64_t live_mb = 256 + 3 * c;
+      const int64_t goal_mb = live_mb * (g == 0 ? 3 : g == 1 ? 4 : 10) / 2;
+      gc.heap_live_bytes = live_mb << 20;
+      gc.heap_goal_bytes = goal_mb << 20;
+      gc.heap_start_bytes = (goal_mb * 9 / 10) << 20;
       gc.procs = 2;
       cycles.push_back(gc);
     }

@@ -335,11 +335,11 @@ Status StudyStore::SaveRun(const RunRecord& r, const LoadResult* load,
   }
   Stmt c(db_, "INSERT INTO gc_cycle VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   for (const GcCycle& g : cycles) {
-    c.Bind(1, r.id).Bind(2, g.number).Bind(3, g.at_ns).Bind(4, g.cpu_percent)
+    c.Bind(1, r.id).Bind(2, g.number).Bind(3, g.start_ns).Bind(4, g.origin.printed_cpu_percent)
         .Bind(5, g.sweep_term_ns).Bind(6, g.mark_ns).Bind(7, g.mark_term_ns)
         .Bind(8, g.cpu_assist_ns).Bind(9, g.cpu_background_ns).Bind(10, g.cpu_idle_ns)
-        .Bind(11, g.heap_start_mb).Bind(12, g.heap_end_mb).Bind(13, g.heap_live_mb)
-        .Bind(14, g.heap_goal_mb).Bind(15, g.procs).Bind(16, g.forced ? 1 : 0);
+        .Bind(11, g.heap_start_mb()).Bind(12, g.heap_end_mb()).Bind(13, g.heap_live_mb())
+        .Bind(14, g.heap_goal_mb()).Bind(15, g.procs).Bind(16, g.forced ? 1 : 0);
     if (c.Step() != SQLITE_DONE) return fail("saving GC cycles");
     c.Reset();
   }
@@ -375,18 +375,18 @@ StatusOr<std::vector<GcCycle>> StudyStore::LoadCycles(int64_t run) {
   while (s.Step() == SQLITE_ROW) {
     GcCycle g;
     g.number = s.Int(0);
-    g.at_ns = s.Int(1);
-    g.cpu_percent = static_cast<int32_t>(s.Int(2));
+    g.start_ns = s.Int(1);
+    g.origin.printed_cpu_percent = static_cast<int32_t>(s.Int(2));
     g.sweep_term_ns = s.Int(3);
     g.mark_ns = s.Int(4);
     g.mark_term_ns = s.Int(5);
     g.cpu_assist_ns = s.Int(6);
     g.cpu_background_ns = s.Int(7);
     g.cpu_idle_ns = s.Int(8);
-    g.heap_start_mb = s.Int(9);
-    g.heap_end_mb = s.Int(10);
-    g.heap_live_mb = s.Int(11);
-    g.heap_goal_mb = s.Int(12);
+    MbToBytes(s.Int(9), &g.heap_start_bytes);
+    MbToBytes(s.Int(10), &g.heap_end_bytes);
+    MbToBytes(s.Int(11), &g.heap_live_bytes);
+    MbToBytes(s.Int(12), &g.heap_goal_bytes);
     g.procs = static_cast<int32_t>(s.Int(13));
     g.forced = s.Int(14) != 0;
     out.push_back(g);

@@ -207,7 +207,7 @@ TrialOutcome RunTrial(const StudySpec& spec, RunRecord run, const std::string& w
   const int64_t to = from + spec.duration_ns;
   GctraceAnalyzer analyzer;
   for (const GcCycle& c : out.cycles) {
-    if (c.at_ns >= from && c.at_ns < to) analyzer.Add(c);
+    if (c.start_ns >= from && c.start_ns < to) analyzer.Add(c);
   }
   const GctraceSummary gc = analyzer.Summarize(reader.stats());
   r.gc_cycles = gc.cycles;
