@@ -83,11 +83,11 @@ TEST(TuneE2eTest, TinyStudyOfTheRealGateway) {
   ASSERT_TRUE(store.ok());
   auto study = store->Load(j["study"]);
   ASSERT_TRUE(study.ok());
-  EXPECT_EQ(study->status, "done");
+  EXPECT_EQ(study->status, StudyStatus::kDone);
   ASSERT_EQ(static_cast<int>(study->runs.size()), done);
-  std::vector<const RunRecord*> verified;
-  for (const RunRecord& r : study->runs) {
-    if (r.phase == "verify") verified.push_back(&r);
+  std::vector<const RunResult*> verified;
+  for (const RunResult& r : study->runs) {
+    if (r.phase == RunPhase::kVerify) verified.push_back(&r);
   }
   const int verify = static_cast<int>(verified.size());
   EXPECT_TRUE(done == 10 + verify || done == 11 + verify) << done;
@@ -112,22 +112,22 @@ TEST(TuneE2eTest, TinyStudyOfTheRealGateway) {
       EXPECT_TRUE(a["recommendation"]["verified"]);
     }
   }
-  for (const RunRecord& r : study->runs) {
-    EXPECT_EQ(r.status, "done") << r.reason;
+  for (const RunResult& r : study->runs) {
+    EXPECT_EQ(r.status, RunStatus::kDone) << r.reason;
     EXPECT_EQ(r.exit, "exit 0");
-    EXPECT_EQ(r.errors, 0);
-    EXPECT_EQ(r.responses, 300);  // 1 s at 300/s
+    EXPECT_EQ(r.metrics.errors, 0);
+    EXPECT_EQ(r.metrics.responses, 300);  // 1 s at 300/s
     auto h = store->LoadHistogram(r.id, "corrected");
     ASSERT_TRUE(h.ok());
     EXPECT_EQ(h->total_count(), 300);
-    EXPECT_NEAR(h->ValueAtPercentile(99) / 1e6, r.p99_ms, 1e-9);
-    auto cycles = store->LoadCycles(r.id);
+    EXPECT_EQ(h->ValueAtPercentile(99), r.metrics.p99_ns);
+    auto cycles = store->LoadGcTimeline(r.id);
     ASSERT_TRUE(cycles.ok());
-    EXPECT_GE(cycles->size(), 2u);  // the 256 MiB prefill alone takes two even at GOGC=400
-    EXPECT_GT(r.peak_rss_bytes, int64_t{256} << 20);
+    EXPECT_GE(cycles->cycles.size(), 2u);  // the 256 MiB prefill alone takes two even at GOGC=400
+    EXPECT_GT(r.metrics.peak_rss_bytes, int64_t{256} << 20);
     // Known for every run (cycles before the window give GOMAXPROCS).
-    EXPECT_GE(r.gc_cpu_share, 0);
-    EXPECT_LT(r.gc_cpu_share, 1);
+    EXPECT_GE(r.metrics.gc_cpu_share, 0);
+    EXPECT_LT(r.metrics.gc_cpu_share, 1);
   }
 }
 
@@ -163,7 +163,7 @@ TEST(TuneE2eTest, KilledStudyResumesWithoutRedoingRuns) {
                               .stderr_path = dir + "/first.err"});
   ASSERT_TRUE(tune.ok());
   // Wait until two runs are stored, then kill -9 in the middle of the next.
-  std::vector<RunRecord> before;
+  std::vector<RunResult> before;
   for (int i = 0; i < 600; ++i) {
     std::this_thread::sleep_for(100ms);
     auto store = StudyStore::Open(db);
@@ -173,7 +173,7 @@ TEST(TuneE2eTest, KilledStudyResumesWithoutRedoingRuns) {
     auto st = store->Load(**id);
     if (!st.ok()) continue;
     int done = 0;
-    for (const RunRecord& r : st->runs) done += r.status == "done";
+    for (const RunResult& r : st->runs) done += r.status == RunStatus::kDone;
     if (done >= 2) {
       std::this_thread::sleep_for(500ms);  // into the third run
       before = st->runs;
@@ -200,19 +200,19 @@ TEST(TuneE2eTest, KilledStudyResumesWithoutRedoingRuns) {
   auto after = store->Load(1);
   ASSERT_TRUE(after.ok());
   ASSERT_EQ(after->runs.size(), 6u);  // 2 settings x 2 + the default x 2
-  EXPECT_EQ(after->status, "done");
+  EXPECT_EQ(after->status, StudyStatus::kDone);
   for (size_t i = 0; i < after->runs.size(); ++i) {
-    const RunRecord& r = after->runs[i];
-    EXPECT_EQ(r.status, "done") << r.reason;
-    if (before[i].status == "done") {
+    const RunResult& r = after->runs[i];
+    EXPECT_EQ(r.status, RunStatus::kDone) << r.reason;
+    if (before[i].status == RunStatus::kDone) {
       // Finished before the kill: kept as it was, not run again.
-      EXPECT_EQ(r.started, before[i].started);
-      EXPECT_EQ(r.p99_ms, before[i].p99_ms);
+      EXPECT_EQ(r.started_unix_ns, before[i].started_unix_ns);
+      EXPECT_EQ(r.metrics.p99_ns, before[i].metrics.p99_ns);
     }
   }
   const auto j = nlohmann::json::parse(ReadFileOrEmpty(dir + "/resume.json"));
   EXPECT_EQ(j["analysis"]["runs"]["done"], 6);
-  for (const RunRecord& r : after->runs) EXPECT_EQ(r.errors, 0);
+  for (const RunResult& r : after->runs) EXPECT_EQ(r.metrics.errors, 0);
   // Nothing left to resume.
   const ExitInfo again = RunGcpilot({"tune", "--resume", "--db", db}, dir + "/again.out");
   EXPECT_EQ(again.Describe(), "exit 1");
@@ -231,14 +231,14 @@ TEST(TuneE2eTest, RefinementTriesMidpointsAroundTheBestSetting) {
   auto st = store->Load(1);
   ASSERT_TRUE(st.ok());
   // The design: GOGC=50, GOGC=200 and the default (GOGC=100), once each.
-  const RunRecord* best_first = nullptr;
+  const RunResult* best_first = nullptr;
   std::set<std::string> refined;
-  for (const RunRecord& r : st->runs) {
-    EXPECT_EQ(r.status, "done") << r.reason;
-    if (r.phase == "refine") {
+  for (const RunResult& r : st->runs) {
+    EXPECT_EQ(r.status, RunStatus::kDone) << r.reason;
+    if (r.phase == RunPhase::kRefine) {
       refined.insert(r.env.at("GOGC"));
       EXPECT_EQ(r.levels, std::vector<int>{-1});  // not a design level
-    } else if (!best_first || r.p99_ms < best_first->p99_ms) {
+    } else if (!best_first || r.metrics.p99_ns < best_first->metrics.p99_ns) {
       best_first = &r;
     }
   }
@@ -250,9 +250,9 @@ TEST(TuneE2eTest, RefinementTriesMidpointsAroundTheBestSetting) {
   EXPECT_EQ(refined, want) << "best of the design: GOGC=" << b;
   EXPECT_EQ(st->runs.size(), 3 + want.size());
   // The recommendation is chosen among every run, the refined ones too.
-  const RunRecord* best_all = &st->runs[0];
-  for (const RunRecord& r : st->runs) {
-    if (r.p99_ms < best_all->p99_ms) best_all = &r;
+  const RunResult* best_all = &st->runs[0];
+  for (const RunResult& r : st->runs) {
+    if (r.metrics.p99_ns < best_all->metrics.p99_ns) best_all = &r;
   }
   const auto j = nlohmann::json::parse(ReadFileOrEmpty(dir + "/out.json"));
   EXPECT_EQ(j["analysis"]["recommendation"]["env"][0], "GOGC=" + best_all->env.at("GOGC"));
@@ -279,20 +279,20 @@ TEST(TuneE2eTest, CommandLineStudyOfAnyService) {
   auto st = store->Load(1);
   ASSERT_TRUE(st.ok());
   std::set<std::string> seen;
-  for (const RunRecord& r : st->runs) {
-    ASSERT_EQ(r.status, "done") << r.reason;
-    EXPECT_EQ(r.responses, 200);
+  for (const RunResult& r : st->runs) {
+    ASSERT_EQ(r.status, RunStatus::kDone) << r.reason;
+    EXPECT_EQ(r.metrics.responses, 200);
     const std::string gogc = r.env.at("GOGC");
     seen.insert(gogc);
-    auto cycles = store->LoadCycles(r.id);
+    auto cycles = store->LoadGcTimeline(r.id);
     ASSERT_TRUE(cycles.ok());
     std::vector<double> ratios;
-    for (size_t i = 1; i < cycles->size(); ++i) {
-      const GcCycle& prev = (*cycles)[i - 1];
+    for (size_t i = 1; i < cycles->cycles.size(); ++i) {
+      const GcCycle& prev = cycles->cycles[i - 1];
       // Sizes are printed in whole MB: from 8 MB on, truncation moves a
       // ratio by less than 15%.
-      if (prev.heap_live_mb() >= 8 && !(*cycles)[i].forced) {
-        ratios.push_back(static_cast<double>((*cycles)[i].heap_goal_mb()) / prev.heap_live_mb());
+      if (prev.heap_live_mb() >= 8 && !cycles->cycles[i].forced) {
+        ratios.push_back(static_cast<double>(cycles->cycles[i].heap_goal_mb()) / prev.heap_live_mb());
       }
     }
     ASSERT_FALSE(ratios.empty()) << "GOGC=" << gogc;
@@ -319,8 +319,8 @@ TEST(TuneE2eTest, FailingTargetFailsEveryRunWithItsReason) {
   ASSERT_TRUE(store.ok());
   auto st = store->Load(1);
   ASSERT_TRUE(st.ok());
-  for (const RunRecord& r : st->runs) {
-    EXPECT_EQ(r.status, "failed");
+  for (const RunResult& r : st->runs) {
+    EXPECT_EQ(r.status, RunStatus::kFailed);
     EXPECT_EQ(r.reason, "exited before it was ready (exit 3); stderr: boom: cannot open config");
   }
   // A target that dies silently: the reason says so; the study goes on.
@@ -335,7 +335,7 @@ TEST(TuneE2eTest, FailingTargetFailsEveryRunWithItsReason) {
   auto st2 = store2->Load(1);
   ASSERT_TRUE(st2.ok());
   EXPECT_EQ(st2->runs.size(), 3u);
-  for (const RunRecord& r : st2->runs) {
+  for (const RunResult& r : st2->runs) {
     EXPECT_EQ(r.reason, "exited before it was ready (exit 1); it wrote nothing to stderr");
   }
 }

@@ -16,6 +16,7 @@
 #include "cli/verbs.h"
 #include "loadgen/schedule.h"
 #include "store/study_store.h"
+#include "analysis/analysis_text.h"
 #include "tune/study.h"
 
 namespace gcpilot::cli {
@@ -138,10 +139,8 @@ int Run(TuneFlags& f) {
                   "(~%.0f min, plus confirmation and verification runs)\n",
                   spec.source.c_str(), design->name.c_str(), design->cells.size(), spec.repeats, plan.size(),
                   plan.size() * per_run / 60);
-      for (const RunRecord& r : plan) {
-        std::string env;
-        for (const auto& [k, v] : r.env) env += fmt::format(" {}={}", k, v.empty() ? "(unset)" : v);
-        std::printf("  run %2d  %-8s%s\n", r.seq + 1, r.phase.c_str(), env.c_str());
+      for (const RunResult& r : plan) {
+        std::printf("  run %2d  %-8s %s\n", r.seq + 1, RunPhaseName(r.phase), DescribeEnv(r.env).c_str());
       }
       return kExitOk;
     }
@@ -160,17 +159,17 @@ int Run(TuneFlags& f) {
       progress.Update("tune: " + s);
     }
   };
-  ev.run_finished = [&](const RunRecord& r) {
+  ev.run_finished = [&](const RunResult& r) {
     if (f.quiet) return;
     progress.Done();
-    std::string env;
-    for (const auto& [k, v] : r.env) env += fmt::format(" {}={}", k, v.empty() ? "(unset)" : v);
-    if (r.status == "done") {
-      std::fprintf(stderr, "tune: run %d%s: p99 %.3f ms, %.0f/s, peak RSS %s, %lld GC cycles\n", r.seq + 1,
-                   env.c_str(), r.p99_ms, r.achieved_rps, FormatBytes(r.peak_rss_bytes).c_str(),
-                   static_cast<long long>(r.gc_cycles));
+    const std::string env = DescribeEnv(r.env);
+    const RunMetrics& m = r.metrics;
+    if (r.done()) {
+      std::fprintf(stderr, "tune: run %d %s: p99 %.3f ms, %.0f/s, peak RSS %s, %lld GC cycles\n", r.seq + 1,
+                   env.c_str(), m.p99_ns / 1e6, m.achieved_rps, FormatBytes(m.peak_rss_bytes).c_str(),
+                   static_cast<long long>(m.gc_cycles));
     } else {
-      std::fprintf(stderr, "tune: run %d%s: FAILED: %s\n", r.seq + 1, env.c_str(), r.reason.c_str());
+      std::fprintf(stderr, "tune: run %d %s: FAILED: %s\n", r.seq + 1, env.c_str(), r.reason.c_str());
     }
   };
   // Ctrl-C or SIGTERM: finished runs are already stored; say how to go on.
@@ -200,12 +199,12 @@ int Run(TuneFlags& f) {
     j["database"] = f.db;
     j["source"] = out->spec.source;
     j["design"] = out->design;
-    j["analysis"] = AnalysisJson(out->spec, out->analysis);
+    j["analysis"] = AnalysisJson(out->analysis);
     std::printf("%s\n", j.dump(2).c_str());
   } else {
     std::printf("study %lld in %s: %s, %s design, %d repeats, objective %s at %s\n\n",
                 static_cast<long long>(out->id), f.db.c_str(), out->spec.source.c_str(), out->design.c_str(),
-                out->spec.repeats, out->spec.objective.c_str(),
+                out->spec.repeats, ObjectiveKey(out->spec.objective),
                 RateSchedule::Parse(out->spec.rate, out->spec.duration_ns)->Describe().c_str());
     std::fputs(AnalysisTable(out->spec, out->analysis).c_str(), stdout);
   }

@@ -21,6 +21,7 @@
 #include "hdr/hdr_histogram.h"
 #include "loadgen/request.h"
 #include "loadgen/schedule.h"
+#include "model/run_result.h"
 #include "net/url.h"
 
 namespace gcpilot {
@@ -74,14 +75,9 @@ struct KindStats {
   HdrHistogram corrected = HdrHistogram::ForLatencyNs();
 };
 
-// One second of the measured phase, by completion time.
-struct TimelinePoint {
-  int64_t second = 0;  // 0-based from the end of the warm-up
-  double asked_rps = 0;
-  int64_t sent = 0, responses = 0, errors = 0;
-  int64_t p50_corrected_ns = 0, p99_corrected_ns = 0, p99_uncorrected_ns = 0,
-          max_corrected_ns = 0;
-};
+// One second of the measured phase, by completion time (the model's
+// shape, so the store keeps it as is).
+using TimelinePoint = LoadSecond;
 
 struct LoadResult {
   PhaseStats warmup, measured;

@@ -141,12 +141,15 @@ std::map<std::string, std::string> GcKnobs::ToEnv() const {
 
 bool IsGcKnob(std::string_view name) { return name == "GOGC" || name == "GOMEMLIMIT" || name == "GOMAXPROCS"; }
 
-Status CheckKnobValue(std::string_view name, std::string_view value) {
-  if (value.empty()) return Status::Ok();
-  if (name == "GOGC") return ParseGogc(value).status();
-  if (name == "GOMEMLIMIT") return ParseGomemlimit(value).status();
-  if (name == "GOMAXPROCS") return ParseGomaxprocs(value).status();
-  return Status::Ok();
+std::string KnobValueProblem(std::string_view name, std::string_view value) {
+  if (value.empty()) return "";
+  Status st;
+  if (name == "GOGC") st = ParseGogc(value).status();
+  if (name == "GOMEMLIMIT") st = ParseGomemlimit(value).status();
+  if (name == "GOMAXPROCS") st = ParseGomaxprocs(value).status();
+  if (st.ok()) return "";
+  // The parsers' messages are Bad()'s `NAME "value": why`.
+  return st.message().substr(fmt::format("{} \"{}\": ", name, value).size());
 }
 
 std::optional<int64_t> KnobMagnitude(std::string_view name, std::string_view value) {

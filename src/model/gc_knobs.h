@@ -62,9 +62,10 @@ struct GcKnobs {
 
 // Whether `name` is one of the knobs above.
 bool IsGcKnob(std::string_view name);
-// Checks `value` for knob `name` (GOGC, GOMEMLIMIT, GOMAXPROCS); Ok for
-// other names. "" (unset) is valid.
-[[nodiscard]] Status CheckKnobValue(std::string_view name, std::string_view value);
+// Checks `value` for knob `name` (GOGC, GOMEMLIMIT, GOMAXPROCS): "" when
+// it is valid (or unset, or `name` is no knob), else what is wrong, without
+// the name and value ("want a whole number in 1..2147483647").
+std::string KnobValueProblem(std::string_view name, std::string_view value);
 // The knob's value as a number on one scale (percent, bytes, Ps) for
 // comparing levels; nullopt for "off", "" and values that do not parse.
 std::optional<int64_t> KnobMagnitude(std::string_view name, std::string_view value);

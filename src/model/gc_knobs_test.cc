@@ -83,6 +83,10 @@ TEST(GcKnobsTest, MagnitudesCompareLevelsOnOneScale) {
   EXPECT_EQ(KnobMagnitude("PAYGATE_POOL", "x"), std::nullopt);
   EXPECT_EQ(FormatKnob("GOMEMLIMIT", int64_t{900} << 20), "900MiB");
   EXPECT_EQ(FormatKnob("GOGC", 250), "250");
+  EXPECT_EQ(KnobValueProblem("GOMAXPROCS", "0"), "want a whole number in 1..2147483647");
+  EXPECT_EQ(KnobValueProblem("GOMAXPROCS", "2"), "");
+  EXPECT_EQ(KnobValueProblem("GOGC", ""), "");
+  EXPECT_EQ(KnobValueProblem("APP_MODE", "anything"), "");
 }
 
 }  // namespace

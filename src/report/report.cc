@@ -6,6 +6,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "analysis/analysis_text.h"
+#include "analysis/outline_json.h"
+#include "model/gc_knobs.h"
 #include "report/svg.h"
 
 namespace gcpilot {
@@ -35,22 +38,13 @@ tr.failed td { background: #fdf0ef; }
 
 std::string Show(const std::string& v) { return v.empty() ? "(unset)" : v; }
 
-std::string EnvText(const StudySpec& spec, const std::map<std::string, std::string>& env) {
-  std::string s;
-  for (const Factor& f : spec.factors) {
-    auto it = env.find(f.name);
-    s += fmt::format("{}{}={}", s.empty() ? "" : " ", f.name, Show(it == env.end() ? "" : it->second));
-  }
-  return s;
-}
-
 std::string Esc(const std::string& s) { return XmlEscape(s); }
 
 // The merged corrected histogram of a setting's done runs.
-HdrHistogram CellHistogram(const ReportInput& in, const std::map<std::string, std::string>& env) {
+HdrHistogram CellHistogram(const ReportInput& in, const Env& env) {
   HdrHistogram h = HdrHistogram::ForLatencyNs();
-  for (const RunRecord& r : in.runs) {
-    if (r.status == "done" && r.env == env) {
+  for (const RunResult& r : in.runs) {
+    if (r.done() && r.env == env) {
       auto it = in.corrected.find(r.id);
       if (it != in.corrected.end()) h.Merge(it->second);
     }
@@ -58,9 +52,9 @@ HdrHistogram CellHistogram(const ReportInput& in, const std::map<std::string, st
   return h;
 }
 
-const RunRecord* FirstDoneRun(const ReportInput& in, const std::map<std::string, std::string>& env) {
-  for (const RunRecord& r : in.runs) {
-    if (r.status == "done" && r.env == env) return &r;
+const RunResult* FirstDoneRun(const ReportInput& in, const Env& env) {
+  for (const RunResult& r : in.runs) {
+    if (r.done() && r.env == env) return &r;
   }
   return nullptr;
 }
@@ -90,7 +84,7 @@ std::string PercentilePlot(const ReportInput& in) {
   for (const Pick& pk : picks) {
     const HdrHistogram h = CellHistogram(in, pk.cell->env);
     if (!h.total_count()) continue;
-    Series s{pk.name + ": " + EnvText(in.spec, pk.cell->env).substr(0, 0) + pk.name, pk.color};
+    Series s{pk.name + ": " + DescribeSetting(in.spec, pk.cell->env).substr(0, 0) + pk.name, pk.color};
     s.name = pk.name;
     for (const auto& st : h.Percentiles(5)) {
       if (st.percentile >= 100) continue;
@@ -107,12 +101,12 @@ std::string PercentilePlot(const ReportInput& in) {
   return p.Render();
 }
 
-std::string GcTimeline(const ReportInput& in, const std::string& what, const std::map<std::string, std::string>& env,
+std::string GcTimelinePlots(const ReportInput& in, const std::string& what, const Env& env,
                        const char* color) {
-  const RunRecord* r = FirstDoneRun(in, env);
+  const RunResult* r = FirstDoneRun(in, env);
   if (!r) return "";
   auto it = in.cycles.find(r->id);
-  if (it == in.cycles.end() || it->second.empty()) return "";
+  if (it == in.cycles.end() || it->second.cycles.empty()) return "";
   XyPlot heap(fmt::format("GC timeline, {} (run {}): heap", what, r->seq + 1), 620, 300);
   heap.x().label = "time since the target started (s)";
   heap.y().label = "MB";
@@ -123,7 +117,7 @@ std::string GcTimeline(const ReportInput& in, const std::string& what, const std
   cpu.x().label = "time since the target started (s)";
   cpu.y().label = "GC CPU % (cumulative, as printed)";
   Series pct{"GC CPU %", color};
-  for (const GcCycle& c : it->second) {
+  for (const GcCycle& c : it->second.cycles) {
     const double t = c.start_ns / 1e9;
     live.x.push_back(t);
     live.y.push_back(static_cast<double>(c.heap_live_mb()));
@@ -143,57 +137,19 @@ std::string GcTimeline(const ReportInput& in, const std::string& what, const std
   cpu.FitAxes();
   std::string out = "<figure>" + heap.Render() + "</figure>\n<figure>" + cpu.Render() + "</figure>\n";
   int64_t stw_max = 0;
-  for (const GcCycle& c : it->second) stw_max = std::max(stw_max, c.stw_ns());
+  for (const GcCycle& c : it->second.cycles) stw_max = std::max(stw_max, c.stw_ns());
   out += fmt::format("<p class=\"meta\">{}: {} cycles (red ticks: each cycle's stop-the-world pauses, "
                      "longest {:.3f} ms).</p>\n",
-                     Esc(EnvText(in.spec, env)), it->second.size(), stw_max / 1e6);
+                     Esc(DescribeSetting(in.spec, env)), it->second.cycles.size(), stw_max / 1e6);
   return out;
 }
 
-}  // namespace
-
-StatusOr<ReportInput> LoadReportInput(StudyStore& store, int64_t id) {
-  if (id == 0) {
-    auto latest = store.Latest();
-    if (!latest.ok()) return latest.status();
-    if (!*latest) return Status::NotFound("the database holds no study");
-    id = **latest;
-  }
-  auto st = store.Load(id);
-  if (!st.ok()) return st.status();
-  auto spec = StudySpecFromJson(nlohmann::json::parse(st->spec_json, nullptr, false));
-  if (!spec.ok()) return spec.status();
-  ReportInput in;
-  in.study_id = st->id;
-  in.created = st->created;
-  in.design = st->design;
-  in.spec = *spec;
-  in.runs = st->runs;
-  in.analysis = Analyze(in.spec, in.runs);
-  for (const RunRecord& r : in.runs) {
-    if (r.status == "done") {
-      auto h = store.LoadHistogram(r.id, "corrected");
-      if (h.ok()) in.corrected.emplace(r.id, std::move(*h));
-    }
-    auto c = store.LoadCycles(r.id);
-    if (c.ok()) in.cycles[r.id] = std::move(*c);
-  }
-  return in;
-}
-
-std::string RenderReport(const ReportInput& in) {
-  const StudySpec& spec = in.spec;
+// The recommendation box: what to deploy, against the default, and why.
+std::string RecommendationSection(const ReportInput& in) {
   const StudyAnalysis& a = in.analysis;
-  const std::string obj = a.objective == "p999" ? "p99.9" : a.objective;
-  std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
-  h += fmt::format("<title>gcpilot study {}</title>\n<style>{}</style></head><body>\n", in.study_id, kCss);
-  h += fmt::format("<h1>gcpilot study {}: {}</h1>\n", in.study_id, Esc(spec.source));
-  h += fmt::format("<p class=\"meta\">{} design, {} repeats, objective: minimize {} (corrected latency) under the "
-                   "load schedule \"{}\" (req/s); {} runs done, {} failed, {} pending{}</p>\n",
-                   Esc(in.design), spec.repeats, obj, Esc(spec.rate), a.done, a.failed, a.pending,
-                   in.created.empty() ? "" : "; created " + Esc(in.created));
-
-  // The recommendation.
+  const std::string obj = ObjectiveLabel(a.objective);
+  const StudyOutline& spec = in.spec;
+  std::string h;
   const Recommendation& r = a.rec;
   if (r.found) {
     h += "<div class=\"rec\"><h2 style=\"margin-top:0;border:0\">Recommendation</h2>\n<pre>";
@@ -205,7 +161,7 @@ std::string RenderReport(const ReportInput& in) {
       const double mem = r.best.mean_rss - r.baseline.mean_rss;
       h += fmt::format("<p>Default setting ({}): {} {:.3f} ms ({}), peak RSS {}. "
                        "The recommendation is <b>{:.2f}x</b> the default's {}, {} {}.</p>\n",
-                       Esc(EnvText(spec, r.baseline.env)), obj, r.baseline.mean, Esc(SpreadText(r.baseline)),
+                       Esc(DescribeSetting(spec, r.baseline.env)), obj, r.baseline.mean, Esc(SpreadText(r.baseline)),
                        Esc(FormatBytes(static_cast<int64_t>(r.baseline.mean_rss))), r.ratio, obj,
                        mem >= 0 ? "at a memory cost of" : "and uses less memory by",
                        Esc(FormatBytes(static_cast<int64_t>(std::fabs(mem)))));
@@ -218,7 +174,14 @@ std::string RenderReport(const ReportInput& in) {
                      Esc(r.why_not));
   }
 
-  // Heat maps.
+  return h;
+}
+
+// A heat map of the objective for every pair of factors.
+std::string HeatMapSection(const ReportInput& in) {
+  const StudyAnalysis& a = in.analysis;
+  const std::string obj = ObjectiveLabel(a.objective);
+  std::string h;
   if (!a.pairs.empty()) {
     h += fmt::format("<h2>{} heat maps (design runs, ms)</h2>\n<div class=\"figs\">\n", obj);
     for (const PairTable& t : a.pairs) {
@@ -232,7 +195,14 @@ std::string RenderReport(const ReportInput& in) {
     h += "</div>\n";
   }
 
-  // Main effects.
+  return h;
+}
+
+// Main-effect plots with spread bars, and what is left to noise.
+std::string MainEffectSection(const ReportInput& in) {
+  const StudyAnalysis& a = in.analysis;
+  const std::string obj = ObjectiveLabel(a.objective);
+  std::string h;
   h += fmt::format("<h2>Main effects on {} (mean ± sd over design runs)</h2>\n<div class=\"figs\">\n", obj);
   for (const MainEffect& e : a.effects) {
     XyPlot p(fmt::format("{}: {:.1f}% of variance", e.factor, 100 * e.anova_share), 400, 260);
@@ -257,15 +227,14 @@ std::string RenderReport(const ReportInput& in) {
            : std::string("</div>\n<p class=\"meta\">Residual: no degrees of freedom left; the shares above also "
                          "hold the noise (repeat runs to tell effects from noise).</p>\n");
 
-  h += "<h2>Latency percentiles: recommended, default and worst setting</h2>\n<div class=\"figs\"><figure>" +
-       PercentilePlot(in) + "</figure></div>\n";
+  return h;
+}
 
-  h += "<h2>GC timelines</h2>\n<div class=\"figs\">\n";
-  if (r.found) h += GcTimeline(in, "recommended", r.best.env, kBest);
-  if (!r.baseline.values.empty()) h += GcTimeline(in, "default", r.baseline.env, kDefault);
-  h += "</div>\n";
-
-  // Pareto.
+// Latency against peak RSS, the Pareto front joined.
+std::string ParetoSection(const ReportInput& in) {
+  const StudyAnalysis& a = in.analysis;
+  const std::string obj = ObjectiveLabel(a.objective);
+  std::string h;
   {
     XyPlot p(fmt::format("{} vs peak RSS (Pareto front joined)", obj), 620, 340);
     p.x().label = "peak RSS (MiB)";
@@ -292,29 +261,93 @@ std::string RenderReport(const ReportInput& in) {
     h += "<h2>Latency against memory</h2>\n<div class=\"figs\"><figure>" + p.Render() + "</figure></div>\n";
   }
 
-  // Runs.
+  return h;
+}
+
+// Every run with its result or its reason for failing.
+std::string RunsTable(const ReportInput& in) {
+  const StudyOutline& spec = in.spec;
+  std::string h;
   h += "<h2>All runs</h2>\n<table>\n<tr><th>run</th><th>phase</th>";
   for (const Factor& f : spec.factors) h += "<th>" + Esc(f.name) + "</th>";
   h += "<th>status</th><th>p50 ms</th><th>p99 ms</th><th>max ms</th><th>req/s</th><th>errors</th>"
        "<th>peak RSS</th><th>GC cycles</th><th>reason</th></tr>\n";
-  for (const RunRecord& run : in.runs) {
-    h += fmt::format("<tr{}><td>{}</td><td class=\"l\">{}</td>", run.status == "failed" ? " class=\"failed\"" : "",
-                     run.seq + 1, Esc(run.phase));
+  for (const RunResult& run : in.runs) {
+    h += fmt::format("<tr{}><td>{}</td><td class=\"l\">{}</td>", run.status == RunStatus::kFailed ? " class=\"failed\"" : "",
+                     run.seq + 1, RunPhaseName(run.phase));
     for (const Factor& f : spec.factors) {
       auto it = run.env.find(f.name);
       h += "<td class=\"l\">" + Esc(Show(it == run.env.end() ? "" : it->second)) + "</td>";
     }
-    if (run.status == "done") {
+    const RunMetrics& m = run.metrics;
+    if (run.done()) {
       h += fmt::format("<td class=\"l\">done</td><td>{:.3f}</td><td>{:.3f}</td><td>{:.3f}</td><td>{:.0f}</td>"
                        "<td>{}</td><td>{}</td><td>{}</td><td></td></tr>\n",
-                       run.p50_ms, run.p99_ms, run.max_ms, run.achieved_rps, run.errors,
-                       Esc(FormatBytes(run.peak_rss_bytes)), run.gc_cycles);
+                       m.p50_ns / 1e6, m.p99_ns / 1e6, m.max_ns / 1e6, m.achieved_rps, m.errors,
+                       Esc(FormatBytes(m.peak_rss_bytes)), m.gc_cycles);
     } else {
       h += fmt::format("<td class=\"l\">{}</td><td></td><td></td><td></td><td></td><td></td><td></td><td></td>"
                        "<td class=\"l\">{}</td></tr>\n",
-                       Esc(run.status), Esc(run.reason));
+                       RunStatusName(run.status), Esc(run.reason));
     }
   }
+  return h;
+}
+
+}  // namespace
+
+StatusOr<ReportInput> LoadReportInput(StudyStore& store, int64_t id) {
+  if (id == 0) {
+    auto latest = store.Latest();
+    if (!latest.ok()) return latest.status();
+    if (!*latest) return Status::NotFound("the database holds no study");
+    id = **latest;
+  }
+  auto st = store.Load(id);
+  if (!st.ok()) return st.status();
+  auto outline = OutlineFromJson(nlohmann::json::parse(st->spec_json, nullptr, false));
+  if (!outline.ok()) return outline.status();
+  ReportInput in;
+  in.study_id = st->id;
+  in.created = st->created;
+  in.design = st->design;
+  in.spec = std::move(*outline);
+  in.runs = std::move(st->runs);
+  in.analysis = Analyze(in.spec, in.runs);
+  for (const RunResult& r : in.runs) {
+    if (r.done()) {
+      auto h = store.LoadHistogram(r.id, "corrected");
+      if (h.ok()) in.corrected.emplace(r.id, std::move(*h));
+    }
+    auto gc = store.LoadGcTimeline(r.id);
+    if (!gc.ok()) return gc.status();
+    in.cycles[r.id] = std::move(*gc);
+  }
+  return in;
+}
+
+std::string RenderReport(const ReportInput& in) {
+  const StudyOutline& spec = in.spec;
+  const StudyAnalysis& a = in.analysis;
+  const std::string obj = ObjectiveLabel(a.objective);
+  std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
+  h += fmt::format("<title>gcpilot study {}</title>\n<style>{}</style></head><body>\n", in.study_id, kCss);
+  h += fmt::format("<h1>gcpilot study {}: {}</h1>\n", in.study_id, Esc(spec.source));
+  h += fmt::format("<p class=\"meta\">{} design, {} repeats, objective: minimize {} (corrected latency) under the "
+                   "load schedule \"{}\" (req/s); {} runs done, {} failed, {} pending{}</p>\n",
+                   Esc(in.design), spec.repeats, obj, Esc(spec.rate), a.done, a.failed, a.pending,
+                   in.created.empty() ? "" : "; created " + Esc(in.created));
+  h += RecommendationSection(in);
+  h += HeatMapSection(in);
+  h += MainEffectSection(in);
+  h += "<h2>Latency percentiles: recommended, default and worst setting</h2>\n<div class=\"figs\"><figure>" +
+       PercentilePlot(in) + "</figure></div>\n";
+  h += "<h2>GC timelines</h2>\n<div class=\"figs\">\n";
+  if (a.rec.found) h += GcTimelinePlots(in, "recommended", a.rec.best.env, kBest);
+  if (!a.rec.baseline.values.empty()) h += GcTimelinePlots(in, "default", a.rec.baseline.env, kDefault);
+  h += "</div>\n";
+  h += ParetoSection(in);
+  h += RunsTable(in);
   h += "</table>\n<p class=\"meta\">Made by gcpilot. Latency is measured from each request's due time "
        "(coordinated-omission corrected).</p>\n</body></html>\n";
   return h;

@@ -9,12 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "analysis/study_analysis.h"
 #include "base/status.h"
 #include "hdr/hdr_histogram.h"
-#include "model/gc_cycle.h"
+#include "model/gc_timeline.h"
+#include "model/study_outline.h"
 #include "store/study_store.h"
-#include "tune/analysis.h"
-#include "tune/spec.h"
 
 namespace gcpilot {
 
@@ -22,15 +22,16 @@ struct ReportInput {
   int64_t study_id = 0;
   std::string created;  // shown in the header; empty: not shown
   std::string design;
-  StudySpec spec;
-  std::vector<RunRecord> runs;
+  StudyOutline spec;
+  std::vector<RunResult> runs;
   StudyAnalysis analysis;
   std::map<int64_t, HdrHistogram> corrected;  // by run id (done runs)
-  std::map<int64_t, std::vector<GcCycle>> cycles;  // by run id
+  std::map<int64_t, GcTimeline> cycles;       // by run id
 };
 
 // Loads study `id` (0: the newest) from the store with everything a report
-// shows.
+// shows. The report reads the store and the analysis only: it never runs
+// anything and knows nothing of tune, loadgen or runner.
 StatusOr<ReportInput> LoadReportInput(StudyStore& store, int64_t id);
 
 // Deterministic for a given input.

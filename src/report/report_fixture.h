@@ -15,11 +15,11 @@ inline ReportInput ReportFixture(const std::string& kind) {
   ReportInput in;
   in.study_id = 7;
   in.design = kind == "single" ? "full factorial" : "L9";
-  StudySpec& s = in.spec;
+  StudyOutline& s = in.spec;
   s.source = "fixture (" + kind + ")";
   s.rate = "3000";
   s.repeats = 2;
-  s.objective = "p99";
+  s.objective = Objective::kP99;
   s.max_peak_rss = int64_t{900} << 20;
   if (kind == "single") {
     s.factors = {{"GOGC", {"50", "100", "400"}, "100"}};
@@ -39,10 +39,10 @@ inline ReportInput ReportFixture(const std::string& kind) {
   int seq = 0;
   int64_t id = 100;
   auto add = [&](const std::string& phase, std::vector<int> levels, int rep) {
-    RunRecord r;
+    RunResult r;
     r.id = id++;
     r.seq = seq++;
-    r.phase = phase;
+    r.phase = *ParseRunPhase(phase);
     r.repeat = rep;
     r.levels = levels;
     for (int f = 0; f < nf; ++f) {
@@ -54,28 +54,30 @@ inline ReportInput ReportFixture(const std::string& kind) {
     const double extra = nf > 1 && levels[1] == 1 ? 1.5 : 0;
     const double p99 = base + extra + 0.1 * rep + 0.01 * r.seq;
     const bool fail = kind == "failed" && g != 2;
-    r.status = fail ? "failed" : "done";
+    r.status = fail ? RunStatus::kFailed : RunStatus::kDone;
     if (fail) {
       r.reason = "exited during the load (killed by SIGKILL, likely the out-of-memory killer)";
       in.runs.push_back(r);
       return;
     }
-    r.p50_ms = p99 / 10;
-    r.p90_ms = p99 / 3;
-    r.p99_ms = p99;
-    r.p999_ms = p99 * 1.5;
-    r.max_ms = p99 * 2;
-    r.achieved_rps = 3000;
-    r.responses = 30000;
-    r.peak_rss_bytes = (int64_t{300} + 250 * g + (kind == "failed" ? 500 : 0)) << 20;
-    r.gc_cycles = 12 - 4 * g;
-    r.gc_cpu_share = 0.2 / (g + 1);
+    RunMetrics& m = r.metrics;
+    auto ns = [](double ms) { return std::llround(ms * 1e6); };
+    m.p50_ns = ns(p99 / 10);
+    m.p90_ns = ns(p99 / 3);
+    m.p99_ns = ns(p99);
+    m.p999_ns = ns(p99 * 1.5);
+    m.max_ns = ns(p99 * 2);
+    m.achieved_rps = 3000;
+    m.responses = 30000;
+    m.peak_rss_bytes = (int64_t{300} + 250 * g + (kind == "failed" ? 500 : 0)) << 20;
+    m.gc_cycles = 12 - 4 * g;
+    m.gc_cpu_share = 0.2 / (g + 1);
     HdrHistogram h = HdrHistogram::ForLatencyNs();
     for (int i = 1; i <= 1000; ++i) {
       h.Record(static_cast<int64_t>(1e6 * p99 / 10 * (1 + 9 * std::pow(i / 1000.0, 8))));
     }
     in.corrected.emplace(r.id, std::move(h));
-    std::vector<GcCycle> cycles;
+    GcTimeline cycles;
     for (int c = 1; c <= 10; ++c) {
       GcCycle gc;
       gc.number = c;
@@ -89,7 +91,7 @@ inline ReportInput ReportFixture(const std::string& kind) {
       gc.heap_goal_bytes = goal_mb << 20;
       gc.heap_start_bytes = (goal_mb * 9 / 10) << 20;
       gc.procs = 2;
-      cycles.push_back(gc);
+      cycles.cycles.push_back(gc);
     }
     in.cycles.emplace(r.id, std::move(cycles));
     in.runs.push_back(r);

@@ -5,79 +5,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "store/sql_stmt.h"
+#include "store/store_schema.h"
+
 namespace gcpilot {
-namespace {
 
-constexpr const char* kSchema = R"sql(
-PRAGMA journal_mode = WAL;
-PRAGMA synchronous = NORMAL;
-PRAGMA foreign_keys = ON;
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
-INSERT OR IGNORE INTO meta VALUES ('schema', '1');
-CREATE TABLE IF NOT EXISTS study (
-  id INTEGER PRIMARY KEY, created TEXT NOT NULL, spec_json TEXT NOT NULL,
-  design TEXT NOT NULL, status TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS run (
-  id INTEGER PRIMARY KEY, study_id INTEGER NOT NULL REFERENCES study(id),
-  seq INTEGER NOT NULL, cell INTEGER NOT NULL, repeat INTEGER NOT NULL,
-  phase TEXT NOT NULL, levels_json TEXT NOT NULL, env_json TEXT NOT NULL,
-  status TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '',
-  started REAL, finished REAL, asked_rps REAL, achieved_rps REAL,
-  responses INTEGER, errors INTEGER, error_rate REAL,
-  p50_ms REAL, p90_ms REAL, p99_ms REAL, p999_ms REAL, max_ms REAL, mean_ms REAL,
-  p99_uncorrected_ms REAL, peak_rss_bytes INTEGER, cpu_s REAL, exit TEXT,
-  gc_cycles INTEGER, gc_cpu_share REAL, gc_wall_share REAL, assist_share REAL,
-  stw_p99_ms REAL, stw_max_ms REAL, heap_live_p50_mb REAL,
-  UNIQUE (study_id, seq));
-CREATE TABLE IF NOT EXISTS histogram (
-  run_id INTEGER NOT NULL REFERENCES run(id), kind TEXT NOT NULL,
-  min INTEGER NOT NULL, max INTEGER NOT NULL, counts_json TEXT NOT NULL,
-  PRIMARY KEY (run_id, kind));
-CREATE TABLE IF NOT EXISTS timeline (
-  run_id INTEGER NOT NULL REFERENCES run(id), second INTEGER NOT NULL,
-  asked_rps REAL, sent INTEGER, responses INTEGER, errors INTEGER,
-  p50_ms REAL, p99_ms REAL, p99_uncorrected_ms REAL, max_ms REAL,
-  PRIMARY KEY (run_id, second));
-CREATE TABLE IF NOT EXISTS gc_cycle (
-  run_id INTEGER NOT NULL REFERENCES run(id), number INTEGER NOT NULL,
-  at_ns INTEGER, cpu_percent INTEGER, sweep_term_ns INTEGER, mark_ns INTEGER,
-  mark_term_ns INTEGER, cpu_assist_ns INTEGER, cpu_background_ns INTEGER,
-  cpu_idle_ns INTEGER, heap_start_mb INTEGER, heap_end_mb INTEGER,
-  heap_live_mb INTEGER, heap_goal_mb INTEGER, procs INTEGER, forced INTEGER);
-CREATE INDEX IF NOT EXISTS gc_cycle_run ON gc_cycle(run_id);
-)sql";
-
-// A prepared statement that finalizes itself.
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); }
-  ~Stmt() { sqlite3_finalize(s_); }
-  bool ok() const { return rc_ == SQLITE_OK; }
-  Stmt& Bind(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); return *this; }
-  Stmt& Bind(int i, int v) { sqlite3_bind_int64(s_, i, v); return *this; }
-  Stmt& Bind(int i, double v) { sqlite3_bind_double(s_, i, v); return *this; }
-  Stmt& Bind(int i, const std::string& v) {
-    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  int Step() { return sqlite3_step(s_); }
-  void Reset() {
-    sqlite3_reset(s_);
-    sqlite3_clear_bindings(s_);
-  }
-  int64_t Int(int i) const { return sqlite3_column_int64(s_, i); }
-  double Real(int i) const { return sqlite3_column_double(s_, i); }
-  std::string Text(int i) const {
-    const unsigned char* t = sqlite3_column_text(s_, i);
-    return t ? reinterpret_cast<const char*>(t) : "";
-  }
-
- private:
-  sqlite3_stmt* s_ = nullptr;
-  int rc_;
-};
-
-}  // namespace
+using store_internal::Stmt;
 
 namespace {
 
@@ -94,24 +27,76 @@ StatusOr<sqlite3*> OpenDb(const std::string& path, int flags) {
 
 // How many tables the file has, and whether ours are among them.
 Status Tables(sqlite3* db, const std::string& path, int* total, bool* ours) {
-  sqlite3_stmt* st = nullptr;
-  const char* sql = "SELECT count(*), sum(name IN ('study', 'run')) FROM sqlite_master WHERE type = 'table'";
-  if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) {
+  Stmt s(db, "SELECT count(*), sum(name IN ('study', 'run')) FROM sqlite_master WHERE type = 'table'");
+  if (!s.ok()) {
     const std::string msg = sqlite3_errmsg(db);
     if (msg.find("not a database") != std::string::npos) {
       return Status::Corruption(fmt::format("{}: not a gcpilot study database ({})", path, msg));
     }
     return Status::IoError(fmt::format("{}: {}", path, msg));
   }
-  if (sqlite3_step(st) != SQLITE_ROW) {
-    const std::string msg = sqlite3_errmsg(db);
-    sqlite3_finalize(st);
-    return Status::IoError(fmt::format("{}: {}", path, msg));
-  }
-  *total = sqlite3_column_int(st, 0);
-  *ours = sqlite3_column_int(st, 1) == 2;
-  sqlite3_finalize(st);
+  if (s.Step() != SQLITE_ROW) return Status::IoError(fmt::format("{}: {}", path, sqlite3_errmsg(db)));
+  *total = static_cast<int>(s.Int(0));
+  *ours = s.Int(1) == 2;
   return Status::Ok();
+}
+
+const char* StudyStatusName(StudyStatus s) { return s == StudyStatus::kDone ? "done" : "running"; }
+
+// The run table's measurement columns, each beside the RunMetrics field it
+// holds, so the writer and the reader cannot disagree.
+struct IntColumn {
+  const char* name;
+  int64_t RunMetrics::*field;
+};
+constexpr IntColumn kIntColumns[] = {
+    {"responses", &RunMetrics::responses},
+    {"errors", &RunMetrics::errors},
+    {"p50_ns", &RunMetrics::p50_ns},
+    {"p90_ns", &RunMetrics::p90_ns},
+    {"p99_ns", &RunMetrics::p99_ns},
+    {"p999_ns", &RunMetrics::p999_ns},
+    {"max_ns", &RunMetrics::max_ns},
+    {"mean_ns", &RunMetrics::mean_ns},
+    {"p99_uncorrected_ns", &RunMetrics::p99_uncorrected_ns},
+    {"peak_rss_bytes", &RunMetrics::peak_rss_bytes},
+    {"cpu_ns", &RunMetrics::cpu_ns},
+    {"gc_cycles", &RunMetrics::gc_cycles},
+    {"stw_p99_ns", &RunMetrics::stw_p99_ns},
+    {"stw_max_ns", &RunMetrics::stw_max_ns},
+    {"heap_live_p50_bytes", &RunMetrics::heap_live_p50_bytes},
+};
+struct RealColumn {
+  const char* name;
+  double RunMetrics::*field;
+};
+constexpr RealColumn kRealColumns[] = {
+    {"asked_rps", &RunMetrics::asked_rps},       {"achieved_rps", &RunMetrics::achieved_rps},
+    {"error_rate", &RunMetrics::error_rate},     {"gc_cpu_share", &RunMetrics::gc_cpu_share},
+    {"gc_wall_share", &RunMetrics::gc_wall_share}, {"assist_share", &RunMetrics::assist_share},
+};
+// Columns before the metrics, in this order, in both directions.
+constexpr const char* kRunColumns =
+    "status, reason, started_unix_ns, finished_unix_ns, exit";
+constexpr int kRunColumnCount = 5;
+
+std::string MetricColumns(const char* suffix) {
+  std::string s;
+  for (const IntColumn& c : kIntColumns) s += fmt::format(", {}{}", c.name, suffix);
+  for (const RealColumn& c : kRealColumns) s += fmt::format(", {}{}", c.name, suffix);
+  return s;
+}
+
+void BindMetrics(Stmt& s, int first, const RunMetrics& m) {
+  int i = first;
+  for (const IntColumn& c : kIntColumns) s.Bind(i++, m.*c.field);
+  for (const RealColumn& c : kRealColumns) s.Bind(i++, m.*c.field);
+}
+
+void ReadMetrics(const Stmt& s, int first, RunMetrics* m) {
+  int i = first;
+  for (const IntColumn& c : kIntColumns) (*m).*c.field = s.Int(i++);
+  for (const RealColumn& c : kRealColumns) (*m).*c.field = s.Real(i++);
 }
 
 }  // namespace
@@ -127,7 +112,7 @@ StatusOr<StudyStore> StudyStore::Open(const std::string& path) {
     return Status::Corruption(fmt::format("{}: an SQLite database of something else, not a gcpilot study "
                                           "database (left as it was)", path));
   }
-  if (Status st = store.Exec(kSchema); !st.ok()) return st;
+  if (Status st = store_internal::EnsureSchema(*db, path); !st.ok()) return st;
   return store;
 }
 
@@ -142,6 +127,7 @@ StatusOr<StudyStore> StudyStore::OpenExisting(const std::string& path) {
   bool ours = false;
   if (Status st = Tables(*db, path, &total, &ours); !st.ok()) return st;
   if (!ours) return Status::Corruption(fmt::format("{}: not a gcpilot study database", path));
+  if (Status st = store_internal::EnsureSchema(*db, path); !st.ok()) return st;
   return store;
 }
 
@@ -158,56 +144,51 @@ Status StudyStore::Exec(const std::string& sql) {
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = err ? err : "unknown error";
     sqlite3_free(err);
-    if (msg.find("not a database") != std::string::npos || msg.find("malformed") != std::string::npos) {
-      return Status::Corruption(fmt::format("{}: not a gcpilot study database ({})", path_, msg));
-    }
     return Status::IoError(fmt::format("{}: {}", path_, msg));
   }
   return Status::Ok();
 }
 
-namespace {
-
-int64_t InsertRun(sqlite3* db, int64_t study, const RunRecord& r) {
-  Stmt s(db, "INSERT INTO run (study_id, seq, cell, repeat, phase, levels_json, env_json, status) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')");
-  s.Bind(1, study).Bind(2, r.seq).Bind(3, r.cell).Bind(4, r.repeat).Bind(5, r.phase)
-      .Bind(6, nlohmann::json(r.levels).dump()).Bind(7, nlohmann::json(r.env).dump());
-  return s.Step() == SQLITE_DONE ? sqlite3_last_insert_rowid(db) : -1;
+Status StudyStore::InsertRuns(int64_t study, std::vector<RunResult>* runs) {
+  Stmt s(db_, "INSERT INTO run (study_id, seq, repeat, phase, design_cell, levels_json, env_json, status) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')");
+  for (RunResult& r : *runs) {
+    s.Bind(1, study).Bind(2, r.seq).Bind(3, r.repeat).Bind(4, RunPhaseName(r.phase))
+        .Bind(6, nlohmann::json(r.levels).dump()).Bind(7, nlohmann::json(r.env).dump());
+    if (r.design_cell) s.Bind(5, *r.design_cell); else s.BindNull(5);
+    if (s.Step() != SQLITE_DONE) return Error("storing runs");
+    r.id = sqlite3_last_insert_rowid(db_);
+    s.Reset();
+  }
+  return Status::Ok();
 }
 
-}  // namespace
-
 StatusOr<int64_t> StudyStore::CreateStudy(const std::string& spec_json, const std::string& design,
-                                          const std::vector<RunRecord>& plan) {
+                                          const std::vector<RunResult>& plan) {
   if (Status st = Exec("BEGIN IMMEDIATE"); !st.ok()) return st;
   Stmt s(db_, "INSERT INTO study (created, spec_json, design, status) "
               "VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?, 'running')");
   s.Bind(1, spec_json).Bind(2, design);
   if (s.Step() != SQLITE_DONE) {
-    Exec("ROLLBACK");
-    return Error("storing the study");
+    Status e = Error("storing the study");
+    (void)Exec("ROLLBACK");
+    return e;
   }
   const int64_t id = sqlite3_last_insert_rowid(db_);
-  for (const RunRecord& r : plan) {
-    if (InsertRun(db_, id, r) < 0) {
-      Status e = Error("storing the plan");
-      Exec("ROLLBACK");
-      return e;
-    }
+  std::vector<RunResult> runs = plan;
+  if (Status st = InsertRuns(id, &runs); !st.ok()) {
+    (void)Exec("ROLLBACK");
+    return st;
   }
   if (Status st = Exec("COMMIT"); !st.ok()) return st;
   return id;
 }
 
-Status StudyStore::AddRuns(int64_t study, const std::vector<RunRecord>& runs) {
+Status StudyStore::AddRuns(int64_t study, std::vector<RunResult>* runs) {
   if (Status st = Exec("BEGIN IMMEDIATE"); !st.ok()) return st;
-  for (const RunRecord& r : runs) {
-    if (InsertRun(db_, study, r) < 0) {
-      Status e = Error("storing runs");
-      Exec("ROLLBACK");
-      return e;
-    }
+  if (Status st = InsertRuns(study, runs); !st.ok()) {
+    (void)Exec("ROLLBACK");
+    return st;
   }
   return Exec("COMMIT");
 }
@@ -237,161 +218,73 @@ StatusOr<StoredStudy> StudyStore::Load(int64_t id) {
     st.created = s.Text(1);
     st.spec_json = s.Text(2);
     st.design = s.Text(3);
-    st.status = s.Text(4);
+    st.status = s.Text(4) == "done" ? StudyStatus::kDone : StudyStatus::kRunning;
   }
-  Stmt s(db_,
-         "SELECT id, seq, cell, repeat, phase, levels_json, env_json, status, reason, started, "
-         "finished, asked_rps, achieved_rps, responses, errors, error_rate, p50_ms, p90_ms, p99_ms, "
-         "p999_ms, max_ms, mean_ms, p99_uncorrected_ms, peak_rss_bytes, cpu_s, exit, gc_cycles, "
-         "gc_cpu_share, gc_wall_share, assist_share, stw_p99_ms, stw_max_ms, heap_live_p50_mb "
-         "FROM run WHERE study_id = ? ORDER BY seq");
+  Stmt s(db_, fmt::format("SELECT id, seq, repeat, phase, design_cell, levels_json, env_json, {}{} FROM run "
+                          "WHERE study_id = ? ORDER BY seq",
+                          kRunColumns, MetricColumns("")));
+  if (!s.ok()) return Error("reading runs");
   s.Bind(1, id);
   while (s.Step() == SQLITE_ROW) {
-    RunRecord r;
+    RunResult r;
     r.id = s.Int(0);
     r.seq = static_cast<int>(s.Int(1));
-    r.cell = static_cast<int>(s.Int(2));
-    r.repeat = static_cast<int>(s.Int(3));
-    r.phase = s.Text(4);
+    r.repeat = static_cast<int>(s.Int(2));
+    const auto phase = ParseRunPhase(s.Text(3));
+    const auto status = ParseRunStatus(s.Text(7));
+    if (!phase || !status) {
+      return Status::Corruption(fmt::format("{}: run {}: unknown phase \"{}\" or status \"{}\"", path_, r.id,
+                                            s.Text(3), s.Text(7)));
+    }
+    r.phase = *phase;
+    r.status = *status;
+    if (!s.IsNull(4)) r.design_cell = static_cast<int>(s.Int(4));
     try {
       r.levels = nlohmann::json::parse(s.Text(5)).get<std::vector<int>>();
       r.env = nlohmann::json::parse(s.Text(6)).get<std::map<std::string, std::string>>();
     } catch (const nlohmann::json::exception& e) {
       return Status::Corruption(fmt::format("{}: run {}: {}", path_, r.id, e.what()));
     }
-    r.status = s.Text(7);
     r.reason = s.Text(8);
-    r.started = s.Real(9);
-    r.finished = s.Real(10);
-    r.asked_rps = s.Real(11);
-    r.achieved_rps = s.Real(12);
-    r.responses = s.Int(13);
-    r.errors = s.Int(14);
-    r.error_rate = s.Real(15);
-    r.p50_ms = s.Real(16);
-    r.p90_ms = s.Real(17);
-    r.p99_ms = s.Real(18);
-    r.p999_ms = s.Real(19);
-    r.max_ms = s.Real(20);
-    r.mean_ms = s.Real(21);
-    r.p99_uncorrected_ms = s.Real(22);
-    r.peak_rss_bytes = s.Int(23);
-    r.cpu_s = s.Real(24);
-    r.exit = s.Text(25);
-    r.gc_cycles = s.Int(26);
-    r.gc_cpu_share = s.Real(27);
-    r.gc_wall_share = s.Real(28);
-    r.assist_share = s.Real(29);
-    r.stw_p99_ms = s.Real(30);
-    r.stw_max_ms = s.Real(31);
-    r.heap_live_p50_mb = s.Real(32);
+    r.started_unix_ns = s.Int(9);
+    r.finished_unix_ns = s.Int(10);
+    r.exit = s.Text(11);
+    ReadMetrics(s, 7 + kRunColumnCount, &r.metrics);
     st.runs.push_back(std::move(r));
   }
   return st;
 }
 
-Status StudyStore::SaveRun(const RunRecord& r, const LoadResult* load,
-                           const std::vector<GcCycle>& cycles) {
+Status StudyStore::SaveRun(const RunResult& r, const RunData& data) {
   if (Status st = Exec("BEGIN IMMEDIATE"); !st.ok()) return st;
-  auto fail = [&](const std::string& what) {
-    Status e = Error(what);
-    Exec("ROLLBACK");
+  auto fail = [&](Status e) {
+    (void)Exec("ROLLBACK");
     return e;
   };
   {
-    Stmt s(db_,
-           "UPDATE run SET status = ?, reason = ?, started = ?, finished = ?, asked_rps = ?, "
-           "achieved_rps = ?, responses = ?, errors = ?, error_rate = ?, p50_ms = ?, p90_ms = ?, "
-           "p99_ms = ?, p999_ms = ?, max_ms = ?, mean_ms = ?, p99_uncorrected_ms = ?, "
-           "peak_rss_bytes = ?, cpu_s = ?, exit = ?, gc_cycles = ?, gc_cpu_share = ?, "
-           "gc_wall_share = ?, assist_share = ?, stw_p99_ms = ?, stw_max_ms = ?, "
-           "heap_live_p50_mb = ? WHERE id = ?");
-    s.Bind(1, r.status).Bind(2, r.reason).Bind(3, r.started).Bind(4, r.finished)
-        .Bind(5, r.asked_rps).Bind(6, r.achieved_rps).Bind(7, r.responses).Bind(8, r.errors)
-        .Bind(9, r.error_rate).Bind(10, r.p50_ms).Bind(11, r.p90_ms).Bind(12, r.p99_ms)
-        .Bind(13, r.p999_ms).Bind(14, r.max_ms).Bind(15, r.mean_ms).Bind(16, r.p99_uncorrected_ms)
-        .Bind(17, r.peak_rss_bytes).Bind(18, r.cpu_s).Bind(19, r.exit).Bind(20, r.gc_cycles)
-        .Bind(21, r.gc_cpu_share).Bind(22, r.gc_wall_share).Bind(23, r.assist_share)
-        .Bind(24, r.stw_p99_ms).Bind(25, r.stw_max_ms).Bind(26, r.heap_live_p50_mb).Bind(27, r.id);
-    if (s.Step() != SQLITE_DONE) return fail("saving a run");
-  }
-  if (load) {
-    Stmt h(db_, "INSERT OR REPLACE INTO histogram VALUES (?, ?, ?, ?, ?)");
-    for (const auto& [kind, hist] : {std::pair<const char*, const HdrHistogram*>{"corrected", &load->measured.corrected},
-                                     {"uncorrected", &load->measured.uncorrected}}) {
-      h.Bind(1, r.id).Bind(2, std::string(kind)).Bind(3, hist->min()).Bind(4, hist->max())
-          .Bind(5, nlohmann::json(hist->NonZeroCounts()).dump());
-      if (h.Step() != SQLITE_DONE) return fail("saving a histogram");
-      h.Reset();
-    }
-    Stmt t(db_, "INSERT OR REPLACE INTO timeline VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    for (const TimelinePoint& p : load->timeline) {
-      t.Bind(1, r.id).Bind(2, p.second).Bind(3, p.asked_rps).Bind(4, p.sent).Bind(5, p.responses)
-          .Bind(6, p.errors).Bind(7, p.p50_corrected_ns / 1e6).Bind(8, p.p99_corrected_ns / 1e6)
-          .Bind(9, p.p99_uncorrected_ns / 1e6).Bind(10, p.max_corrected_ns / 1e6);
-      if (t.Step() != SQLITE_DONE) return fail("saving the timeline");
-      t.Reset();
+    std::string sets = "status = ?, reason = ?, started_unix_ns = ?, finished_unix_ns = ?, exit = ?";
+    sets += MetricColumns(" = ?");
+    Stmt s(db_, fmt::format("UPDATE run SET {} WHERE id = ?", sets));
+    s.Bind(1, RunStatusName(r.status)).Bind(2, r.reason).Bind(3, r.started_unix_ns)
+        .Bind(4, r.finished_unix_ns).Bind(5, r.exit);
+    BindMetrics(s, 1 + kRunColumnCount, r.metrics);
+    s.Bind(1 + kRunColumnCount + static_cast<int>(std::size(kIntColumns) + std::size(kRealColumns)), r.id);
+    if (s.Step() != SQLITE_DONE) return fail(Error("saving a run"));
+    if (sqlite3_changes(db_) != 1) {
+      return fail(Status::NotFound(fmt::format("{}: saving a run: no planned run {}", path_, r.id)));
     }
   }
-  Stmt c(db_, "INSERT INTO gc_cycle VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  for (const GcCycle& g : cycles) {
-    c.Bind(1, r.id).Bind(2, g.number).Bind(3, g.start_ns).Bind(4, g.origin.printed_cpu_percent)
-        .Bind(5, g.sweep_term_ns).Bind(6, g.mark_ns).Bind(7, g.mark_term_ns)
-        .Bind(8, g.cpu_assist_ns).Bind(9, g.cpu_background_ns).Bind(10, g.cpu_idle_ns)
-        .Bind(11, g.heap_start_mb()).Bind(12, g.heap_end_mb()).Bind(13, g.heap_live_mb())
-        .Bind(14, g.heap_goal_mb()).Bind(15, g.procs).Bind(16, g.forced ? 1 : 0);
-    if (c.Step() != SQLITE_DONE) return fail("saving GC cycles");
-    c.Reset();
-  }
+  if (Status st = SaveHistograms(r, data); !st.ok()) return fail(st);
+  if (Status st = SaveTimeline(r, data); !st.ok()) return fail(st);
+  if (Status st = SaveRequests(r, data); !st.ok()) return fail(st);
+  if (Status st = SaveGc(r, data.gc); !st.ok()) return fail(st);
   return Exec("COMMIT");
 }
 
-Status StudyStore::SetStudyStatus(int64_t study, const std::string& status) {
+Status StudyStore::SetStudyStatus(int64_t study, StudyStatus status) {
   Stmt s(db_, "UPDATE study SET status = ? WHERE id = ?");
-  s.Bind(1, status).Bind(2, study);
+  s.Bind(1, StudyStatusName(status)).Bind(2, study);
   return s.Step() == SQLITE_DONE ? Status::Ok() : Error("updating the study");
-}
-
-StatusOr<HdrHistogram> StudyStore::LoadHistogram(int64_t run, const std::string& kind) {
-  Stmt s(db_, "SELECT min, max, counts_json FROM histogram WHERE run_id = ? AND kind = ?");
-  s.Bind(1, run).Bind(2, kind);
-  if (s.Step() != SQLITE_ROW) return Status::NotFound(fmt::format("{}: run {} has no {} histogram", path_, run, kind));
-  HdrHistogram h = HdrHistogram::ForLatencyNs();
-  try {
-    h.RecordCounts(nlohmann::json::parse(s.Text(2)).get<std::vector<std::pair<int64_t, int64_t>>>(),
-                   s.Int(0), s.Int(1));
-  } catch (const nlohmann::json::exception& e) {
-    return Status::Corruption(fmt::format("{}: run {} histogram: {}", path_, run, e.what()));
-  }
-  return h;
-}
-
-StatusOr<std::vector<GcCycle>> StudyStore::LoadCycles(int64_t run) {
-  Stmt s(db_, "SELECT number, at_ns, cpu_percent, sweep_term_ns, mark_ns, mark_term_ns, cpu_assist_ns, "
-              "cpu_background_ns, cpu_idle_ns, heap_start_mb, heap_end_mb, heap_live_mb, "
-              "heap_goal_mb, procs, forced FROM gc_cycle WHERE run_id = ? ORDER BY rowid");
-  s.Bind(1, run);
-  std::vector<GcCycle> out;
-  while (s.Step() == SQLITE_ROW) {
-    GcCycle g;
-    g.number = s.Int(0);
-    g.start_ns = s.Int(1);
-    g.origin.printed_cpu_percent = static_cast<int32_t>(s.Int(2));
-    g.sweep_term_ns = s.Int(3);
-    g.mark_ns = s.Int(4);
-    g.mark_term_ns = s.Int(5);
-    g.cpu_assist_ns = s.Int(6);
-    g.cpu_background_ns = s.Int(7);
-    g.cpu_idle_ns = s.Int(8);
-    MbToBytes(s.Int(9), &g.heap_start_bytes);
-    MbToBytes(s.Int(10), &g.heap_end_bytes);
-    MbToBytes(s.Int(11), &g.heap_live_bytes);
-    MbToBytes(s.Int(12), &g.heap_goal_bytes);
-    g.procs = static_cast<int32_t>(s.Int(13));
-    g.forced = s.Int(14) != 0;
-    out.push_back(g);
-  }
-  return out;
 }
 
 }  // namespace gcpilot

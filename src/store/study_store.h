@@ -1,98 +1,102 @@
 // The study database: one SQLite file holding studies, their planned and
-// finished runs, each run's latency histograms, per-second timeline and GC
-// cycles. Written so that a study killed at any moment (even kill -9) can
-// be resumed: the whole plan is stored first, and each run's results land
-// in one transaction (WAL journal), so a run is either wholly done or
-// still pending.
+// finished runs, and each run's data: latency histograms, per-second load
+// timeline, request log and GC timeline. Written so that a study killed at
+// any moment (even kill -9) can be resumed: the whole plan is stored
+// first, and each run's results land in one transaction (WAL journal), so
+// a run is either wholly done or still pending.
+//
+// It takes and returns model structs only (src/model/) and keeps every
+// field of them: a loaded run is the run that was saved. The schema is
+// written down in docs/study-db.md; files of schema version 1 (gcpilot
+// before the shared model) are migrated to version 2 when opened, in one
+// transaction.
 #ifndef GCPILOT_STORE_STUDY_STORE_H_
 #define GCPILOT_STORE_STUDY_STORE_H_
 
 #include <sqlite3.h>
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
 #include "hdr/hdr_histogram.h"
-#include "loadgen/engine.h"
-#include "model/gc_cycle.h"
+#include "model/gc_timeline.h"
+#include "model/request_log.h"
+#include "model/run_result.h"
 
 namespace gcpilot {
 
-// One run of the target at one setting, planned or finished.
-struct RunRecord {
-  int64_t id = 0;
-  int seq = 0;              // execution order within the study
-  int cell = 0;             // index into the study's cells
-  int repeat = 0;
-  std::string phase;        // "design", "baseline", "confirm", "refine" or "verify"
-  std::vector<int> levels;  // level index per factor (-1: the baseline value)
-  std::map<std::string, std::string> env;  // the factor settings as set
-  std::string status = "pending";  // pending, done, failed
-  std::string reason;       // why it failed
-  double started = 0, finished = 0;  // unix seconds
-  // Results (done runs).
-  double asked_rps = 0, achieved_rps = 0;
-  int64_t responses = 0, errors = 0;
-  double error_rate = 0;
-  double p50_ms = 0, p90_ms = 0, p99_ms = 0, p999_ms = 0, max_ms = 0, mean_ms = 0;
-  double p99_uncorrected_ms = 0;
-  int64_t peak_rss_bytes = 0;
-  double cpu_s = 0;
-  std::string exit;         // "exit 0", "killed by SIGKILL", ...
-  int64_t gc_cycles = 0;
-  double gc_cpu_share = 0, gc_wall_share = 0, assist_share = 0;
-  double stw_p99_ms = 0, stw_max_ms = 0, heap_live_p50_mb = 0;
+// Everything a run recorded beside its RunResult. Histograms are absent
+// for a run that never reached the load.
+struct RunData {
+  std::optional<HdrHistogram> corrected, uncorrected;
+  std::vector<LoadSecond> timeline;
+  RequestLog requests;
+  GcTimeline gc;
 };
+
+enum class StudyStatus : uint8_t { kRunning, kDone };
 
 struct StoredStudy {
   int64_t id = 0;
-  std::string created;
+  std::string created;  // UTC, ISO 8601
   std::string spec_json;
   std::string design;  // design name
-  std::string status;  // running, done
-  std::vector<RunRecord> runs;  // by seq
+  StudyStatus status = StudyStatus::kRunning;
+  std::vector<RunResult> runs;  // by seq
 };
 
 class StudyStore {
  public:
+  static constexpr int kSchemaVersion = 2;
+
   // Opens or creates the database. Errors name the path; an SQLite file
   // that holds other tables is refused, never given ours.
-  static StatusOr<StudyStore> Open(const std::string& path);
+  [[nodiscard]] static StatusOr<StudyStore> Open(const std::string& path);
   // Opens a study database that must already exist (report, --resume):
   // kNotFound for a missing file, kCorruption for a file that is not one.
   // Writes nothing to a file that is not a study database.
-  static StatusOr<StudyStore> OpenExisting(const std::string& path);
+  [[nodiscard]] static StatusOr<StudyStore> OpenExisting(const std::string& path);
   StudyStore(StudyStore&& o) noexcept : db_(std::exchange(o.db_, nullptr)), path_(o.path_) {}
   StudyStore& operator=(StudyStore&&) = delete;
   ~StudyStore();
 
   // Stores a new study and its planned runs; returns its id.
-  StatusOr<int64_t> CreateStudy(const std::string& spec_json, const std::string& design,
-                                const std::vector<RunRecord>& plan);
-  // Appends planned runs (confirmation runs decided after the design).
-  Status AddRuns(int64_t study, const std::vector<RunRecord>& runs);
+  [[nodiscard]] StatusOr<int64_t> CreateStudy(const std::string& spec_json, const std::string& design,
+                                              const std::vector<RunResult>& plan);
+  // Appends planned runs (rounds decided after the design); sets their ids.
+  [[nodiscard]] Status AddRuns(int64_t study, std::vector<RunResult>* runs);
   // The newest study not marked done, if any.
-  StatusOr<std::optional<int64_t>> LatestUnfinished();
+  [[nodiscard]] StatusOr<std::optional<int64_t>> LatestUnfinished();
   // The newest study (done or not), if any.
-  StatusOr<std::optional<int64_t>> Latest();
-  StatusOr<StoredStudy> Load(int64_t study);
+  [[nodiscard]] StatusOr<std::optional<int64_t>> Latest();
+  [[nodiscard]] StatusOr<StoredStudy> Load(int64_t study);
   // Records a finished (done or failed) run with everything it measured,
-  // atomically. `load` and `cycles` may be empty for a failed run.
-  Status SaveRun(const RunRecord& run, const LoadResult* load,
-                 const std::vector<GcCycle>& cycles);
-  Status SetStudyStatus(int64_t study, const std::string& status);
-  // The stored corrected latency histogram of a run.
-  StatusOr<HdrHistogram> LoadHistogram(int64_t run, const std::string& kind);
-  StatusOr<std::vector<GcCycle>> LoadCycles(int64_t run);
+  // atomically.
+  [[nodiscard]] Status SaveRun(const RunResult& run, const RunData& data);
+  [[nodiscard]] Status SetStudyStatus(int64_t study, StudyStatus status);
+  // A run's stored data (what SaveRun was given).
+  [[nodiscard]] StatusOr<RunData> LoadRunData(int64_t run);
+  // Parts of it: the corrected latency histogram ("corrected" or
+  // "uncorrected"; kNotFound if the run has none) and the GC timeline.
+  [[nodiscard]] StatusOr<HdrHistogram> LoadHistogram(int64_t run, const std::string& kind);
+  [[nodiscard]] StatusOr<GcTimeline> LoadGcTimeline(int64_t run);
 
  private:
   explicit StudyStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
-  Status Exec(const std::string& sql);
-  Status Error(const std::string& what) const;
+  [[nodiscard]] Status Exec(const std::string& sql);
+  [[nodiscard]] Status Error(const std::string& what) const;
+  [[nodiscard]] Status Migrate();
+  [[nodiscard]] Status InsertRuns(int64_t study, std::vector<RunResult>* runs);
+  [[nodiscard]] Status SaveHistograms(const RunResult& run, const RunData& data);
+  [[nodiscard]] Status SaveTimeline(const RunResult& run, const RunData& data);
+  [[nodiscard]] Status SaveRequests(const RunResult& run, const RunData& data);
+  [[nodiscard]] Status SaveGc(const RunResult& run, const GcTimeline& gc);
+  [[nodiscard]] Status LoadTimeline(int64_t run, RunData* data);
+  [[nodiscard]] Status LoadRequests(int64_t run, RunData* data);
   sqlite3* db_ = nullptr;
   std::string path_;
 };

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
+#include "analysis/outline_json.h"
 #include "base/cpus.h"
 #include "base/read_file.h"
 #include "loadgen/schedule.h"
@@ -75,36 +76,6 @@ bool OnPath(const std::string& prog) {
 
 }  // namespace
 
-StatusOr<int64_t> ParseBytes(std::string_view text) {
-  static constexpr std::pair<std::string_view, double> kUnits[] = {
-      {"TiB", 1099511627776.0}, {"GiB", 1073741824.0}, {"MiB", 1048576.0},
-      {"KiB", 1024.0}, {"B", 1.0}};
-  std::string_view num = text;
-  double unit = 1;
-  for (const auto& [suffix, scale] : kUnits) {
-    if (num.ends_with(suffix)) {
-      num.remove_suffix(suffix.size());
-      unit = scale;
-      break;
-    }
-  }
-  double v = 0;
-  auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
-  if (num.empty() || ec != std::errc() || p != num.data() + num.size() || v < 0 ||
-      !std::isfinite(v) || v * unit > 9.2e18) {
-    return Status::InvalidArgument(fmt::format(
-        "\"{}\" is not a byte size (a number with B, KiB, MiB, GiB or TiB)", text));
-  }
-  return static_cast<int64_t>(std::llround(v * unit));
-}
-
-std::string FormatBytes(int64_t b) {
-  if (b >= (int64_t{1} << 30)) return fmt::format("{:.2f} GiB", b / 1073741824.0);
-  if (b >= (int64_t{1} << 20)) return fmt::format("{:.1f} MiB", b / 1048576.0);
-  if (b >= (int64_t{1} << 10)) return fmt::format("{:.1f} KiB", b / 1024.0);
-  return fmt::format("{} B", b);
-}
-
 Status CheckFactorValue(const std::string& name, const std::string& value) {
   auto bad = [&](std::string why) {
     return Status::InvalidArgument(fmt::format("factor {}: level \"{}\": {}", name, value, why));
@@ -135,32 +106,8 @@ Status CheckFactorValue(const std::string& name, const std::string& value) {
   if (!IsEnvName(name)) {
     return Status::InvalidArgument(fmt::format("factor \"{}\": not an environment variable name", name));
   }
-  if (value.empty()) return Status::Ok();  // unset: the runtime default
-  int64_t n = 0;
-  if (name == "GOGC") {
-    if (value != "off" && (!ParseInt(value, &n) || n < 0)) return bad("GOGC is \"off\" or a whole number >= 0");
-  } else if (name == "GOMEMLIMIT") {
-    if (value == "off") return Status::Ok();
-    // Go reads a whole number with an optional B, KiB, MiB, GiB or TiB.
-    std::string_view num = value;
-    int shift = 0;
-    for (const auto& [suffix, bits] : {std::pair<std::string_view, int>{"TiB", 40}, {"GiB", 30}, {"MiB", 20},
-                                       {"KiB", 10}, {"B", 0}}) {
-      if (num.ends_with(suffix)) {
-        num.remove_suffix(suffix.size());
-        shift = bits;
-        break;
-      }
-    }
-    if (!ParseInt(num, &n) || n < 0) {
-      return bad("GOMEMLIMIT is \"off\" or a whole number with B, KiB, MiB, GiB or TiB (e.g. 512MiB)");
-    }
-    if (n > (std::numeric_limits<int64_t>::max() >> shift)) {
-      return bad("over the largest limit Go accepts (2^63-1 bytes; Go would stop with \"malformed GOMEMLIMIT\")");
-    }
-  } else if (name == "GOMAXPROCS") {
-    if (!ParseInt(value, &n) || n < 1 || n > 4096) return bad("GOMAXPROCS is a whole number >= 1");
-  }
+  // The Go knobs in the runtime's own grammar; "" (unset) is the default.
+  if (const std::string why = KnobValueProblem(name, value); !why.empty()) return bad(why);
   return Status::Ok();
 }
 
@@ -223,10 +170,6 @@ Status ValidateStudySpec(const StudySpec& s) {
     if (Status st = CheckFactorValue(f.name, f.baseline); !st.ok()) return st;
   }
   if (s.repeats < 1 || s.repeats > 100) return bad("design.repeats must be 1..100");
-  static const std::set<std::string> kObjectives = {"p50", "p90", "p99", "p999", "max", "mean"};
-  if (!kObjectives.count(s.objective)) {
-    return bad(fmt::format("objective.minimize \"{}\": want p50, p90, p99, p999, max or mean", s.objective));
-  }
   if (s.max_error_rate < 0 || s.max_error_rate > 1) return bad("constraints.max_error_rate must be 0..1");
   if (s.connections < 1 || s.max_connections < s.connections) {
     return bad("load.connections must be >= 1 and <= load.max_connections");
@@ -444,10 +387,12 @@ StatusOr<StudySpec> LoadStudySpec(const std::string& path) {
 
   TableReader obj(path, doc["objective"].as_table(), "objective");
   RETURN_IF_ERROR(obj.CheckKeys({"minimize"}));
-  RETURN_IF_ERROR(obj.String("minimize", &s.objective));
-  if (const toml::node* n = obj.Get("minimize");
-      n && !std::set<std::string>{"p50", "p90", "p99", "p999", "max", "mean"}.count(s.objective)) {
-    return obj.Err(*n, "minimize", fmt::format("\"{}\": want p50, p90, p99, p999, max or mean", s.objective));
+  std::string minimize;
+  RETURN_IF_ERROR(obj.String("minimize", &minimize));
+  if (const toml::node* n = obj.Get("minimize")) {
+    const auto objective = ParseObjective(minimize);
+    if (!objective) return obj.Err(*n, "minimize", fmt::format("\"{}\": want {}", minimize, kObjectiveChoices));
+    s.objective = *objective;
   }
 
   TableReader cons(path, doc["constraints"].as_table(), "constraints");
@@ -455,7 +400,7 @@ StatusOr<StudySpec> LoadStudySpec(const std::string& path) {
   std::string rss;
   RETURN_IF_ERROR(cons.String("max_peak_rss", &rss));
   if (!rss.empty()) {
-    auto b = ParseBytes(rss);
+    auto b = ParseByteSize(rss);
     if (!b.ok()) return cons.Err(*cons.Get("max_peak_rss"), "max_peak_rss", b.status().message());
     s.max_peak_rss = *b;
   }
@@ -514,7 +459,7 @@ StudySpec BuiltinPaygateSpec(const std::string& paygate, const std::string& sour
   s.design = "auto";
   s.repeats = 2;
   s.verify = 3;  // the recommendation judged on 3 fresh runs, the default on 5
-  s.objective = "p99";
+  s.objective = Objective::kP99;
   s.max_peak_rss = int64_t{1536} << 20;
   s.max_error_rate = 0.001;
   return s;
@@ -527,25 +472,24 @@ nlohmann::json StudySpecToJson(const StudySpec& s) {
                      {"headers", k.headers}, {"body", k.body}, {"sign_header", k.sign_header},
                      {"sign_key", k.sign_key}});
   }
-  nlohmann::json factors = nlohmann::json::array();
-  for (const Factor& f : s.factors) {
-    factors.push_back({{"name", f.name}, {"levels", f.levels}, {"baseline", f.baseline}});
-  }
-  return {{"source", s.source}, {"command", s.command}, {"ready_url", s.ready_url},
-          {"ready_timeout_ns", s.ready_timeout_ns}, {"env", s.env},
-          {"target_cpus", s.target_cpus}, {"load_cpus", s.load_cpus}, {"load_url", s.load_url},
-          {"kinds", kinds}, {"rate", s.rate}, {"duration_ns", s.duration_ns},
-          {"warmup_ns", s.warmup_ns}, {"connections", s.connections},
-          {"max_connections", s.max_connections}, {"timeout_ns", s.timeout_ns},
-          {"factors", factors}, {"design", s.design}, {"repeats", s.repeats}, {"seed", s.seed},
-          {"confirm", s.confirm}, {"refine", s.refine}, {"verify", s.verify}, {"objective", s.objective}, {"max_peak_rss", s.max_peak_rss},
-          {"max_error_rate", s.max_error_rate}, {"min_gc_cycles", s.min_gc_cycles}};
+  nlohmann::json j = {{"command", s.command}, {"ready_url", s.ready_url},
+                      {"ready_timeout_ns", s.ready_timeout_ns}, {"env", s.env},
+                      {"target_cpus", s.target_cpus}, {"load_cpus", s.load_cpus}, {"load_url", s.load_url},
+                      {"kinds", kinds}, {"duration_ns", s.duration_ns},
+                      {"warmup_ns", s.warmup_ns}, {"connections", s.connections},
+                      {"max_connections", s.max_connections}, {"timeout_ns", s.timeout_ns},
+                      {"design", s.design}, {"seed", s.seed},
+                      {"confirm", s.confirm}, {"refine", s.refine}, {"verify", s.verify}};
+  OutlineToJson(s, &j);
+  return j;
 }
 
 StatusOr<StudySpec> StudySpecFromJson(const nlohmann::json& j) {
+  auto outline = OutlineFromJson(j);
+  if (!outline.ok()) return outline.status();
+  StudySpec s;
+  static_cast<StudyOutline&>(s) = std::move(*outline);
   try {
-    StudySpec s;
-    s.source = j.at("source");
     s.command = j.at("command").get<std::vector<std::string>>();
     s.ready_url = j.at("ready_url");
     s.ready_timeout_ns = j.at("ready_timeout_ns");
@@ -565,29 +509,20 @@ StatusOr<StudySpec> StudySpecFromJson(const nlohmann::json& j) {
       r.sign_key = k.at("sign_key");
       s.kinds.push_back(std::move(r));
     }
-    s.rate = j.at("rate");
     s.duration_ns = j.at("duration_ns");
     s.warmup_ns = j.at("warmup_ns");
     s.connections = j.at("connections");
     s.max_connections = j.at("max_connections");
     s.timeout_ns = j.at("timeout_ns");
-    for (const auto& f : j.at("factors")) {
-      s.factors.push_back({f.at("name"), f.at("levels").get<std::vector<std::string>>(), f.at("baseline")});
-    }
     s.design = j.at("design");
-    s.repeats = j.at("repeats");
     s.seed = j.at("seed");
     s.confirm = j.at("confirm");
     s.refine = j.value("refine", false);
     s.verify = j.value("verify", 0);
-    s.objective = j.at("objective");
-    s.max_peak_rss = j.at("max_peak_rss");
-    s.max_error_rate = j.at("max_error_rate");
-    s.min_gc_cycles = j.value("min_gc_cycles", 0.0);
-    return s;
   } catch (const nlohmann::json::exception& e) {
     return Status::Corruption(fmt::format("stored study spec is damaged: {}", e.what()));
   }
+  return s;
 }
 
 }  // namespace gcpilot

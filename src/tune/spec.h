@@ -34,17 +34,15 @@
 
 #include "base/status.h"
 #include "loadgen/request.h"
+#include "model/gc_knobs.h"
+#include "model/study_outline.h"
 
 namespace gcpilot {
 
-struct Factor {
-  std::string name;                 // an environment variable
-  std::vector<std::string> levels;  // values; "" means unset
-  std::string baseline;             // the default setting's value ("" = unset)
-};
-
-struct StudySpec {
-  std::string source;  // the TOML path, or "built-in (workloads/paygate)"
+// The outline (source, rate, repeats, factors, objective, constraints:
+// what the analysis and report read) plus how to run the target and the
+// load.
+struct StudySpec : StudyOutline {
   // target
   std::vector<std::string> command;
   std::string ready_url;
@@ -54,14 +52,11 @@ struct StudySpec {
   // load
   std::string load_url;
   std::vector<RequestKindSpec> kinds;
-  std::string rate = "1000";
   int64_t duration_ns = 20'000'000'000, warmup_ns = 5'000'000'000;
   int connections = 64, max_connections = 512;
   int64_t timeout_ns = 5'000'000'000;
-  // factors and design
-  std::vector<Factor> factors;
+  // design
   std::string design = "auto";
-  int repeats = 2;
   uint64_t seed = 1;
   bool confirm = true;  // also run the best predicted setting if untried
   bool refine = false;  // then try midpoints around the best setting
@@ -69,18 +64,7 @@ struct StudySpec {
   // alternating, so the verdict against the default rests on more than
   // the design's repeats.
   int verify = 0;
-  // objective and constraints
-  std::string objective = "p99";
-  int64_t max_peak_rss = 0;  // bytes; 0 = none
-  double max_error_rate = 0.01;
-  // Mean GC cycles a setting's measured windows must hold (0: no such
-  // constraint); a window without a collection says nothing of its GC cost.
-  double min_gc_cycles = 0;
 };
-
-// Parses "512MiB", "1.5GiB", "1000000" (bytes) into bytes.
-StatusOr<int64_t> ParseBytes(std::string_view text);
-std::string FormatBytes(int64_t bytes);  // "1.50 GiB"
 
 // Checks a value for a Go runtime knob: GOGC ("off" or an integer >= 0),
 // GOMEMLIMIT ("off" or bytes with B/KiB/MiB/GiB/TiB), GOMAXPROCS (>= 1);

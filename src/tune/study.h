@@ -1,17 +1,17 @@
 // A whole study: plan the runs (design cells x repeats, plus the default
 // setting), store the plan, run what is pending (so --resume continues a
-// killed study where it stopped), add confirmation runs for the predicted
-// best setting when the design never tried it, and analyze.
+// killed study where it stopped), then the rounds of rounds.h
+// (confirmation, refinement, verification), and analyze. The study is
+// loaded once and kept in memory as runs land.
 #ifndef GCPILOT_TUNE_STUDY_H_
 #define GCPILOT_TUNE_STUDY_H_
 
 #include <functional>
-#include <optional>
 #include <string>
 #include <vector>
 
+#include "analysis/study_analysis.h"
 #include "store/study_store.h"
-#include "tune/analysis.h"
 #include "tune/design.h"
 #include "tune/spec.h"
 
@@ -21,24 +21,18 @@ namespace gcpilot {
 // times and the default setting (each factor at its baseline) `repeats`
 // times, in an order shuffled with spec.seed (so slow drift of the machine
 // does not line up with a factor). Deterministic for a given spec.
-std::vector<RunRecord> PlanStudy(const StudySpec& spec, const Design& design);
-
-// The refinement values of factor `f` around its `best` value: midpoints
-// to the nearest lower and higher numeric levels ("400" between "100" and
-// "800" gives "250" and "600"; GOMEMLIMIT in MiB). Empty for "off", unset
-// or non-numeric values.
-std::vector<std::string> NeighbourMidpoints(const Factor& f, const std::string& best);
+std::vector<RunResult> PlanStudy(const StudySpec& spec, const Design& design);
 
 struct StudyEvents {
-  std::function<void(const std::string&)> status;     // progress line
-  std::function<void(const RunRecord&)> run_finished;  // after it is stored
+  std::function<void(const std::string&)> status;      // progress line
+  std::function<void(const RunResult&)> run_finished;  // after it is stored
 };
 
 struct StudyOutcome {
   int64_t id = 0;
   StudySpec spec;
   std::string design;
-  std::vector<RunRecord> runs;
+  std::vector<RunResult> runs;  // by seq
   StudyAnalysis analysis;
   int runs_this_session = 0;
 };
@@ -46,8 +40,11 @@ struct StudyOutcome {
 // Starts a new study of `spec` in `store`, or, with `resume`, continues
 // the newest unfinished one (its stored spec is used). Target output goes
 // to `work_dir`. Errors: bad design (before anything is stored), storage.
-StatusOr<StudyOutcome> RunStudy(StudyStore& store, const StudySpec& spec, bool resume,
-                                const std::string& work_dir, const StudyEvents& events);
+[[nodiscard]] StatusOr<StudyOutcome> RunStudy(StudyStore& store, const StudySpec& spec, bool resume,
+                                              const std::string& work_dir, const StudyEvents& events);
+
+// "GOGC=400 GOMEMLIMIT=(unset)": a setting's environment in key order.
+std::string DescribeEnv(const Env& env);
 
 }  // namespace gcpilot
 

@@ -7,34 +7,29 @@
 #define GCPILOT_TUNE_TRIAL_H_
 
 #include <functional>
-#include <optional>
 #include <string>
-#include <vector>
 
-#include "loadgen/engine.h"
-#include "model/gc_cycle.h"
+#include "model/run_result.h"
 #include "store/study_store.h"
 #include "tune/spec.h"
 
 namespace gcpilot {
 
 struct TrialOutcome {
-  RunRecord record;  // status "done" or "failed", with results filled in
-  std::optional<LoadResult> load;
-  std::vector<GcCycle> cycles;  // every cycle the target logged
+  RunResult result;  // status done or failed, with its metrics
+  RunData data;      // histograms, timeline, request log, every GC cycle logged
 };
 
 // Status lines ("starting", "ready after 1.2 s", "load 3/13 s") for progress.
 using TrialStatusFn = std::function<void(const std::string&)>;
 
 // Runs `run` (its env holds the factor settings; "" means unset) and keeps
-// the target's stderr in `work_dir`/run-SEQ.stderr.
-TrialOutcome RunTrial(const StudySpec& spec, RunRecord run, const std::string& work_dir,
+// the target's stderr in `work_dir`/run-SEQ.stderr. The GC timeline is
+// aligned to the load clock (see GcTimeline): its origin is the monotonic
+// time just before the target was spawned, its error the spawn time plus
+// 1 ms for the Go runtime to start its clock.
+TrialOutcome RunTrial(const StudySpec& spec, RunResult run, const std::string& work_dir,
                       const TrialStatusFn& status = nullptr);
-
-// A free TCP port on 127.0.0.1 (bound and released; the kernel does not
-// hand it out again at once).
-StatusOr<int> PickFreePort();
 
 }  // namespace gcpilot
 

@@ -2,37 +2,44 @@
 // spread, the ANOVA share of variance per factor, two-factor tables (the
 // heat maps), the Pareto front of latency against memory, and the
 // recommendation against the default setting with a significance test.
-#ifndef GCPILOT_TUNE_ANALYSIS_H_
-#define GCPILOT_TUNE_ANALYSIS_H_
+// Reads stored runs only (model structs): tune, report and the stages to
+// come share it, and it runs nothing.
+#ifndef GCPILOT_ANALYSIS_STUDY_ANALYSIS_H_
+#define GCPILOT_ANALYSIS_STUDY_ANALYSIS_H_
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "store/study_store.h"
-#include "tune/spec.h"
+#include "model/run_result.h"
+#include "model/study_outline.h"
 
 namespace gcpilot {
 
-// The objective value of a run ("p99" -> p99_ms, ...).
-double Objective(const RunRecord& r, const std::string& objective);
+using Env = std::map<std::string, std::string>;
+
+// The objective value of a run in milliseconds (tables and plots are in ms).
+double ObjectiveMs(const RunResult& r, Objective objective);
 
 struct CellStats {
-  std::map<std::string, std::string> env;  // the setting
-  std::vector<int> levels;                 // -1 where a baseline value is not a level
-  std::string phases;                      // "design", "baseline", "design+baseline", ...
+  Env env;                        // the setting
+  std::vector<int> levels;        // RunResult::kNotALevel where a value is not a level
+  std::set<RunPhase> phases;      // the rounds that ran it
   int runs = 0, failed = 0;
-  std::vector<double> values;              // objective per done run
+  std::vector<double> values;     // objective per done run, ms
   double mean = 0, sd = 0, min = 0, max = 0;
-  double mean_rss = 0;                     // bytes, over done runs
+  double mean_rss = 0;            // bytes, over done runs
   double max_error_rate = 0;
   double mean_gc_cpu = 0, mean_gc_cycles = 0;  // mean_gc_cpu -1: unknown
   int gc_cpu_runs = 0;
-  bool feasible = false;                   // all runs done, constraints met
+  bool feasible = false;          // all runs done, constraints met
   std::string infeasible_why;
+
+  bool Has(RunPhase p) const { return phases.count(p) > 0; }
 };
+// "design+baseline": the phases in round order.
+std::string PhasesText(const std::set<RunPhase>& phases);
 
 struct LevelEffect {
   std::string level;
@@ -69,35 +76,30 @@ struct Recommendation {
 };
 
 struct StudyAnalysis {
-  std::string objective;
+  Objective objective = Objective::kP99;
   std::vector<CellStats> cells;  // best (lowest mean) first
   std::vector<MainEffect> effects;
   double residual_share = 0;
   int residual_df = 0;  // design runs - 1 - sum over factors of (levels - 1)
   std::vector<PairTable> pairs;
-  std::vector<int> pareto;  // indexes into cells: the P99-vs-RSS front
+  std::vector<int> pareto;  // indexes into cells: the latency-vs-RSS front
   Recommendation rec;
-  std::map<std::string, std::string> predicted_best;  // each factor at its best level
+  Env predicted_best;  // each factor at its best level
   int done = 0, failed = 0, pending = 0;
+
+  // The cell of `env`, or nullptr.
+  const CellStats* Find(const Env& env) const;
 };
 
-StudyAnalysis Analyze(const StudySpec& spec, const std::vector<RunRecord>& runs);
+// Never throws; runs whose env lacks a factor of the outline count as that
+// factor unset.
+StudyAnalysis Analyze(const StudyOutline& outline, const std::vector<RunResult>& runs);
 
-// "sd 0.020, 2 runs" or "1 run, no spread": a setting's spread in words.
-std::string SpreadText(const CellStats& c);
-// The verdict on the recommendation against the default, in one sentence.
-std::string ConfidenceText(const Recommendation& r, const std::string& objective);
-
-// Two-sided p-value of Welch's t-test for the means of a and b (1 when
-// either has fewer than two values or both have no spread).
-double WelchPValue(const std::vector<double>& a, const std::vector<double>& b);
-
-// The CDF of Student's t distribution with `df` degrees of freedom.
-double StudentTCdf(double t, double df);
-
-std::string AnalysisTable(const StudySpec& spec, const StudyAnalysis& a);
-nlohmann::ordered_json AnalysisJson(const StudySpec& spec, const StudyAnalysis& a);
+// "factor=value" for each factor in the outline's order, "(unset)" for "".
+std::string DescribeSetting(const StudyOutline& outline, const Env& env);
+// A setting's value of factor `name`, "" where the env does not set it.
+const std::string& ValueOf(const Env& env, const std::string& name);
 
 }  // namespace gcpilot
 
-#endif  // GCPILOT_TUNE_ANALYSIS_H_
+#endif  // GCPILOT_ANALYSIS_STUDY_ANALYSIS_H_

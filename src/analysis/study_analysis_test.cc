@@ -1,55 +1,43 @@
-#include "tune/analysis.h"
+#include "analysis/study_analysis.h"
 
 #include <cmath>
 
 #include <gtest/gtest.h>
 
+#include "analysis/analysis_text.h"
+
 namespace gcpilot {
 namespace {
 
-// References computed independently: t.cdf(2, 10) by numerical integration
-// of the density, t.cdf(1, 1) = 3/4 (Cauchy).
-TEST(AnalysisTest, StudentT) {
-  EXPECT_NEAR(StudentTCdf(2.0, 10), 0.96330598261462974, 1e-12);
-  EXPECT_NEAR(StudentTCdf(1.0, 1), 0.75, 1e-12);
-  EXPECT_NEAR(StudentTCdf(0.0, 7), 0.5, 1e-15);
-  EXPECT_NEAR(StudentTCdf(-2.0, 10), 1 - 0.96330598261462974, 1e-12);
-}
+int64_t Ns(double ms) { return std::llround(ms * 1e6); }
 
-TEST(AnalysisTest, Welch) {
-  // t = -8.8196, df = 4 (Welch-Satterthwaite); the two-sided p from the
-  // closed-form CDF for 4 degrees of freedom.
-  EXPECT_NEAR(WelchPValue({10, 10.2, 9.9}, {11, 11.3, 11.1}), 0.00091204769399322, 1e-12);
-  EXPECT_EQ(WelchPValue({1}, {2, 3}), 1);
-}
-
-RunRecord MakeRun(const std::string& phase, std::vector<int> levels, std::map<std::string, std::string> env,
-              double p99, int64_t rss_mb, const std::string& status = "done") {
-  RunRecord r;
-  r.phase = phase;
+RunResult MakeRun(const std::string& phase, std::vector<int> levels, std::map<std::string, std::string> env,
+                  double p99, int64_t rss_mb, const std::string& status = "done") {
+  RunResult r;
+  r.phase = *ParseRunPhase(phase);
   r.levels = std::move(levels);
   r.env = std::move(env);
-  r.p99_ms = p99;
-  r.peak_rss_bytes = rss_mb << 20;
-  r.status = status;
-  r.gc_cpu_share = 0.1;
-  r.gc_cycles = 3;
+  r.metrics.p99_ns = Ns(p99);
+  r.metrics.peak_rss_bytes = rss_mb << 20;
+  r.status = *ParseRunStatus(status);
+  r.metrics.gc_cpu_share = 0.1;
+  r.metrics.gc_cycles = 3;
   if (status != "done") r.reason = "exited during the load (killed by SIGKILL)";
   return r;
 }
 
-StudySpec TwoByTwo() {
-  StudySpec s;
+StudyOutline TwoByTwo() {
+  StudyOutline s;
   s.factors = {{"GOGC", {"100", "400"}, "100"}, {"APP_POOL", {"0", "1"}, "1"}};
-  s.objective = "p99";
+  s.objective = Objective::kP99;
   s.max_peak_rss = int64_t{1000} << 20;
   return s;
 }
 
 // y = 10 + 5 [GOGC=100] + 1 [APP_POOL=1], exactly, twice per cell: the
 // effects and shares are known in closed form.
-std::vector<RunRecord> AdditiveRuns() {
-  std::vector<RunRecord> runs;
+std::vector<RunResult> AdditiveRuns() {
+  std::vector<RunResult> runs;
   for (int rep = 0; rep < 2; ++rep) {
     for (int a = 0; a < 2; ++a) {
       for (int b = 0; b < 2; ++b) {
@@ -106,7 +94,7 @@ TEST(AnalysisTest, RecommendationAgainstTheDefault) {
 }
 
 TEST(AnalysisTest, ConstraintsAndFailuresRuleSettingsOut) {
-  StudySpec spec = TwoByTwo();
+  StudyOutline spec = TwoByTwo();
   spec.max_peak_rss = int64_t{600} << 20;  // GOGC=400 (800 MiB) is over budget
   auto runs = AdditiveRuns();
   runs.push_back(MakeRun("design", {0, 0}, {{"GOGC", "100"}, {"APP_POOL", "0"}}, 0, 0, "failed"));
@@ -129,8 +117,8 @@ TEST(AnalysisTest, ConstraintsAndFailuresRuleSettingsOut) {
 // One run per setting: a mean, but no spread and no test; the table and
 // verdict say so instead of printing sd 0 and p = 1.
 TEST(AnalysisTest, SingleRunsAreNotTestedAgainstNoise) {
-  std::vector<RunRecord> runs;
-  for (const RunRecord& r : AdditiveRuns()) {
+  std::vector<RunResult> runs;
+  for (const RunResult& r : AdditiveRuns()) {
     if (runs.size() < 4) runs.push_back(r);  // the first repeat only
   }
   runs.push_back(MakeRun("baseline", {0, 1}, {{"GOGC", "100"}, {"APP_POOL", "1"}}, 16.2, 400));
@@ -140,27 +128,27 @@ TEST(AnalysisTest, SingleRunsAreNotTestedAgainstNoise) {
   EXPECT_FALSE(a.rec.significant);
   EXPECT_EQ(a.residual_df, 4 - 1 - 1 - 1);
   EXPECT_EQ(SpreadText(a.rec.best), "1 run, no spread");
-  EXPECT_EQ(ConfidenceText(a.rec, "p99"),
+  EXPECT_EQ(ConfidenceText(a.rec, Objective::kP99),
             "0.62x the default's p99; one run of either cannot tell a difference from run-to-run noise (use "
             "--repeats 2 or more)");
   const std::string table = AnalysisTable(TwoByTwo(), a);
   EXPECT_NE(table.find("  400          0                9.900        -     1"), std::string::npos) << table;
   EXPECT_NE(table.find("400: 10.400 ±0.707 (2)"), std::string::npos) << table;  // n=2: spread shown
   EXPECT_NE(table.find("  residual        0.0% of variance"), std::string::npos) << table;  // 1 df left
-  const auto j = AnalysisJson(TwoByTwo(), a);
+  const auto j = AnalysisJson(a);
   EXPECT_TRUE(j["recommendation"]["welch_p_value"].is_null());
   EXPECT_TRUE(j["recommendation"]["best"]["sd_ms"].is_null());
 }
 
 TEST(AnalysisTest, TheDefaultCanBeTheBest) {
-  std::vector<RunRecord> runs;
+  std::vector<RunResult> runs;
   for (double y : {5.0, 5.2}) runs.push_back(MakeRun("baseline", {0, 1}, {{"GOGC", "100"}, {"APP_POOL", "1"}}, y, 400));
   for (double y : {9.0, 9.4}) runs.push_back(MakeRun("design", {1, 1}, {{"GOGC", "400"}, {"APP_POOL", "1"}}, y, 800));
   const StudyAnalysis a = Analyze(TwoByTwo(), runs);
   ASSERT_TRUE(a.rec.found);
   EXPECT_TRUE(a.rec.is_default);
   EXPECT_FALSE(a.rec.significant);
-  EXPECT_EQ(ConfidenceText(a.rec, "p99"), "the default setting is the best measured: keep it");
+  EXPECT_EQ(ConfidenceText(a.rec, Objective::kP99), "the default setting is the best measured: keep it");
   EXPECT_EQ(AnalysisTable(TwoByTwo(), a).find("default setting: p99"), std::string::npos);
 }
 
@@ -168,10 +156,10 @@ TEST(AnalysisTest, TheDefaultCanBeTheBest) {
 // the spec asks for cycles.
 TEST(AnalysisTest, SettingsMeasuredWithoutGcAreFlagged) {
   auto runs = AdditiveRuns();
-  for (RunRecord& r : runs) {
-    if (r.env.at("GOGC") == "400") r.gc_cycles = 0;
+  for (RunResult& r : runs) {
+    if (r.env.at("GOGC") == "400") r.metrics.gc_cycles = 0;
   }
-  StudySpec spec = TwoByTwo();
+  StudyOutline spec = TwoByTwo();
   StudyAnalysis a = Analyze(spec, runs);
   ASSERT_TRUE(a.rec.found);
   EXPECT_EQ(a.rec.env_lines[0], "GOGC=400");
@@ -193,7 +181,7 @@ TEST(AnalysisTest, TheVerifiedSettingIsJudged) {
   const std::map<std::string, std::string> a_env = {{"GOGC", "400"}, {"APP_POOL", "0"}},
                                            lucky = {{"GOGC", "400"}, {"APP_POOL", "1"}},
                                            dflt = {{"GOGC", "100"}, {"APP_POOL", "1"}};
-  std::vector<RunRecord> runs = {
+  std::vector<RunResult> runs = {
       MakeRun("design", {1, 0}, a_env, 5.0, 800), MakeRun("design", {1, 1}, lucky, 6.0, 800),
       MakeRun("baseline", {0, 1}, dflt, 10.0, 400), MakeRun("baseline", {0, 1}, dflt, 10.2, 400),
       MakeRun("verify", {1, 0}, a_env, 7.0, 800), MakeRun("verify", {0, 1}, dflt, 10.1, 400),
@@ -208,10 +196,10 @@ TEST(AnalysisTest, TheVerifiedSettingIsJudged) {
   EXPECT_EQ(a.rec.best.values.size(), 2u);
   EXPECT_NEAR(a.rec.ratio, 7.1 / 10.05, 1e-12);
   EXPECT_TRUE(a.rec.significant);
-  EXPECT_EQ(ConfidenceText(a.rec, "p99").rfind("0.71x the default's p99 (its verification runs only); Welch", 0), 0u);
+  EXPECT_EQ(ConfidenceText(a.rec, Objective::kP99).rfind("0.71x the default's p99 (its verification runs only); Welch", 0), 0u);
   // Verified slower than the default: keep the default, and say why.
-  for (RunRecord& r : runs) {
-    if (r.env == a_env && r.phase == "verify") r.p99_ms = 14;
+  for (RunResult& r : runs) {
+    if (r.env == a_env && r.phase == RunPhase::kVerify) r.metrics.p99_ns = Ns(14);
   }
   a = Analyze(TwoByTwo(), runs);
   EXPECT_TRUE(a.rec.is_default);
@@ -221,16 +209,16 @@ TEST(AnalysisTest, TheVerifiedSettingIsJudged) {
             "the design's best setting (GOGC=400 APP_POOL=0) did not beat the default when verified (14.000 vs "
             "10.050 ms): keep the default");
   // Slower in verification though its design runs were fast: the default.
-  for (RunRecord& r : runs) {
-    if (r.env == a_env) r.p99_ms = r.phase == "verify" ? 10.3 : 8.0;
+  for (RunResult& r : runs) {
+    if (r.env == a_env) r.metrics.p99_ns = Ns(r.phase == RunPhase::kVerify ? 10.3 : 8.0);
   }
   a = Analyze(TwoByTwo(), runs);
   EXPECT_TRUE(a.rec.is_default);
   // A verification run failed: not a lucky one-run setting, the default.
-  for (RunRecord& r : runs) {
-    if (r.env == a_env) r.p99_ms = r.phase == "verify" ? 7.0 : 5.0;
+  for (RunResult& r : runs) {
+    if (r.env == a_env) r.metrics.p99_ns = Ns(r.phase == RunPhase::kVerify ? 7.0 : 5.0);
   }
-  runs[6].status = "failed";
+  runs[6].status = RunStatus::kFailed;
   runs[6].reason = "exited during the load (killed by SIGKILL)";
   a = Analyze(TwoByTwo(), runs);
   EXPECT_TRUE(a.rec.is_default);
@@ -241,7 +229,7 @@ TEST(AnalysisTest, TheVerifiedSettingIsJudged) {
 }
 
 TEST(AnalysisTest, NothingFeasible) {
-  std::vector<RunRecord> runs = {MakeRun("design", {0, 0}, {{"GOGC", "100"}, {"APP_POOL", "0"}}, 0, 0, "failed")};
+  std::vector<RunResult> runs = {MakeRun("design", {0, 0}, {{"GOGC", "100"}, {"APP_POOL", "0"}}, 0, 0, "failed")};
   const StudyAnalysis a = Analyze(TwoByTwo(), runs);
   EXPECT_FALSE(a.rec.found);
   EXPECT_EQ(a.rec.why_not, "no setting finished all its runs within the constraints");

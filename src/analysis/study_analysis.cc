@@ -1,0 +1,324 @@
+#include "analysis/study_analysis.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "model/gc_knobs.h"
+#include "stats/sample_stats.h"
+
+namespace gcpilot {
+namespace {
+
+std::string Show(const std::string& v) { return v.empty() ? "(unset)" : v; }
+
+// Groups the finished runs by setting, counting done, failed and pending.
+void GroupCells(const StudyOutline& o, const std::vector<RunResult>& runs, StudyAnalysis* a) {
+  std::map<Env, size_t> index;  // a setting is its environment
+  for (const RunResult& r : runs) {
+    if (r.status == RunStatus::kPending) {
+      ++a->pending;
+      continue;
+    }
+    (r.done() ? a->done : a->failed)++;
+    const auto [it, added] = index.emplace(r.env, a->cells.size());
+    if (added) {
+      CellStats c;
+      c.env = r.env;
+      c.levels = r.levels;
+      a->cells.push_back(c);
+    }
+    CellStats& c = a->cells[it->second];
+    c.phases.insert(r.phase);
+    ++c.runs;
+    if (!r.done()) {
+      ++c.failed;
+      if (c.infeasible_why.empty()) c.infeasible_why = "a run failed: " + r.reason;
+      continue;
+    }
+    const RunMetrics& m = r.metrics;
+    c.values.push_back(ObjectiveMs(r, o.objective));
+    c.mean_rss += static_cast<double>(m.peak_rss_bytes);
+    c.max_error_rate = std::max(c.max_error_rate, m.error_rate);
+    if (m.gc_cpu_share >= 0) {  // -1: no gctrace cycle to know GOMAXPROCS
+      c.mean_gc_cpu += m.gc_cpu_share;
+      ++c.gc_cpu_runs;
+    }
+    c.mean_gc_cycles += static_cast<double>(m.gc_cycles);
+  }
+}
+
+// Why a setting whose runs all finished is ruled out, "" if it is not.
+std::string ConstraintBroken(const StudyOutline& o, const CellStats& c) {
+  if (o.max_peak_rss && c.mean_rss > static_cast<double>(o.max_peak_rss)) {
+    return fmt::format("peak RSS {} over the {} budget", FormatBytes(static_cast<int64_t>(c.mean_rss)),
+                       FormatBytes(o.max_peak_rss));
+  }
+  if (c.max_error_rate > o.max_error_rate) {
+    return fmt::format("error rate {:.3f}% over the {:.3f}% allowed", 100 * c.max_error_rate,
+                       100 * o.max_error_rate);
+  }
+  if (c.mean_gc_cycles < o.min_gc_cycles) {
+    return fmt::format("{:.1f} GC cycles per measured window, under the {:g} asked", c.mean_gc_cycles,
+                       o.min_gc_cycles);
+  }
+  return "";
+}
+
+// Means and spreads per setting, feasibility, and the best-first order.
+void SummarizeCells(const StudyOutline& o, StudyAnalysis* a) {
+  for (CellStats& c : a->cells) {
+    const double n = static_cast<double>(c.values.size());
+    if (n > 0) {
+      c.mean = Mean(c.values);
+      c.sd = SampleSd(c.values);
+      c.min = *std::min_element(c.values.begin(), c.values.end());
+      c.max = *std::max_element(c.values.begin(), c.values.end());
+      c.mean_rss /= n;
+      c.mean_gc_cpu = c.gc_cpu_runs ? c.mean_gc_cpu / c.gc_cpu_runs : -1;
+      c.mean_gc_cycles /= n;
+    }
+    if (c.failed == 0 && n > 0) {
+      c.infeasible_why = ConstraintBroken(o, c);
+      c.feasible = c.infeasible_why.empty();
+    }
+  }
+  std::stable_sort(a->cells.begin(), a->cells.end(), [](const CellStats& x, const CellStats& y) {
+    if (x.values.empty() != y.values.empty()) return !x.values.empty();
+    return x.mean < y.mean;
+  });
+}
+
+// The objective of the finished design runs whose level of factor f is lf
+// (and of factor g is lg, when g >= 0).
+std::vector<double> DesignValues(const StudyOutline& o, const std::vector<const RunResult*>& design, size_t f,
+                                 int lf, int g = -1, int lg = -1) {
+  std::vector<double> ys;
+  for (const RunResult* r : design) {
+    if (r->levels.size() != o.factors.size() || r->levels[f] != lf) continue;
+    if (g >= 0 && r->levels[g] != lg) continue;
+    ys.push_back(ObjectiveMs(*r, o.objective));
+  }
+  return ys;
+}
+
+// Main effects and the ANOVA shares over the design runs that finished.
+void MainEffects(const StudyOutline& o, const std::vector<const RunResult*>& design, StudyAnalysis* a) {
+  std::vector<double> all;
+  for (const RunResult* r : design) all.push_back(ObjectiveMs(*r, o.objective));
+  const double grand = Mean(all);
+  double ss_total = 0;
+  for (double y : all) ss_total += (y - grand) * (y - grand);
+  double ss_factors = 0;
+  a->residual_df = static_cast<int>(all.size()) - 1;
+  for (size_t f = 0; f < o.factors.size(); ++f) {
+    const Factor& fac = o.factors[f];
+    a->residual_df -= static_cast<int>(fac.levels.size()) - 1;
+    MainEffect e;
+    e.factor = fac.name;
+    double best = std::numeric_limits<double>::infinity(), worst = -best, ss = 0;
+    for (size_t l = 0; l < fac.levels.size(); ++l) {
+      const std::vector<double> ys = DesignValues(o, design, f, static_cast<int>(l));
+      LevelEffect le{fac.levels[l], static_cast<int>(ys.size()), Mean(ys), SampleSd(ys)};
+      if (le.n > 0) {
+        ss += le.n * (le.mean - grand) * (le.mean - grand);
+        if (le.mean < best) {
+          best = le.mean;
+          e.best_level = le.level;
+        }
+        worst = std::max(worst, le.mean);
+      }
+      e.levels.push_back(le);
+    }
+    e.range = std::isfinite(best) ? worst - best : 0;
+    e.anova_share = ss_total > 0 ? ss / ss_total : 0;
+    ss_factors += ss;
+    a->predicted_best[e.factor] = e.best_level;
+    a->effects.push_back(e);
+  }
+  a->residual_share = ss_total > 0 ? std::max(0.0, 1 - ss_factors / ss_total) : 0;
+}
+
+// The mean objective for every pair of factors and levels (the heat maps).
+void PairTables(const StudyOutline& o, const std::vector<const RunResult*>& design, StudyAnalysis* a) {
+  const size_t nf = o.factors.size();
+  for (size_t i = 0; i < nf; ++i) {
+    for (size_t j = i + 1; j < nf; ++j) {
+      PairTable t;
+      t.row_factor = o.factors[i].name;
+      t.col_factor = o.factors[j].name;
+      t.row_levels = o.factors[i].levels;
+      t.col_levels = o.factors[j].levels;
+      for (size_t li = 0; li < t.row_levels.size(); ++li) {
+        std::vector<double> row;
+        for (size_t lj = 0; lj < t.col_levels.size(); ++lj) {
+          const auto ys = DesignValues(o, design, i, static_cast<int>(li), static_cast<int>(j), static_cast<int>(lj));
+          row.push_back(ys.empty() ? std::nan("") : Mean(ys));
+        }
+        t.mean.push_back(row);
+      }
+      a->pairs.push_back(t);
+    }
+  }
+}
+
+// Settings with results that no other setting beats on both latency and memory.
+void ParetoFront(StudyAnalysis* a) {
+  for (size_t i = 0; i < a->cells.size(); ++i) {
+    const CellStats& c = a->cells[i];
+    if (c.values.empty() || c.failed) continue;
+    bool dominated = false;
+    for (const CellStats& x : a->cells) {
+      if (&x == &c || x.values.empty() || x.failed) continue;
+      if (x.mean <= c.mean && x.mean_rss <= c.mean_rss && (x.mean < c.mean || x.mean_rss < c.mean_rss)) {
+        dominated = true;
+        break;
+      }
+    }
+    if (!dominated) a->pareto.push_back(static_cast<int>(i));
+  }
+}
+
+// After a verification round the verdict is about the setting that was
+// verified, judged on its verification runs only: its design runs are what
+// made it win (the winner's curse), and picking again the lowest mean among
+// settings with fewer runs would reward luck. The default's runs are all
+// unbiased. Returns the setting to recommend: the verified one or the
+// default (nullptr when neither may be).
+const CellStats* JudgeVerified(const StudyOutline& o, const std::vector<RunResult>& runs, const CellStats* baseline, const CellStats* verified,
+                               std::vector<double>* verify_values, Recommendation* rec) {
+  for (const RunResult& r : runs) {
+    if (r.phase == RunPhase::kVerify && r.done() && r.env == verified->env) {
+      verify_values->push_back(ObjectiveMs(r, o.objective));
+    }
+  }
+  const std::string name = DescribeSetting(o, verified->env);
+  if (!verified->feasible) {
+    rec->warnings.push_back(fmt::format(
+        "the design's best setting ({}) failed its verification ({}): keep the default", name,
+        verified->infeasible_why));
+    return baseline && baseline->feasible ? baseline : nullptr;
+  }
+  if (baseline && baseline->feasible && !verify_values->empty() && Mean(*verify_values) >= baseline->mean) {
+    rec->warnings.push_back(fmt::format("the design's best setting ({}) did not beat the default when verified "
+                                        "({:.3f} vs {:.3f} ms): keep the default",
+                                        name, Mean(*verify_values), baseline->mean));
+    return baseline;
+  }
+  return verified;
+}
+
+// The recommended setting against the default: ratio, Welch test, warnings.
+void Compare(const StudyOutline& o, const CellStats& best, const CellStats* baseline, Recommendation* rec) {
+  for (const Factor& f : o.factors) {
+    const std::string& v = ValueOf(best.env, f.name);
+    rec->env_lines.push_back(v.empty() ? fmt::format("unset {}", f.name) : fmt::format("{}={}", f.name, v));
+  }
+  if (baseline && !baseline->values.empty()) {
+    rec->baseline = *baseline;
+    const CellStats& b = rec->best;
+    rec->ratio = baseline->mean > 0 ? b.mean / baseline->mean : 0;
+    rec->p_value = WelchPValue(b.values, baseline->values);
+    rec->testable = b.values.size() >= 2 && baseline->values.size() >= 2;
+    rec->is_default = b.env == baseline->env;
+    rec->significant = rec->testable && !rec->is_default && rec->p_value < 0.05 && b.mean < baseline->mean;
+  }
+  if (best.mean_gc_cycles < 1) {
+    rec->warnings.push_back(fmt::format(
+        "no GC cycle ran in most of this setting's measured windows ({:.1f} per run): its latency shows the "
+        "service between collections, not what a collection costs it; measure longer (--duration) or require "
+        "cycles ([constraints] min_gc_cycles = 1)",
+        best.mean_gc_cycles));
+  }
+  const std::string& limit = ValueOf(best.env, "GOMEMLIMIT");
+  if (ValueOf(best.env, "GOGC") == "off" && (limit.empty() || limit == "off")) {
+    rec->warnings.push_back("GOGC=off without a GOMEMLIMIT never collects: the heap grows until the process dies");
+  }
+}
+
+// The best feasible setting (after verification, if there was one).
+void Recommend(const StudyOutline& o, const std::vector<RunResult>& runs, StudyAnalysis* a) {
+  Env base_env;
+  for (const Factor& f : o.factors) base_env[f.name] = f.baseline;
+  const CellStats* baseline = a->Find(base_env);
+  const CellStats* best = nullptr;
+  for (const CellStats& c : a->cells) {
+    if (c.feasible) {
+      best = &c;
+      break;
+    }
+  }
+  const CellStats* verified = nullptr;
+  for (const CellStats& c : a->cells) {
+    if (c.Has(RunPhase::kVerify) && !c.Has(RunPhase::kBaseline)) verified = &c;
+  }
+  Recommendation& rec = a->rec;
+  std::vector<double> verify_values;
+  if (verified) best = JudgeVerified(o, runs, baseline, verified, &verify_values, &rec);
+  if (!best) {
+    rec.why_not = "no setting finished all its runs within the constraints";
+    return;
+  }
+  rec.found = true;
+  rec.best = *best;
+  rec.verified = best == verified && !verify_values.empty();
+  if (rec.verified) {  // judged on its verification runs
+    rec.best.values = verify_values;
+    rec.best.mean = Mean(verify_values);
+    rec.best.sd = SampleSd(verify_values);
+  }
+  Compare(o, *best, baseline, &rec);
+}
+
+}  // namespace
+
+double ObjectiveMs(const RunResult& r, Objective objective) {
+  return static_cast<double>(ObjectiveNs(r.metrics, objective)) / 1e6;
+}
+
+std::string PhasesText(const std::set<RunPhase>& phases) {
+  std::string s;
+  for (RunPhase p : kRunPhases) {
+    if (phases.count(p)) s += (s.empty() ? "" : "+") + std::string(RunPhaseName(p));
+  }
+  return s;
+}
+
+const std::string& ValueOf(const Env& env, const std::string& name) {
+  static const std::string kUnset;
+  const auto it = env.find(name);
+  return it == env.end() ? kUnset : it->second;
+}
+
+std::string DescribeSetting(const StudyOutline& o, const Env& env) {
+  std::string e;
+  for (const Factor& f : o.factors) e += (e.empty() ? "" : " ") + f.name + "=" + Show(ValueOf(env, f.name));
+  return e;
+}
+
+const CellStats* StudyAnalysis::Find(const Env& env) const {
+  for (const CellStats& c : cells) {
+    if (c.env == env) return &c;
+  }
+  return nullptr;
+}
+
+StudyAnalysis Analyze(const StudyOutline& o, const std::vector<RunResult>& runs) {
+  StudyAnalysis a;
+  a.objective = o.objective;
+  GroupCells(o, runs, &a);
+  SummarizeCells(o, &a);
+  std::vector<const RunResult*> design;
+  for (const RunResult& r : runs) {
+    if (r.phase == RunPhase::kDesign && r.done()) design.push_back(&r);
+  }
+  MainEffects(o, design, &a);
+  PairTables(o, design, &a);
+  ParetoFront(&a);
+  Recommend(o, runs, &a);
+  return a;
+}
+
+}  // namespace gcpilot

@@ -1,0 +1,200 @@
+#include "store/store_schema.h"
+
+#include <fmt/format.h>
+
+#include "store/sql_stmt.h"
+
+namespace gcpilot::store_internal {
+namespace {
+
+constexpr const char* kPragmas = R"sql(
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = NORMAL;
+PRAGMA foreign_keys = ON;
+)sql";
+
+// Version 2: every field of the model, in its own unit (ns, bytes).
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+INSERT OR REPLACE INTO meta VALUES ('schema', '2');
+CREATE TABLE IF NOT EXISTS study (
+  id INTEGER PRIMARY KEY, created TEXT NOT NULL, spec_json TEXT NOT NULL,
+  design TEXT NOT NULL, status TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS run (
+  id INTEGER PRIMARY KEY, study_id INTEGER NOT NULL REFERENCES study(id),
+  seq INTEGER NOT NULL, repeat INTEGER NOT NULL,
+  phase TEXT NOT NULL, levels_json TEXT NOT NULL, env_json TEXT NOT NULL,
+  status TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '',
+  asked_rps REAL, achieved_rps REAL, responses INTEGER, errors INTEGER, error_rate REAL,
+  peak_rss_bytes INTEGER, exit TEXT,
+  gc_cycles INTEGER, gc_cpu_share REAL, gc_wall_share REAL, assist_share REAL,
+  design_cell INTEGER, started_unix_ns INTEGER, finished_unix_ns INTEGER,
+  p50_ns INTEGER, p90_ns INTEGER, p99_ns INTEGER, p999_ns INTEGER, max_ns INTEGER,
+  mean_ns INTEGER, p99_uncorrected_ns INTEGER, cpu_ns INTEGER,
+  stw_p99_ns INTEGER, stw_max_ns INTEGER, heap_live_p50_bytes INTEGER,
+  UNIQUE (study_id, seq));
+CREATE TABLE IF NOT EXISTS histogram (
+  run_id INTEGER NOT NULL REFERENCES run(id), kind TEXT NOT NULL,
+  min INTEGER NOT NULL, max INTEGER NOT NULL, counts_json TEXT NOT NULL,
+  PRIMARY KEY (run_id, kind));
+CREATE TABLE IF NOT EXISTS timeline (
+  run_id INTEGER NOT NULL REFERENCES run(id), second INTEGER NOT NULL,
+  asked_rps REAL, sent INTEGER, responses INTEGER, errors INTEGER,
+  p50_corrected_ns INTEGER, p99_corrected_ns INTEGER, p99_uncorrected_ns INTEGER,
+  max_corrected_ns INTEGER,
+  PRIMARY KEY (run_id, second));
+CREATE TABLE IF NOT EXISTS gc_cycle (
+  run_id INTEGER NOT NULL REFERENCES run(id), number INTEGER NOT NULL,
+  start_ns INTEGER, forced INTEGER, procs INTEGER,
+  sweep_term_ns INTEGER, mark_ns INTEGER, sync_ns INTEGER, mark_term_ns INTEGER,
+  cpu_sweep_term_ns INTEGER, cpu_assist_ns INTEGER, cpu_background_ns INTEGER,
+  cpu_idle_ns INTEGER, cpu_mark_term_ns INTEGER, cpu_other_ns INTEGER,
+  heap_start_bytes INTEGER, heap_end_bytes INTEGER, heap_live_bytes INTEGER,
+  heap_goal_bytes INTEGER, stacks_bytes INTEGER, globals_bytes INTEGER,
+  source TEXT, line INTEGER, offset INTEGER, format TEXT, printed_cpu_percent INTEGER);
+CREATE INDEX IF NOT EXISTS gc_cycle_run ON gc_cycle(run_id);
+CREATE TABLE IF NOT EXISTS gc_timeline (
+  run_id INTEGER PRIMARY KEY REFERENCES run(id),
+  load_clock_origin_ns INTEGER, origin_error_ns INTEGER);
+CREATE TABLE IF NOT EXISTS gc_stw_pause (
+  run_id INTEGER NOT NULL REFERENCES run(id), start_ns INTEGER, end_ns INTEGER,
+  reason TEXT, cycle INTEGER);
+CREATE INDEX IF NOT EXISTS gc_stw_pause_run ON gc_stw_pause(run_id);
+CREATE TABLE IF NOT EXISTS gc_goroutine_span (
+  run_id INTEGER NOT NULL REFERENCES run(id), kind TEXT, start_ns INTEGER, end_ns INTEGER,
+  goroutine INTEGER, proc INTEGER);
+CREATE INDEX IF NOT EXISTS gc_goroutine_span_run ON gc_goroutine_span(run_id);
+CREATE TABLE IF NOT EXISTS gc_heap_sample (
+  run_id INTEGER NOT NULL REFERENCES run(id), at_ns INTEGER, heap_bytes INTEGER,
+  goal_bytes INTEGER);
+CREATE INDEX IF NOT EXISTS gc_heap_sample_run ON gc_heap_sample(run_id);
+CREATE TABLE IF NOT EXISTS request_log (
+  run_id INTEGER PRIMARY KEY REFERENCES run(id), clock TEXT NOT NULL,
+  kinds_json TEXT NOT NULL, records BLOB NOT NULL);
+)sql";
+
+// Version 1 -> 2. Version 1 kept latencies in ms and times in s (REAL),
+// heap sizes in printed MB, cell ids with negative markers, and dropped
+// some cycle fields (the STW CPU terms, Go 1.5-1.6's sync phase, stacks,
+// globals, the line format and number): those come back as 0, "unknown"
+// (-1) or the Go 1.18+ format, which is all a version-1 file knows.
+constexpr const char* kMigrateV1 = R"sql(
+ALTER TABLE run ADD COLUMN design_cell INTEGER;
+ALTER TABLE run ADD COLUMN started_unix_ns INTEGER;
+ALTER TABLE run ADD COLUMN finished_unix_ns INTEGER;
+ALTER TABLE run ADD COLUMN p50_ns INTEGER;
+ALTER TABLE run ADD COLUMN p90_ns INTEGER;
+ALTER TABLE run ADD COLUMN p99_ns INTEGER;
+ALTER TABLE run ADD COLUMN p999_ns INTEGER;
+ALTER TABLE run ADD COLUMN max_ns INTEGER;
+ALTER TABLE run ADD COLUMN mean_ns INTEGER;
+ALTER TABLE run ADD COLUMN p99_uncorrected_ns INTEGER;
+ALTER TABLE run ADD COLUMN cpu_ns INTEGER;
+ALTER TABLE run ADD COLUMN stw_p99_ns INTEGER;
+ALTER TABLE run ADD COLUMN stw_max_ns INTEGER;
+ALTER TABLE run ADD COLUMN heap_live_p50_bytes INTEGER;
+UPDATE run SET
+  design_cell = CASE WHEN phase = 'design' THEN cell END,
+  started_unix_ns = CAST(round(started * 1e9) AS INTEGER),
+  finished_unix_ns = CAST(round(finished * 1e9) AS INTEGER),
+  p50_ns = CAST(round(p50_ms * 1e6) AS INTEGER),
+  p90_ns = CAST(round(p90_ms * 1e6) AS INTEGER),
+  p99_ns = CAST(round(p99_ms * 1e6) AS INTEGER),
+  p999_ns = CAST(round(p999_ms * 1e6) AS INTEGER),
+  max_ns = CAST(round(max_ms * 1e6) AS INTEGER),
+  mean_ns = CAST(round(mean_ms * 1e6) AS INTEGER),
+  p99_uncorrected_ns = CAST(round(p99_uncorrected_ms * 1e6) AS INTEGER),
+  cpu_ns = CAST(round(cpu_s * 1e9) AS INTEGER),
+  stw_p99_ns = CAST(round(stw_p99_ms * 1e6) AS INTEGER),
+  stw_max_ns = CAST(round(stw_max_ms * 1e6) AS INTEGER),
+  heap_live_p50_bytes = CAST(round(heap_live_p50_mb * 1048576) AS INTEGER);
+ALTER TABLE run DROP COLUMN cell;
+ALTER TABLE run DROP COLUMN started;
+ALTER TABLE run DROP COLUMN finished;
+ALTER TABLE run DROP COLUMN p50_ms;
+ALTER TABLE run DROP COLUMN p90_ms;
+ALTER TABLE run DROP COLUMN p99_ms;
+ALTER TABLE run DROP COLUMN p999_ms;
+ALTER TABLE run DROP COLUMN max_ms;
+ALTER TABLE run DROP COLUMN mean_ms;
+ALTER TABLE run DROP COLUMN p99_uncorrected_ms;
+ALTER TABLE run DROP COLUMN cpu_s;
+ALTER TABLE run DROP COLUMN stw_p99_ms;
+ALTER TABLE run DROP COLUMN stw_max_ms;
+ALTER TABLE run DROP COLUMN heap_live_p50_mb;
+ALTER TABLE timeline RENAME TO timeline_v1;
+ALTER TABLE gc_cycle RENAME TO gc_cycle_v1;
+DROP INDEX IF EXISTS gc_cycle_run;
+)sql";
+
+// After kSchemaV2 has created the version-2 tables beside the renamed ones.
+constexpr const char* kCopyV1 = R"sql(
+INSERT INTO timeline SELECT run_id, second, asked_rps, sent, responses, errors,
+  CAST(round(p50_ms * 1e6) AS INTEGER), CAST(round(p99_ms * 1e6) AS INTEGER),
+  CAST(round(p99_uncorrected_ms * 1e6) AS INTEGER), CAST(round(max_ms * 1e6) AS INTEGER)
+  FROM timeline_v1;
+INSERT INTO gc_cycle SELECT run_id, number, at_ns, forced, procs,
+  sweep_term_ns, mark_ns, 0, mark_term_ns, 0, cpu_assist_ns, cpu_background_ns,
+  cpu_idle_ns, 0, 0, heap_start_mb * 1048576, heap_end_mb * 1048576,
+  heap_live_mb * 1048576, heap_goal_mb * 1048576, -1, -1,
+  'gctrace', 0, 0, 'stacks_globals', cpu_percent
+  FROM gc_cycle_v1 ORDER BY rowid;
+DROP TABLE timeline_v1;
+DROP TABLE gc_cycle_v1;
+)sql";
+
+Status Exec(sqlite3* db, const std::string& path, const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) == SQLITE_OK) return Status::Ok();
+  const std::string msg = err ? err : "unknown error";
+  sqlite3_free(err);
+  if (msg.find("not a database") != std::string::npos || msg.find("malformed") != std::string::npos) {
+    return Status::Corruption(fmt::format("{}: not a gcpilot study database ({})", path, msg));
+  }
+  return Status::IoError(fmt::format("{}: {}", path, msg));
+}
+
+bool HasTable(sqlite3* db, const char* name) {
+  Stmt s(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+  s.Bind(1, name);
+  return s.Step() == SQLITE_ROW;
+}
+
+Status MigrateFromV1(sqlite3* db, const std::string& path) {
+  if (Status st = Exec(db, path, "BEGIN IMMEDIATE"); !st.ok()) return st;
+  for (const char* step : {kMigrateV1, kSchemaV2, kCopyV1}) {
+    if (Status st = Exec(db, path, step); !st.ok()) {
+      (void)Exec(db, path, "ROLLBACK");
+      return Status::IoError(fmt::format("{} (migrating the study database from schema 1 to 2; the file is "
+                                         "left as it was)",
+                                         st.message()));
+    }
+  }
+  return Exec(db, path, "COMMIT");
+}
+
+}  // namespace
+
+StatusOr<int> SchemaVersion(sqlite3* db, const std::string& path) {
+  if (!HasTable(db, "meta")) return 0;
+  Stmt s(db, "SELECT value FROM meta WHERE key = 'schema'");
+  if (!s.ok()) return Status::Corruption(fmt::format("{}: unreadable meta table: {}", path, sqlite3_errmsg(db)));
+  if (s.Step() != SQLITE_ROW) return 1;
+  const std::string v = s.Text(0);
+  if (v == "1") return 1;
+  if (v == "2") return 2;
+  return Status::FailedPrecondition(fmt::format(
+      "{}: study database schema \"{}\" is newer than this gcpilot reads (up to {}); use a newer gcpilot", path, v,
+      2));
+}
+
+Status EnsureSchema(sqlite3* db, const std::string& path) {
+  if (Status st = Exec(db, path, kPragmas); !st.ok()) return st;
+  auto version = SchemaVersion(db, path);
+  if (!version.ok()) return version.status();
+  if (*version == 1) return MigrateFromV1(db, path);
+  if (*version == 2) return Status::Ok();
+  return Exec(db, path, kSchemaV2);  // a new file
+}
+
+}  // namespace gcpilot::store_internal

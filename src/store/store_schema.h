@@ -1,0 +1,27 @@
+// The study database's schema (version 2) and the migration of version-1
+// files. Internal to the store; the tables are described in
+// docs/study-db.md.
+#ifndef GCPILOT_STORE_STORE_SCHEMA_H_
+#define GCPILOT_STORE_STORE_SCHEMA_H_
+
+#include <sqlite3.h>
+
+#include <string>
+
+#include "base/status.h"
+
+namespace gcpilot::store_internal {
+
+// Brings the open database `db` (at `path`, for messages) to schema
+// version 2: creates the tables in a new file, migrates a version-1 file
+// in one transaction (nothing changes if it fails), and refuses a file of
+// a newer version. The file must hold our tables or none.
+[[nodiscard]] Status EnsureSchema(sqlite3* db, const std::string& path);
+
+// The schema version a study database says it has (1 where the meta row
+// predates versioning), or an error.
+[[nodiscard]] StatusOr<int> SchemaVersion(sqlite3* db, const std::string& path);
+
+}  // namespace gcpilot::store_internal
+
+#endif  // GCPILOT_STORE_STORE_SCHEMA_H_

@@ -1,0 +1,285 @@
+// A run saved with everything it can carry comes back field by field, and
+// a study database written by the release before schema 2 still loads.
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "store/study_store.h"
+
+namespace gcpilot {
+namespace {
+
+std::string Fresh(const char* name) {
+  const std::string path = ::testing::TempDir() + "study_store_roundtrip_" + name;
+  for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(path + ext);
+  return path;
+}
+
+RunResult PlannedRun(int seq) {
+  RunResult r;
+  r.seq = seq;
+  r.phase = seq == 0 ? RunPhase::kDesign : RunPhase::kVerify;
+  if (seq == 0) r.design_cell = 4;
+  r.repeat = 1;
+  r.levels = {2, RunResult::kNotALevel};
+  r.env = {{"GOGC", "400"}, {"GOMEMLIMIT", "900MiB"}, {"PAYGATE_POOL", ""}};
+  return r;
+}
+
+// Every field set to a value unlike its default and unlike the others.
+RunResult FinishedRun(RunResult r) {
+  r.status = RunStatus::kFailed;
+  r.reason = "exited during the load (killed by SIGKILL, likely the out-of-memory killer)";
+  r.started_unix_ns = 1'764'000'000'123'456'789;
+  r.finished_unix_ns = 1'764'000'020'987'654'321;
+  r.exit = "killed by SIGKILL";
+  RunMetrics& m = r.metrics;
+  m.asked_rps = 3000.5;
+  m.achieved_rps = 2999.25;
+  m.responses = 29'990;
+  m.errors = 7;
+  m.error_rate = 7.0 / 30'000;
+  m.p50_ns = 210'111;
+  m.p90_ns = 450'222;
+  m.p99_ns = 7'980'333;
+  m.p999_ns = 12'345'444;
+  m.max_ns = 20'000'555;
+  m.mean_ns = 333'666;
+  m.p99_uncorrected_ns = 6'000'777;
+  m.peak_rss_bytes = 566'231'040;
+  m.cpu_ns = 9'876'543'210;
+  m.gc_cycles = 3;
+  m.gc_cpu_share = 0.125;
+  m.gc_wall_share = 0.4375;
+  m.assist_share = 0.0625;
+  m.stw_p99_ns = 88'000;
+  m.stw_max_ns = 99'000;
+  m.heap_live_p50_bytes = int64_t{288} << 20;
+  return r;
+}
+
+RunData FullData() {
+  RunData d;
+  d.corrected = HdrHistogram::ForLatencyNs();
+  d.uncorrected = HdrHistogram::ForLatencyNs();
+  for (int64_t v : {1'000, 250'000, 250'001, 7'000'000}) d.corrected->Record(v);
+  d.uncorrected->Record(123'456);
+  d.timeline = {{0, 3000, 3001, 2999, 1, 200'000, 7'000'000, 6'000'000, 9'000'000},
+                {1, 3000.5, 2998, 3000, 0, 210'000, 7'100'000, 6'100'000, 9'100'000}};
+  d.requests.kinds = {"pay", "lookup"};
+  d.requests.records = {
+      {1'000'000'000, 1'000'000'100, 1'000'250'000, 0, 200, RequestOutcome::kOk},
+      {1'000'333'333, 1'000'400'000, 1'005'000'000, 1, 503, RequestOutcome::kNon2xx},
+      {1'000'666'666, RequestRecord::kNever, 1'006'000'000, 1, 0, RequestOutcome::kAborted},
+      {1'001'000'000, 1'001'000'050, RequestRecord::kNever, 0, 0, RequestOutcome::kTimeout},
+  };
+  GcCycle c;
+  c.number = 9;
+  c.start_ns = 8'455'000'000;
+  c.forced = true;
+  c.procs = 2;
+  c.sweep_term_ns = 86'000;
+  c.mark_ns = 475'000'000;
+  c.sync_ns = 12'000;
+  c.mark_term_ns = 35'000;
+  c.cpu_sweep_term_ns = 170'000;
+  c.cpu_assist_ns = 5'200'000;
+  c.cpu_background_ns = 248'000'000;
+  c.cpu_idle_ns = 310'000'000;
+  c.cpu_mark_term_ns = 71'000;
+  c.cpu_other_ns = 3'000;
+  c.heap_start_bytes = int64_t{452} << 20;
+  c.heap_end_bytes = int64_t{491} << 20;
+  c.heap_live_bytes = int64_t{288} << 20;
+  c.heap_goal_bytes = int64_t{531} << 20;
+  c.stacks_bytes = int64_t{1} << 20;
+  c.globals_bytes = 0;
+  c.origin = {GcSource::kGctrace, 123, 0, GctraceFormat::kFivePhase, 7};
+  GcCycle t = c;
+  t.number = 10;
+  t.origin = {GcSource::kExecTrace, 0, 4096, GctraceFormat::kStacksGlobals, 0};
+  d.gc.cycles = {c, t};
+  d.gc.stw_pauses = {{{8'455'000'000, 8'455'086'000}, "GC sweep termination", 9}};
+  d.gc.goroutine_spans = {{GoroutineGcSpan::Kind::kMarkAssist, {8'456'000'000, 8'456'300'000}, 42, 1},
+                          {GoroutineGcSpan::Kind::kSweep, {8'931'000'000, 8'931'010'000}, 43, -1}};
+  d.gc.heap_samples = {{8'455'000'000, int64_t{452} << 20, int64_t{531} << 20}};
+  d.gc.load_clock_origin_ns = 77'000'000'000;
+  d.gc.origin_error_ns = 1'000'000;
+  return d;
+}
+
+TEST(StudyStoreRoundTripTest, ARunComesBackFieldByField) {
+  const std::string path = Fresh("full.db");
+  auto store = StudyStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  auto id = store->CreateStudy("{\"x\":1}", "L9", {PlannedRun(0)});
+  ASSERT_TRUE(id.ok()) << id.status().message();
+  std::vector<RunResult> more = {PlannedRun(1)};
+  ASSERT_TRUE(store->AddRuns(*id, &more).ok());
+  EXPECT_GT(more[0].id, 0);
+
+  auto planned = store->Load(*id);
+  ASSERT_TRUE(planned.ok()) << planned.status().message();
+  ASSERT_EQ(planned->runs.size(), 2u);
+  RunResult expect_pending = PlannedRun(1);
+  expect_pending.id = more[0].id;
+  EXPECT_EQ(planned->runs[1], expect_pending);
+
+  const RunResult saved = FinishedRun(planned->runs[0]);
+  const RunData data = FullData();
+  ASSERT_TRUE(store->SaveRun(saved, data).ok());
+  ASSERT_TRUE(store->SetStudyStatus(*id, StudyStatus::kDone).ok());
+
+  auto loaded = store->Load(*id);
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(loaded->status, StudyStatus::kDone);
+  EXPECT_EQ(loaded->spec_json, "{\"x\":1}");
+  EXPECT_EQ(loaded->design, "L9");
+  EXPECT_EQ(loaded->runs[0], saved);
+  EXPECT_EQ(loaded->runs[0].metrics, saved.metrics);
+  EXPECT_EQ(loaded->runs[1], expect_pending);
+
+  auto back = store->LoadRunData(saved.id);
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->timeline, data.timeline);
+  EXPECT_EQ(back->requests, data.requests);
+  EXPECT_EQ(back->gc.cycles, data.gc.cycles);
+  EXPECT_EQ(back->gc.stw_pauses, data.gc.stw_pauses);
+  EXPECT_EQ(back->gc.goroutine_spans, data.gc.goroutine_spans);
+  EXPECT_EQ(back->gc.heap_samples, data.gc.heap_samples);
+  EXPECT_EQ(back->gc, data.gc);
+  ASSERT_TRUE(back->corrected && back->uncorrected);
+  EXPECT_EQ(back->corrected->NonZeroCounts(), data.corrected->NonZeroCounts());
+  EXPECT_EQ(back->corrected->min(), 1'000);
+  EXPECT_EQ(back->corrected->max(), data.corrected->max());
+  EXPECT_EQ(back->uncorrected->NonZeroCounts(), data.uncorrected->NonZeroCounts());
+
+  // A run that never reached the load has no histograms, and says so.
+  auto none = store->LoadRunData(more[0].id);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->corrected.has_value());
+  EXPECT_EQ(store->LoadHistogram(more[0].id, "corrected").status().code(), StatusCode::kNotFound);
+}
+
+TEST(StudyStoreRoundTripTest, SavingARunThatWasNeverPlannedIsAnError) {
+  const std::string path = Fresh("unplanned.db");
+  auto store = StudyStore::Open(path);
+  ASSERT_TRUE(store.ok());
+  RunResult r = FinishedRun(PlannedRun(0));
+  r.id = 999;
+  const Status st = store->SaveRun(r, FullData());
+  EXPECT_EQ(st.code(), StatusCode::kNotFound);
+  EXPECT_EQ(st.message(), path + ": saving a run: no planned run 999");
+}
+
+TEST(StudyStoreRoundTripTest, ADamagedRequestLogIsCorruptionNotACrash) {
+  const std::string path = Fresh("damaged.db");
+  int64_t run = 0;
+  {
+    auto store = StudyStore::Open(path);
+    ASSERT_TRUE(store.ok());
+    auto id = store->CreateStudy("{}", "full", {PlannedRun(0)});
+    ASSERT_TRUE(id.ok());
+    run = store->Load(*id)->runs[0].id;
+    ASSERT_TRUE(store->SaveRun(FinishedRun(store->Load(*id)->runs[0]), FullData()).ok());
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE request_log SET records = x'0102'; UPDATE run SET phase = 'sideways';",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto store = StudyStore::OpenExisting(path);
+  ASSERT_TRUE(store.ok());
+  auto data = store->LoadRunData(run);
+  EXPECT_EQ(data.status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(data.status().message(),
+            path + ": run " + std::to_string(run) + ": request log of 2 bytes is not whole 29-byte records");
+  auto study = store->Load(1);
+  EXPECT_EQ(study.status().message(),
+            path + ": run " + std::to_string(run) + ": unknown phase \"sideways\" or status \"failed\"");
+}
+
+// The real version-1 study of testdata/store/README.md, values read from
+// it with sqlite3 before migration.
+TEST(StudyStoreMigrationTest, AVersionOneStudyLoadsAsVersionTwo) {
+  const std::string path = Fresh("v1.db");
+  std::filesystem::copy_file(std::string(GCPILOT_SOURCE_DIR) + "/testdata/store/study-v1.db", path);
+  {
+    auto store = StudyStore::OpenExisting(path);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    auto study = store->Load(1);
+    ASSERT_TRUE(study.ok()) << study.status().message();
+    EXPECT_EQ(study->status, StudyStatus::kDone);
+    EXPECT_EQ(study->design, "full factorial");
+    ASSERT_EQ(study->runs.size(), 3u);
+    const RunResult& a = study->runs[0];
+    EXPECT_EQ(a.phase, RunPhase::kDesign);
+    EXPECT_EQ(a.design_cell, 0);
+    EXPECT_EQ(a.status, RunStatus::kDone);
+    EXPECT_EQ(a.env, (std::map<std::string, std::string>{{"GOGC", "50"}}));
+    EXPECT_EQ(a.metrics.p99_ns, 1'192'230'911);  // 1192.230911 ms
+    EXPECT_EQ(a.metrics.p50_ns, 3'954'687);
+    EXPECT_EQ(a.metrics.cpu_ns, 299'538'000);
+    EXPECT_EQ(a.metrics.heap_live_p50_bytes, int64_t{19} << 20);
+    EXPECT_EQ(a.metrics.gc_cycles, 1);
+    EXPECT_EQ(a.metrics.responses, 1500);
+    EXPECT_EQ(a.metrics.peak_rss_bytes, 39'063'552);
+    // sqlite3 printed the stored seconds to 15 digits (1796114782.50653): 5 us either side.
+    EXPECT_NEAR(static_cast<double>(a.started_unix_ns), 1796114782.50653e9, 5e3);
+    const RunResult& b = study->runs[1];
+    EXPECT_EQ(b.phase, RunPhase::kBaseline);
+    EXPECT_FALSE(b.design_cell.has_value());  // v1 marked it -1
+    EXPECT_EQ(study->runs[2].design_cell, 1);
+
+    auto data = store->LoadRunData(a.id);
+    ASSERT_TRUE(data.ok()) << data.status().message();
+    ASSERT_TRUE(data->corrected.has_value());
+    EXPECT_EQ(data->corrected->ValueAtPercentile(99), a.metrics.p99_ns);
+    ASSERT_EQ(data->timeline.size(), 3u);
+    EXPECT_EQ(data->timeline[0].p99_corrected_ns, 3'973'119);
+    EXPECT_EQ(data->timeline[1].p99_corrected_ns, 5'960'919);
+    EXPECT_TRUE(data->requests.records.empty());  // v1 kept no request log
+    ASSERT_EQ(data->gc.cycles.size(), 6u);
+    const GcCycle& c = data->gc.cycles[0];
+    EXPECT_EQ(c.number, 1);
+    EXPECT_EQ(c.start_ns, 14'000'000);
+    EXPECT_EQ(c.heap_live_mb(), 1);
+    EXPECT_EQ(c.heap_goal_mb(), 2);
+    EXPECT_EQ(c.origin.printed_cpu_percent, 29);
+    EXPECT_EQ(c.procs, 1);
+    EXPECT_EQ(c.stacks_bytes, GcCycle::kUnknown);  // v1 did not keep them
+    EXPECT_FALSE(data->gc.aligned());
+  }
+  // Migrated once: the file now says schema 2 and opens as it is.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'schema'", -1, &st, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "2");
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  auto again = StudyStore::Open(path);
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(again->Load(1)->runs.size(), 3u);
+}
+
+TEST(StudyStoreMigrationTest, ANewerSchemaIsRefusedAndLeftAsItWas) {
+  const std::string path = Fresh("v9.db");
+  { ASSERT_TRUE(StudyStore::Open(path).ok()); }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE meta SET value = '9' WHERE key = 'schema'", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto store = StudyStore::OpenExisting(path);
+  EXPECT_EQ(store.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store.status().message(), path + ": study database schema \"9\" is newer than this gcpilot reads (up to "
+                                             "2); use a newer gcpilot");
+}
+
+}  // namespace
+}  // namespace gcpilot
