@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,7 @@ struct LoadFlags {
   std::string body, body_file, sign, requests;
   uint64_t seed = 1;
   bool json = false;
-  std::string hgrm, timeline;
+  std::string hgrm, timeline, requests_csv;
   bool quiet = false;
   CLI::Option* duration_opt = nullptr;
 };
@@ -44,15 +45,19 @@ int Usage(const std::string& msg) {
   return kExitUsage;
 }
 
-bool WriteFile(const std::string& path, const std::string& text) {
+bool WriteFile(const std::string& path, const std::function<void(std::ostream&)>& write) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
+  write(out);
   out.close();
   if (!out) {
     std::fprintf(stderr, "gcpilot load: %s: cannot write: %s\n", path.c_str(), std::strerror(errno));
     return false;
   }
   return true;
+}
+
+bool WriteFile(const std::string& path, const std::string& text) {
+  return WriteFile(path, [&](std::ostream& out) { out << text; });
 }
 
 // Why `path` could not be written later ("" if it can), so a run is not
@@ -98,6 +103,7 @@ int Run(LoadFlags& f) {
   spec.connections = f.connections;
   spec.max_connections = f.max_connections;
   spec.seed = f.seed;
+  spec.keep_requests = !f.requests_csv.empty();  // 32 bytes a request, only when asked for
 
   const bool single_flags = !f.method.empty() || !f.headers.empty() || !f.body.empty() ||
                             !f.body_file.empty() || !f.sign.empty();
@@ -145,6 +151,7 @@ int Run(LoadFlags& f) {
   std::vector<std::pair<const char*, std::string>> outputs;
   if (!f.hgrm.empty()) outputs.emplace_back("--hgrm", f.hgrm + ".corrected.hgrm");
   if (!f.timeline.empty()) outputs.emplace_back("--timeline", f.timeline);
+  if (!f.requests_csv.empty()) outputs.emplace_back("--requests-csv", f.requests_csv);
   for (const auto& [flag, path] : outputs) {
     if (const std::string why = Unwritable(path); !why.empty()) {
       return Usage(fmt::format("{} {}: {}", flag, path, why));
@@ -181,6 +188,9 @@ int Run(LoadFlags& f) {
     ok &= WriteFile(f.hgrm + ".uncorrected.hgrm", result->measured.uncorrected.ToHgrm(1e6));
   }
   if (!f.timeline.empty()) ok &= WriteFile(f.timeline, LoadTimelineCsv(*result));
+  if (!f.requests_csv.empty()) {
+    ok &= WriteFile(f.requests_csv, [&](std::ostream& out) { WriteLoadRequestsCsv(*result, out); });
+  }
   if (!result->aborted && result->measured.responses == 0 && result->measured.request_errors() > 0) {
     std::fprintf(stderr, "gcpilot load: %s: no request got a valid answer (%lld errors; see errors above)\n",
                  url->HostHeader().c_str(), static_cast<long long>(result->measured.request_errors()));
@@ -227,6 +237,9 @@ Verb AddLoadVerb(CLI::App& app) {
   cmd->add_flag("--json", f->json, "print the result as JSON instead of a table");
   cmd->add_option("--hgrm", f->hgrm, "write PREFIX.corrected.hgrm and PREFIX.uncorrected.hgrm");
   cmd->add_option("--timeline", f->timeline, "write the per-second timeline as CSV to this file");
+  cmd->add_option("--requests-csv", f->requests_csv,
+                  "write one CSV row per measured request to this file (due/sent/done in ns from the "
+                  "start of the measured phase)");
   cmd->add_flag("-q,--quiet", f->quiet, "no progress line");
   cmd->footer(
       "Latency is measured from when each request was due (corrected) and from when it was "

@@ -45,9 +45,26 @@ struct Request {
   int64_t due = 0;  // absolute ns
   int64_t sent_at = 0;
   uint64_t seq = 0;
+  int64_t log_slot = -1;  // its record in LoadResult::requests; -1: not kept
   uint32_t kind = 0;
   bool warmup = false;
 };
+
+// The log's name for a request error (connection attempts are not
+// requests: they never reach a request's record).
+RequestOutcome OutcomeOf(LoadError e) {
+  switch (e) {
+    case LoadError::kReset: return RequestOutcome::kReset;
+    case LoadError::kTimeout: return RequestOutcome::kTimeout;
+    case LoadError::kClosed: return RequestOutcome::kClosed;
+    case LoadError::kMalformed: return RequestOutcome::kMalformed;
+    case LoadError::kNon2xx: return RequestOutcome::kNon2xx;
+    case LoadError::kAborted: return RequestOutcome::kAborted;
+    case LoadError::kConnectRefused:
+    case LoadError::kConnectFailed: break;
+  }
+  return RequestOutcome::kAborted;  // not reached
+}
 
 struct Conn {
   enum class State { kFree, kConnecting, kIdle, kWriting, kReading };
@@ -76,6 +93,14 @@ class Engine {
  private:
   PhaseStats& Phase(bool warmup) { return warmup ? result_.warmup : result_.measured; }
   void Error(bool warmup, LoadError e, uint32_t kind = UINT32_MAX);
+  void FailRequest(const Request& r, LoadError e);
+  // The request log: a slot when a request falls due, filled in by index
+  // when it is sent and when it ends, so the log stays in due order
+  // whatever order answers come in.
+  void StartRequestLog();
+  void LogDue(Request* r);
+  void LogSent(const Request& r);
+  void LogDone(const Request& r, int64_t now, RequestOutcome outcome, int status);
   bool OpenConnection();
   void CloseConn(int slot);
   void StartRequest(int slot, const Request& r);
@@ -136,6 +161,50 @@ void Engine::Error(bool warmup, LoadError e, uint32_t kind) {
     if (kind != UINT32_MAX) ++result_.kinds[kind].errors;
   }
   ++progress_errors_;
+}
+
+void Engine::FailRequest(const Request& r, LoadError e) {
+  Error(r.warmup, e, r.kind);
+  LogDone(r, NowNs(), OutcomeOf(e), 0);
+}
+
+void Engine::StartRequestLog() {
+  result_.measured_start_ns = tm_;
+  if (!spec_.keep_requests) return;
+  RequestLog& log = result_.requests;
+  for (size_t i = 0; i < mix_.size(); ++i) log.kinds.push_back(mix_.kind(i).name());
+  // Room for the whole schedule up front, so no reallocation copies the
+  // log mid-run. The count can exceed the rate's integral by one per
+  // constant segment (and a little for ramps and bursts); the slack is
+  // never touched unless used, so it costs address space, not memory.
+  if (!closed_loop_) {
+    const double expected = spec_.schedule.ExpectedRequests();
+    log.records.reserve(static_cast<size_t>(expected * 1.01) + 1024);
+  }
+}
+
+void Engine::LogDue(Request* r) {
+  if (r->warmup || !spec_.keep_requests) return;
+  r->log_slot = static_cast<int64_t>(result_.requests.records.size());
+  RequestRecord rec;
+  rec.due_ns = r->due;
+  rec.kind = static_cast<uint16_t>(r->kind);
+  result_.requests.records.push_back(rec);
+}
+
+void Engine::LogSent(const Request& r) {
+  if (r.log_slot < 0) return;
+  RequestRecord& rec = result_.requests.records[r.log_slot];
+  rec.due_ns = r.due;  // a closed-loop request falls due when it is sent
+  rec.sent_ns = r.sent_at;
+}
+
+void Engine::LogDone(const Request& r, int64_t now, RequestOutcome outcome, int status) {
+  if (r.log_slot < 0) return;
+  RequestRecord& rec = result_.requests.records[r.log_slot];
+  rec.done_ns = now;
+  rec.outcome = outcome;
+  rec.http_status = static_cast<uint16_t>(status);
 }
 
 bool Engine::OpenConnection() {
@@ -201,8 +270,9 @@ void Engine::CloseConn(int slot) {
 
 void Engine::SendClosedLoop(int slot, int64_t now) {
   const bool warmup = now < tm_;
-  Request r{now, 0, seq_++, static_cast<uint32_t>(mix_.Pick(rng_)), warmup};
+  Request r{now, 0, seq_++, -1, static_cast<uint32_t>(mix_.Pick(rng_)), warmup};
   ++Phase(warmup).due;
+  LogDue(&r);
   StartRequest(slot, r);
 }
 
@@ -217,6 +287,7 @@ void Engine::StartRequest(int slot, const Request& r) {
   if (closed_loop_) c.req.due = c.req.sent_at;
   ++Phase(r.warmup).sent;
   if (!r.warmup) ++point_.sent;
+  LogSent(c.req);
   c.state = Conn::State::kWriting;
   ++in_flight_;
   ContinueWrite(slot);
@@ -253,8 +324,7 @@ void Engine::ContinueWrite(int slot) {
 }
 
 void Engine::FailInFlight(int slot, LoadError e) {
-  Conn& c = conns_[slot];
-  Error(c.req.warmup, e, c.req.kind);
+  FailRequest(conns_[slot].req, e);
   CloseConn(slot);
 }
 
@@ -283,6 +353,7 @@ void Engine::Complete(int slot, bool conn_ok) {
   }
   ++progress_responses_;
   if (!ok) Error(r.warmup, LoadError::kNon2xx, r.kind);
+  LogDone(r, now, ok ? RequestOutcome::kOk : RequestOutcome::kNon2xx, status);
   last_progress_ = now;
   connect_failures_since_progress_ = 0;
   --in_flight_;
@@ -388,6 +459,7 @@ void Engine::Generate(int64_t now) {
     r.kind = static_cast<uint32_t>(mix_.Pick(rng_));
     r.warmup = warmup;
     ++Phase(warmup).due;
+    LogDue(&r);
     pending_.push_back(r);
     const RateSchedule& s = warmup ? warmup_schedule_ : spec_.schedule;
     gen_rel_ = s.NextDue(gen_rel_);
@@ -433,7 +505,7 @@ void Engine::Dispatch(int64_t now) {
 void Engine::CheckTimeouts(int64_t now) {
   while (!pending_.empty() && pending_.front().due + spec_.timeout_ns <= now) {
     const Request& r = pending_.front();  // never got a connection
-    Error(r.warmup, LoadError::kTimeout, r.kind);
+    FailRequest(r, LoadError::kTimeout);
     pending_.pop_front();
   }
   if (now - last_timeout_scan_ < 5'000'000) return;
@@ -511,6 +583,7 @@ StatusOr<LoadResult> Engine::Run() {
   tm_ = t0_ + spec_.warmup_ns;
   end_ = tm_ + spec_.schedule.duration_ns();
   next_tick_ = tm_ + 1'000'000'000;
+  StartRequestLog();
   next_progress_ = t0_ + 1'000'000'000;
   last_progress_ = t0_;
   if (spec_.warmup_ns > 0) {
@@ -575,7 +648,7 @@ StatusOr<LoadResult> Engine::Run() {
   // cut off when a dead target ended the run.
   const LoadError unfinished = result_.aborted ? LoadError::kAborted : LoadError::kTimeout;
   while (!pending_.empty()) {
-    Error(pending_.front().warmup, unfinished, pending_.front().kind);
+    FailRequest(pending_.front(), unfinished);
     pending_.pop_front();
   }
   for (size_t slot = 0; slot < conns_.size(); ++slot) {
@@ -600,6 +673,9 @@ StatusOr<LoadResult> RunLoad(const LoadSpec& spec, const LoadProgressFn& progres
     return Status::InvalidArgument("connections must be >= 1 and <= max connections");
   }
   if (spec.timeout_ns <= 0) return Status::InvalidArgument("timeout must be > 0");
+  if (spec.kinds.size() > 65536) {
+    return Status::InvalidArgument("at most 65536 request kinds (a request record holds a 16-bit kind)");
+  }
   auto mix = RequestMix::Compile(spec.kinds, spec.target.HostHeader());
   if (!mix.ok()) return mix.status();
   Engine engine(spec, std::move(*mix), progress);

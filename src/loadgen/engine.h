@@ -21,6 +21,7 @@
 #include "hdr/hdr_histogram.h"
 #include "loadgen/request.h"
 #include "loadgen/schedule.h"
+#include "model/request_log.h"
 #include "model/run_result.h"
 #include "net/url.h"
 
@@ -37,6 +38,10 @@ struct LoadSpec {
   // A target that refuses every connection for this long ends the run.
   int64_t dead_after_ns = 2'000'000'000;
   uint64_t seed = 1;
+  // Keep every measured request in LoadResult::requests (32 bytes each:
+  // 3.2 MB per 100k requests); a caller that only wants the summaries
+  // turns it off.
+  bool keep_requests = true;
 };
 
 enum class LoadError {
@@ -91,6 +96,17 @@ struct LoadResult {
   bool aborted = false;     // the target went away; see abort_reason
   std::string abort_reason;
   std::string schedule;     // RateSchedule::Describe()
+  // Load clock (CLOCK_MONOTONIC ns) at the start of the measured phase:
+  // timeline second k covers [measured_start_ns + k s, + (k+1) s).
+  int64_t measured_start_ns = 0;
+  // Every measured-phase request (warm-up ones are not kept), in due order,
+  // kinds indexed as in LoadSpec::kinds; empty if !keep_requests. Each
+  // record's outcome matches the phase's counts: kOk for `ok`, and one
+  // request error of that kind otherwise. done_ns is set on every record:
+  // the answer's completion, or the moment the engine saw (or declared, for
+  // timeouts and aborts) the error. sent_ns is kNever for a request that
+  // never got a connection. A closed-loop (`max`) request is due when sent.
+  RequestLog requests;
 };
 
 struct LoadProgress {

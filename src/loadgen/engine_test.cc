@@ -1,6 +1,8 @@
 // The engine against a real HTTP server on 127.0.0.1 (test_server.h).
 #include "loadgen/engine.h"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <set>
 #include <thread>
@@ -30,6 +32,68 @@ LoadSpec Spec(int port, const std::string& path, const std::string& rate, int64_
 
 int64_t Err(const PhaseStats& p, LoadError e) { return p.errors[static_cast<int>(e)]; }
 
+// The log's outcome for each request error kind (the engine's mapping).
+constexpr std::pair<LoadError, RequestOutcome> kErrorOutcomes[] = {
+    {LoadError::kReset, RequestOutcome::kReset},         {LoadError::kTimeout, RequestOutcome::kTimeout},
+    {LoadError::kClosed, RequestOutcome::kClosed},       {LoadError::kMalformed, RequestOutcome::kMalformed},
+    {LoadError::kNon2xx, RequestOutcome::kNon2xx},       {LoadError::kAborted, RequestOutcome::kAborted},
+};
+
+// Why record i of the log breaks the engine's contract ("" if it keeps it).
+std::string BadRecord(const LoadResult& r, size_t i) {
+  const RequestRecord& rec = r.requests.records[i];
+  const int64_t never = RequestRecord::kNever;
+  if (rec.kind >= r.requests.kinds.size()) return "kind out of range";
+  if (rec.due_ns < r.measured_start_ns) return "due before the measured phase";
+  if (i > 0 && rec.due_ns < r.requests.records[i - 1].due_ns) return "not in due order";
+  if (rec.sent_ns != never && rec.sent_ns < rec.due_ns) return "sent before due";
+  if (rec.done_ns == never) return "no done time";
+  if (rec.done_ns < std::max(rec.due_ns, rec.sent_ns)) return "done before due or sent";
+  const bool answered = rec.outcome == RequestOutcome::kOk || rec.outcome == RequestOutcome::kNon2xx;
+  if (answered != (rec.http_status != 0)) return "status does not match the outcome";
+  if (answered && rec.sent_ns == never) return "an answer to a request never sent";
+  const bool ok_status = rec.http_status >= 200 && rec.http_status < 300;
+  if ((rec.outcome == RequestOutcome::kOk) != ok_status) return "ok outcome without a 2xx status";
+  return "";
+}
+
+// The request log agrees with the phase counts and histograms of the same
+// run: invariants only, none of them depends on the machine's speed.
+void ExpectLogMatchesCounts(const LoadResult& r) {
+  const std::vector<RequestRecord>& recs = r.requests.records;
+  ASSERT_EQ(static_cast<int64_t>(recs.size()), r.measured.due);
+  ASSERT_EQ(r.requests.kinds.size(), r.kinds.size());
+  for (size_t k = 0; k < r.kinds.size(); ++k) EXPECT_EQ(r.requests.kinds[k], r.kinds[k].name);
+  EXPECT_EQ(r.requests.clock, "CLOCK_MONOTONIC");
+  std::array<int64_t, kRequestOutcomes> by_outcome{};
+  std::vector<int64_t> answers_by_kind(r.kinds.size());
+  int64_t sent = 0, answered = 0;
+  for (size_t i = 0; i < recs.size(); ++i) {
+    const std::string why = BadRecord(r, i);
+    ASSERT_EQ(why, "") << "record " << i << " of " << recs.size();
+    ++by_outcome[static_cast<int>(recs[i].outcome)];
+    if (recs[i].sent_ns != RequestRecord::kNever) ++sent;
+    if (recs[i].http_status != 0) {
+      ++answered;
+      ++answers_by_kind[recs[i].kind];
+    }
+  }
+  EXPECT_EQ(by_outcome[static_cast<int>(RequestOutcome::kOk)], r.measured.ok);
+  for (const auto& [e, o] : kErrorOutcomes) {
+    EXPECT_EQ(by_outcome[static_cast<int>(o)], Err(r.measured, e)) << LoadErrorName(e);
+  }
+  EXPECT_EQ(sent, r.measured.sent);
+  // The engine records a latency for every complete answer, 2xx or not
+  // (Complete()), and none for a request that got no answer (a timeout,
+  // reset, ... has no latency), so the histograms count answered records.
+  EXPECT_EQ(answered, r.measured.responses);
+  EXPECT_EQ(answered, r.measured.corrected.total_count());
+  EXPECT_EQ(answered, r.measured.uncorrected.total_count());
+  for (size_t k = 0; k < r.kinds.size(); ++k) {
+    EXPECT_EQ(answers_by_kind[k], r.kinds[k].corrected.total_count()) << r.kinds[k].name;
+  }
+}
+
 TEST(EngineTest, ExactCountsAtAConstantRate) {
   TestServer server;
   LoadSpec spec = Spec(server.port(), "/ok", "200", 2'000 * kMs);
@@ -49,6 +113,12 @@ TEST(EngineTest, ExactCountsAtAConstantRate) {
   EXPECT_EQ(r->measured.uncorrected.total_count(), 400);
   EXPECT_EQ(server.total(), 500);
   EXPECT_EQ(server.connections_accepted(), 4);  // keep-alive: no reconnects
+  ExpectLogMatchesCounts(*r);  // and the 100 warm-up requests are not in it
+  // The schedule's first request is due when the measured phase starts,
+  // its last within the phase (the grid is exact: 5 ms apart).
+  ASSERT_EQ(r->requests.records.size(), 400u);
+  EXPECT_EQ(r->requests.records.front().due_ns, r->measured_start_ns);
+  EXPECT_EQ(r->requests.records.back().due_ns, r->measured_start_ns + 399 * 5 * kMs);
   EXPECT_DOUBLE_EQ(r->measured.asked_rps, 200);
   // The timeline counts answers by completion second. An answer can only
   // slip into the next second if it took longer than the time left, so
@@ -104,6 +174,14 @@ TEST(EngineTest, WeightedKindsAreCountedApart) {
   EXPECT_EQ(r->kinds[0].responses + r->kinds[1].responses, 400);
   EXPECT_EQ(Err(r->measured, LoadError::kNon2xx), r->kinds[1].responses);
   EXPECT_EQ(r->measured.status_codes.at(404), r->kinds[1].responses);
+  ExpectLogMatchesCounts(*r);
+  int64_t logged_missing = 0;
+  for (const RequestRecord& rec : r->requests.records) {
+    if (rec.kind != 1) continue;
+    ++logged_missing;
+    EXPECT_EQ(rec.http_status, 404);
+  }
+  EXPECT_EQ(logged_missing, r->kinds[1].responses);
 }
 
 struct ErrorCase {
@@ -130,6 +208,8 @@ TEST(EngineTest, EveryErrorKind) {
     EXPECT_EQ(Err(r->measured, c.kind), 20) << c.path;
     EXPECT_EQ(r->measured.request_errors(), 20) << c.path;
     EXPECT_FALSE(r->aborted) << c.path;
+    SCOPED_TRACE(c.path);
+    ExpectLogMatchesCounts(*r);
   }
 }
 
@@ -185,6 +265,9 @@ TEST(EngineTest, ATargetThatDiesEndsTheRun) {
   const std::string table = LoadTable(*r, {"127.0.0.1", spec.connections, spec.max_connections, 0, spec.timeout_ns});
   EXPECT_NE(table.find("  connection attempts that failed: "), std::string::npos) << table;
   EXPECT_EQ(table.find("connect_refused"), std::string::npos) << table;
+  // Failed connection attempts are not requests: the log holds exactly the
+  // requests, the aborted ones among them.
+  ExpectLogMatchesCounts(*r);
 }
 
 // A stalled server: requests due during the stall wait for it, and only the
@@ -222,6 +305,32 @@ TEST(EngineTest, AStallShowsInCorrectedLatencyOnly) {
   EXPECT_GE(r->measured.corrected.max(), 280 * kMs);
   EXPECT_GT(c99, 2 * u99);
   EXPECT_GT(r->max_backlog, 100);
+  ExpectLogMatchesCounts(*r);
+}
+
+// A closed loop: each request falls due when it is sent, on connections
+// that are kept busy; the log still matches the counts.
+TEST(EngineTest, ClosedLoopRequestsAreLoggedAsSent) {
+  TestServer server;
+  LoadSpec spec = Spec(server.port(), "/ok", "max", 300 * kMs);
+  spec.warmup_ns = 100 * kMs;
+  auto r = RunLoad(spec);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_GT(r->measured.due, 0);
+  ExpectLogMatchesCounts(*r);
+  for (const RequestRecord& rec : r->requests.records) ASSERT_EQ(rec.due_ns, rec.sent_ns);
+}
+
+TEST(EngineTest, TheLogIsEmptyWhenNotKept) {
+  TestServer server;
+  LoadSpec spec = Spec(server.port(), "/ok", "100", 300 * kMs);
+  spec.keep_requests = false;
+  auto r = RunLoad(spec);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->measured.ok, 30);
+  EXPECT_TRUE(r->requests.records.empty());
+  EXPECT_TRUE(r->requests.kinds.empty());
+  EXPECT_GT(r->measured_start_ns, 0);  // still there, for the timeline
 }
 
 }  // namespace

@@ -1,5 +1,8 @@
 #include "loadgen/load_report.h"
 
+#include <iterator>
+#include <string_view>
+
 #include <fmt/format.h>
 
 namespace gcpilot {
@@ -14,6 +17,20 @@ std::string LatencyRow(const char* name, const HdrHistogram& h) {
   for (double p : kPercentiles) row += fmt::format(" {:>9}", Ms(h.ValueAtPercentile(p)));
   row += fmt::format(" {:>9} {:>9}\n", Ms(h.max()), Ms(static_cast<int64_t>(h.mean())));
   return row;
+}
+
+// RFC 4180: a field holding a comma, quote or line break is quoted, its
+// quotes doubled (kind names come from the user's TOML).
+std::string CsvField(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+// A time or latency field: empty where there is none (< 0 here).
+void AppendNs(fmt::memory_buffer& buf, int64_t ns) {
+  if (ns >= 0) fmt::format_to(std::back_inserter(buf), "{}", ns);
 }
 
 nlohmann::ordered_json HistJson(const HdrHistogram& h) {
@@ -155,6 +172,37 @@ std::string LoadTimelineCsv(const LoadResult& r) {
                      Ms(p.p99_uncorrected_ns), Ms(p.max_corrected_ns));
   }
   return s;
+}
+
+void WriteLoadRequestsCsv(const LoadResult& r, std::ostream& out) {
+  const RequestLog& log = r.requests;
+  std::vector<std::string> kinds;
+  for (const std::string& k : log.kinds) kinds.push_back(CsvField(k));
+  fmt::memory_buffer buf;
+  fmt::format_to(std::back_inserter(buf),
+                 "due_ns_from_measured_start,sent_ns_from_measured_start,done_ns_from_measured_start,"
+                 "kind,status,outcome,corrected_ns,uncorrected_ns\n");
+  const auto since_start = [&](int64_t t) { return t == RequestRecord::kNever ? -1 : t - r.measured_start_ns; };
+  for (const RequestRecord& rec : log.records) {
+    AppendNs(buf, since_start(rec.due_ns));
+    buf.push_back(',');
+    AppendNs(buf, since_start(rec.sent_ns));
+    buf.push_back(',');
+    AppendNs(buf, since_start(rec.done_ns));
+    const std::string_view kind = rec.kind < kinds.size() ? std::string_view(kinds[rec.kind]) : "";
+    fmt::format_to(std::back_inserter(buf), ",{},", kind);
+    if (rec.http_status != 0) fmt::format_to(std::back_inserter(buf), "{}", rec.http_status);
+    fmt::format_to(std::back_inserter(buf), ",{},", RequestOutcomeName(rec.outcome));
+    AppendNs(buf, rec.corrected_ns());
+    buf.push_back(',');
+    AppendNs(buf, rec.uncorrected_ns());
+    buf.push_back('\n');
+    if (buf.size() >= 1 << 16) {
+      out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+      buf.clear();
+    }
+  }
+  out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
 }
 
 }  // namespace gcpilot

@@ -222,6 +222,7 @@ TrialOutcome RunTrial(const StudySpec& spec, RunResult run, const std::string& w
   out.data.corrected = load->measured.corrected;
   out.data.uncorrected = load->measured.uncorrected;
   out.data.timeline = load->timeline;
+  out.data.requests = std::move(load->requests);
   if (load->aborted) {
     Fail(out, fmt::format("the target went away during the load ({}): {}", r.exit, load->abort_reason));
   } else if (died) {
