@@ -18,6 +18,7 @@
 
 #include "analysis/outline_json.h"
 #include "base/cpus.h"
+#include "tune/spec_flags.h"
 #include "base/read_file.h"
 #include "loadgen/schedule.h"
 #include "net/url.h"
@@ -33,10 +34,6 @@ bool IsEnvName(std::string_view s) {
   return true;
 }
 
-bool ParseInt(std::string_view s, int64_t* out) {
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return !s.empty() && ec == std::errc() && p == s.data() + s.size();
-}
 
 // Edit distance, for "did you mean" on misspelled knobs.
 size_t Distance(std::string_view a, std::string_view b) {
@@ -358,7 +355,7 @@ StatusOr<StudySpec> LoadStudySpec(const std::string& path) {
       Factor factor;
       RETURN_IF_ERROR(f.String("name", &factor.name));
       RETURN_IF_ERROR(f.Strings("levels", &factor.levels));
-      if (factor.name == "GOGC") factor.baseline = "100";
+      factor.baseline = DefaultBaseline(factor);  // as the --factor flag does
       RETURN_IF_ERROR(f.String("baseline", &factor.baseline));
       // Say where a bad level is: re-check here with the position.
       for (const std::string& l : factor.levels) {

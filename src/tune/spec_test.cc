@@ -5,6 +5,7 @@
 #include "base/cpus.h"
 #include "tune/design.h"
 #include "tune/rounds.h"
+#include "tune/spec_flags.h"
 #include "tune/study.h"
 
 namespace gcpilot {
@@ -170,6 +171,44 @@ TEST(StudyPlanTest, EveryCellRepeatsPlusTheDefault) {
   bool shuffled = false;
   for (size_t i = 0; i + 1 < plan.size(); ++i) shuffled |= plan[i].design_cell.value_or(-1) > plan[i + 1].design_cell.value_or(-1);
   EXPECT_TRUE(shuffled);
+}
+
+// The flags and a spec file read a factor the same way: one default setting,
+// not "off" from one and unset from the other.
+TEST(SpecFlagsTest, FlagsAndSpecFilesAgreeOnTheDefaultSetting) {
+  auto gogc = ParseFactorFlag("GOGC=50,100,400");
+  ASSERT_TRUE(gogc.ok());
+  EXPECT_EQ(gogc->baseline, "100");
+  EXPECT_EQ(ParseFactorFlag("GOMEMLIMIT=off,1GiB")->baseline, "off");
+  EXPECT_EQ(ParseFactorFlag("GOMEMLIMIT=600MiB,1GiB")->baseline, "");  // unset: the runtime's "no limit"
+  EXPECT_EQ(ParseFactorFlag("GOMAXPROCS=1,2")->baseline, "");
+  EXPECT_EQ(ParseFactorFlag("=1,2").status().message(),
+            "--factor \"=1,2\": want NAME=level,level,... (e.g. GOGC=50,100,400)");
+  auto file = LoadStudySpec(std::string(GCPILOT_SOURCE_DIR) + "/testdata/tune/two-knobs.toml");
+  ASSERT_TRUE(file.ok()) << file.status().message();
+  ASSERT_EQ(file->factors.size(), 2u);
+  EXPECT_EQ(file->factors[0], *ParseFactorFlag("GOGC=50,100,400"));
+  EXPECT_EQ(file->factors[1], *ParseFactorFlag("GOMEMLIMIT=off,1GiB"));
+}
+
+TEST(SpecFlagsTest, ACommandLineStudyLoadsThePathOfItsUrl) {
+  auto spec = CommandLineSpec({"/bin/true"}, "http://127.0.0.1:{port}/healthz",
+                              "http://127.0.0.1:{port}/v1/orders/ord_1?x=1");
+  ASSERT_TRUE(spec.ok());
+  ASSERT_EQ(spec->kinds.size(), 1u);
+  EXPECT_EQ(spec->kinds[0].path, "/v1/orders/ord_1?x=1");
+  EXPECT_EQ(spec->factors.size(), 2u);
+  EXPECT_EQ(CommandLineSpec({"/bin/true"}, "", "").status().message(),
+            "a command needs --ready URL (answers 200 when the service is up)");
+  SpecOverrides o;
+  o.duration = "soon";
+  EXPECT_EQ(ApplyOverrides(o, &*spec).message().rfind("--duration: ", 0), 0u);
+  o = {};
+  o.factors = {"GOGC=25,100"};
+  o.repeats = 3;
+  ASSERT_TRUE(ApplyOverrides(o, &*spec).ok());
+  EXPECT_EQ(spec->repeats, 3);
+  EXPECT_EQ(spec->factors, (std::vector<Factor>{{"GOGC", {"25", "100"}, "100"}}));
 }
 
 }  // namespace

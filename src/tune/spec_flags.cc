@@ -1,0 +1,100 @@
+#include "tune/spec_flags.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "loadgen/schedule.h"
+#include "net/url.h"
+
+namespace gcpilot {
+namespace {
+
+// The path (and query) of a load URL that may hold {port}.
+std::string PathOf(const std::string& url) {
+  std::string u = url;
+  if (const size_t at = u.find("{port}"); at != std::string::npos) u.replace(at, 6, "1");
+  auto parsed = ParseLoopbackUrl(u);
+  return parsed.ok() ? parsed->path : "/";  // a bad URL is refused by validation
+}
+
+}  // namespace
+
+std::string DefaultBaseline(const Factor& f) {
+  const char* runtime_default = f.name == "GOGC" ? "100" : f.name == "GOMEMLIMIT" ? "off" : nullptr;
+  if (runtime_default && std::find(f.levels.begin(), f.levels.end(), runtime_default) != f.levels.end()) {
+    return runtime_default;
+  }
+  return "";
+}
+
+StatusOr<Factor> ParseFactorFlag(const std::string& text) {
+  const size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    return Status::InvalidArgument(
+        fmt::format("--factor \"{}\": want NAME=level,level,... (e.g. GOGC=50,100,400)", text));
+  }
+  Factor f;
+  f.name = text.substr(0, eq);
+  const std::string rest = text.substr(eq + 1);
+  for (size_t at = 0;;) {
+    const size_t comma = rest.find(',', at);
+    f.levels.push_back(rest.substr(at, comma - at));
+    if (comma == std::string::npos) break;
+    at = comma + 1;
+  }
+  f.baseline = DefaultBaseline(f);
+  return f;
+}
+
+StatusOr<StudySpec> CommandLineSpec(const std::vector<std::string>& command, const std::string& ready,
+                                    const std::string& url) {
+  if (ready.empty()) {
+    return Status::InvalidArgument("a command needs --ready URL (answers 200 when the service is up)");
+  }
+  StudySpec spec;
+  spec.source = "command line";
+  spec.command = command;
+  spec.ready_url = ready;
+  spec.load_url = url.empty() ? ready : url;
+  RequestKindSpec k;
+  k.path = PathOf(spec.load_url);
+  spec.kinds = {k};
+  for (const char* text : {"GOGC=50,100,400", "GOMEMLIMIT=off,1GiB"}) spec.factors.push_back(*ParseFactorFlag(text));
+  SplitCpus(&spec);
+  return spec;
+}
+
+Status ApplyOverrides(const SpecOverrides& o, StudySpec* spec) {
+  if (!o.requests.empty()) {
+    auto kinds = LoadRequestKinds(o.requests);
+    if (!kinds.ok()) return kinds.status();
+    spec->kinds = *kinds;
+  }
+  if (!o.url.empty()) spec->load_url = o.url;
+  if (!o.rate.empty()) spec->rate = o.rate;
+  if (!o.duration.empty()) {
+    auto d = ParseDurationNs(o.duration);
+    if (!d.ok()) return Status::InvalidArgument("--duration: " + d.status().message());
+    spec->duration_ns = *d;
+  }
+  if (!o.warmup.empty()) {
+    auto d = ParseOptionalDurationNs(o.warmup);
+    if (!d.ok()) return Status::InvalidArgument("--warmup: " + d.status().message());
+    spec->warmup_ns = *d;
+  }
+  if (!o.design.empty()) spec->design = o.design;
+  if (o.repeats > 0) spec->repeats = o.repeats;
+  if (o.refine) spec->refine = true;
+  if (!o.factors.empty()) {
+    spec->factors.clear();
+    for (const std::string& text : o.factors) {
+      auto f = ParseFactorFlag(text);
+      if (!f.ok()) return f.status();
+      spec->factors.push_back(std::move(*f));
+    }
+  }
+  return ValidateStudySpec(*spec);
+}
+
+}  // namespace gcpilot
