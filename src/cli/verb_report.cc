@@ -1,9 +1,9 @@
 // `gcpilot report STUDY.db -o report.html`: the study as one self-contained
 // HTML page.
 #include <cstdio>
-#include <fstream>
 #include <string>
 
+#include "base/file_util.h"
 #include "cli/verbs.h"
 #include "report/report.h"
 #include "store/study_store.h"
@@ -32,17 +32,8 @@ int WriteStudyReport(const std::string& db, int64_t study, const std::string& ou
     std::fwrite(html.data(), 1, html.size(), stdout);
     return kExitOk;
   }
-  const std::string tmp = out_path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << html;
-    if (!out.good()) {
-      std::fprintf(stderr, "gcpilot report: %s: cannot write\n", out_path.c_str());
-      return kExitError;
-    }
-  }
-  if (std::rename(tmp.c_str(), out_path.c_str()) != 0) {
-    std::fprintf(stderr, "gcpilot report: %s: cannot write\n", out_path.c_str());
+  if (Status st = WriteFileAtomically(out_path, html); !st.ok()) {
+    std::fprintf(stderr, "gcpilot report: %s\n", st.message().c_str());
     return kExitError;
   }
   return kExitOk;
