@@ -10,6 +10,7 @@
 #define GCPILOT_TESTS_PAYGATE_BUILDS_H_
 
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,10 @@ enum class GoRole { kGo119, kNewest };
 
 inline std::string GoRoleName(const ::testing::TestParamInfo<GoRole>& info) {
   return info.param == GoRole::kGo119 ? "Go119" : "NewestGo";
+}
+// So ctest's names read `GetParam() = Go119`, not raw bytes.
+inline void PrintTo(GoRole role, std::ostream* os) {
+  *os << (role == GoRole::kGo119 ? "Go119" : "NewestGo");
 }
 
 // The build for `role`, or nullopt when this machine built no newer one.
