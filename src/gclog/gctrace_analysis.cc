@@ -247,6 +247,15 @@ GctraceSummary GctraceAnalyzer::Summarize(
         fmt::format("{} cycle lines could not be parsed and were skipped",
                     parse.malformed));
   }
+  if (parse.overflowed_values > 0) {
+    // Saturated values (a wrapped clock, say) flow into the figures above;
+    // say so beside them rather than drop the cycles.
+    add(Severity::kWarning, "overflow",
+        fmt::format("{} printed values were past what gcpilot holds and were kept "
+                    "saturated (a clock that went back?); figures using them are not "
+                    "the process's own",
+                    parse.overflowed_values));
+  }
   std::stable_sort(s.findings.begin(), s.findings.end(),
                    [](const Finding& x, const Finding& y) {
                      return x.severity > y.severity;
