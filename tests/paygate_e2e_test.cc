@@ -113,7 +113,11 @@ TEST_P(PaygateE2eTest, GctraceOfTheRealGatewayParsesAndMatchesItsMetrics) {
   // Every cycle the runtime counted up to the scrape was logged and parsed
   // (the scrape itself allocates little; no cycle runs after it).
   EXPECT_EQ(s.cycles, total);
-  EXPECT_EQ(s.forced_cycles, 3);
+  // runtime.GC() called while a background cycle is still marking marks
+  // that cycle `(forced)` too (golang/go#52515, seen here on Go 1.19 about
+  // one run in ten): the log may show one more than the runtime counted.
+  EXPECT_GE(s.forced_cycles, 3);
+  EXPECT_LE(s.forced_cycles, 4);
   EXPECT_EQ(s.parse.malformed, 0);
   EXPECT_EQ(s.procs_seen, std::set<int32_t>{2});
   EXPECT_EQ(s.segments, 1);
