@@ -7,13 +7,19 @@
 # GOGC, GOMEMLIMIT, GOMAXPROCS, PAYGATE_POOL, PAYGATE_PRESIZE in the
 # environment reach the gateway. On 2+ CPUs the gateway runs on CPU 0 and
 # wrk on CPU 1.
+# PAYGATE=build/paygate-go1.26 drives another gateway build (default
+# build/paygate, Go 1.19); GCTRACE=2 sets GODEBUG=gctrace=2 (default 1);
+# METRICS=FILE keeps a /metrics scrape taken right after the load (before
+# the forced cycles).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 log=${1:?usage: drive_paygate.sh LOG [SECONDS [LIVE_MB [FORCED_GCS]]]}
 seconds=${2:-10}
 live_mb=${3:-128}
 forced=${4:-0}
-paygate=$root/build/paygate
+paygate=${PAYGATE:-$root/build/paygate}
+gctrace=${GCTRACE:-1}
+metrics=${METRICS:-}
 [ -x "$paygate" ] || { echo "drive_paygate: $paygate missing: run scripts/setup.sh" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "drive_paygate: wrk missing: run scripts/setup.sh" >&2; exit 1; }
 
@@ -28,7 +34,7 @@ trap cleanup EXIT
 pin_service=() pin_load=()
 if [ "$(nproc)" -ge 2 ]; then pin_service=(taskset -c 0) pin_load=(taskset -c 1); fi
 
-GODEBUG=gctrace=1 "${pin_service[@]}" "$paygate" -addr 127.0.0.1:0 \
+GODEBUG=gctrace=$gctrace "${pin_service[@]}" "$paygate" -addr 127.0.0.1:0 \
   -port-file "$work/port" -live-mb "$live_mb" 2>"$log" &
 pid=$!
 for _ in $(seq 600); do  # readiness: port file, then /healthz 200 (60 s at most)
@@ -52,6 +58,7 @@ LUA
 echo "drive_paygate: $seconds s of signed /v1/pay at 16 connections against 127.0.0.1:$port" >&2
 "${pin_load[@]}" wrk -t1 -c16 -d"${seconds}s" -s "$work/pay.lua" "http://127.0.0.1:$port/" >"$work/wrk.out"
 grep -E 'Requests/sec|Non-2xx|Socket errors' "$work/wrk.out" | sed 's/^/drive_paygate: wrk: /' >&2 || true
+if [ -n "$metrics" ]; then curl -fsS -o "$metrics" "http://127.0.0.1:$port/metrics"; fi
 for _ in $(seq "$forced"); do  # runtime.GC() via pprof: a "(forced)" line each
   curl -fsS -o /dev/null "http://127.0.0.1:$port/debug/pprof/heap?gc=1"
 done

@@ -36,11 +36,19 @@ fi
 export GCPILOT_GO=/usr/lib/go-1.19/bin/go
 [ -x "$GCPILOT_GO" ] || { echo "setup: $GCPILOT_GO missing after install" >&2; exit 1; }
 
+# A newer Go for the second gateway build (build/paygate-go1.NN): the `go`
+# on PATH when newer than 1.19, or GCPILOT_GO_NEW=/path/to/go. Configure
+# runs every time (a few seconds) so a Go installed since is picked up;
+# its one-line paygate note is shown.
 build="$root/build"
-if [ ! -f "$build/build.ninja" ]; then
-  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+mkdir -p "$build"
+if ! cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$build/configure.log" 2>&1; then
+  cat "$build/configure.log" >&2
+  exit 1
 fi
+sed -n 's/^-- paygate: /setup: paygate: /p' "$build/configure.log" >&2
 ninja -C "$build" >/dev/null || ninja -C "$build"  # show errors on failure
 # (the build includes the bundled Go gateway, build/paygate; see workloads/)
 
-echo "setup: ready: $build/src/cli/gcpilot, $build/paygate" >&2
+newer=$(sed -n 's/^GCPILOT_PAYGATE_NEW:INTERNAL=/, /p' "$build/CMakeCache.txt")
+echo "setup: ready: $build/src/cli/gcpilot, $build/paygate${newer}" >&2

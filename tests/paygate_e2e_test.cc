@@ -1,6 +1,8 @@
 // The real gateway binary, started the way the tuner starts targets, with
 // GODEBUG=gctrace=1: its GC log must parse completely, agree with the
 // runtime's own /metrics counters, and the gateway must stop cleanly.
+// Each test runs against every gateway build (Go 1.19 and the newest Go
+// found; see paygate_builds.h): what users run is not only 1.19.
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -14,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include "net/http_get.h"
 #include "runner/process.h"
+#include "paygate_builds.h"
 
 namespace gcpilot {
 namespace {
@@ -32,16 +35,17 @@ struct Gateway {
   std::string log;   // its stderr
 };
 
-// Starts build/paygate on a free loopback port with gctrace on and waits
-// (30 s at most) until /healthz answers 200 with `want_healthz`.
-Gateway StartPaygate(const std::string& name, const std::string& live_mb,
-                     const std::string& want_healthz) {
+// Starts the gateway binary `paygate` on a free loopback port with gctrace
+// on and waits (30 s at most) until /healthz answers 200 with
+// `want_healthz`.
+Gateway StartPaygate(const std::string& paygate, const std::string& name,
+                     const std::string& live_mb, const std::string& want_healthz) {
   const std::string dir = ::testing::TempDir() + "gcpilot_" + name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const std::string port_file = dir + "/port", log = dir + "/stderr.log";
   auto proc = Process::Start(
-      {.argv = {GCPILOT_PAYGATE, "-addr", "127.0.0.1:0", "-port-file", port_file,
+      {.argv = {paygate, "-addr", "127.0.0.1:0", "-port-file", port_file,
                 "-live-mb", live_mb},
        .env = {{"GODEBUG", "gctrace=1"}, {"GOMAXPROCS", "2"}, {"GOGC", "100"}},
        .stderr_path = log});
@@ -65,9 +69,12 @@ Gateway StartPaygate(const std::string& name, const std::string& live_mb,
   return {std::move(*proc), base, log};
 }
 
-TEST(PaygateE2eTest, GctraceOfTheRealGatewayParsesAndMatchesItsMetrics) {
+class PaygateE2eTest : public ::testing::TestWithParam<testing::GoRole> {};
+
+TEST_P(PaygateE2eTest, GctraceOfTheRealGatewayParsesAndMatchesItsMetrics) {
+  PAYGATE_BUILD_OR_SKIP(build);
   // -live-mb 48 is 48 x 1024 prefilled orders.
-  Gateway gw = StartPaygate("paygate_e2e", "48", "ok orders=49152\n");
+  Gateway gw = StartPaygate(build.path, "paygate_e2e_" + build.go, "48", "ok orders=49152\n");
   ASSERT_FALSE(HasFailure());
   Process* proc = &gw.proc;
   LoopbackUrl base = gw.base;
@@ -87,6 +94,10 @@ TEST(PaygateE2eTest, GctraceOfTheRealGatewayParsesAndMatchesItsMetrics) {
   const int64_t total = MetricValue(metrics->body, "go_gc_cycles_total_gc_cycles_total");
   EXPECT_EQ(MetricValue(metrics->body, "go_gc_cycles_forced_gc_cycles_total"), 3);
   EXPECT_EQ(MetricValue(metrics->body, "go_sched_gomaxprocs_threads"), 2);
+  // The runtime answering is the release this build was made with (go1.26
+  // matches go1.26.8), not another binary under that name.
+  EXPECT_NE(metrics->body.find("\ngo_info{version=\"" + build.go), std::string::npos)
+      << build.path;
 
   const ExitInfo exit = proc->Stop(10s);
   EXPECT_EQ(exit.Describe(), "exit 0");
@@ -102,7 +113,11 @@ TEST(PaygateE2eTest, GctraceOfTheRealGatewayParsesAndMatchesItsMetrics) {
   // Every cycle the runtime counted up to the scrape was logged and parsed
   // (the scrape itself allocates little; no cycle runs after it).
   EXPECT_EQ(s.cycles, total);
-  EXPECT_EQ(s.forced_cycles, 3);
+  // runtime.GC() called while a background cycle is still marking marks
+  // that cycle `(forced)` too (golang/go#52515, seen here on Go 1.19 about
+  // one run in ten): the log may show one more than the runtime counted.
+  EXPECT_GE(s.forced_cycles, 3);
+  EXPECT_LE(s.forced_cycles, 4);
   EXPECT_EQ(s.parse.malformed, 0);
   EXPECT_EQ(s.procs_seen, std::set<int32_t>{2});
   EXPECT_EQ(s.segments, 1);
@@ -117,8 +132,10 @@ TEST(PaygateE2eTest, GctraceOfTheRealGatewayParsesAndMatchesItsMetrics) {
 // `gcpilot load` with the gateway's own request mix (signed pays and
 // refunds, order lookups): every request must be accepted, and the counts
 // gcpilot reports per kind must equal what the gateway counted itself.
-TEST(PaygateE2eTest, LoadMixIsAcceptedAndCountsMatchTheGateway) {
-  Gateway gw = StartPaygate("paygate_load_e2e", "256", "ok orders=262144\n");
+TEST_P(PaygateE2eTest, LoadMixIsAcceptedAndCountsMatchTheGateway) {
+  PAYGATE_BUILD_OR_SKIP(build);
+  Gateway gw = StartPaygate(build.path, "paygate_load_e2e_" + build.go, "256",
+                            "ok orders=262144\n");
   ASSERT_FALSE(HasFailure());
   const std::string out = gw.log + ".load.json";
   auto load = Process::Start(
@@ -158,6 +175,10 @@ TEST(PaygateE2eTest, LoadMixIsAcceptedAndCountsMatchTheGateway) {
   EXPECT_GT(ours["pay"], ours["refund"]);  // weights 6 : 3 : 1
   EXPECT_EQ(gw.proc.Stop(10s).Describe(), "exit 0");
 }
+
+INSTANTIATE_TEST_SUITE_P(Builds, PaygateE2eTest,
+                         ::testing::Values(testing::GoRole::kGo119, testing::GoRole::kNewest),
+                         testing::GoRoleName);
 
 }  // namespace
 }  // namespace gcpilot

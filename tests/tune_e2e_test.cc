@@ -19,6 +19,7 @@
 #include "base/read_file.h"
 #include "runner/process.h"
 #include "store/study_store.h"
+#include "paygate_builds.h"
 
 namespace gcpilot {
 namespace {
@@ -261,14 +262,21 @@ TEST(TuneE2eTest, RefinementTriesMidpointsAroundTheBestSetting) {
 // Any Go service, from the command line alone: argv after --, {port},
 // readiness and load URLs, factors as flags. The knob must reach the
 // target: its own gctrace shows each goal at (1 + GOGC/100) x the heap the
-// previous cycle marked.
-TEST(TuneE2eTest, CommandLineStudyOfAnyService) {
-  const std::string dir = Fresh("tune_cmdline");
+// previous cycle marked. Run against every gateway build: the stored cycles
+// come from each runtime's own gctrace lines. A 128 MiB history makes the
+// prefill itself run 3+ cycles past 8 MB live at GOGC=200 on both builds
+// (Go 1.26 lays the orders out smaller: with 32 MiB its first cycle marked
+// 7 MB and the load at 200/s ran no cycle at all).
+class TuneCommandLineTest : public ::testing::TestWithParam<testing::GoRole> {};
+
+TEST_P(TuneCommandLineTest, StudyOfAnyService) {
+  PAYGATE_BUILD_OR_SKIP(build);
+  const std::string dir = Fresh("tune_cmdline_" + build.go);
   const std::string db = dir + "/study.db";
   const ExitInfo e = RunGcpilot({"tune", "--db", db, "--ready", "http://127.0.0.1:{port}/healthz", "--url",
                                  "http://127.0.0.1:{port}/v1/orders/ord_1", "--factor", "GOGC=50,200", "--rate",
                                  "200", "--duration", "1s", "--warmup", "0s", "--repeats", "1", "--json", "-q", "--",
-                                 GCPILOT_PAYGATE, "-addr", "127.0.0.1:{port}", "-live-mb", "32"},
+                                 build.path, "-addr", "127.0.0.1:{port}", "-live-mb", "128"},
                                 dir + "/out.json");
   ASSERT_EQ(e.Describe(), "exit 0") << ReadFileOrEmpty(dir + "/out.json.err");
   const auto j = nlohmann::json::parse(ReadFileOrEmpty(dir + "/out.json"));
@@ -303,6 +311,10 @@ TEST(TuneE2eTest, CommandLineStudyOfAnyService) {
   }
   EXPECT_EQ(seen.size(), 3u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Builds, TuneCommandLineTest,
+                         ::testing::Values(testing::GoRole::kGo119, testing::GoRole::kNewest),
+                         testing::GoRoleName);
 
 TEST(TuneE2eTest, FailingTargetFailsEveryRunWithItsReason) {
   const std::string dir = Fresh("tune_failing");

@@ -1,6 +1,7 @@
 #include "gclog/gctrace_analysis.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include <fmt/format.h>
 
@@ -24,6 +25,12 @@ Digest DigestOf(const ValueCounts<kUnit, kCoarse>& v) {
   d.p999 = v.Percentile(99.9);
   d.max = v.max();
   return d;
+}
+
+// *acc += v, stopping at the int64 limits: a saturated value (a wrapped
+// clock the parser kept at kGctraceMaxNs) must not overflow the totals.
+void SatAdd(int64_t* acc, int64_t v) {
+  if (__builtin_add_overflow(*acc, v, acc)) *acc = v > 0 ? INT64_MAX : INT64_MIN;
 }
 
 std::string Ms(int64_t ns) { return fmt::format("{:.3f} ms", ns / 1e6); }
@@ -98,22 +105,22 @@ void GctraceAnalyzer::Add(const GcCycle& c) {
   }
   a.cpu_percent_last = c.origin.printed_cpu_percent;
   a.cpu_percent_max = std::max(a.cpu_percent_max, c.origin.printed_cpu_percent);
-  a.cpu_stw_ns += c.cpu_sweep_term_ns + c.cpu_mark_term_ns;
-  a.cpu_assist_ns += c.cpu_assist_ns;
-  a.cpu_background_ns += c.cpu_background_ns;
-  a.cpu_idle_ns += c.cpu_idle_ns;
-  a.cpu_other_ns += c.cpu_other_ns;
+  SatAdd(&a.cpu_stw_ns, c.cpu_sweep_term_ns + c.cpu_mark_term_ns);
+  SatAdd(&a.cpu_assist_ns, c.cpu_assist_ns);
+  SatAdd(&a.cpu_background_ns, c.cpu_background_ns);
+  SatAdd(&a.cpu_idle_ns, c.cpu_idle_ns);
+  SatAdd(&a.cpu_other_ns, c.cpu_other_ns);
 
   // A cycle number that does not go up means a new process wrote to the
   // same log (restarts, or several runs concatenated).
   const bool new_segment =
       !have_prev_ || c.number <= prev_.number || c.start_ns < prev_.start_ns;
   if (new_segment) {
-    if (have_prev_) a.span_ns += prev_.start_ns - segment_first_at_;
+    if (have_prev_) SatAdd(&a.span_ns, prev_.start_ns - segment_first_at_);
     ++a.segments;
     segment_first_at_ = c.start_ns;
   } else {
-    a.missing_cycles += c.number - prev_.number - 1;
+    SatAdd(&a.missing_cycles, c.number - prev_.number - 1);
     const int64_t interval = c.start_ns - prev_.start_ns;
     const int64_t prev_wall =
         prev_.wall_ns();
@@ -137,7 +144,7 @@ GctraceSummary GctraceAnalyzer::Summarize(
     const GctraceParseStats& parse) const {
   GctraceSummary s = acc_;
   s.parse = parse;
-  if (have_prev_) s.span_ns += prev_.start_ns - segment_first_at_;
+  if (have_prev_) SatAdd(&s.span_ns, prev_.start_ns - segment_first_at_);
   const int64_t intervals = s.cycles - s.segments;
   if (s.span_ns > 0) {
     s.cycles_per_sec = intervals / (s.span_ns / 1e9);
@@ -147,8 +154,10 @@ GctraceSummary GctraceAnalyzer::Summarize(
     s.gc_cpu_share = static_cast<double>(in_span_gc_cpu_ns_) /
                      static_cast<double>(capacity_ns_);
   }
-  const int64_t gc_cpu =
-      s.cpu_stw_ns + s.cpu_assist_ns + s.cpu_background_ns + s.cpu_other_ns;
+  int64_t gc_cpu = s.cpu_stw_ns;
+  SatAdd(&gc_cpu, s.cpu_assist_ns);
+  SatAdd(&gc_cpu, s.cpu_background_ns);
+  SatAdd(&gc_cpu, s.cpu_other_ns);
   if (gc_cpu > 0) {
     s.assist_share = static_cast<double>(s.cpu_assist_ns) / gc_cpu;
   }
@@ -237,6 +246,15 @@ GctraceSummary GctraceAnalyzer::Summarize(
     add(Severity::kWarning, "malformed",
         fmt::format("{} cycle lines could not be parsed and were skipped",
                     parse.malformed));
+  }
+  if (parse.overflowed_values > 0) {
+    // Saturated values (a wrapped clock, say) flow into the figures above;
+    // say so beside them rather than drop the cycles.
+    add(Severity::kWarning, "overflow",
+        fmt::format("{} printed values were past what gcpilot holds and were kept "
+                    "saturated (a clock that went back?); figures using them are not "
+                    "the process's own",
+                    parse.overflowed_values));
   }
   std::stable_sort(s.findings.begin(), s.findings.end(),
                    [](const Finding& x, const Finding& y) {

@@ -201,6 +201,106 @@ TEST(GctraceAnalysisTest, PaygateGo119Gogc200TwoProcs) {
   EXPECT_FALSE(HasFinding(s, "limit-bound", Severity::kCritical));
 }
 
+// Go 1.26.8 (Green Tea GC), the same drive as paygate-go119-default.log:
+// the cycle line keeps the 1.19 shape. Values from an independent regex
+// pass with exact fractions.
+TEST(GctraceAnalysisTest, PaygateGo126DefaultSettings) {
+  const GctraceSummary s =
+      Summarize(ReadProjectFixture("paygate-go126-default.log"));
+  EXPECT_EQ(s.cycles, 14);
+  EXPECT_EQ(s.parse.lines, 17);
+  EXPECT_EQ(s.parse.other_lines, 3);
+  EXPECT_EQ(s.parse.malformed, 0);
+  EXPECT_EQ(s.parse.scan_lines, 0);
+  EXPECT_EQ(s.parse.overflowed_values, 0);
+  EXPECT_EQ(s.formats_seen, std::set<GctraceFormat>{GctraceFormat::kStacksGlobals});
+  EXPECT_EQ(s.forced_cycles, 2);
+  EXPECT_EQ(s.span_ns, 16'818'000'000);
+  EXPECT_NEAR(s.gc_cpu_share, 0.11403002735164705, 1e-12);
+  EXPECT_NEAR(s.gc_wall_share, 0.4395176001902723, 1e-12);
+  EXPECT_NEAR(s.assist_share, 0.023891706056866514, 1e-12);
+  EXPECT_EQ(s.back_to_back_cycles, 4);
+  EXPECT_EQ(s.stw_ns.max, 70'000);
+  EXPECT_EQ(s.mark_ns.max, 1'717'000'000);
+  EXPECT_EQ(s.heap_peak_mb, 853);
+  EXPECT_EQ(s.overshoot_cycles, 4);
+  EXPECT_EQ(s.cpu_percent_last, 12);
+  EXPECT_EQ(s.procs_seen, std::set<int32_t>{1});
+}
+
+// GODEBUG=gctrace=2 on Go 1.26.8: each cycle line is followed by a `scan:
+// total` line and one `scan: class` line per size class scanned; none of
+// them is application output or a skipped cycle line.
+TEST(GctraceAnalysisTest, PaygateGo126Gctrace2ScanLines) {
+  const GctraceSummary s =
+      Summarize(ReadProjectFixture("paygate-go126-gctrace2.log"));
+  EXPECT_EQ(s.parse.lines, 509);
+  EXPECT_EQ(s.cycles, 12);
+  EXPECT_EQ(s.parse.scan_lines, 494);  // 12 totals + 482 per-class lines
+  EXPECT_EQ(s.parse.other_lines, 3);   // the gateway's own lines
+  EXPECT_EQ(s.parse.malformed, 0);
+  EXPECT_EQ(s.forced_cycles, 1);
+  EXPECT_EQ(s.span_ns, 10'579'000'000);
+  EXPECT_NEAR(s.gc_cpu_share, 0.08184190377162302, 1e-12);
+  EXPECT_NEAR(s.assist_share, 0.016776000822973626, 1e-12);
+  EXPECT_EQ(s.back_to_back_cycles, 4);
+  EXPECT_EQ(s.stw_ns.max, 1'204'000);
+  EXPECT_EQ(s.heap_peak_mb, 627);
+  EXPECT_EQ(s.procs_seen, std::set<int32_t>{2});
+  // Cycle 5 sits on line 151, after 4 cycles' scan lines.
+  std::vector<GcCycle> cycles;
+  GctraceReader r({}, [&](const GcCycle& c) { cycles.push_back(c); });
+  ASSERT_TRUE(r.Feed(ReadProjectFixture("paygate-go126-gctrace2.log")).ok());
+  ASSERT_TRUE(r.Finish().ok());
+  ASSERT_EQ(cycles.size(), 12u);
+  const GcCycle& c = cycles[4];
+  EXPECT_EQ(c.number, 5);
+  EXPECT_EQ(c.origin.line, 151);
+  EXPECT_EQ(c.start_ns, 190'000'000);
+  EXPECT_EQ(c.origin.printed_cpu_percent, 19);
+  EXPECT_EQ(c.sweep_term_ns, 180'000);
+  EXPECT_EQ(c.mark_ns, 129'000'000);
+  EXPECT_EQ(c.mark_term_ns, 50'000);
+  EXPECT_EQ(c.cpu_assist_ns, 7'900'000);
+  EXPECT_EQ(c.cpu_background_ns, 69'000'000);
+  EXPECT_EQ(c.cpu_idle_ns, 88'000'000);
+  EXPECT_EQ(c.heap_start_mb(), 102);
+  EXPECT_EQ(c.heap_end_mb(), 122);
+  EXPECT_EQ(c.heap_live_mb(), 116);
+  EXPECT_EQ(c.heap_goal_mb(), 120);
+  EXPECT_EQ(c.procs, 2);
+}
+
+// The /metrics scrape taken right after the load of
+// paygate-go126-default.log agrees with that log: the runtime had finished
+// 11 cycles (gc 12 @14.165s was still marking for 1717 ms), none forced
+// yet, and the goal in force was gc 12's.
+TEST(GctraceAnalysisTest, PaygateGo126MetricsScrapeAgreesWithItsLog) {
+  std::string prom;
+  const std::string path =
+      ::gcpilot::testing::SourceDir() + "/testdata/metrics/paygate-go126-default.prom";
+  ASSERT_TRUE(::gcpilot::testing::ReadFile(path, &prom)) << path;
+  auto value = [&prom](const std::string& name) -> std::string {
+    const size_t at = prom.find("\n" + name + " ");
+    if (at == std::string::npos) return "missing";
+    const size_t from = at + name.size() + 2;
+    return prom.substr(from, prom.find('\n', from) - from);
+  };
+  EXPECT_EQ(value("go_info{version=\"go1.26.8\"}"), "1");
+  EXPECT_EQ(value("go_gc_cycles_total_gc_cycles_total"), "11");
+  EXPECT_EQ(value("go_gc_cycles_forced_gc_cycles_total"), "0");
+  EXPECT_EQ(value("go_gc_duration_seconds_count"), "11");
+  EXPECT_EQ(value("go_sched_gomaxprocs_threads"), "1");
+  EXPECT_EQ(value("go_gc_gogc_percent"), "100");
+  std::vector<GcCycle> cycles;
+  GctraceReader r({}, [&](const GcCycle& c) { cycles.push_back(c); });
+  ASSERT_TRUE(r.Feed(ReadProjectFixture("paygate-go126-default.log")).ok());
+  ASSERT_TRUE(r.Finish().ok());
+  ASSERT_EQ(cycles.size(), 14u);
+  EXPECT_EQ(cycles[11].number, 12);
+  EXPECT_EQ(std::stoll(value("go_gc_heap_goal_bytes")) >> 20, cycles[11].heap_goal_mb());
+}
+
 // The GC CPU of a measured window, from the gateway's real log (1 P):
 // gc 9 @5.844s (0.033+132/383/1.7+0.004 ms cpu) and gc 10 @9.128s
 // (0.035+109/605/3.0+0.003) begin in [5 s, 10 s): 1229.075 ms of 5000.

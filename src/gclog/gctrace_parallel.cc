@@ -22,6 +22,8 @@ void MergeStats(const GctraceParseStats& from, int64_t line_offset,
   into->malformed += from.malformed;
   into->scavenger_lines += from.scavenger_lines;
   into->pacer_lines += from.pacer_lines;
+  into->scan_lines += from.scan_lines;
+  into->overflowed_values += from.overflowed_values;
   into->legacy_lines += from.legacy_lines;
   into->other_lines += from.other_lines;
   into->overlong_lines += from.overlong_lines;
@@ -31,6 +33,11 @@ void MergeStats(const GctraceParseStats& from, int64_t line_offset,
     if (into->first_errors.size() >= GctraceParseStats::kMaxKeptErrors) break;
     into->first_errors.push_back(e);
     into->first_errors.back().line += line_offset;
+  }
+  for (const GctraceOverflow& o : from.first_overflows) {
+    if (into->first_overflows.size() >= GctraceParseStats::kMaxKeptErrors) break;
+    into->first_overflows.push_back(o);
+    into->first_overflows.back().line += line_offset;
   }
 }
 

@@ -73,6 +73,14 @@ void ExpectSame(const Parsed& serial, const Parsed& par,
   EXPECT_EQ(p.malformed, s.malformed) << what;
   EXPECT_EQ(p.scavenger_lines, s.scavenger_lines) << what;
   EXPECT_EQ(p.pacer_lines, s.pacer_lines) << what;
+  EXPECT_EQ(p.scan_lines, s.scan_lines) << what;
+  EXPECT_EQ(p.overflowed_values, s.overflowed_values) << what;
+  ASSERT_EQ(p.first_overflows.size(), s.first_overflows.size()) << what;
+  for (size_t i = 0; i < s.first_overflows.size(); ++i) {
+    EXPECT_EQ(p.first_overflows[i].line, s.first_overflows[i].line) << what;
+    EXPECT_EQ(p.first_overflows[i].column, s.first_overflows[i].column) << what;
+    EXPECT_EQ(p.first_overflows[i].field, s.first_overflows[i].field) << what;
+  }
   EXPECT_EQ(p.legacy_lines, s.legacy_lines) << what;
   EXPECT_EQ(p.other_lines, s.other_lines) << what;
   EXPECT_EQ(p.overlong_lines, s.overlong_lines) << what;
@@ -91,18 +99,22 @@ const char kCycle[] =
 
 // A log with every kind of line, malformed ones spread through it, CRLF
 // ends and a cut-off last cycle line: 12 malformed lines, more than the
-// kept first errors, so the kept ones must be the first in input order.
+// kept first errors, so the kept ones must be the first in input order;
+// likewise 12 cycles with a wrapped (overflowing) mark clock, and gctrace=2
+// scan lines.
 std::string MixedLog() {
   std::string log;
   for (int i = 0; i < 240; ++i) {
     std::string line = kCycle;
     line.replace(3, 1, std::to_string(i + 1));
     if (i % 20 == 7) line = "gc " + std::to_string(i + 1) + " @2.5s 4%: x\n";
+    if (i % 15 == 2 && i % 20 != 7) line.replace(line.find("+2.5+"), 5, "+18446744073709+");
     if (i % 9 == 4) line.insert(line.size() - 1, "\r");
     if (i % 11 == 3) log += "scvg3: inuse: 5, idle: 2 (MB)\n";
     if (i % 13 == 5) log += "pacer: assist ratio=+1.2e+000\n";
     if (i % 5 == 1) log += "{\"msg\":\"payment settled\",\"order\":\"o1\"}\n";
     log += line;
+    if (i % 6 == 0) log += "scan: total 363+3077+21602=25042 objs, 502+684=1186 spans\n";
   }
   log += "gc 241 @9.000s 3%: 0.021+2.5";  // cut off
   return log;
@@ -113,6 +125,8 @@ TEST(ParallelGctraceTest, SameResultAsTheSerialReaderWhateverTheSplit) {
   const Parsed serial = ParseAll(log);
   ASSERT_TRUE(serial.status.ok());
   ASSERT_EQ(serial.stats.malformed, 12);
+  ASSERT_EQ(serial.stats.overflowed_values, 12);
+  ASSERT_EQ(serial.stats.scan_lines, 40);
   ASSERT_EQ(serial.cycles.size(), 228u);
   ASSERT_TRUE(serial.stats.truncated_last_line);
   for (How how : {How::kChunks, How::kWhole}) {
@@ -131,8 +145,10 @@ TEST(ParallelGctraceTest, SameResultAsTheSerialReaderWhateverTheSplit) {
 TEST(ParallelGctraceTest, StrictStopsAtTheFirstErrorInInputOrder) {
   const std::string log = MixedLog();
   const Parsed serial = ParseAll(log, 0, /*strict=*/true);
+  // Line 14: 7 cycles, 2 scan lines, 2 JSON, a scvg and a pacer line
+  // before it.
   ASSERT_EQ(serial.status.message(),
-            "test.log:12:16: expected a decimal number");
+            "test.log:14:16: expected a decimal number");
   ASSERT_EQ(serial.cycles.size(), 7u);
   for (How how : {How::kChunks, How::kWhole}) {
     for (size_t segment : {1, 300, 5000}) {
@@ -220,7 +236,8 @@ TEST(ParallelGctraceTest, PublicFixturesParseAsSerially) {
 TEST(ParallelGctraceTest, GatewayFixturesParseAsSerially) {
   for (const char* name : {"paygate-go119-default.log",
                            "paygate-go119-gogc200-pool-2p.log",
-                           "paygate-go119-memlimit.log", "mixed.log"}) {
+                           "paygate-go119-memlimit.log", "paygate-go126-default.log",
+                           "paygate-go126-gctrace2.log", "mixed.log"}) {
     std::string log;
     ASSERT_TRUE(testing::ReadFile(
         testing::SourceDir() + "/testdata/gctrace/" + name, &log))

@@ -1,5 +1,6 @@
 #include "gclog/gctrace_parser.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -29,10 +30,13 @@ inline bool EqualBytes(const char* a, const char* b) {
 }
 
 // A cursor over one line. Every reader checks bounds; on failure it records
-// the column and what was expected, and the caller stops.
+// the column and what was expected, and the caller stops. A number too big
+// for what the model holds is not a failure: it is read whole, kept
+// saturated at its limit and noted in overflows (when given).
 class Cursor {
  public:
-  explicit Cursor(std::string_view s) : s_(s) {}
+  Cursor(std::string_view s, std::vector<GctraceOverflow>* overflows)
+      : s_(s), overflows_(overflows) {}
 
   // N is a compile-time size so the compare becomes one or two word loads
   // (this runs ~10 times per line of a multi-GB log).
@@ -46,45 +50,49 @@ class Cursor {
     return Fail("\"" + std::string(lit, n) + "\"");
   }
 
-  // Whole number of at most 18 digits.
-  bool Int(int64_t* out) {
+  // Whole number, any number of digits, saturated at `limit`.
+  bool Int(int64_t* out, const char* field, int64_t limit = INT64_MAX) {
+    const size_t start = pos_;
     size_t i = pos_;
     int64_t v = 0;
-    while (i < s_.size() && IsDigit(s_[i]) && i - pos_ < 18) {
-      v = v * 10 + (s_[i] - '0');
+    bool over = false;
+    while (i < s_.size() && IsDigit(s_[i])) {
+      over = over || !PushDigit(&v, s_[i] - '0', limit);
       ++i;
     }
-    if (i == pos_ || (i < s_.size() && IsDigit(s_[i]))) {
-      return Fail("a whole number");
-    }
+    if (i == pos_) return Fail("a whole number");
     pos_ = i;
-    *out = v;
+    *out = over ? limit : v;
+    if (over) NoteOverflow(start, field);
     return true;
   }
 
-  // Decimal `I[.F]` scaled by 10^scale (ms->ns is 6, s->ns is 9). Digits
-  // past `scale` decimals are dropped (the runtime never prints them).
-  bool Fixed(int scale, int64_t* out) {
+  // Decimal `I[.F]` scaled by 10^scale (ms->ns is 6, s->ns is 9), saturated
+  // at kGctraceMaxNs. Digits past `scale` decimals are dropped (the runtime
+  // never prints them).
+  bool Fixed(int scale, int64_t* out, const char* field) {
     static constexpr int64_t kPow10[] = {1,         10,        100,
                                          1000,      10000,     100000,
                                          1000000,   10000000,  100000000,
                                          1000000000};
+    constexpr int64_t kLimit = kGctraceMaxNs;
     const char* p = s_.data() + pos_;
     const char* const end = s_.data() + s_.size();
     const char* const int_start = p;
-    const char* const int_limit = p + (end - p < 18 - scale ? end - p
-                                                           : 18 - scale);
     int64_t v = 0;
-    while (p < int_limit && IsDigit(*p)) v = v * 10 + (*p++ - '0');
-    if (p == int_start || (p < end && IsDigit(*p))) {
-      return Fail("a decimal number");
-    }
+    bool over = false;
+    // Up to 18 - scale integer digits cannot pass the limit (the usual
+    // case: one compare per digit); longer ones take the checked path.
+    const char* const fast_end = p + std::min<ptrdiff_t>(end - p, 18 - scale);
+    while (p < fast_end && IsDigit(*p)) v = v * 10 + (*p++ - '0');
+    for (; p < end && IsDigit(*p); ++p) over = over || !PushDigit(&v, *p - '0', kLimit);
+    if (p == int_start) return Fail("a decimal number");
     int frac_digits = 0;
     if (p < end && *p == '.') {
       const char* const frac_start = ++p;
       while (p < end && IsDigit(*p)) {
         if (frac_digits < scale) {
-          v = v * 10 + (*p - '0');
+          over = over || !PushDigit(&v, *p - '0', kLimit);
           ++frac_digits;
         }
         ++p;
@@ -94,11 +102,30 @@ class Cursor {
         return Fail("digits after '.'");
       }
     }
-    *out = v * kPow10[scale - frac_digits];
+    const int64_t scale_up = kPow10[scale - frac_digits];
+    over = over || v > kLimit / scale_up;
+    *out = over ? kLimit : v * scale_up;
+    const size_t start = pos_;
     pos_ = static_cast<size_t>(p - s_.data());
+    if (over) NoteOverflow(start, field);
     return true;
   }
 
+  // Notes that the value printed from `start` to the cursor did not fit.
+  void NoteOverflow(size_t start, const char* field) {
+    if (overflows_ == nullptr) return;
+    overflows_->push_back({.line = 0,
+                           .column = static_cast<int64_t>(start) + 1,
+                           .field = field,
+                           .printed = std::string(s_.substr(start, std::min<size_t>(pos_ - start, 32)))});
+  }
+
+  // Whether the digits at the cursor are followed by `lit`.
+  bool DigitsThen(std::string_view lit) const {
+    size_t i = pos_;
+    while (i < s_.size() && IsDigit(s_[i])) ++i;
+    return s_.size() - i >= lit.size() && std::memcmp(s_.data() + i, lit.data(), lit.size()) == 0;
+  }
   bool AtEnd() const { return pos_ >= s_.size(); }
   char Peek() const { return pos_ < s_.size() ? s_[pos_] : '\0'; }
   bool PeekIs(std::string_view lit) const {
@@ -119,11 +146,61 @@ class Cursor {
   size_t fail_pos() const { return fail_pos_; }
 
  private:
+  // *v = *v * 10 + digit if that stays within `limit`; false (and *v
+  // unchanged) if not.
+  static bool PushDigit(int64_t* v, int digit, int64_t limit) {
+    if (*v > (limit - digit) / 10) return false;
+    *v = *v * 10 + digit;
+    return true;
+  }
+
   std::string_view s_;
+  std::vector<GctraceOverflow>* overflows_;
   size_t pos_ = 0;
   std::string expected_;
   size_t fail_pos_ = 0;
 };
+
+// Whether `s` continues `scan: ` as the runtime's gctrace=2 lines do (Go
+// 1.25+, mgcmark_greenteagc.go / mgcmark_nogreenteagc.go):
+//   scan: total 363+3077+21602=25042 objs, 502+684=1186 spans
+//   scan: class 48B 4+1607+12154=13765 objs, 206+210=416 spans
+//   scan: class L 5+0+0=5 objs, 0+0=0 spans
+// and without Green Tea `scan: total N objs`, `scan: class 48B N objs`.
+// Checked to its end so that application output such as `scan: total 3
+// files` stays application output.
+bool IsScanStatsBody(std::string_view s) {
+  size_t i = 0;
+  auto lit = [&](std::string_view l) {
+    if (s.substr(i, l.size()) != l) return false;
+    i += l.size();
+    return true;
+  };
+  auto digits = [&] {
+    const size_t from = i;
+    while (i < s.size() && IsDigit(s[i])) ++i;
+    return i > from;
+  };
+  // N, N+N+N=N or N+N=N.
+  auto sum = [&] {
+    if (!digits()) return false;
+    while (i < s.size() && (s[i] == '+' || s[i] == '=')) {
+      ++i;
+      if (!digits()) return false;
+    }
+    return true;
+  };
+  if (lit("total ")) {
+  } else if (lit("class ")) {
+    if (!lit("L ") && !(digits() && lit("B "))) return false;
+  } else {
+    return false;
+  }
+  if (!sum() || !lit(" objs")) return false;
+  if (lit(", ") && !(sum() && lit(" spans"))) return false;
+  // Nothing more, but for a container log's `\n","stream":...` tail.
+  return i == s.size() || s[i] == '\\' || s[i] == '"';
+}
 
 // What a line that does not start with `gc <digit>` holds. One pass over
 // its 'c' bytes finds all four markers (`gc N @`, `gcN(`, `scvg`/`scav `,
@@ -138,7 +215,7 @@ LineScan ScanLine(std::string_view line) {
   LineScan out;
   const char* const b = line.data();
   const size_t n = line.size();
-  bool scavenger = false, pacer = false, legacy = false;
+  bool scavenger = false, pacer = false, legacy = false, scan = false;
   size_t from = 1;
   while (from < n) {
     const void* hit = std::memchr(b + from, 'c', n - from);
@@ -168,6 +245,10 @@ LineScan ScanLine(std::string_view line) {
                 (b[at + 1] == 'a' && b[at + 2] == 'v' && at + 3 < n &&
                  b[at + 3] == ' '))) {
       scavenger = true;
+    } else if (prev == 's' && at + 4 < n && std::memcmp(b + at + 1, "an: ", 4) == 0 &&
+               (at == 1 || !IsWordChar(b[at - 2])) &&
+               IsScanStatsBody(line.substr(at + 5))) {
+      scan = true;
     } else if (prev == 'a' && at >= 2 && b[at - 2] == 'p' && at + 4 < n &&
                std::memcmp(b + at + 1, "er: ", 4) == 0) {
       pacer = true;
@@ -175,6 +256,7 @@ LineScan ScanLine(std::string_view line) {
   }
   out.kind = scavenger ? GctraceLineKind::kScavenger
              : pacer   ? GctraceLineKind::kPacer
+             : scan    ? GctraceLineKind::kScan
              : legacy  ? GctraceLineKind::kLegacy
                        : GctraceLineKind::kOther;
   return out;
@@ -183,8 +265,8 @@ LineScan ScanLine(std::string_view line) {
 // Parses `T1+T2+...` milliseconds. Returns the number of terms (0 on error).
 // Terms may be `a/b/c` only where `slashes_ok`; then *slashed is the index
 // of that term and slash_vals gets its three values.
-int ParseTerms(Cursor& cur, int64_t* vals, int max_terms, bool slashes_ok,
-               int* slashed, int64_t* slash_vals) {
+int ParseTerms(Cursor& cur, const char* field, int64_t* vals, int max_terms,
+               bool slashes_ok, int* slashed, int64_t* slash_vals) {
   int n = 0;
   *slashed = -1;
   while (true) {
@@ -192,7 +274,7 @@ int ParseTerms(Cursor& cur, int64_t* vals, int max_terms, bool slashes_ok,
       cur.Fail("at most 5 '+'-separated phases");
       return 0;
     }
-    if (!cur.Fixed(6, &vals[n])) return 0;
+    if (!cur.Fixed(6, &vals[n], field)) return 0;
     if (slashes_ok && cur.Peek() == '/') {
       if (*slashed >= 0) {
         cur.Fail("one assist/background/idle term");
@@ -201,9 +283,9 @@ int ParseTerms(Cursor& cur, int64_t* vals, int max_terms, bool slashes_ok,
       *slashed = n;
       slash_vals[0] = vals[n];
       cur.Skip(1);
-      if (!cur.Fixed(6, &slash_vals[1])) return 0;
+      if (!cur.Fixed(6, &slash_vals[1], field)) return 0;
       if (!cur.Literal("/")) return 0;
-      if (!cur.Fixed(6, &slash_vals[2])) return 0;
+      if (!cur.Fixed(6, &slash_vals[2], field)) return 0;
     }
     ++n;
     if (cur.Peek() != '+') break;
@@ -218,9 +300,12 @@ int ParseTerms(Cursor& cur, int64_t* vals, int max_terms, bool slashes_ok,
 //   gc 9 @8.455s 7%: 0.086+475+0.035 ms clock, 0.17+5.2/248/310+0.071 ms
 //   cpu, 452->491->288 MB, 531 MB goal, 0 MB stacks, 0 MB globals, 2 P
 // Go 1.5-1.6 print five clock and five cpu terms; Go 1.5-1.17 lack the
-// stacks/globals pair; any version may end in ` (forced)`.
+// stacks/globals pair; any version may end in ` (forced)`. Go 1.26 with the
+// goroutine leak detector (GOEXPERIMENT=goroutineleakprofile) prints
+// ` (checking for goroutine leaks)` after the % of the cycle that looked.
 GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* c,
-                                 GctraceLineError* error) {
+                                 GctraceLineError* error,
+                                 std::vector<GctraceOverflow>* overflows) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   size_t start = 0;
   if (!(line.size() > 3 && line[0] == 'g' && line[1] == 'c' &&
@@ -229,7 +314,8 @@ GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* c,
     if (scan.kind != GctraceLineKind::kCycle) return scan.kind;
     start = scan.cycle_start;
   }
-  Cursor cur(line);
+  if (overflows != nullptr) overflows->clear();
+  Cursor cur(line, overflows);
   cur.Skip(start + 3);  // "gc "
   *c = GcCycle{};
   int64_t pct = 0;
@@ -238,11 +324,13 @@ GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* c,
   int nclock = 0, ncpu = 0;
   int64_t procs = 0;
   int64_t heap_mb[4], stacks_mb = -1, globals_mb = -1;
-  bool ok = cur.Int(&c->number) && cur.Literal(" @") &&
-            cur.Fixed(9, &c->start_ns) && cur.Literal("s ") && cur.Int(&pct) &&
-            cur.Literal("%: ");
+  bool ok = cur.Int(&c->number, "cycle number") && cur.Literal(" @") &&
+            cur.Fixed(9, &c->start_ns, "seconds since start") && cur.Literal("s ") &&
+            cur.Int(&pct, "GC CPU %", INT32_MAX) && cur.Literal("%");
+  if (ok && cur.PeekIs(" (checking for goroutine leaks)")) cur.Skip(31);
+  ok = ok && cur.Literal(": ");
   if (ok) {
-    nclock = ParseTerms(cur, clock, 5, false, &clock_slashed, slash);
+    nclock = ParseTerms(cur, "clock ms", clock, 5, false, &clock_slashed, slash);
     ok = nclock > 0;
     if (ok && cur.Peek() != ' ') {
       ok = cur.Fail("'+' or \" ms clock, \"");
@@ -252,7 +340,7 @@ GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* c,
   }
   ok = ok && cur.Literal(" ms clock, ");
   if (ok) {
-    ncpu = ParseTerms(cur, cpu, 5, true, &cpu_slashed, slash);
+    ncpu = ParseTerms(cur, "cpu ms", cpu, 5, true, &cpu_slashed, slash);
     ok = ncpu > 0;
     if (ok && cur.Peek() != ' ') {
       ok = cur.Fail("'+', '/' or \" ms cpu, \"");
@@ -262,23 +350,21 @@ GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* c,
       ok = cur.Fail("an assist/background/idle term before the last cpu term");
     }
   }
-  ok = ok && cur.Literal(" ms cpu, ") && cur.Int(&heap_mb[0]) &&
-       cur.Literal("->") && cur.Int(&heap_mb[1]) && cur.Literal("->") &&
-       cur.Int(&heap_mb[2]) && cur.Literal(" MB, ") &&
-       cur.Int(&heap_mb[3]) && cur.Literal(" MB goal, ");
+  // MB values stop where their bytes would not fit (MbToBytes' limit).
+  ok = ok && cur.Literal(" ms cpu, ") && cur.Int(&heap_mb[0], "heap MB", kGctraceMaxMb) &&
+       cur.Literal("->") && cur.Int(&heap_mb[1], "heap MB", kGctraceMaxMb) &&
+       cur.Literal("->") && cur.Int(&heap_mb[2], "heap MB", kGctraceMaxMb) &&
+       cur.Literal(" MB, ") && cur.Int(&heap_mb[3], "goal MB", kGctraceMaxMb) &&
+       cur.Literal(" MB goal, ");
   if (ok) {
     // `S MB stacks, X MB globals, N P` (1.18+) or `N P`.
-    int64_t first = 0;
-    ok = cur.Int(&first);
-    if (ok && cur.PeekIs(" MB stacks, ")) {
-      stacks_mb = first;
-      cur.Skip(12);
-      ok = cur.Int(&globals_mb) && cur.Literal(" MB globals, ") &&
-           cur.Int(&procs) && cur.Literal(" P");
+    if (cur.DigitsThen(" MB stacks, ")) {
+      ok = cur.Int(&stacks_mb, "stacks MB", kGctraceMaxMb) && cur.Literal(" MB stacks, ") &&
+           cur.Int(&globals_mb, "globals MB", kGctraceMaxMb) && cur.Literal(" MB globals, ") &&
+           cur.Int(&procs, "P", INT32_MAX) && cur.Literal(" P");
       c->origin.format = GctraceFormat::kStacksGlobals;
     } else {
-      procs = first;
-      ok = ok && cur.Literal(" P");
+      ok = cur.Int(&procs, "P", INT32_MAX) && cur.Literal(" P");
       c->origin.format = nclock == 5 ? GctraceFormat::kFivePhase
                               : GctraceFormat::kThreePhase;
     }
@@ -299,15 +385,19 @@ GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* c,
     error->expected = cur.expected();
     return GctraceLineKind::kMalformed;
   }
-  c->origin.printed_cpu_percent = static_cast<int32_t>(pct > 100 ? 100 : pct);
+  // As printed: the reader reports what the runtime said, and a % over 100
+  // (clock trouble, a runtime bug) is worth seeing, not ours to correct.
+  // Int saturated it at int32.
+  c->origin.printed_cpu_percent = static_cast<int32_t>(pct);
   // The runtime prints megabytes (bytes >> 20); the model holds bytes.
+  // Int kept each under MbToBytes' limit, so these all fit.
   MbToBytes(heap_mb[0], &c->heap_start_bytes);
   MbToBytes(heap_mb[1], &c->heap_end_bytes);
   MbToBytes(heap_mb[2], &c->heap_live_bytes);
   MbToBytes(heap_mb[3], &c->heap_goal_bytes);
   if (stacks_mb >= 0) MbToBytes(stacks_mb, &c->stacks_bytes);
   if (globals_mb >= 0) MbToBytes(globals_mb, &c->globals_bytes);
-  c->procs = static_cast<int32_t>(procs > 1 << 20 ? 1 << 20 : procs);
+  c->procs = static_cast<int32_t>(procs);  // as printed, saturated at int32
   c->sweep_term_ns = clock[0];
   c->mark_term_ns = clock[nclock - 1];
   c->cpu_sweep_term_ns = cpu[0];
@@ -333,10 +423,16 @@ GctraceReader::GctraceReader(GctraceReaderOptions options, CycleSink sink)
 Status GctraceReader::HandleLine(std::string_view line, bool at_eof) {
   ++stats_.lines;
   GctraceLineError err;
-  switch (ParseGctraceLine(line, &scratch_, &err)) {
+  switch (ParseGctraceLine(line, &scratch_, &err, &overflows_)) {
     case GctraceLineKind::kCycle:
       ++stats_.cycles;
       scratch_.origin.line = options_.line_offset + stats_.lines;
+      stats_.overflowed_values += static_cast<int64_t>(overflows_.size());
+      for (GctraceOverflow& o : overflows_) {
+        if (stats_.first_overflows.size() >= GctraceParseStats::kMaxKeptErrors) break;
+        o.line = scratch_.origin.line;
+        stats_.first_overflows.push_back(std::move(o));
+      }
       sink_(scratch_);
       return Status::Ok();
     case GctraceLineKind::kMalformed: {
@@ -368,6 +464,9 @@ Status GctraceReader::HandleLine(std::string_view line, bool at_eof) {
       return Status::Ok();
     case GctraceLineKind::kPacer:
       ++stats_.pacer_lines;
+      return Status::Ok();
+    case GctraceLineKind::kScan:
+      ++stats_.scan_lines;
       return Status::Ok();
     case GctraceLineKind::kLegacy:
       ++stats_.legacy_lines;

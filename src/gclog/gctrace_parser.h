@@ -28,21 +28,45 @@ struct GctraceLineError {
   std::string excerpt;   // the line, cut to 160 bytes
 };
 
+// A value a cycle line printed that the model cannot hold as printed: a
+// counter past int64, a clock that wrapped (the runtime prints unsigned
+// nanoseconds), MB whose bytes do not fit an int64 (MbToBytes fails), a %
+// or P past int32. The cycle is kept with the value saturated.
+struct GctraceOverflow {
+  int64_t line = 0;     // 1-based
+  int64_t column = 0;   // 1-based byte column where the value starts
+  std::string field;    // which value, e.g. "heap MB", "clock ms"
+  std::string printed;  // the value as printed, cut to 32 bytes
+};
+
+// Saturation limits. Times (ns) stop at 10^18 (31.7 years), far past any
+// real cycle, so the model's sums of one cycle's times (GcCycle::end_ns,
+// gc_cpu_ns: at most 6 terms) still fit an int64; MB stop at the largest
+// whole MiB whose bytes fit (MbToBytes' limit); counts at int64, % and P at
+// int32 (their model fields).
+inline constexpr int64_t kGctraceMaxNs = 1'000'000'000'000'000'000;
+inline constexpr int64_t kGctraceMaxMb = INT64_MAX >> 20;
+
 enum class GctraceLineKind {
   kCycle,      // a parsed cycle line
   kMalformed,  // starts like a cycle line (`gc N @`) but breaks the grammar
   kScavenger,  // `scvg...` (Go <= 1.13) or `scav ...` (1.14+)
   kPacer,      // `pacer: ...` (gcpacertrace=1)
+  // `scan: total ...` / `scan: class ...` (gctrace=2, Go 1.25+): the
+  // objects and spans the cycle above scanned, in all and per size class.
+  kScan,
   kLegacy,     // pre-Go 1.5 `gcN(...)` lines: recognized, not parsed
   kOther,      // anything else: application output
 };
 
 // Parses one line (without its '\n'; a trailing '\r' is allowed). On
-// kCycle fills *cycle (its `line` field is left for the caller); on
-// kMalformed fills *error's column and expected. Never reads outside
-// `line`.
+// kCycle fills *cycle (its `line` field is left for the caller) and, when
+// `overflows` is given, clears it and adds each saturated value (their
+// `line` left for the caller); on kMalformed fills *error's column and
+// expected. Never reads outside `line`.
 GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* cycle,
-                                 GctraceLineError* error);
+                                 GctraceLineError* error,
+                                 std::vector<GctraceOverflow>* overflows = nullptr);
 
 // What a reader saw besides the cycles it delivered.
 struct GctraceParseStats {
@@ -52,11 +76,16 @@ struct GctraceParseStats {
   int64_t malformed = 0;       // skipped cycle-like lines
   int64_t scavenger_lines = 0;
   int64_t pacer_lines = 0;
+  int64_t scan_lines = 0;      // gctrace=2 `scan: ...` lines
   int64_t legacy_lines = 0;
   int64_t other_lines = 0;
   int64_t overlong_lines = 0;  // split lines over kMaxLineBytes, not parsed
   bool truncated_last_line = false;  // input ended inside a cycle line
   std::vector<GctraceLineError> first_errors;  // at most kMaxKeptErrors
+  // Values saturated to fit the model, in kept cycles (never a reason to
+  // drop one); the first kMaxKeptErrors of them with their places.
+  int64_t overflowed_values = 0;
+  std::vector<GctraceOverflow> first_overflows;
   static constexpr size_t kMaxKeptErrors = 10;
   // A line split across chunks is buffered up to this size; a longer one
   // cannot be a cycle line (they are ~200 bytes) and is dropped unbuffered,
@@ -101,6 +130,7 @@ class GctraceReader {
   bool carry_overlong_ = false;  // carry_ overflowed; skip to next '\n'
   Status failed_;
   GcCycle scratch_;
+  std::vector<GctraceOverflow> overflows_;  // scratch, per line
 };
 
 }  // namespace gcpilot

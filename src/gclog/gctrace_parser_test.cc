@@ -175,9 +175,200 @@ INSTANTIATE_TEST_SUITE_P(
                       "'+' or \" ms clock, \""},
         MalformedCase{"gc 1 @0.5s 3%: 1+2+3 ms clock, 1+1/1/1x ms cpu", 39,
                       "'+', '/' or \" ms cpu, \""},
-        MalformedCase{"gc 1 @1234567890123.5s 3%:", 7, "a decimal number"},
+        MalformedCase{"gc 1 @1234567890123.5s 3%:", 26, "\": \""},
+        MalformedCase{"gc 1 @0.5s 3% (checking for leaks): 1+2+3 ms clock", 14,
+                      "\": \""},
         MalformedCase{"gc 1 @0.5s 3%: 1+2+3+4+5+6 ms clock", 26,
                       "at most 5 '+'-separated phases"}));
+
+// Development builds print the release shape: lines quoted from Go issue
+// reports made with `devel` toolchains parse like any other.
+TEST(GctraceLineTest, DevelBuildLines) {
+  // golang/go#52515, `go version devel go1.19-b55a2fb3b0 ... darwin/amd64`.
+  GcCycle c = ParseOne(
+      "gc 1 @0.124s 16%: 0.040+242+0.002 ms clock, 0.32+0.11/484/1447+0.020 ms "
+      "cpu, 1526->1526->1525 MB, 1526 MB goal, 0 MB stacks, 0 MB globals, 8 P (forced)");
+  EXPECT_EQ(c.number, 1);
+  EXPECT_EQ(c.start_ns, 124'000'000);
+  EXPECT_EQ(c.cpu_idle_ns, 1'447'000'000);
+  EXPECT_EQ(c.heap_live_mb(), 1525);
+  EXPECT_EQ(c.procs, 8);
+  EXPECT_TRUE(c.forced);
+  // golang/go#73581 (the Green Tea GC issue), a 1.25 development build
+  // without Green Tea, 64 Ps.
+  c = ParseOne(
+      "gc 8 @0.060s 3%: 0.75+3.3+0.067 ms clock, 48+0.015/18/0+4.3 ms cpu, "
+      "10->12->7 MB, 11 MB goal, 0 MB stacks, 0 MB globals, 64 P");
+  EXPECT_EQ(c.cpu_sweep_term_ns, 48'000'000);
+  EXPECT_EQ(c.cpu_assist_ns, 15'000);
+  EXPECT_EQ(c.procs, 64);
+  EXPECT_EQ(c.origin.format, GctraceFormat::kStacksGlobals);
+}
+
+// Go 1.26 (mgc.go) prints ` (checking for goroutine leaks)` after the % of
+// a cycle that ran the goroutine leak detector
+// (GOEXPERIMENT=goroutineleakprofile); the rest of the line is as ever.
+TEST(GctraceLineTest, Go126GoroutineLeakCheck) {
+  GcCycle c = ParseOne(
+      "gc 7 @2.250s 4% (checking for goroutine leaks): 0.031+12+0.004 ms clock, "
+      "0.062+0.10/5.9/11+0.008 ms cpu, 24->25->12 MB, 25 MB goal, 0 MB stacks, 0 MB "
+      "globals, 2 P (forced)");
+  EXPECT_EQ(c.number, 7);
+  EXPECT_EQ(c.origin.printed_cpu_percent, 4);
+  EXPECT_EQ(c.mark_ns, 12'000'000);
+  EXPECT_TRUE(c.forced);
+}
+
+// gctrace=2 lines (Go 1.25+): one `scan: total` line after each cycle, then
+// one `scan: class` line per size class scanned. Shapes from
+// mgcmark_greenteagc.go / mgcmark_nogreenteagc.go of Go 1.26; lines from
+// testdata/gctrace/paygate-go126-gctrace2.log where real.
+struct ScanCase {
+  const char* line;
+  GctraceLineKind kind;
+};
+
+class GctraceScanLineTest : public ::testing::TestWithParam<ScanCase> {};
+
+TEST_P(GctraceScanLineTest, Kind) {
+  GcCycle c;
+  GctraceLineError e;
+  EXPECT_EQ(ParseGctraceLine(GetParam().line, &c, &e), GetParam().kind)
+      << GetParam().line;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, GctraceScanLineTest,
+    ::testing::Values(
+        // Green Tea (the 1.26 default), real lines.
+        ScanCase{"scan: total 363+3077+21602=25042 objs, 502+684=1186 spans",
+                 GctraceLineKind::kScan},
+        ScanCase{"scan: class 48B 4+1607+12154=13765 objs, 206+210=416 spans",
+                 GctraceLineKind::kScan},
+        ScanCase{"scan: class 16384B 2+0+0=2 objs, 0+0=0 spans", GctraceLineKind::kScan},
+        ScanCase{"scan: class L 5+0+0=5 objs, 0+0=0 spans", GctraceLineKind::kScan},
+        // Without Green Tea (GOEXPERIMENT=nogreenteagc, or 1.25's default).
+        ScanCase{"scan: total 25042 objs", GctraceLineKind::kScan},
+        ScanCase{"scan: class 48B 13765 objs", GctraceLineKind::kScan},
+        ScanCase{"scan: class L 5 objs", GctraceLineKind::kScan},
+        // Prefixed, CRLF, a container log's JSON.
+        ScanCase{"2026-01-05T10:00:00.1Z stderr F scan: total 9 objs", GctraceLineKind::kScan},
+        ScanCase{"scan: total 1+2+3=6 objs, 1+1=2 spans\r", GctraceLineKind::kScan},
+        ScanCase{"{\"log\":\"scan: class 8B 88+0+0=88 objs, 0+0=0 spans\\n\"}",
+                 GctraceLineKind::kScan},
+        // Application output that merely says "scan:".
+        ScanCase{"scan: total 3 files", GctraceLineKind::kOther},
+        ScanCase{"scan: class 48B done", GctraceLineKind::kOther},
+        ScanCase{"scan: total 12 objs scanned by worker", GctraceLineKind::kOther},
+        ScanCase{"scan: total 1+2 objs, 3 spans left", GctraceLineKind::kOther},
+        ScanCase{"scan: class 48 1 objs", GctraceLineKind::kOther},
+        ScanCase{"portscan: total 5 objs", GctraceLineKind::kOther},
+        ScanCase{"scan: total +3 objs", GctraceLineKind::kOther},
+        ScanCase{"scan: ", GctraceLineKind::kOther}));
+
+// Values past what the model holds are kept saturated and counted, and the
+// cycle stays: a clock that wrapped (the runtime prints unsigned ns, so a
+// negative interval reads as ~1.8e19 ns), counters past int64, MB whose
+// bytes do not fit, a % or P past int32. A % over 100 is kept as printed.
+struct OverflowCase {
+  const char* line;
+  std::vector<std::pair<int64_t, std::string>> overflows;  // column, field
+};
+
+class GctraceOverflowTest : public ::testing::TestWithParam<OverflowCase> {};
+
+TEST_P(GctraceOverflowTest, KeepsCycleAndNamesEachValue) {
+  const OverflowCase& o = GetParam();
+  GcCycle c;
+  GctraceLineError e;
+  std::vector<GctraceOverflow> got;
+  ASSERT_EQ(ParseGctraceLine(o.line, &c, &e, &got), GctraceLineKind::kCycle)
+      << o.line << "\n at column " << e.column << " expected " << e.expected;
+  std::vector<std::pair<int64_t, std::string>> places;
+  for (const GctraceOverflow& g : got) places.emplace_back(g.column, g.field);
+  EXPECT_EQ(places, o.overflows) << o.line;
+}
+
+const char kTail[] = " ms cpu, 4->4->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P";
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, GctraceOverflowTest,
+    ::testing::Values(
+        OverflowCase{"gc 9223372036854775808 @1.0s 1%: 1+2+3 ms clock, 1+1/1/1+1 ms cpu, "
+                     "4->4->1 MB, 4 MB goal, 2 P",
+                     {{4, "cycle number"}}},
+        OverflowCase{"gc 1 @18446744073709.551s 1%: 1+2+3 ms clock, 1+1/1/1+1 ms cpu, "
+                     "4->4->1 MB, 4 MB goal, 2 P",
+                     {{7, "seconds since start"}}},
+        OverflowCase{"gc 1 @1.0s 1%: 0.010+18446744073709+0.020 ms clock, "
+                     "0.020+0/18446744073709/0+0.040 ms cpu, 4->4->1 MB, 4 MB goal, 2 P",
+                     {{22, "clock ms"}, {61, "cpu ms"}}},
+        OverflowCase{"gc 1 @1.0s 1%: 1+2+3 ms clock, 1+1/1/1+1 ms cpu, "
+                     "8796093022208->4->1 MB, 99999999999999999999 MB goal, 2 P",
+                     {{50, "heap MB"}, {74, "goal MB"}}},
+        OverflowCase{"gc 1 @1.0s 1%: 1+2+3 ms clock, 1+1/1/1+1 ms cpu, "
+                     "4->4->1 MB, 4 MB goal, 9000000000000 MB stacks, 0 MB globals, 2 P",
+                     {{73, "stacks MB"}}},
+        OverflowCase{"gc 1 @1.0s 2147483648%: 1+2+3 ms clock, 1+1/1/1+1 ms cpu, "
+                     "4->4->1 MB, 4 MB goal, 4294967296 P",
+                     {{12, "GC CPU %"}, {82, "P"}}},
+        // Fits: the largest values the model holds are not overflows.
+        OverflowCase{"gc 9223372036854775807 @999999999.999999999s 2147483647%: "
+                     "999999999999.999999+0+0 ms clock, 1+1/1/1+1 ms cpu, "
+                     "8796093022207->4->1 MB, 4 MB goal, 2147483647 P",
+                     {}}));
+
+TEST(GctraceLineTest, SaturatedValues) {
+  GcCycle c;
+  GctraceLineError e;
+  std::vector<GctraceOverflow> o;
+  ASSERT_EQ(ParseGctraceLine(
+                "gc 9223372036854775808 @18446744073709.551s 250%: "
+                "0.010+18446744073709+0.020 ms clock, 0.020+0/1.0/0+0.040 ms cpu, "
+                "8796093022208->4->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 4294967296 P",
+                &c, &e, &o),
+            GctraceLineKind::kCycle);
+  EXPECT_EQ(c.number, INT64_MAX);
+  EXPECT_EQ(c.start_ns, kGctraceMaxNs);
+  EXPECT_EQ(c.mark_ns, kGctraceMaxNs);
+  EXPECT_EQ(c.origin.printed_cpu_percent, 250);  // as printed, not 100
+  EXPECT_EQ(c.procs, INT32_MAX);
+  EXPECT_EQ(c.heap_start_mb(), kGctraceMaxMb);
+  EXPECT_EQ(c.heap_end_mb(), 4);
+  // kGctraceMaxMb is MbToBytes' own limit.
+  int64_t bytes = 0;
+  EXPECT_TRUE(MbToBytes(kGctraceMaxMb, &bytes));
+  EXPECT_FALSE(MbToBytes(kGctraceMaxMb + 1, &bytes));
+  // The model's sums of one cycle's times still fit.
+  EXPECT_EQ(c.end_ns(), kGctraceMaxNs * 2 + 30'000);
+  ASSERT_EQ(o.size(), 5u);
+  EXPECT_EQ(o[1].field, "seconds since start");
+  EXPECT_EQ(o[1].printed, "18446744073709.551");
+  // A P count past 2^20 but within int32 is kept as printed.
+  c = ParseOne("gc 1 @1.0s 1%: 1+2+3 ms clock, 1+1/1/1+1 ms cpu, 4->4->1 MB, 4 MB goal, "
+               "2000000 P");
+  EXPECT_EQ(c.procs, 2'000'000);
+}
+
+TEST(GctraceReaderTest, CountsOverflowsAndKeepsTheirPlaces) {
+  std::string log;
+  for (int i = 1; i <= 12; ++i) {
+    log += "gc " + std::to_string(i) + " @1.0s 1%: 1+18446744073709+3 ms clock, 1+1/1/1+1" +
+           kTail + "\n";
+  }
+  log += "app line\n";
+  for (size_t chunk : {0, 7}) {
+    const testing::Parsed p = ParseAll(log, chunk, /*strict=*/true);
+    ASSERT_TRUE(p.status.ok()) << p.status.message();  // not an error, even strict
+    EXPECT_EQ(p.cycles.size(), 12u);
+    EXPECT_EQ(p.stats.overflowed_values, 12);
+    EXPECT_EQ(p.stats.malformed, 0);
+    ASSERT_EQ(p.stats.first_overflows.size(), GctraceParseStats::kMaxKeptErrors);
+    EXPECT_EQ(p.stats.first_overflows[9].line, 10);
+    EXPECT_EQ(p.stats.first_overflows[9].column, 19);  // `gc 10 `: one digit more
+    EXPECT_EQ(p.stats.first_overflows[9].field, "clock ms");
+  }
+}
 
 TEST(GctraceReaderTest, CountsKindsAndKeepsFirstErrors) {
   const std::string log =

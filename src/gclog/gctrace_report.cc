@@ -56,11 +56,15 @@ std::string FormatGctraceTable(const GctraceSummary& s,
   auto w = std::back_inserter(out);
   const GctraceParseStats& p = s.parse;
   fmt::format_to(w, "gctrace: {}\n", source_name);
+  // `scan` only where there are any: gctrace=2 logs are the rare case, and
+  // the line keeps its shape for every other log.
   fmt::format_to(w,
                  "  lines {}  cycles {}  skipped {}  scavenger {}  pacer {}  "
-                 "other {}{}\n",
+                 "{}other {}{}\n",
                  p.lines, s.cycles, p.malformed, p.scavenger_lines,
-                 p.pacer_lines, p.other_lines + p.legacy_lines,
+                 p.pacer_lines,
+                 p.scan_lines > 0 ? fmt::format("scan {}  ", p.scan_lines) : "",
+                 p.other_lines + p.legacy_lines,
                  p.truncated_last_line ? "  (last line cut off)" : "");
   std::string formats;
   for (GctraceFormat f : s.formats_seen) {
@@ -76,6 +80,14 @@ std::string FormatGctraceTable(const GctraceSummary& s,
   for (const GctraceLineError& e : p.first_errors) {
     fmt::format_to(w, "  skipped line {}:{}: expected {}\n", e.line, e.column,
                    e.expected);
+  }
+  if (p.overflowed_values > 0) {
+    fmt::format_to(w, "  overflowed values {} (kept saturated, cycles kept)\n",
+                   p.overflowed_values);
+  }
+  for (const GctraceOverflow& o : p.first_overflows) {
+    fmt::format_to(w, "  overflow line {}:{}: {} {}\n", o.line, o.column, o.field,
+                   SanitizeUtf8(o.printed));
   }
   if (s.cycles == 0) {
     out += "\nverdict\n";
@@ -114,8 +126,9 @@ std::string FormatGctraceTable(const GctraceSummary& s,
                      ? "-"
                      : std::to_string(s.globals_mb_max) + " MB",
                  procs);
-  const int64_t gc_cpu =
-      s.cpu_stw_ns + s.cpu_assist_ns + s.cpu_background_ns + s.cpu_other_ns;
+  // In double: totals may sit at the int64 limit (saturated values).
+  const double gc_cpu = static_cast<double>(s.cpu_stw_ns) + s.cpu_assist_ns +
+                        s.cpu_background_ns + s.cpu_other_ns;
   fmt::format_to(w,
                  "\n  GC CPU  printed {}% (last), {}% (max)  of capacity {}  "
                  "wall time in GC {}\n",
@@ -147,6 +160,13 @@ nlohmann::json GctraceSummaryJson(const GctraceSummary& s,
                       {"expected", e.expected},
                       {"text", SanitizeUtf8(e.excerpt)}});
   }
+  nlohmann::json overflows = nlohmann::json::array();
+  for (const GctraceOverflow& o : p.first_overflows) {
+    overflows.push_back({{"line", o.line},
+                         {"column", o.column},
+                         {"field", o.field},
+                         {"printed", SanitizeUtf8(o.printed)}});
+  }
   nlohmann::json formats = nlohmann::json::array();
   for (GctraceFormat f : s.formats_seen) formats.push_back(GctraceFormatName(f));
   nlohmann::json findings = nlohmann::json::array();
@@ -164,11 +184,14 @@ nlohmann::json GctraceSummaryJson(const GctraceSummary& s,
         {"skipped_lines", p.malformed},
         {"scavenger_lines", p.scavenger_lines},
         {"pacer_lines", p.pacer_lines},
+        {"scan_lines", p.scan_lines},
         {"legacy_lines", p.legacy_lines},
         {"other_lines", p.other_lines},
         {"overlong_lines", p.overlong_lines},
         {"truncated_last_line", p.truncated_last_line},
         {"first_errors", errors},
+        {"overflowed_values", p.overflowed_values},
+        {"first_overflows", overflows},
         {"formats", formats}}},
       {"cycles",
        {{"count", s.cycles},
