@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -74,11 +75,35 @@ std::string Unwritable(const std::string& path) {
   return "";
 }
 
-int Run(LoadFlags& f) {
-  auto url = ParseLoopbackUrl(f.url);
-  if (!url.ok()) return Usage(url.status().message());
-  LoadSpec spec;
-  spec.target = *url;
+// The request kinds the flags ask for: a --requests mix or one kind from
+// --method/--header/--body/--body-file/--sign. Exit status on failure.
+std::optional<int> RequestKinds(const LoadFlags& f, const std::string& path, std::vector<RequestKindSpec>* kinds) {
+  const bool single_flags = !f.method.empty() || !f.headers.empty() || !f.body.empty() ||
+                            !f.body_file.empty() || !f.sign.empty();
+  if (!f.requests.empty()) {
+    if (single_flags) return Usage("--requests replaces --method/--header/--body/--body-file/--sign");
+    auto mix = LoadRequestKinds(f.requests);
+    if (!mix.ok()) {
+      std::fprintf(stderr, "gcpilot load: %s\n", mix.status().message().c_str());
+      return kExitError;
+    }
+    *kinds = std::move(*mix);
+    return std::nullopt;
+  }
+  if (!f.body.empty() && !f.body_file.empty()) return Usage("give --body or --body-file, not both");
+  RequestFlags rf{path, f.method, f.headers, f.body, f.sign};
+  if (!f.body_file.empty() && !ReadFileToString(f.body_file, &rf.body)) {
+    std::fprintf(stderr, "gcpilot load: --body-file %s: cannot read\n", f.body_file.c_str());
+    return kExitError;
+  }
+  auto kind = RequestKindFromFlags(rf);
+  if (!kind.ok()) return Usage(kind.status().message());
+  kinds->push_back(std::move(*kind));
+  return std::nullopt;
+}
+
+// The schedule, warm-up, timeout and connections; exit status on failure.
+std::optional<int> Schedule(const LoadFlags& f, LoadSpec* spec) {
   auto duration = ParseDurationNs(f.duration);
   if (!duration.ok()) return Usage("--duration: " + duration.status().message());
   auto schedule = RateSchedule::Parse(f.rate, *duration);
@@ -88,66 +113,28 @@ int Run(LoadFlags& f) {
     return Usage(fmt::format("--duration {} conflicts with the {} the --rate segments add up to; give one of them",
                              f.duration, FormatDurationNs(schedule->duration_ns())));
   }
-  spec.schedule = *schedule;
+  spec->schedule = *schedule;
   if (!f.warmup.empty()) {
     auto w = ParseOptionalDurationNs(f.warmup);
     if (!w.ok()) return Usage("--warmup: " + w.status().message());
-    spec.warmup_ns = *w;
+    spec->warmup_ns = *w;
   }
   auto timeout = ParseDurationNs(f.timeout);
   if (!timeout.ok()) return Usage("--timeout: " + timeout.status().message());
-  spec.timeout_ns = *timeout;
+  spec->timeout_ns = *timeout;
   if (f.max_connections < f.connections) {
     return Usage(fmt::format("--max-connections {} is below --connections {}", f.max_connections, f.connections));
   }
-  spec.connections = f.connections;
-  spec.max_connections = f.max_connections;
-  spec.seed = f.seed;
-  spec.keep_requests = !f.requests_csv.empty();  // 32 bytes a request, only when asked for
+  spec->connections = f.connections;
+  spec->max_connections = f.max_connections;
+  spec->seed = f.seed;
+  spec->keep_requests = !f.requests_csv.empty();  // 32 bytes a request, only when asked for
+  return std::nullopt;
+}
 
-  const bool single_flags = !f.method.empty() || !f.headers.empty() || !f.body.empty() ||
-                            !f.body_file.empty() || !f.sign.empty();
-  if (!f.requests.empty()) {
-    if (single_flags) return Usage("--requests replaces --method/--header/--body/--body-file/--sign");
-    auto kinds = LoadRequestKinds(f.requests);
-    if (!kinds.ok()) {
-      std::fprintf(stderr, "gcpilot load: %s\n", kinds.status().message().c_str());
-      return kExitError;
-    }
-    spec.kinds = std::move(*kinds);
-  } else {
-    RequestKindSpec k;
-    k.name = "request";
-    k.path = url->path;
-    if (!f.body.empty() && !f.body_file.empty()) return Usage("give --body or --body-file, not both");
-    k.body = f.body;
-    if (!f.body_file.empty()) {
-      if (!ReadFileToString(f.body_file, &k.body)) {
-        std::fprintf(stderr, "gcpilot load: --body-file %s: cannot read\n", f.body_file.c_str());
-        return kExitError;
-      }
-    }
-    k.method = !f.method.empty() ? f.method : k.body.empty() ? "GET" : "POST";
-    for (const std::string& h : f.headers) {
-      const size_t colon = h.find(':');
-      if (colon == std::string::npos || colon == 0) {
-        return Usage(fmt::format("--header \"{}\": want \"Name: value\"", h));
-      }
-      std::string value = h.substr(colon + 1);
-      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-      k.headers.emplace_back(h.substr(0, colon), value);
-    }
-    if (!f.sign.empty()) {
-      const size_t colon = f.sign.find(':');
-      if (colon == std::string::npos || colon == 0 || colon + 1 == f.sign.size()) {
-        return Usage(fmt::format("--sign \"{}\": want HEADER:KEY, e.g. X-Signature:paygate-demo-key", f.sign));
-      }
-      k.sign_header = f.sign.substr(0, colon);
-      k.sign_key = f.sign.substr(colon + 1);
-    }
-    spec.kinds.push_back(std::move(k));
-  }
-
+// Every output file the flags name, checked before the run so a run is not
+// made only to lose its results; exit status on failure.
+std::optional<int> CheckOutputs(const LoadFlags& f) {
   std::vector<std::pair<const char*, std::string>> outputs;
   if (!f.hgrm.empty()) outputs.emplace_back("--hgrm", f.hgrm + ".corrected.hgrm");
   if (!f.timeline.empty()) outputs.emplace_back("--timeline", f.timeline);
@@ -157,7 +144,10 @@ int Run(LoadFlags& f) {
       return Usage(fmt::format("{} {}: {}", flag, path, why));
     }
   }
+  return std::nullopt;
+}
 
+StatusOr<LoadResult> RunWithProgress(const LoadFlags& f, const LoadSpec& spec) {
   Progress progress;
   if (f.quiet) progress.Done();
   LoadProgressFn on_progress;
@@ -170,27 +160,41 @@ int Run(LoadFlags& f) {
   }
   auto result = RunLoad(spec, on_progress);
   progress.Done();
+  return result;
+}
+
+// The files asked for; false if one could not be written (it says so).
+bool WriteOutputs(const LoadFlags& f, const LoadResult& result) {
+  bool ok = true;
+  if (!f.hgrm.empty()) {
+    ok &= WriteFile(f.hgrm + ".corrected.hgrm", result.measured.corrected.ToHgrm(1e6));
+    ok &= WriteFile(f.hgrm + ".uncorrected.hgrm", result.measured.uncorrected.ToHgrm(1e6));
+  }
+  if (!f.timeline.empty()) ok &= WriteFile(f.timeline, LoadTimelineCsv(result));
+  if (!f.requests_csv.empty()) {
+    ok &= WriteFile(f.requests_csv, [&](std::ostream& out) { WriteLoadRequestsCsv(result, out); });
+  }
+  return ok;
+}
+
+int Run(LoadFlags& f) {
+  auto url = ParseLoopbackUrl(f.url);
+  if (!url.ok()) return Usage(url.status().message());
+  LoadSpec spec;
+  spec.target = *url;
+  if (auto rc = Schedule(f, &spec)) return *rc;
+  if (auto rc = RequestKinds(f, url->path, &spec.kinds)) return *rc;
+  if (auto rc = CheckOutputs(f)) return *rc;
+  auto result = RunWithProgress(f, spec);
   if (!result.ok()) {
     std::fprintf(stderr, "gcpilot load: %s\n", result.status().message().c_str());
     return result.status().code() == StatusCode::kInvalidArgument ? kExitUsage : kExitError;
   }
   const LoadRunInfo info{url->HostHeader(), spec.connections, spec.max_connections, spec.warmup_ns,
                          spec.timeout_ns};
-  if (f.json) {
-    std::printf("%s\n", LoadJson(*result, info).dump(2).c_str());
-  } else {
-    std::fputs(LoadTable(*result, info).c_str(), stdout);
-  }
+  std::fputs(f.json ? (LoadJson(*result, info).dump(2) + "\n").c_str() : LoadTable(*result, info).c_str(), stdout);
   std::fflush(stdout);
-  bool ok = true;
-  if (!f.hgrm.empty()) {
-    ok &= WriteFile(f.hgrm + ".corrected.hgrm", result->measured.corrected.ToHgrm(1e6));
-    ok &= WriteFile(f.hgrm + ".uncorrected.hgrm", result->measured.uncorrected.ToHgrm(1e6));
-  }
-  if (!f.timeline.empty()) ok &= WriteFile(f.timeline, LoadTimelineCsv(*result));
-  if (!f.requests_csv.empty()) {
-    ok &= WriteFile(f.requests_csv, [&](std::ostream& out) { WriteLoadRequestsCsv(*result, out); });
-  }
+  const bool written = WriteOutputs(f, *result);
   if (!result->aborted && result->measured.responses == 0 && result->measured.request_errors() > 0) {
     std::fprintf(stderr, "gcpilot load: %s: no request got a valid answer (%lld errors; see errors above)\n",
                  url->HostHeader().c_str(), static_cast<long long>(result->measured.request_errors()));
@@ -200,7 +204,7 @@ int Run(LoadFlags& f) {
     std::fprintf(stderr, "gcpilot load: %s\n", result->abort_reason.c_str());
     return kExitError;
   }
-  return ok ? kExitOk : kExitError;
+  return written ? kExitOk : kExitError;
 }
 
 }  // namespace

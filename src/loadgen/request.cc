@@ -332,4 +332,31 @@ StatusOr<std::vector<RequestKindSpec>> LoadRequestKinds(const std::string& path)
   return out;
 }
 
+StatusOr<RequestKindSpec> RequestKindFromFlags(const RequestFlags& f) {
+  RequestKindSpec k;
+  k.name = "request";
+  k.path = f.path;
+  k.body = f.body;
+  k.method = !f.method.empty() ? f.method : k.body.empty() ? "GET" : "POST";
+  for (const std::string& h : f.headers) {
+    const size_t colon = h.find(':');
+    if (colon == std::string::npos || colon == 0) {
+      return Status::InvalidArgument(fmt::format("--header \"{}\": want \"Name: value\"", h));
+    }
+    std::string value = h.substr(colon + 1);
+    while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+    k.headers.emplace_back(h.substr(0, colon), value);
+  }
+  if (!f.sign.empty()) {
+    const size_t colon = f.sign.find(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == f.sign.size()) {
+      return Status::InvalidArgument(
+          fmt::format("--sign \"{}\": want HEADER:KEY, e.g. X-Signature:paygate-demo-key", f.sign));
+    }
+    k.sign_header = f.sign.substr(0, colon);
+    k.sign_key = f.sign.substr(colon + 1);
+  }
+  return k;
+}
+
 }  // namespace gcpilot

@@ -107,6 +107,18 @@ class RequestMix {
 // file:line:column.
 StatusOr<std::vector<RequestKindSpec>> LoadRequestKinds(const std::string& path);
 
+// One request kind from command-line parts (gcpilot load's --method,
+// --header "Name: value", --body, --sign HEADER:KEY): the method defaults
+// to GET, or POST with a body. kInvalidArgument names the flag.
+struct RequestFlags {
+  std::string path = "/";
+  std::string method;
+  std::vector<std::string> headers;
+  std::string body;
+  std::string sign;
+};
+StatusOr<RequestKindSpec> RequestKindFromFlags(const RequestFlags& flags);
+
 }  // namespace gcpilot
 
 #endif  // GCPILOT_LOADGEN_REQUEST_H_

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <set>
 #include <vector>
@@ -274,25 +275,12 @@ class TableReader {
     if (Status st_ = (expr); !st_.ok()) return st_; \
   } while (0)
 
-}  // namespace
+// Resolves a path written in the spec against the spec's directory.
+using Rel = std::function<std::string(const std::string&)>;
 
-StatusOr<StudySpec> LoadStudySpec(const std::string& path) {
-  toml::table doc;
-  try {
-    doc = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    const auto& b = e.source().begin;
-    return Status::InvalidArgument(fmt::format("{}:{}:{}: {}", path, b.line, b.column, e.description()));
-  }
-  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
-  auto rel = [&](const std::string& p) {
-    return p.empty() || p[0] == '/' ? p : (dir / p).lexically_normal().string();
-  };
-  TableReader top(path, &doc, "the spec");
-  RETURN_IF_ERROR(top.CheckKeys({"target", "load", "factor", "design", "objective", "constraints"}));
-  StudySpec s;
-  s.source = path;
-
+// [target]: the service, its readiness URL, env and CPUs.
+Status ReadTarget(const std::string& path, const toml::table& doc, const Rel& rel, StudySpec* spec) {
+  StudySpec& s = *spec;
   TableReader target(path, doc["target"].as_table(), "target");
   if (!doc["target"].as_table()) return Status::InvalidArgument(fmt::format("{}: no [target] table", path));
   RETURN_IF_ERROR(target.CheckKeys({"command", "ready", "ready_timeout", "env", "cpus"}));
@@ -312,6 +300,12 @@ StatusOr<StudySpec> LoadStudySpec(const std::string& path) {
     }
   }
 
+  return Status::Ok();
+}
+
+// [load]: the URL, the request mix or one kind, the schedule and CPUs.
+Status ReadLoad(const std::string& path, const toml::table& doc, const Rel& rel, StudySpec* spec) {
+  StudySpec& s = *spec;
   TableReader load(path, doc["load"].as_table(), "load");
   RETURN_IF_ERROR(load.CheckKeys({"url", "requests", "method", "path", "body", "rate", "duration",
                                   "warmup", "connections", "max_connections", "timeout", "cpus"}));
@@ -327,11 +321,7 @@ StatusOr<StudySpec> LoadStudySpec(const std::string& path) {
     if (!kinds.ok()) return kinds.status();
     s.kinds = std::move(*kinds);
   } else {
-    if (!load.Get("path")) {  // the URL's own path, e.g. .../healthz
-      const size_t scheme = s.load_url.find("://");
-      const size_t slash = s.load_url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
-      one.path = slash == std::string::npos ? "/" : s.load_url.substr(slash);
-    }
+    if (!load.Get("path")) one.path = LoadUrlPath(s.load_url);  // e.g. .../healthz
     s.kinds = {one};
   }
   RETURN_IF_ERROR(load.String("rate", &s.rate));
@@ -346,9 +336,16 @@ StatusOr<StudySpec> LoadStudySpec(const std::string& path) {
   s.max_connections = static_cast<int>(n);
   RETURN_IF_ERROR(load.Cpus("cpus", &s.load_cpus));
 
+  return Status::Ok();
+}
+
+// [[factor]]: each knob or switch with its levels and baseline.
+Status ReadFactors(const std::string& path, const toml::table& doc, const Rel& rel, StudySpec* spec) {
+  StudySpec& s = *spec;
+  (void)rel;
   if (const toml::node* fs = doc.get("factor")) {
     const toml::array* a = fs->as_array();
-    if (!a) return top.Err(*fs, "factor", "must be [[factor]] tables");
+    if (!a) return TableReader(path, &doc, "the spec").Err(*fs, "factor", "must be [[factor]] tables");
     for (const toml::node& fn : *a) {
       TableReader f(path, fn.as_table(), "factor");
       RETURN_IF_ERROR(f.CheckKeys({"name", "levels", "baseline"}));
@@ -367,10 +364,17 @@ StatusOr<StudySpec> LoadStudySpec(const std::string& path) {
     }
   }
 
+  return Status::Ok();
+}
+
+// [design]: the array, repeats, seed and rounds.
+Status ReadDesign(const std::string& path, const toml::table& doc, const Rel& rel, StudySpec* spec) {
+  StudySpec& s = *spec;
+  (void)rel;
   TableReader design(path, doc["design"].as_table(), "design");
   RETURN_IF_ERROR(design.CheckKeys({"type", "repeats", "seed", "confirm", "refine", "verify"}));
   RETURN_IF_ERROR(design.String("type", &s.design));
-  n = s.repeats;
+  int64_t n = s.repeats;
   RETURN_IF_ERROR(design.Int("repeats", 1, 100, &n));
   s.repeats = static_cast<int>(n);
   n = static_cast<int64_t>(s.seed);
@@ -382,13 +386,20 @@ StatusOr<StudySpec> LoadStudySpec(const std::string& path) {
   RETURN_IF_ERROR(design.Int("verify", 0, 100, &n));
   s.verify = static_cast<int>(n);
 
+  return Status::Ok();
+}
+
+// [objective] and [constraints]: what better means and what rules a setting out.
+Status ReadJudgement(const std::string& path, const toml::table& doc, const Rel& rel, StudySpec* spec) {
+  StudySpec& s = *spec;
+  (void)rel;
   TableReader obj(path, doc["objective"].as_table(), "objective");
   RETURN_IF_ERROR(obj.CheckKeys({"minimize"}));
   std::string minimize;
   RETURN_IF_ERROR(obj.String("minimize", &minimize));
-  if (const toml::node* n = obj.Get("minimize")) {
+  if (const toml::node* node = obj.Get("minimize")) {
     const auto objective = ParseObjective(minimize);
-    if (!objective) return obj.Err(*n, "minimize", fmt::format("\"{}\": want {}", minimize, kObjectiveChoices));
+    if (!objective) return obj.Err(*node, "minimize", fmt::format("\"{}\": want {}", minimize, kObjectiveChoices));
     s.objective = *objective;
   }
 
@@ -411,11 +422,42 @@ StatusOr<StudySpec> LoadStudySpec(const std::string& path) {
     if (!v || *v < 0 || *v > 1e6) return cons.Err(*e, "min_gc_cycles", "must be a number >= 0");
     s.min_gc_cycles = *v;
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<StudySpec> LoadStudySpec(const std::string& path) {
+  toml::table doc;
+  try {
+    doc = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    const auto& b = e.source().begin;
+    return Status::InvalidArgument(fmt::format("{}:{}:{}: {}", path, b.line, b.column, e.description()));
+  }
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  const Rel rel = [dir](const std::string& p) {
+    return p.empty() || p[0] == '/' ? p : (dir / p).lexically_normal().string();
+  };
+  TableReader top(path, &doc, "the spec");
+  RETURN_IF_ERROR(top.CheckKeys({"target", "load", "factor", "design", "objective", "constraints"}));
+  StudySpec s;
+  s.source = path;
+  for (auto read : {ReadTarget, ReadLoad, ReadFactors, ReadDesign, ReadJudgement}) {
+    RETURN_IF_ERROR(read(path, doc, rel, &s));
+  }
   SplitCpus(&s);  // where the spec names no CPUs
   if (Status st = ValidateStudySpec(s); !st.ok()) {
     return Status::InvalidArgument(fmt::format("{}: {}", path, st.message()));
   }
   return s;
+}
+
+std::string LoadUrlPath(const std::string& url) {
+  std::string u = url;
+  if (const size_t at = u.find("{port}"); at != std::string::npos) u.replace(at, 6, "1");
+  auto parsed = ParseLoopbackUrl(u);
+  return parsed.ok() ? parsed->path : "/";  // a bad URL is refused by validation
 }
 
 void SplitCpus(StudySpec* spec) {

@@ -75,6 +75,10 @@ Status CheckFactorValue(const std::string& name, const std::string& value);
 // Reads and checks a study spec. Errors name file:line:column and the key.
 StatusOr<StudySpec> LoadStudySpec(const std::string& path);
 
+// The path (with any query) a load URL asks for; {port} allowed. "/" for a
+// URL that is not one (validation refuses it).
+std::string LoadUrlPath(const std::string& url);
+
 // Pins the target and the load generator apart when the spec names
 // neither's CPUs and 2 or more are usable: the load generator gets the last
 // usable CPU, the target the others.

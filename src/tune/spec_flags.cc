@@ -5,20 +5,8 @@
 #include <fmt/format.h>
 
 #include "loadgen/schedule.h"
-#include "net/url.h"
 
 namespace gcpilot {
-namespace {
-
-// The path (and query) of a load URL that may hold {port}.
-std::string PathOf(const std::string& url) {
-  std::string u = url;
-  if (const size_t at = u.find("{port}"); at != std::string::npos) u.replace(at, 6, "1");
-  auto parsed = ParseLoopbackUrl(u);
-  return parsed.ok() ? parsed->path : "/";  // a bad URL is refused by validation
-}
-
-}  // namespace
 
 std::string DefaultBaseline(const Factor& f) {
   const char* runtime_default = f.name == "GOGC" ? "100" : f.name == "GOMEMLIMIT" ? "off" : nullptr;
@@ -58,7 +46,7 @@ StatusOr<StudySpec> CommandLineSpec(const std::vector<std::string>& command, con
   spec.ready_url = ready;
   spec.load_url = url.empty() ? ready : url;
   RequestKindSpec k;
-  k.path = PathOf(spec.load_url);
+  k.path = LoadUrlPath(spec.load_url);
   spec.kinds = {k};
   for (const char* text : {"GOGC=50,100,400", "GOMEMLIMIT=off,1GiB"}) spec.factors.push_back(*ParseFactorFlag(text));
   SplitCpus(&spec);
