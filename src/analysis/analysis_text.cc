@@ -11,6 +11,180 @@ namespace {
 
 std::string Show(const std::string& v) { return v.empty() ? "(unset)" : v; }
 
+// Every setting, best first, with its spread, memory, GC CPU and cycles.
+std::string SettingsTable(const StudyOutline& spec, const StudyAnalysis& a) {
+  const std::string obj = ObjectiveLabel(a.objective);
+  std::string s;
+  s += fmt::format("settings by mean {} (ms, corrected), best first\n", obj);
+  std::string header = "  ";
+  for (const Factor& f : spec.factors) header += fmt::format("{:<13}", f.name);
+  s += header + fmt::format("{:>9} {:>8} {:>5} {:>11} {:>8} {:>7}  note\n", obj, "sd", "runs", "peak RSS", "GC CPU",
+                            "cycles");
+  for (const CellStats& c : a.cells) {
+    std::string row = "  ";
+    for (const Factor& f : spec.factors) row += fmt::format("{:<13}", Show(ValueOf(c.env, f.name)));
+    std::string note = c.feasible ? "" : c.infeasible_why;
+    if (c.Has(RunPhase::kBaseline)) note = "default" + std::string(note.empty() ? "" : "; ") + note;
+    if (c.values.empty()) {
+      row += fmt::format("{:>9} {:>8} {:>5} {:>11} {:>8} {:>7}  {}\n", "-", "-", c.runs, "-", "-", "-", note);
+    } else {
+      const std::string gc = c.mean_gc_cpu >= 0 ? fmt::format("{:.1f}%", 100 * c.mean_gc_cpu) : "-";
+      const std::string sd = c.values.size() >= 2 ? fmt::format("{:.3f}", c.sd) : "-";
+      row += fmt::format("{:>9.3f} {:>8} {:>5} {:>11} {:>8} {:>7.1f}  {}\n", c.mean, sd, c.runs,
+                         FormatBytes(static_cast<int64_t>(c.mean_rss)), gc, c.mean_gc_cycles, note);
+    }
+    s += row;
+  }
+  return s;
+}
+
+// Main effects per factor and the residual share.
+std::string EffectsTable(const StudyAnalysis& a) {
+  const std::string obj = ObjectiveLabel(a.objective);
+  std::string s;
+  s += fmt::format("\nmain effects on {} (design runs: mean ms, sd, n)\n", obj);
+  for (const MainEffect& e : a.effects) {
+    s += fmt::format("  {:<13} {:>5.1f}% of variance  ", e.factor, 100 * e.anova_share);
+    for (const LevelEffect& l : e.levels) {
+      if (l.n == 0) {
+        s += fmt::format("  {}: -", Show(l.level));
+      } else if (l.n == 1) {
+        s += fmt::format("  {}: {:.3f} (1)", Show(l.level), l.mean);
+      } else {
+        s += fmt::format("  {}: {:.3f} ±{:.3f} ({})", Show(l.level), l.mean, l.sd, l.n);
+      }
+    }
+    s += "\n";
+  }
+  if (a.residual_df > 0) {
+    s += fmt::format("  {:<13} {:>5.1f}% of variance (noise and interactions)\n", "residual", 100 * a.residual_share);
+  } else {
+    s += fmt::format("  {:<13} no degrees of freedom left: the shares above also hold the noise (repeat runs to "
+                     "tell effects from noise)\n", "residual");
+  }
+  return s;
+}
+
+// The two-factor tables (the heat maps as text).
+std::string PairTablesText(const StudyAnalysis& a) {
+  const std::string obj = ObjectiveLabel(a.objective);
+  std::string s;
+  for (const PairTable& t : a.pairs) {
+    s += fmt::format("\n{} ms by {} (rows) x {} (columns)\n  {:<13}", obj, t.row_factor, t.col_factor, "");
+    for (const auto& c : t.col_levels) s += fmt::format("{:>10}", Show(c));
+    s += "\n";
+    for (size_t i = 0; i < t.row_levels.size(); ++i) {
+      s += fmt::format("  {:<13}", Show(t.row_levels[i]));
+      for (double v : t.mean[i]) s += std::isnan(v) ? fmt::format("{:>10}", "-") : fmt::format("{:>10.3f}", v);
+      s += "\n";
+    }
+  }
+  return s;
+}
+
+// The latency-vs-memory front.
+std::string ParetoText(const StudyOutline& spec, const StudyAnalysis& a) {
+  const std::string obj = ObjectiveLabel(a.objective);
+  std::string s;
+  s += fmt::format("\nPareto front ({} vs peak RSS):\n", obj);
+  for (int i : a.pareto) {
+    const CellStats& c = a.cells[i];
+    std::string env;
+    for (const Factor& f : spec.factors) env += fmt::format("{}={} ", f.name, Show(ValueOf(c.env, f.name)));
+    s += fmt::format("  {:>9.3f} ms  {:>11}  {}\n", c.mean, FormatBytes(static_cast<int64_t>(c.mean_rss)), env);
+  }
+  return s;
+}
+
+// What to deploy, against the default, with the verdict and warnings.
+std::string RecommendationText(const StudyAnalysis& a) {
+  const std::string obj = ObjectiveLabel(a.objective);
+  std::string s;
+  s += "\nrecommendation\n";
+  const Recommendation& r = a.rec;
+  if (!r.found) {
+    s += "  none: " + r.why_not + "\n";
+    return s;
+  }
+  for (const std::string& line : r.env_lines) s += "  " + line + "\n";
+  s += fmt::format("  {} {:.3f} ms ({}), peak RSS {}\n", obj, r.best.mean, SpreadText(r.best),
+                   FormatBytes(static_cast<int64_t>(r.best.mean_rss)));
+  if (!r.baseline.values.empty() && !r.is_default) {
+    s += fmt::format("  default setting: {} {:.3f} ms ({}), peak RSS {}\n", obj, r.baseline.mean,
+                     SpreadText(r.baseline), FormatBytes(static_cast<int64_t>(r.baseline.mean_rss)));
+  }
+  s += "  " + ConfidenceText(r, a.objective) + "\n";
+  for (const std::string& w : r.warnings) s += "  warning: " + w + "\n";
+  return s;
+}
+
+nlohmann::ordered_json CellJson(const CellStats& c) {
+  nlohmann::ordered_json j;
+  j["env"] = c.env;
+  j["phases"] = PhasesText(c.phases);
+  j["runs"] = c.runs;
+  j["failed"] = c.failed;
+  const nlohmann::ordered_json none;  // null where there is nothing to say
+  j["values_ms"] = c.values;
+  j["mean_ms"] = c.values.empty() ? none : nlohmann::ordered_json(c.mean);
+  j["sd_ms"] = c.values.size() < 2 ? none : nlohmann::ordered_json(c.sd);
+  j["mean_peak_rss_bytes"] = c.values.empty() ? none : nlohmann::ordered_json(c.mean_rss);
+  j["max_error_rate"] = c.max_error_rate;
+  j["mean_gc_cpu_share"] = c.values.empty() || c.mean_gc_cpu < 0 ? none : nlohmann::ordered_json(c.mean_gc_cpu);
+  j["mean_gc_cycles"] = c.values.empty() ? none : nlohmann::ordered_json(c.mean_gc_cycles);
+  j["feasible"] = c.feasible;
+  if (!c.infeasible_why.empty()) j["infeasible_why"] = c.infeasible_why;
+  return j;
+}
+
+nlohmann::ordered_json EffectsJson(const StudyAnalysis& a) {
+  nlohmann::ordered_json effects = nlohmann::ordered_json::array();
+  for (const MainEffect& e : a.effects) {
+    nlohmann::ordered_json levels = nlohmann::ordered_json::array();
+    for (const LevelEffect& l : e.levels) levels.push_back({{"level", l.level}, {"n", l.n}, {"mean_ms", l.mean}, {"sd_ms", l.sd}});
+    effects.push_back({{"factor", e.factor}, {"anova_share", e.anova_share}, {"range_ms", e.range},
+                       {"best_level", e.best_level}, {"levels", levels}});
+  }
+  return effects;
+}
+
+nlohmann::ordered_json PairsJson(const StudyAnalysis& a) {
+  nlohmann::ordered_json pairs = nlohmann::ordered_json::array();
+  for (const PairTable& t : a.pairs) {
+    nlohmann::ordered_json m = nlohmann::ordered_json::array();
+    for (const auto& row : t.mean) {
+      nlohmann::ordered_json r = nlohmann::ordered_json::array();
+      for (double v : row) r.push_back(std::isnan(v) ? nlohmann::ordered_json() : nlohmann::ordered_json(v));
+      m.push_back(r);
+    }
+    pairs.push_back({{"rows", t.row_factor}, {"columns", t.col_factor}, {"row_levels", t.row_levels},
+                     {"column_levels", t.col_levels}, {"mean_ms", m}});
+  }
+  return pairs;
+}
+
+nlohmann::ordered_json RecommendationJson(const StudyAnalysis& a) {
+  nlohmann::ordered_json rec;
+  rec["found"] = a.rec.found;
+  if (a.rec.found) {
+    rec["env"] = a.rec.env_lines;
+    rec["best"] = CellJson(a.rec.best);
+    rec["verdict"] = ConfidenceText(a.rec, a.objective);
+    rec["warnings"] = a.rec.warnings;
+    if (!a.rec.baseline.values.empty()) {
+      rec["default"] = CellJson(a.rec.baseline);
+      rec["ratio_to_default"] = a.rec.ratio;
+      rec["welch_p_value"] = a.rec.testable ? nlohmann::ordered_json(a.rec.p_value) : nlohmann::ordered_json();
+      rec["significant"] = a.rec.significant;
+      rec["is_default"] = a.rec.is_default;
+      rec["verified"] = a.rec.verified;
+    }
+  } else {
+    rec["why_not"] = a.rec.why_not;
+  }
+  return rec;
+}
+
 }  // namespace
 
 std::string SpreadText(const CellStats& c) {
@@ -33,153 +207,30 @@ std::string ConfidenceText(const Recommendation& r, Objective objective) {
 }
 
 std::string AnalysisTable(const StudyOutline& spec, const StudyAnalysis& a) {
-  const std::string obj = ObjectiveLabel(a.objective);
-  std::string s;
-  s += fmt::format("runs: {} done, {} failed, {} pending\n\n", a.done, a.failed, a.pending);
-  s += fmt::format("settings by mean {} (ms, corrected), best first\n", obj);
-  std::string header = "  ";
-  for (const Factor& f : spec.factors) header += fmt::format("{:<13}", f.name);
-  s += header + fmt::format("{:>9} {:>8} {:>5} {:>11} {:>8} {:>7}  note\n", obj, "sd", "runs", "peak RSS", "GC CPU",
-                            "cycles");
-  for (const CellStats& c : a.cells) {
-    std::string row = "  ";
-    for (const Factor& f : spec.factors) row += fmt::format("{:<13}", Show(ValueOf(c.env, f.name)));
-    std::string note = c.feasible ? "" : c.infeasible_why;
-    if (c.Has(RunPhase::kBaseline)) note = "default" + std::string(note.empty() ? "" : "; ") + note;
-    if (c.values.empty()) {
-      row += fmt::format("{:>9} {:>8} {:>5} {:>11} {:>8} {:>7}  {}\n", "-", "-", c.runs, "-", "-", "-", note);
-    } else {
-      const std::string gc = c.mean_gc_cpu >= 0 ? fmt::format("{:.1f}%", 100 * c.mean_gc_cpu) : "-";
-      const std::string sd = c.values.size() >= 2 ? fmt::format("{:.3f}", c.sd) : "-";
-      row += fmt::format("{:>9.3f} {:>8} {:>5} {:>11} {:>8} {:>7.1f}  {}\n", c.mean, sd, c.runs,
-                         FormatBytes(static_cast<int64_t>(c.mean_rss)), gc, c.mean_gc_cycles, note);
-    }
-    s += row;
-  }
-  s += fmt::format("\nmain effects on {} (design runs: mean ms, sd, n)\n", obj);
-  for (const MainEffect& e : a.effects) {
-    s += fmt::format("  {:<13} {:>5.1f}% of variance  ", e.factor, 100 * e.anova_share);
-    for (const LevelEffect& l : e.levels) {
-      if (l.n == 0) {
-        s += fmt::format("  {}: -", Show(l.level));
-      } else if (l.n == 1) {
-        s += fmt::format("  {}: {:.3f} (1)", Show(l.level), l.mean);
-      } else {
-        s += fmt::format("  {}: {:.3f} ±{:.3f} ({})", Show(l.level), l.mean, l.sd, l.n);
-      }
-    }
-    s += "\n";
-  }
-  if (a.residual_df > 0) {
-    s += fmt::format("  {:<13} {:>5.1f}% of variance (noise and interactions)\n", "residual", 100 * a.residual_share);
-  } else {
-    s += fmt::format("  {:<13} no degrees of freedom left: the shares above also hold the noise (repeat runs to "
-                     "tell effects from noise)\n", "residual");
-  }
-  for (const PairTable& t : a.pairs) {
-    s += fmt::format("\n{} ms by {} (rows) x {} (columns)\n  {:<13}", obj, t.row_factor, t.col_factor, "");
-    for (const auto& c : t.col_levels) s += fmt::format("{:>10}", Show(c));
-    s += "\n";
-    for (size_t i = 0; i < t.row_levels.size(); ++i) {
-      s += fmt::format("  {:<13}", Show(t.row_levels[i]));
-      for (double v : t.mean[i]) s += std::isnan(v) ? fmt::format("{:>10}", "-") : fmt::format("{:>10.3f}", v);
-      s += "\n";
-    }
-  }
-  s += fmt::format("\nPareto front ({} vs peak RSS):\n", obj);
-  for (int i : a.pareto) {
-    const CellStats& c = a.cells[i];
-    std::string env;
-    for (const Factor& f : spec.factors) env += fmt::format("{}={} ", f.name, Show(ValueOf(c.env, f.name)));
-    s += fmt::format("  {:>9.3f} ms  {:>11}  {}\n", c.mean, FormatBytes(static_cast<int64_t>(c.mean_rss)), env);
-  }
-  s += "\nrecommendation\n";
-  const Recommendation& r = a.rec;
-  if (!r.found) {
-    s += "  none: " + r.why_not + "\n";
-    return s;
-  }
-  for (const std::string& line : r.env_lines) s += "  " + line + "\n";
-  s += fmt::format("  {} {:.3f} ms ({}), peak RSS {}\n", obj, r.best.mean, SpreadText(r.best),
-                   FormatBytes(static_cast<int64_t>(r.best.mean_rss)));
-  if (!r.baseline.values.empty() && !r.is_default) {
-    s += fmt::format("  default setting: {} {:.3f} ms ({}), peak RSS {}\n", obj, r.baseline.mean,
-                     SpreadText(r.baseline), FormatBytes(static_cast<int64_t>(r.baseline.mean_rss)));
-  }
-  s += "  " + ConfidenceText(r, a.objective) + "\n";
-  for (const std::string& w : r.warnings) s += "  warning: " + w + "\n";
+  std::string s = fmt::format("runs: {} done, {} failed, {} pending\n\n", a.done, a.failed, a.pending);
+  s += SettingsTable(spec, a);
+  s += EffectsTable(a);
+  s += PairTablesText(a);
+  s += ParetoText(spec, a);
+  s += RecommendationText(a);
   return s;
 }
 
 nlohmann::ordered_json AnalysisJson(const StudyAnalysis& a) {
-  auto cell = [&](const CellStats& c) {
-    nlohmann::ordered_json j;
-    j["env"] = c.env;
-    j["phases"] = PhasesText(c.phases);
-    j["runs"] = c.runs;
-    j["failed"] = c.failed;
-    const nlohmann::ordered_json none;  // null where there is nothing to say
-    j["values_ms"] = c.values;
-    j["mean_ms"] = c.values.empty() ? none : nlohmann::ordered_json(c.mean);
-    j["sd_ms"] = c.values.size() < 2 ? none : nlohmann::ordered_json(c.sd);
-    j["mean_peak_rss_bytes"] = c.values.empty() ? none : nlohmann::ordered_json(c.mean_rss);
-    j["max_error_rate"] = c.max_error_rate;
-    j["mean_gc_cpu_share"] = c.values.empty() || c.mean_gc_cpu < 0 ? none : nlohmann::ordered_json(c.mean_gc_cpu);
-    j["mean_gc_cycles"] = c.values.empty() ? none : nlohmann::ordered_json(c.mean_gc_cycles);
-    j["feasible"] = c.feasible;
-    if (!c.infeasible_why.empty()) j["infeasible_why"] = c.infeasible_why;
-    return j;
-  };
   nlohmann::ordered_json j;
   j["objective"] = ObjectiveKey(a.objective);
   j["runs"] = {{"done", a.done}, {"failed", a.failed}, {"pending", a.pending}};
   nlohmann::ordered_json cells = nlohmann::ordered_json::array();
-  for (const CellStats& c : a.cells) cells.push_back(cell(c));
+  for (const CellStats& c : a.cells) cells.push_back(CellJson(c));
   j["settings"] = cells;
-  nlohmann::ordered_json effects = nlohmann::ordered_json::array();
-  for (const MainEffect& e : a.effects) {
-    nlohmann::ordered_json levels = nlohmann::ordered_json::array();
-    for (const LevelEffect& l : e.levels) levels.push_back({{"level", l.level}, {"n", l.n}, {"mean_ms", l.mean}, {"sd_ms", l.sd}});
-    effects.push_back({{"factor", e.factor}, {"anova_share", e.anova_share}, {"range_ms", e.range},
-                       {"best_level", e.best_level}, {"levels", levels}});
-  }
-  j["main_effects"] = effects;
+  j["main_effects"] = EffectsJson(a);
   j["residual_share"] = a.residual_share;
   j["residual_df"] = a.residual_df;
-  nlohmann::ordered_json pairs = nlohmann::ordered_json::array();
-  for (const PairTable& t : a.pairs) {
-    nlohmann::ordered_json m = nlohmann::ordered_json::array();
-    for (const auto& row : t.mean) {
-      nlohmann::ordered_json r = nlohmann::ordered_json::array();
-      for (double v : row) r.push_back(std::isnan(v) ? nlohmann::ordered_json() : nlohmann::ordered_json(v));
-      m.push_back(r);
-    }
-    pairs.push_back({{"rows", t.row_factor}, {"columns", t.col_factor}, {"row_levels", t.row_levels},
-                     {"column_levels", t.col_levels}, {"mean_ms", m}});
-  }
-  j["pairs"] = pairs;
+  j["pairs"] = PairsJson(a);
   nlohmann::ordered_json pareto = nlohmann::ordered_json::array();
-  for (int i : a.pareto) pareto.push_back(cell(a.cells[i]));
+  for (int i : a.pareto) pareto.push_back(CellJson(a.cells[i]));
   j["pareto"] = pareto;
-  nlohmann::ordered_json rec;
-  rec["found"] = a.rec.found;
-  if (a.rec.found) {
-    rec["env"] = a.rec.env_lines;
-    rec["best"] = cell(a.rec.best);
-    rec["verdict"] = ConfidenceText(a.rec, a.objective);
-    rec["warnings"] = a.rec.warnings;
-    if (!a.rec.baseline.values.empty()) {
-      rec["default"] = cell(a.rec.baseline);
-      rec["ratio_to_default"] = a.rec.ratio;
-      rec["welch_p_value"] = a.rec.testable ? nlohmann::ordered_json(a.rec.p_value) : nlohmann::ordered_json();
-      rec["significant"] = a.rec.significant;
-      rec["is_default"] = a.rec.is_default;
-      rec["verified"] = a.rec.verified;
-    }
-  } else {
-    rec["why_not"] = a.rec.why_not;
-  }
-  j["recommendation"] = rec;
+  j["recommendation"] = RecommendationJson(a);
   return j;
 }
 
