@@ -292,6 +292,12 @@ const std::string& ValueOf(const Env& env, const std::string& name) {
   return it == env.end() ? kUnset : it->second;
 }
 
+std::string DescribeEnv(const Env& env) {
+  std::string s;
+  for (const auto& [k, v] : env) s += fmt::format("{}{}={}", s.empty() ? "" : " ", k, Show(v));
+  return s;
+}
+
 std::string DescribeSetting(const StudyOutline& o, const Env& env) {
   std::string e;
   for (const Factor& f : o.factors) e += (e.empty() ? "" : " ") + f.name + "=" + Show(ValueOf(env, f.name));

@@ -97,6 +97,8 @@ StudyAnalysis Analyze(const StudyOutline& outline, const std::vector<RunResult>&
 
 // "factor=value" for each factor in the outline's order, "(unset)" for "".
 std::string DescribeSetting(const StudyOutline& outline, const Env& env);
+// "GOGC=400 GOMEMLIMIT=(unset)": every variable of `env` in key order.
+std::string DescribeEnv(const Env& env);
 // A setting's value of factor `name`, "" where the env does not set it.
 const std::string& ValueOf(const Env& env, const std::string& name);
 

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "base/units.h"
+
 namespace gcpilot {
 namespace {
 
@@ -33,7 +35,6 @@ void SatAdd(int64_t* acc, int64_t v) {
   if (__builtin_add_overflow(*acc, v, acc)) *acc = v > 0 ? INT64_MAX : INT64_MIN;
 }
 
-std::string Ms(int64_t ns) { return fmt::format("{:.3f} ms", ns / 1e6); }
 std::string Pct(double share) { return fmt::format("{:.0f}%", share * 100); }
 
 }  // namespace
@@ -214,10 +215,10 @@ GctraceSummary GctraceAnalyzer::Summarize(
     add(stw_sev, "stw",
         fmt::format("stop-the-world per cycle: P99 {}, max {}; {} P99 {} "
                     "dominates",
-                    Ms(s.stw_ns.p99), Ms(s.stw_ns.max),
+                    MsWithUnit(s.stw_ns.p99), MsWithUnit(s.stw_ns.max),
                     mark_term_dominates ? "mark termination"
                                         : "sweep termination",
-                    Ms(mark_term_dominates ? s.mark_term_ns.p99
+                    MsWithUnit(mark_term_dominates ? s.mark_term_ns.p99
                                            : s.sweep_term_ns.p99)));
     if (s.overshoot_cycles * 10 >= s.cycles) {
       add(Severity::kWarning, "overshoot",

@@ -2,12 +2,12 @@
 
 #include <fmt/format.h>
 
+#include "base/units.h"
 #include "base/utf8.h"
 
 namespace gcpilot {
 namespace {
 
-std::string Ms(int64_t ns) { return fmt::format("{:.3f}", ns / 1e6); }
 
 std::string ShareOrDash(double share) {
   return share < 0 ? "-" : fmt::format("{:.1f}%", share * 100);

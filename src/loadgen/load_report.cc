@@ -5,12 +5,13 @@
 
 #include <fmt/format.h>
 
+#include "base/units.h"
+
 namespace gcpilot {
 namespace {
 
 constexpr double kPercentiles[] = {50, 90, 99, 99.9, 99.99};
 
-std::string Ms(int64_t ns) { return fmt::format("{:.3f}", ns / 1e6); }
 
 std::string LatencyRow(const char* name, const HdrHistogram& h) {
   std::string row = fmt::format("  {:<14}", name);

@@ -108,12 +108,6 @@ class PendingRunner {
 
 }  // namespace
 
-std::string DescribeEnv(const Env& env) {
-  std::string s;
-  for (const auto& [k, v] : env) s += fmt::format("{}{}={}", s.empty() ? "" : " ", k, v.empty() ? "(unset)" : v);
-  return s;
-}
-
 std::vector<RunResult> PlanStudy(const StudySpec& spec, const Design& design) {
   std::vector<RunResult> plan;
   std::vector<int> baseline(spec.factors.size(), RunResult::kNotALevel);

@@ -43,9 +43,6 @@ struct StudyOutcome {
 [[nodiscard]] StatusOr<StudyOutcome> RunStudy(StudyStore& store, const StudySpec& spec, bool resume,
                                               const std::string& work_dir, const StudyEvents& events);
 
-// "GOGC=400 GOMEMLIMIT=(unset)": a setting's environment in key order.
-std::string DescribeEnv(const Env& env);
-
 }  // namespace gcpilot
 
 #endif  // GCPILOT_TUNE_STUDY_H_
