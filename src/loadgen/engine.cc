@@ -91,6 +91,14 @@ class Engine {
   StatusOr<LoadResult> Run();
 
  private:
+  // The phases of Run().
+  static constexpr int kMaxEvents = 256;
+  Status Connect();
+  void StartClock();
+  bool Step(int64_t now);
+  void Wait(int64_t now);
+  void Finish();
+
   PhaseStats& Phase(bool warmup) { return warmup ? result_.warmup : result_.measured; }
   void Error(bool warmup, LoadError e, uint32_t kind = UINT32_MAX);
   void FailRequest(const Request& r, LoadError e);
@@ -546,7 +554,9 @@ void Engine::Tick(int64_t now) {
   }
 }
 
-StatusOr<LoadResult> Engine::Run() {
+// Sets up the socket address and epoll, opens the initial connections and
+// waits (2 s at most) for them; an error when none could be opened.
+Status Engine::Connect() {
   closed_loop_ = spec_.schedule.closed_loop();
   result_.schedule = spec_.schedule.Describe();
   for (size_t i = 0; i < mix_.size(); ++i) result_.kinds.push_back({mix_.kind(i).name()});
@@ -558,22 +568,26 @@ StatusOr<LoadResult> Engine::Run() {
   prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
   ep_ = epoll_create1(EPOLL_CLOEXEC);
   if (ep_ < 0) return Status::IoError(fmt::format("epoll_create1: {}", std::strerror(errno)));
-  const std::string where = spec_.target.HostHeader();
 
   // Open the initial connections and wait (2 s at most) for them.
   t0_ = tm_ = end_ = INT64_MAX;
   for (int i = 0; i < spec_.connections; ++i) OpenConnection();
-  epoll_event events[256];
+  epoll_event events[kMaxEvents];
   const int64_t connect_deadline = NowNs() + 2'000'000'000;
   while (connecting_ > 0 && NowNs() < connect_deadline) {
-    const int n = epoll_wait(ep_, events, 256, 50);
+    const int n = epoll_wait(ep_, events, kMaxEvents, 50);
     for (int i = 0; i < n; ++i) HandleEvent(static_cast<int>(events[i].data.u64), events[i].events);
   }
   if (open_ - connecting_ == 0) {
     return Status::IoError(fmt::format(
-        "{}: cannot connect: {} ({} attempts): is the target running?", where,
+        "{}: cannot connect: {} ({} attempts): is the target running?", spec_.target.HostHeader(),
         last_connect_error_.empty() ? "timed out" : last_connect_error_, result_.connections_opened));
   }
+  return Status::Ok();
+}
+
+// Starts the clock: the warm-up and measured phases, the log, the ticks.
+void Engine::StartClock() {
   // Failed attempts before the start are not part of either phase.
   result_.warmup.errors = {};
   result_.measured.errors = {};
@@ -601,48 +615,60 @@ StatusOr<LoadResult> Engine::Run() {
   result_.measured.asked_rps =
       closed_loop_ ? 0 : spec_.schedule.ExpectedRequests() / (spec_.schedule.duration_ns() / 1e9);
 
-  while (true) {
-    int64_t now = NowNs();
-    if (closed_loop_) {
-      // Every idle connection sends at once while the run lasts.
-      while (now < end_ && !idle_.empty()) {
-        const int slot = idle_.back();
-        idle_.pop_back();
-        if (conns_[slot].state == Conn::State::kIdle) SendClosedLoop(slot, now);
-      }
-      if (now < end_ && open_ < spec_.connections && now >= next_connect_ok_) {
-        if (!OpenConnection()) next_connect_ok_ = now + 10'000'000;
-      }
-    } else {
-      Generate(now);
-      Dispatch(now);
+}
+
+// One pass of the loop at `now`: make requests due and send them, fail the
+// late ones, close a timeline second. False when the run is over.
+bool Engine::Step(int64_t now) {
+  if (closed_loop_) {
+    // Every idle connection sends at once while the run lasts.
+    while (now < end_ && !idle_.empty()) {
+      const int slot = idle_.back();
+      idle_.pop_back();
+      if (conns_[slot].state == Conn::State::kIdle) SendClosedLoop(slot, now);
     }
-    CheckTimeouts(now);
-    Tick(now);
-    const bool generating = closed_loop_ ? now < end_ : !gen_done_;
-    if (!generating && pending_.empty() && in_flight_ == 0) break;
-    if (now >= end_ + spec_.timeout_ns) break;  // CheckTimeouts failed the rest
-    if (connect_failures_since_progress_ > 0 && now - last_progress_ >= spec_.dead_after_ns) {
-      result_.aborted = true;
-      result_.abort_reason = fmt::format(
-          "{}: the target stopped accepting connections ({}; no answer or connection for {:.1f} s)",
-          where, last_connect_error_, (now - last_progress_) / 1e9);
-      break;
+    if (now < end_ && open_ < spec_.connections && now >= next_connect_ok_) {
+      if (!OpenConnection()) next_connect_ok_ = now + 10'000'000;
     }
-    // Sleep until the next due request, a timeout scan, or the next tick.
-    int64_t wake = std::min<int64_t>(next_tick_, now + 5'000'000);
-    if (!closed_loop_) wake = std::min(wake, NextDueAbs());
-    if (!pending_.empty() && now < next_connect_ok_) wake = std::min(wake, next_connect_ok_);
-    // Waking from a sleep takes tens of microseconds (timer, idle CPU), and
-    // a late send counts against the service in the corrected latency, so
-    // the last kSpinNs before a due request are spent polling instead.
-    constexpr int64_t kSpinNs = 60'000;
-    int64_t wait_ns = std::max<int64_t>(0, wake - now);
-    if (!closed_loop_ && wake == NextDueAbs()) wait_ns = std::max<int64_t>(0, wait_ns - kSpinNs);
-    timespec ts{static_cast<time_t>(wait_ns / 1'000'000'000), static_cast<long>(wait_ns % 1'000'000'000)};
-    const int n = epoll_pwait2(ep_, events, 256, &ts, nullptr);
-    for (int i = 0; i < n; ++i) HandleEvent(static_cast<int>(events[i].data.u64), events[i].events);
+  } else {
+    Generate(now);
+    Dispatch(now);
   }
+  CheckTimeouts(now);
+  Tick(now);
+  const bool generating = closed_loop_ ? now < end_ : !gen_done_;
+  if (!generating && pending_.empty() && in_flight_ == 0) return false;
+  if (now >= end_ + spec_.timeout_ns) return false;  // CheckTimeouts failed the rest
+  if (connect_failures_since_progress_ > 0 && now - last_progress_ >= spec_.dead_after_ns) {
+    result_.aborted = true;
+    result_.abort_reason = fmt::format(
+        "{}: the target stopped accepting connections ({}; no answer or connection for {:.1f} s)",
+        spec_.target.HostHeader(), last_connect_error_, (now - last_progress_) / 1e9);
+    return false;
+  }
+  return true;
+}
+
+// Sleeps until the next due request, a timeout scan, or the next tick,
+// handling whatever events come meanwhile.
+void Engine::Wait(int64_t now) {
+  int64_t wake = std::min<int64_t>(next_tick_, now + 5'000'000);
+  if (!closed_loop_) wake = std::min(wake, NextDueAbs());
+  if (!pending_.empty() && now < next_connect_ok_) wake = std::min(wake, next_connect_ok_);
+  // Waking from a sleep takes tens of microseconds (timer, idle CPU), and
+  // a late send counts against the service in the corrected latency, so
+  // the last kSpinNs before a due request are spent polling instead.
+  constexpr int64_t kSpinNs = 60'000;
+  int64_t wait_ns = std::max<int64_t>(0, wake - now);
+  if (!closed_loop_ && wake == NextDueAbs()) wait_ns = std::max<int64_t>(0, wait_ns - kSpinNs);
+  timespec ts{static_cast<time_t>(wait_ns / 1'000'000'000), static_cast<long>(wait_ns % 1'000'000'000)};
+  epoll_event events[kMaxEvents];
+  const int n = epoll_pwait2(ep_, events, kMaxEvents, &ts, nullptr);
+  for (int i = 0; i < n; ++i) HandleEvent(static_cast<int>(events[i].data.u64), events[i].events);
+}
+
+// Fails what is still queued or in flight and closes the last second.
+void Engine::Finish() {
   const int64_t now = NowNs();
   // Whatever is still queued or in flight did not finish in time, or was
   // cut off when a dead target ended the run.
@@ -663,6 +689,13 @@ StatusOr<LoadResult> Engine::Run() {
   Tick(result_.aborted ? std::min(now, end_) : std::max(now, end_));
   // Answers that came after the last whole second (the drain) still count
   // in the phase totals; the timeline covers whole seconds only.
+}
+
+StatusOr<LoadResult> Engine::Run() {
+  if (Status st = Connect(); !st.ok()) return st;
+  StartClock();
+  for (int64_t now = NowNs(); Step(now); now = NowNs()) Wait(now);
+  Finish();
   return std::move(result_);
 }
 
