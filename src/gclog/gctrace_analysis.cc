@@ -155,11 +155,7 @@ GctraceSummary GctraceAnalyzer::Summarize(
     s.gc_cpu_share = static_cast<double>(in_span_gc_cpu_ns_) /
                      static_cast<double>(capacity_ns_);
   }
-  int64_t gc_cpu = s.cpu_stw_ns;
-  SatAdd(&gc_cpu, s.cpu_assist_ns);
-  SatAdd(&gc_cpu, s.cpu_background_ns);
-  SatAdd(&gc_cpu, s.cpu_other_ns);
-  if (gc_cpu > 0) {
+  if (const double gc_cpu = s.gc_cpu_ns(); gc_cpu > 0) {
     s.assist_share = static_cast<double>(s.cpu_assist_ns) / gc_cpu;
   }
   s.sweep_term_ns = DigestOf(sweep_term_);

@@ -55,6 +55,12 @@ struct GctraceSummary {
   int64_t cpu_background_ns = 0;
   int64_t cpu_idle_ns = 0;
   int64_t cpu_other_ns = 0;       // five-phase scan/sync terms
+  // The GC CPU of all cycles as the runtime's % counts it (idle marking
+  // excluded), in double: the totals may sit at the int64 limit.
+  double gc_cpu_ns() const {
+    return static_cast<double>(cpu_stw_ns) + static_cast<double>(cpu_assist_ns) +
+           static_cast<double>(cpu_background_ns) + static_cast<double>(cpu_other_ns);
+  }
   // GC CPU (idle excluded, as the runtime counts it) of the cycles that fall
   // inside the span, over GOMAXPROCS x span. -1 when the span is empty.
   double gc_cpu_share = -1;

@@ -126,9 +126,7 @@ std::string FormatGctraceTable(const GctraceSummary& s,
                      ? "-"
                      : std::to_string(s.globals_mb_max) + " MB",
                  procs);
-  // In double: totals may sit at the int64 limit (saturated values).
-  const double gc_cpu = static_cast<double>(s.cpu_stw_ns) + s.cpu_assist_ns +
-                        s.cpu_background_ns + s.cpu_other_ns;
+  const double gc_cpu = s.gc_cpu_ns();
   fmt::format_to(w,
                  "\n  GC CPU  printed {}% (last), {}% (max)  of capacity {}  "
                  "wall time in GC {}\n",
