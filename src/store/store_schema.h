@@ -1,6 +1,6 @@
 // The study database's schema (version 2) and the migration of version-1
 // files. Internal to the store; the tables are described in
-// docs/study-db.md.
+// docs/study-database.md.
 #ifndef GCPILOT_STORE_STORE_SCHEMA_H_
 #define GCPILOT_STORE_STORE_SCHEMA_H_
 

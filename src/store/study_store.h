@@ -7,7 +7,7 @@
 //
 // It takes and returns model structs only (src/model/) and keeps every
 // field of them: a loaded run is the run that was saved. The schema is
-// written down in docs/study-db.md; files of schema version 1 (gcpilot
+// written down in docs/study-database.md; files of schema version 1 (gcpilot
 // before the shared model) are migrated to version 2 when opened, in one
 // transaction.
 #ifndef GCPILOT_STORE_STUDY_STORE_H_
