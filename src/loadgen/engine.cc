@@ -185,9 +185,11 @@ void Engine::StartRequestLog() {
   // log mid-run. The count can exceed the rate's integral by one per
   // constant segment (and a little for ramps and bursts); the slack is
   // never touched unless used, so it costs address space, not memory.
+  // Reserving is capped (64M records, 2 GiB of address space); past that
+  // the log grows as any vector does.
   if (!closed_loop_) {
-    const double expected = spec_.schedule.ExpectedRequests();
-    log.records.reserve(static_cast<size_t>(expected * 1.01) + 1024);
+    const double expected = std::min(spec_.schedule.ExpectedRequests() * 1.01 + 1024, double{1 << 26});
+    log.records.reserve(static_cast<size_t>(expected));
   }
 }
 
@@ -711,8 +713,12 @@ StatusOr<LoadResult> RunLoad(const LoadSpec& spec, const LoadProgressFn& progres
   }
   auto mix = RequestMix::Compile(spec.kinds, spec.target.HostHeader());
   if (!mix.ok()) return mix.status();
-  Engine engine(spec, std::move(*mix), progress);
-  return engine.Run();
+  try {
+    Engine engine(spec, std::move(*mix), progress);
+    return engine.Run();
+  } catch (const std::bad_alloc&) {  // a log or histogram past the machine's memory
+    return Status::Internal("out of memory for the request log: run shorter, slower or without a request log");
+  }
 }
 
 }  // namespace gcpilot

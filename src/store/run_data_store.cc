@@ -1,6 +1,7 @@
 // The per-run data tables of the study database: histograms, the load
 // timeline, the request log and the GC timeline (StudyStore's SaveRun and
 // LoadRunData halves for them).
+#include <algorithm>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -78,10 +79,15 @@ T GetLe(const char* p) {
   return static_cast<T>(u);
 }
 
-std::string EncodeRecords(const std::vector<RequestRecord>& records) {
+// Records per request_log row: 30.4 MB blobs.
+constexpr size_t kRecordsPerChunk = size_t{1} << 20;
+
+std::string EncodeRecords(std::vector<RequestRecord>::const_iterator begin,
+                          std::vector<RequestRecord>::const_iterator end) {
   std::string out;
-  out.reserve(records.size() * kRecordBytes);
-  for (const RequestRecord& r : records) {
+  out.reserve(static_cast<size_t>(end - begin) * kRecordBytes);
+  for (auto it = begin; it != end; ++it) {
+    const RequestRecord& r = *it;
     PutLe(&out, r.due_ns);
     PutLe(&out, r.sent_ns);
     PutLe(&out, r.done_ns);
@@ -94,7 +100,7 @@ std::string EncodeRecords(const std::vector<RequestRecord>& records) {
 
 bool DecodeRecords(std::string_view blob, std::vector<RequestRecord>* out) {
   if (blob.size() % kRecordBytes != 0) return false;
-  out->reserve(blob.size() / kRecordBytes);
+  out->reserve(out->size() + blob.size() / kRecordBytes);
   for (const char* p = blob.data(); p < blob.data() + blob.size(); p += kRecordBytes) {
     RequestRecord r;
     r.due_ns = GetLe<int64_t>(p);
@@ -142,9 +148,20 @@ Status StudyStore::SaveTimeline(const RunResult& r, const RunData& data) {
 Status StudyStore::SaveRequests(const RunResult& r, const RunData& data) {
   const RequestLog& log = data.requests;
   if (log.records.empty() && log.kinds.empty()) return Status::Ok();
-  Stmt s(db_, "INSERT OR REPLACE INTO request_log VALUES (?, ?, ?, ?)");
-  s.Bind(1, r.id).Bind(2, log.clock).Bind(3, nlohmann::json(log.kinds).dump()).BindBlob(4, EncodeRecords(log.records));
-  return s.Step() == SQLITE_DONE ? Status::Ok() : Error("saving the request log");
+  // Chunks keep every blob far below SQLite's 1e9-byte limit, whatever the
+  // run's length (a 10-minute run at 60k/s holds 36M requests).
+  Stmt s(db_, "INSERT OR REPLACE INTO request_log VALUES (?, ?, ?, ?, ?)");
+  const std::string kinds = nlohmann::json(log.kinds).dump();
+  const size_t n = log.records.size();
+  for (size_t first = 0, chunk = 0; first < n || chunk == 0; first += kRecordsPerChunk, ++chunk) {
+    const auto begin = log.records.begin() + static_cast<std::ptrdiff_t>(first);
+    const auto end = log.records.begin() + static_cast<std::ptrdiff_t>(std::min(n, first + kRecordsPerChunk));
+    s.Bind(1, r.id).Bind(2, static_cast<int64_t>(chunk)).Bind(3, log.clock).Bind(4, kinds)
+        .BindBlob(5, EncodeRecords(begin, end));
+    if (s.Step() != SQLITE_DONE) return Error("saving the request log");
+    s.Reset();
+  }
+  return Status::Ok();
 }
 
 Status StudyStore::SaveGc(const RunResult& r, const GcTimeline& gc) {
@@ -261,19 +278,23 @@ Status StudyStore::LoadTimeline(int64_t run, RunData* data) {
 }
 
 Status StudyStore::LoadRequests(int64_t run, RunData* data) {
-  Stmt s(db_, "SELECT clock, kinds_json, records FROM request_log WHERE run_id = ?");
+  Stmt s(db_, "SELECT chunk, clock, kinds_json, records FROM request_log WHERE run_id = ? ORDER BY chunk");
   s.Bind(1, run);
-  if (s.Step() != SQLITE_ROW) return Status::Ok();  // runs stored before the log existed
   RequestLog& log = data->requests;
-  log.clock = s.Text(0);
-  try {
-    log.kinds = nlohmann::json::parse(s.Text(1)).get<std::vector<std::string>>();
-  } catch (const nlohmann::json::exception& e) {
-    return Status::Corruption(fmt::format("{}: run {} request kinds: {}", path_, run, e.what()));
-  }
-  if (!DecodeRecords(s.Blob(2), &log.records)) {
-    return Status::Corruption(fmt::format("{}: run {}: request log of {} bytes is not whole {}-byte records", path_,
-                                          run, s.Blob(2).size(), kRecordBytes));
+  for (int64_t want = 0; s.Step() == SQLITE_ROW; ++want) {  // none: runs stored before the log existed
+    if (s.Int(0) != want) {
+      return Status::Corruption(fmt::format("{}: run {}: request log chunk {} is missing", path_, run, want));
+    }
+    log.clock = s.Text(1);
+    try {
+      log.kinds = nlohmann::json::parse(s.Text(2)).get<std::vector<std::string>>();
+    } catch (const nlohmann::json::exception& e) {
+      return Status::Corruption(fmt::format("{}: run {} request kinds: {}", path_, run, e.what()));
+    }
+    if (!DecodeRecords(s.Blob(3), &log.records)) {
+      return Status::Corruption(fmt::format("{}: run {}: request log of {} bytes is not whole {}-byte records", path_,
+                                            run, s.Blob(3).size(), kRecordBytes));
+    }
   }
   return Status::Ok();
 }

@@ -69,8 +69,9 @@ CREATE TABLE IF NOT EXISTS gc_heap_sample (
   goal_bytes INTEGER);
 CREATE INDEX IF NOT EXISTS gc_heap_sample_run ON gc_heap_sample(run_id);
 CREATE TABLE IF NOT EXISTS request_log (
-  run_id INTEGER PRIMARY KEY REFERENCES run(id), clock TEXT NOT NULL,
-  kinds_json TEXT NOT NULL, records BLOB NOT NULL);
+  run_id INTEGER NOT NULL REFERENCES run(id), chunk INTEGER NOT NULL, clock TEXT NOT NULL,
+  kinds_json TEXT NOT NULL, records BLOB NOT NULL,
+  PRIMARY KEY (run_id, chunk));
 )sql";
 
 // Version 1 -> 2. Version 1 kept latencies in ms and times in s (REAL),

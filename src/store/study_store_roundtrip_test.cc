@@ -164,6 +164,32 @@ TEST(StudyStoreRoundTripTest, ARunComesBackFieldByField) {
   EXPECT_EQ(store->LoadHistogram(more[0].id, "corrected").status().code(), StatusCode::kNotFound);
 }
 
+// A long run's log spans several rows (1 Mi records each); it comes back whole.
+TEST(StudyStoreRoundTripTest, ALongRequestLogComesBackWhole) {
+  const std::string path = Fresh("long.db");
+  auto store = StudyStore::Open(path);
+  ASSERT_TRUE(store.ok());
+  auto id = store->CreateStudy("{}", "full", {PlannedRun(0)});
+  ASSERT_TRUE(id.ok());
+  RunResult run = FinishedRun(store->Load(*id)->runs[0]);
+  RunData data;
+  data.requests.kinds = {"pay"};
+  const size_t n = (size_t{1} << 20) * 2 + 3;
+  data.requests.records.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    RequestRecord& r = data.requests.records[i];
+    r.due_ns = static_cast<int64_t>(i) * 100;
+    r.sent_ns = r.due_ns + 7;
+    r.done_ns = r.due_ns + 1000 + static_cast<int64_t>(i % 97);
+    r.http_status = 200;
+  }
+  ASSERT_TRUE(store->SaveRun(run, data).ok());
+  auto back = store->LoadRunData(run.id);
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->requests.records.size(), n);
+  EXPECT_TRUE(back->requests == data.requests);
+}
+
 TEST(StudyStoreRoundTripTest, SavingARunThatWasNeverPlannedIsAnError) {
   const std::string path = Fresh("unplanned.db");
   auto store = StudyStore::Open(path);

@@ -1,6 +1,7 @@
 #include "tune/rounds.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -44,7 +45,9 @@ std::vector<std::string> NeighbourMidpoints(const Factor& f, const std::string& 
     // Halfway, rounded like the levels people write: whole MiB for a limit.
     const double mid = (static_cast<double>(*n) + static_cast<double>(*b)) / 2;
     const int64_t unit = f.name == "GOMEMLIMIT" ? int64_t{1} << 20 : 1;
-    const std::string text = FormatKnob(f.name, std::llround(mid / static_cast<double>(unit)) * unit);
+    const double rounded = std::round(mid / static_cast<double>(unit)) * static_cast<double>(unit);
+    const int64_t value = rounded >= 9.2e18 ? *b : static_cast<int64_t>(rounded);  // near 2^63: no midpoint
+    const std::string text = FormatKnob(f.name, value);
     if (text != best && std::find(f.levels.begin(), f.levels.end(), text) == f.levels.end() &&
         KnobValueProblem(f.name, text).empty()) {
       out.push_back(text);

@@ -1,7 +1,5 @@
 #include "tune/spec_flags.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
 
 #include "loadgen/schedule.h"
@@ -9,10 +7,8 @@
 namespace gcpilot {
 
 std::string DefaultBaseline(const Factor& f) {
-  const char* runtime_default = f.name == "GOGC" ? "100" : f.name == "GOMEMLIMIT" ? "off" : nullptr;
-  if (runtime_default && std::find(f.levels.begin(), f.levels.end(), runtime_default) != f.levels.end()) {
-    return runtime_default;
-  }
+  if (f.name == "GOGC") return "100";
+  if (f.name == "GOMEMLIMIT") return "off";
   return "";
 }
 

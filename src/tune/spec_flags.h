@@ -24,9 +24,9 @@ struct SpecOverrides {
 // "GOGC=50,100,400" as a factor, its baseline DefaultBaseline's.
 [[nodiscard]] StatusOr<Factor> ParseFactorFlag(const std::string& text);
 
-// The baseline a factor gets when none is given: the level that means the
-// runtime's own default (GOGC "100", GOMEMLIMIT "off"), else "" (unset),
-// so the default setting is one cell, not two spellings of it.
+// The baseline a factor gets when none is given: the runtime's own default
+// spelled as the runtime reads it (GOGC "100", GOMEMLIMIT "off"), else ""
+// (unset), so a spec file and the flags make the same default setting.
 std::string DefaultBaseline(const Factor& f);
 
 // The spec for a service given by its argv (after --): load `url` (or the

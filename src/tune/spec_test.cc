@@ -180,7 +180,8 @@ TEST(SpecFlagsTest, FlagsAndSpecFilesAgreeOnTheDefaultSetting) {
   ASSERT_TRUE(gogc.ok());
   EXPECT_EQ(gogc->baseline, "100");
   EXPECT_EQ(ParseFactorFlag("GOMEMLIMIT=off,1GiB")->baseline, "off");
-  EXPECT_EQ(ParseFactorFlag("GOMEMLIMIT=600MiB,1GiB")->baseline, "");  // unset: the runtime's "no limit"
+  EXPECT_EQ(ParseFactorFlag("GOMEMLIMIT=600MiB,1GiB")->baseline, "off");  // the default, outside the levels
+  EXPECT_EQ(ParseFactorFlag("GOGC=50,200")->baseline, "100");
   EXPECT_EQ(ParseFactorFlag("GOMAXPROCS=1,2")->baseline, "");
   EXPECT_EQ(ParseFactorFlag("=1,2").status().message(),
             "--factor \"=1,2\": want NAME=level,level,... (e.g. GOGC=50,100,400)");

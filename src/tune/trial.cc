@@ -124,19 +124,25 @@ StatusOr<LoadResult> DriveLoad(const StudySpec& spec, const RunResult& r, int po
   });
 }
 
-// Every cycle of the target's gctrace, and the GC metrics of the measured
-// window [from_ns, to_ns) on the target's clock.
-void CollectGc(const std::string& stderr_path, int64_t from_ns, int64_t to_ns, GcTimeline* gc, RunMetrics* m) {
+// Every cycle the target logged, whatever happened: a crash's last cycles
+// matter most.
+void ReadCycles(const std::string& stderr_path, GcTimeline* gc, GctraceParseStats* stats) {
   GctraceReader reader({.source_name = stderr_path}, [&](const GcCycle& c) { gc->cycles.push_back(c); });
   (void)reader.Feed(ReadFileOrEmpty(stderr_path));
   (void)reader.Finish();  // lenient: never fails
+  *stats = reader.stats();
+}
+
+// The GC metrics of the measured window [from_ns, to_ns) on the target's clock.
+void WindowGcMetrics(const GcTimeline& gc, const GctraceParseStats& stats, int64_t from_ns, int64_t to_ns,
+                     RunMetrics* m) {
   GctraceAnalyzer analyzer;
-  for (const GcCycle& c : gc->cycles) {
+  for (const GcCycle& c : gc.cycles) {
     if (c.start_ns >= from_ns && c.start_ns < to_ns) analyzer.Add(c);
   }
-  const GctraceSummary s = analyzer.Summarize(reader.stats());
+  const GctraceSummary s = analyzer.Summarize(stats);
   m->gc_cycles = s.cycles;
-  m->gc_cpu_share = WindowGcCpuShare(gc->cycles, from_ns, to_ns);
+  m->gc_cpu_share = WindowGcCpuShare(gc.cycles, from_ns, to_ns);
   m->gc_wall_share = s.gc_wall_share;
   m->assist_share = s.assist_share;
   m->stw_p99_ns = s.stw_ns.p99;
@@ -190,11 +196,15 @@ TrialOutcome RunTrial(const StudySpec& spec, RunResult run, const std::string& w
     Fail(out, proc.status().message());
     return out;
   }
+  // Start returns once exec succeeded, so the runtime's clock starts at
+  // `spawned` plus its start-up (well under 1 ms); exec itself happened
+  // after `before_spawn`: the error bound covers both sides.
   const auto spawned = Clock::now();
-  out.data.gc.load_clock_origin_ns = MonotonicNs(before_spawn);
+  out.data.gc.load_clock_origin_ns = MonotonicNs(spawned);
   out.data.gc.origin_error_ns = MonotonicNs(spawned) - MonotonicNs(before_spawn) + 1'000'000;
+  GctraceParseStats gctrace;
   if (auto not_ready = WaitReady(spec, *proc, ps, *port, &r.exit)) {
-    CollectGc(ps.stderr_path, 0, 0, &out.data.gc, &r.metrics);
+    ReadCycles(ps.stderr_path, &out.data.gc, &gctrace);
     Fail(out, *not_ready);
     return out;
   }
@@ -209,11 +219,11 @@ TrialOutcome RunTrial(const StudySpec& spec, RunResult run, const std::string& w
   r.metrics.cpu_ns = exit.cpu_ns;
   r.finished_unix_ns = UnixNowNs();
 
-  // Its GC log, whatever happened: a crash's last cycles matter most. The
-  // summaries cover the measured window only (cycle times count from the
-  // target's start).
-  const int64_t from = MonotonicNs(load_start) - MonotonicNs(before_spawn) + spec.warmup_ns;
-  CollectGc(ps.stderr_path, from, from + spec.duration_ns, &out.data.gc, &r.metrics);
+  // The GC summaries cover the measured window only (cycle times count
+  // from the target's start).
+  ReadCycles(ps.stderr_path, &out.data.gc, &gctrace);
+  const int64_t from = MonotonicNs(load_start) - MonotonicNs(spawned) + spec.warmup_ns;
+  WindowGcMetrics(out.data.gc, gctrace, from, from + spec.duration_ns, &r.metrics);
   if (!load.ok()) {
     Fail(out, "load: " + load.status().message());
     return out;

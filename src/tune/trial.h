@@ -26,8 +26,8 @@ using TrialStatusFn = std::function<void(const std::string&)>;
 // Runs `run` (its env holds the factor settings; "" means unset) and keeps
 // the target's stderr in `work_dir`/run-SEQ.stderr. The GC timeline is
 // aligned to the load clock (see GcTimeline): its origin is the monotonic
-// time just before the target was spawned, its error the spawn time plus
-// 1 ms for the Go runtime to start its clock.
+// time the target's exec had succeeded, its error the time the spawn took
+// plus 1 ms for the Go runtime to start its clock.
 TrialOutcome RunTrial(const StudySpec& spec, RunResult run, const std::string& work_dir,
                       const TrialStatusFn& status = nullptr);
 
