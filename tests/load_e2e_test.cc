@@ -18,6 +18,7 @@
 #include "base/read_file.h"
 #include "loadgen/test_server.h"
 #include "runner/process.h"
+#include "run_gcpilot.h"
 
 namespace gcpilot {
 namespace {
@@ -80,16 +81,10 @@ TEST(LoadE2eTest, RequestsCsvHasOneParseableRowPerMeasuredRequest) {
   const std::string mix = dir + "/mix.toml", csv = dir + "/requests.csv", out = dir + "/out.json";
   std::ofstream(mix) << "[[request]]\nname = \"ok\"\nweight = 3\npath = \"/ok\"\n"
                         "[[request]]\nname = \"unavailable\"\npath = \"/status/503\"\n";
-  auto load = Process::Start(
-      {.argv = {GCPILOT_BINARY, "load", "http://127.0.0.1:" + std::to_string(server.port()) + "/",
+  const ExitInfo done = testing::RunGcpilot({"load", "http://127.0.0.1:" + std::to_string(server.port()) + "/",
                 "--requests", mix, "--rate", "200", "-d", "1s", "--warmup", "200ms", "-c", "4",
-                "--requests-csv", csv, "--json", "-q"},
-       .stdout_path = out,
-       .stderr_path = out + ".err"});
-  ASSERT_TRUE(load.ok()) << load.status().message();
-  auto done = load->Wait(60s);
-  ASSERT_TRUE(done.has_value());
-  ASSERT_EQ(done->Describe(), "exit 0") << ReadFileOrEmpty(out + ".err");
+                "--requests-csv", csv, "--json", "-q"}, out);
+  ASSERT_EQ(done.Describe(), "exit 0") << ReadFileOrEmpty(out + ".err");
   const auto j = nlohmann::json::parse(ReadFileOrEmpty(out));
   const auto& m = j["measured"];
 

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include "net/http_get.h"
 #include "runner/process.h"
+#include "run_gcpilot.h"
 #include "paygate_builds.h"
 
 namespace gcpilot {
@@ -138,16 +139,10 @@ TEST_P(PaygateE2eTest, LoadMixIsAcceptedAndCountsMatchTheGateway) {
                             "ok orders=262144\n");
   ASSERT_FALSE(HasFailure());
   const std::string out = gw.log + ".load.json";
-  auto load = Process::Start(
-      {.argv = {GCPILOT_BINARY, "load", "http://" + gw.base.HostHeader() + "/", "--requests",
+  const ExitInfo done = testing::RunGcpilot({"load", "http://" + gw.base.HostHeader() + "/", "--requests",
                 std::string(GCPILOT_SOURCE_DIR) + "/workloads/paygate/load.toml", "--rate",
-                "400", "-d", "2s", "--warmup", "500ms", "--json", "-q"},
-       .stdout_path = out,
-       .stderr_path = out + ".err"});
-  ASSERT_TRUE(load.ok()) << load.status().message();
-  auto done = load->Wait(60s);
-  ASSERT_TRUE(done.has_value());
-  ASSERT_EQ(done->Describe(), "exit 0") << ReadFileOrEmpty(out + ".err");
+                "400", "-d", "2s", "--warmup", "500ms", "--json", "-q"}, out);
+  ASSERT_EQ(done.Describe(), "exit 0") << ReadFileOrEmpty(out + ".err");
   const auto j = nlohmann::json::parse(ReadFileOrEmpty(out));
   const auto& m = j["measured"];
   EXPECT_EQ(m["due"], 800);  // 2 s at 400/s, exactly

@@ -18,6 +18,7 @@
 
 #include "base/read_file.h"
 #include "runner/process.h"
+#include "run_gcpilot.h"
 #include "store/study_store.h"
 #include "paygate_builds.h"
 
@@ -33,15 +34,7 @@ std::string Fresh(const std::string& name) {
   return dir;
 }
 
-ExitInfo RunGcpilot(const std::vector<std::string>& args, const std::string& out) {
-  std::vector<std::string> argv = {GCPILOT_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
-  auto p = Process::Start({.argv = argv, .stdout_path = out, .stderr_path = out + ".err"});
-  EXPECT_TRUE(p.ok());
-  auto e = p->Wait(600s);
-  EXPECT_TRUE(e.has_value());
-  return e ? *e : ExitInfo{};
-}
+using testing::RunGcpilot;
 
 // Processes whose stderr is a file under `dir` (the targets of a study).
 std::set<int> TargetsWritingUnder(const std::string& dir) {
