@@ -17,10 +17,7 @@ using store_internal::Stmt;
 namespace {
 
 // The GcCycle fields stored as plain integers, beside their columns.
-struct CycleColumn {
-  const char* name;
-  int64_t GcCycle::*field;
-};
+using CycleColumn = store_internal::Column<GcCycle, int64_t>;
 constexpr CycleColumn kCycleColumns[] = {
     {"number", &GcCycle::number},
     {"start_ns", &GcCycle::start_ns},

@@ -11,6 +11,14 @@
 
 namespace gcpilot::store_internal {
 
+// A table column beside the struct field it holds, so that a writer and a
+// reader built from one list of them cannot disagree.
+template <typename Struct, typename Field>
+struct Column {
+  const char* name;
+  Field Struct::*field;
+};
+
 class Stmt {
  public:
   Stmt(sqlite3* db, const std::string& sql) { rc_ = sqlite3_prepare_v2(db, sql.c_str(), -1, &s_, nullptr); }

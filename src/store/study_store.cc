@@ -43,12 +43,9 @@ Status Tables(sqlite3* db, const std::string& path, int* total, bool* ours) {
 
 const char* StudyStatusName(StudyStatus s) { return s == StudyStatus::kDone ? "done" : "running"; }
 
-// The run table's measurement columns, each beside the RunMetrics field it
-// holds, so the writer and the reader cannot disagree.
-struct IntColumn {
-  const char* name;
-  int64_t RunMetrics::*field;
-};
+// The run table's measurement columns.
+using IntColumn = store_internal::Column<RunMetrics, int64_t>;
+using RealColumn = store_internal::Column<RunMetrics, double>;
 constexpr IntColumn kIntColumns[] = {
     {"responses", &RunMetrics::responses},
     {"errors", &RunMetrics::errors},
@@ -65,10 +62,6 @@ constexpr IntColumn kIntColumns[] = {
     {"stw_p99_ns", &RunMetrics::stw_p99_ns},
     {"stw_max_ns", &RunMetrics::stw_max_ns},
     {"heap_live_p50_bytes", &RunMetrics::heap_live_p50_bytes},
-};
-struct RealColumn {
-  const char* name;
-  double RunMetrics::*field;
 };
 constexpr RealColumn kRealColumns[] = {
     {"asked_rps", &RunMetrics::asked_rps},       {"achieved_rps", &RunMetrics::achieved_rps},
