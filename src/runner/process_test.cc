@@ -1,7 +1,8 @@
 #include "runner/process.h"
 
 #include <signal.h>
-
+#include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -46,11 +47,17 @@ TEST(ProcessTest, MissingProgramIsNotFoundAtStart) {
 }
 
 TEST(ProcessTest, StopEscalatesToSigkill) {
-  // A target that ignores SIGTERM is killed after the grace period.
-  auto p = Process::Start({.argv = {"/bin/sh", "-c", "trap '' TERM; while :; do sleep 0.05; done"}});
+  // A target that ignores SIGTERM is killed after the grace period. The
+  // test waits until the shell says its trap is set (a SIGTERM that came
+  // before would kill it, however long the test slept first).
+  const std::string out = TempPath("trap");
+  auto p = Process::Start({.argv = {"/bin/sh", "-c", "trap '' TERM; echo trapped; while :; do sleep 0.05; done"},
+                           .stdout_path = out});
   ASSERT_TRUE(p.ok());
-  std::this_thread::sleep_for(100ms);
-  EXPECT_FALSE(p->Poll().has_value());
+  while (ReadFileOrEmpty(out) != "trapped\n") {
+    ASSERT_FALSE(p->Poll().has_value()) << "the shell exited before setting its trap";
+    std::this_thread::sleep_for(1ms);
+  }
   const ExitInfo e = p->Stop(200ms);
   EXPECT_TRUE(e.signaled);
   EXPECT_EQ(e.signal, SIGKILL);
