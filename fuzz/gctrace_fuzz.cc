@@ -30,9 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   });
   std::vector<int64_t> strict_numbers;
   GctraceReader strict({.source_name = "fuzz", .strict = true},
-                       [&](const GcCycle& c) {
-                         strict_numbers.push_back(c.number);
-                       });
+                       [&](const GcCycle& c) { strict_numbers.push_back(c.number); });
   bool strict_ok = true;
   for (size_t i = 0; i < input.size(); i += step) {
     std::string_view chunk = input.substr(i, step);
@@ -49,9 +47,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   for (int whole = 0; whole < 2; ++whole) {
     std::vector<int64_t> lines;
-    ParallelGctraceReader par(
-        {.threads = 2, .segment_bytes = 1 + data[0] % 200u},
-        [&](const GcCycle& c) { lines.push_back(c.line); });
+    ParallelGctraceReader par({.threads = 2, .segment_bytes = 1 + data[0] % 200u},
+                              [&](const GcCycle& c) { lines.push_back(c.line); });
     bool ok = true;
     if (whole) {
       ok = par.FeedWhole(input).ok();
@@ -62,9 +59,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     if (!ok || !par.Finish().ok()) std::abort();  // lenient never fails
     const GctraceParseStats& ps = par.stats();
-    if (lines.size() != lenient_numbers.size() || ps.lines != st.lines ||
-        ps.cycles != st.cycles || ps.malformed != st.malformed ||
-        ps.bytes != st.bytes) {
+    if (lines.size() != lenient_numbers.size() || ps.lines != st.lines || ps.cycles != st.cycles ||
+        ps.malformed != st.malformed || ps.bytes != st.bytes) {
       std::abort();
     }
   }

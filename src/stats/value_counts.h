@@ -23,8 +23,7 @@ namespace gcpilot {
 
 template <int64_t kUnit, int64_t kCoarseUnit = kUnit>
 class ValueCounts {
-  static_assert(kUnit > 0 && kCoarseUnit >= kUnit &&
-                kCoarseUnit % kUnit == 0);
+  static_assert(kUnit > 0 && kCoarseUnit >= kUnit && kCoarseUnit % kUnit == 0);
 
  public:
   // dense_slots, coarse_slots >= 0. Memory: 8 bytes per slot up front. The
@@ -55,10 +54,7 @@ class ValueCounts {
   // The following are 0 when count() == 0.
   int64_t min() const { return count_ ? min_ : 0; }
   int64_t max() const { return count_ ? max_ : 0; }
-  double mean() const {
-    return count_ ? static_cast<double>(sum_) / static_cast<double>(count_)
-                  : 0.0;
-  }
+  double mean() const { return count_ ? static_cast<double>(sum_) / static_cast<double>(count_) : 0.0; }
 
   // Nearest-rank percentile: the smallest recorded value v such that at
   // least p% of samples are <= v. p in [0, 100]; p <= 0 gives min().
@@ -67,8 +63,7 @@ class ValueCounts {
     if (!(p > 0)) return min();
     if (p >= 100) return max();
     // ceil(p/100 * n), with a nudge so p=50, n=4 gives rank 2, not 3.
-    uint64_t rank = static_cast<uint64_t>(
-        std::ceil(p / 100.0 * static_cast<double>(count_) - 1e-9));
+    uint64_t rank = static_cast<uint64_t>(std::ceil(p / 100.0 * static_cast<double>(count_) - 1e-9));
     if (rank < 1) rank = 1;
     if (rank > count_) rank = count_;
     uint64_t seen = 0;
@@ -97,8 +92,7 @@ class ValueCounts {
   void Place(int64_t v, uint64_t n) {
     if (v >= 0 && v % kUnit == 0 && v / kUnit < dense_size_) {
       dense_[static_cast<size_t>(v / kUnit)] += n;
-    } else if (v >= kUnit * dense_size_ && v % kCoarseUnit == 0 &&
-               v / kCoarseUnit < coarse_size_) {
+    } else if (v >= kUnit * dense_size_ && v % kCoarseUnit == 0 && v / kCoarseUnit < coarse_size_) {
       coarse_[static_cast<size_t>(v / kCoarseUnit)] += n;
     } else {
       sparse_[v] += n;

@@ -29,10 +29,10 @@ TEST(ValueCountsTest, NearestRankOnOneToHundred) {
 
 TEST(ValueCountsTest, NonMultiplesAndNegativesStayExact) {
   ValueCounts<1000> v(10);
-  v.Record(1500);   // not a multiple of the unit: sparse
-  v.Record(-7);     // negative: sparse
-  v.Record(2000);   // dense
-  v.Record(999000); // beyond the dense range: sparse
+  v.Record(1500);    // not a multiple of the unit: sparse
+  v.Record(-7);      // negative: sparse
+  v.Record(2000);    // dense
+  v.Record(999000);  // beyond the dense range: sparse
   EXPECT_EQ(v.Percentile(25), -7);
   EXPECT_EQ(v.Percentile(50), 1500);
   EXPECT_EQ(v.Percentile(75), 2000);
@@ -80,12 +80,12 @@ namespace {
 // anything else (sparse) all stay exact and ordered.
 TEST(ValueCountsTest, CoarseTierOrdersWithDenseAndSparse) {
   ValueCounts<1000, 1000000> v(20, 100);  // dense < 20 us, coarse < 100 ms
-  v.Record(5000);        // dense
-  v.Record(42'000'000);  // coarse
-  v.Record(42'000'001);  // sparse, just above a coarse value
-  v.Record(19'000);      // dense top
-  v.Record(20'000);      // not dense (out of range), not coarse: sparse
-  v.Record(1'000'000);   // coarse (1 ms), above the dense range
+  v.Record(5000);                         // dense
+  v.Record(42'000'000);                   // coarse
+  v.Record(42'000'001);                   // sparse, just above a coarse value
+  v.Record(19'000);                       // dense top
+  v.Record(20'000);                       // not dense (out of range), not coarse: sparse
+  v.Record(1'000'000);                    // coarse (1 ms), above the dense range
   EXPECT_EQ(v.count(), 6u);
   EXPECT_EQ(v.Percentile(1), 5000);
   EXPECT_EQ(v.Percentile(34), 20'000);
