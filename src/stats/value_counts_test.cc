@@ -96,5 +96,33 @@ TEST(ValueCountsTest, CoarseTierOrdersWithDenseAndSparse) {
   EXPECT_EQ(v.Percentile(100), 42'000'001);
 }
 
+// The ascending scan covers only the slots between the smallest and the
+// largest sample: samples at the very ends of both flat tiers, alone or
+// merged into counts whose extremes lie elsewhere, must all be found.
+TEST(ValueCountsTest, SamplesAtTheEdgesOfEveryTierAreFound) {
+  ValueCounts<10, 100> v(50, 20);  // dense < 500, coarse 500 .. 1900
+  v.Record(490);                   // last dense slot
+  v.Record(1900);                  // last coarse slot
+  EXPECT_EQ(v.Percentile(50), 490);
+  EXPECT_EQ(v.Percentile(100), 1900);
+  ValueCounts<10, 100> edges(50, 20);
+  edges.Record(0);                  // first dense slot
+  edges.Record(500);                // first coarse slot
+  ValueCounts<10, 100> merged = v;  // a copy keeps every slot
+  merged.Merge(edges);
+  EXPECT_EQ(merged.count(), 4u);
+  EXPECT_EQ(merged.Percentile(25), 0);
+  EXPECT_EQ(merged.Percentile(50), 490);
+  EXPECT_EQ(merged.Percentile(75), 500);
+  EXPECT_EQ(merged.Percentile(100), 1900);
+  EXPECT_EQ(v.count(), 2u);  // the original is untouched
+  EXPECT_EQ(v.Percentile(1), 490);
+  // A negative minimum (sparse) does not hide the flat tiers.
+  merged.Record(-7);
+  EXPECT_EQ(merged.Percentile(20), -7);
+  EXPECT_EQ(merged.Percentile(40), 0);
+  EXPECT_EQ(merged.Percentile(100), 1900);
+}
+
 }  // namespace
 }  // namespace gcpilot
