@@ -67,7 +67,10 @@ ParallelGctraceReader::NewSegment() {
   std::unique_ptr<Segment> s;
   if (spare_.empty()) {
     s = std::make_unique<Segment>();
-    s->bytes.reserve(options_.segment_bytes + (size_t{1} << 20));
+    // Room for a segment plus the chunk that overflows it (up to 1 MiB;
+    // more grows the string once, and spare segments keep their capacity).
+    // Small segments (tests, fuzzing) reserve in proportion, not 1 MiB each.
+    s->bytes.reserve(options_.segment_bytes + std::min(options_.segment_bytes, size_t{1} << 20));
   } else {
     s = std::move(spare_.back());
     spare_.pop_back();
