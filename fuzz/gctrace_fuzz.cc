@@ -3,8 +3,8 @@
 // both lenient and strict mode, and the analyzer and renderers run on what
 // comes out. Invariants checked: the reader never reports more cycles than
 // lines, and lenient and strict mode agree on every cycle strict mode saw.
-// The parallel reader has its own target (gctrace_parallel_fuzz.cc): its
-// threads would cut this one to a hundred inputs a second.
+// The parallel reader has its own target (gctrace_parallel_fuzz.cc), which
+// parses segments inline: starting its threads for every input was slow.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
