@@ -26,8 +26,7 @@ Verdict Run(std::string_view in, size_t step, bool head, bool eof) {
   gcpilot::HttpResponseParser p;
   p.Reset(head, /*keep_body=*/true);
   size_t used = 0;
-  while (used < in.size() &&
-         p.state() == gcpilot::HttpResponseParser::State::kNeedMore) {
+  while (used < in.size() && p.state() == gcpilot::HttpResponseParser::State::kNeedMore) {
     const std::string_view chunk = in.substr(used, step);
     const size_t n = p.Feed(chunk);
     if (n > chunk.size()) std::abort();

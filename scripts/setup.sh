@@ -13,6 +13,7 @@ packages=(
   libsqlite3-dev sqlite3 zlib1g-dev libssl-dev
   golang-1.19-go
   wrk procps util-linux time hyperfine python3 chromium curl
+  clang-format
 )
 
 missing=()

@@ -48,8 +48,8 @@ ssize_t ReadFull(int fd, char* buf, size_t n) {
   return static_cast<ssize_t>(got);
 }
 
-Status Inflate(int fd, const std::string& path, std::vector<char>& in,
-               size_t have, const ChunkSink& sink, size_t chunk_bytes) {
+Status Inflate(int fd, const std::string& path, std::vector<char>& in, size_t have, const ChunkSink& sink,
+               size_t chunk_bytes) {
   z_stream zs{};
   if (inflateInit2(&zs, 15 + 16) != Z_OK) {
     return Status::Internal("zlib: inflateInit2 failed");
@@ -65,8 +65,7 @@ Status Inflate(int fd, const std::string& path, std::vector<char>& in,
     if (zs.avail_in == 0 && !eof) {
       ssize_t r = ReadFull(fd, in.data(), in.size());
       if (r < 0) {
-        result = Status::IoError(
-            fmt::format("{}: read failed: {}", path, std::strerror(errno)));
+        result = Status::IoError(fmt::format("{}: read failed: {}", path, std::strerror(errno)));
         break;
       }
       if (r == 0) eof = true;
@@ -75,9 +74,7 @@ Status Inflate(int fd, const std::string& path, std::vector<char>& in,
     }
     if (zs.avail_in == 0 && eof) {
       if (!member_done) {
-        result = Status::Corruption(fmt::format(
-            "{}: gzip data cut off at compressed byte {}", path,
-            consumed_total));
+        result = Status::Corruption(fmt::format("{}: gzip data cut off at compressed byte {}", path, consumed_total));
       }
       break;
     }
@@ -92,9 +89,8 @@ Status Inflate(int fd, const std::string& path, std::vector<char>& in,
     int rc = inflate(&zs, Z_NO_FLUSH);
     consumed_total += before_in - zs.avail_in;
     if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
-      result = Status::Corruption(fmt::format(
-          "{}: gzip data corrupt near compressed byte {}: {}", path,
-          consumed_total, zs.msg ? zs.msg : "inflate error"));
+      result = Status::Corruption(fmt::format("{}: gzip data corrupt near compressed byte {}: {}", path, consumed_total,
+                                              zs.msg ? zs.msg : "inflate error"));
       break;
     }
     const size_t produced = out.size() - zs.avail_out;
@@ -104,9 +100,7 @@ Status Inflate(int fd, const std::string& path, std::vector<char>& in,
     }
     if (rc == Z_STREAM_END) member_done = true;
     if (rc == Z_BUF_ERROR && produced == 0 && zs.avail_in != 0) {
-      result = Status::Corruption(fmt::format(
-          "{}: gzip data corrupt near compressed byte {}", path,
-          consumed_total));
+      result = Status::Corruption(fmt::format("{}: gzip data corrupt near compressed byte {}", path, consumed_total));
       break;
     }
   }
@@ -114,8 +108,7 @@ Status Inflate(int fd, const std::string& path, std::vector<char>& in,
   return result;
 }
 
-Status ReadChunksDirect(const std::string& path, const ChunkSink& sink,
-                        size_t chunk_bytes) {
+Status ReadChunksDirect(const std::string& path, const ChunkSink& sink, size_t chunk_bytes) {
   if (chunk_bytes < 2) chunk_bytes = 2;
   const bool is_stdin = path == "-";
   Fd fd(is_stdin ? 0 : open(path.c_str(), O_RDONLY | O_CLOEXEC), !is_stdin);
@@ -129,21 +122,17 @@ Status ReadChunksDirect(const std::string& path, const ChunkSink& sink,
   std::vector<char> buf(chunk_bytes);
   ssize_t r = ReadFull(fd.get(), buf.data(), buf.size());
   if (r < 0) {
-    return Status::IoError(
-        fmt::format("{}: read failed: {}", name, std::strerror(errno)));
+    return Status::IoError(fmt::format("{}: read failed: {}", name, std::strerror(errno)));
   }
-  if (r >= 2 && static_cast<unsigned char>(buf[0]) == 0x1f &&
-      static_cast<unsigned char>(buf[1]) == 0x8b) {
-    return Inflate(fd.get(), name, buf, static_cast<size_t>(r), sink,
-                   chunk_bytes);
+  if (r >= 2 && static_cast<unsigned char>(buf[0]) == 0x1f && static_cast<unsigned char>(buf[1]) == 0x8b) {
+    return Inflate(fd.get(), name, buf, static_cast<size_t>(r), sink, chunk_bytes);
   }
   while (r > 0) {
     Status s = sink(std::string_view(buf.data(), static_cast<size_t>(r)));
     if (!s.ok()) return s;
     r = ReadFull(fd.get(), buf.data(), buf.size());
     if (r < 0) {
-      return Status::IoError(
-          fmt::format("{}: read failed: {}", name, std::strerror(errno)));
+      return Status::IoError(fmt::format("{}: read failed: {}", name, std::strerror(errno)));
     }
   }
   return Status::Ok();
@@ -217,8 +206,7 @@ class Pipeline {
 
 }  // namespace
 
-Status ReadChunks(const std::string& path, const ChunkSink& sink,
-                  size_t chunk_bytes) {
+Status ReadChunks(const std::string& path, const ChunkSink& sink, size_t chunk_bytes) {
   Pipeline pipe;
   std::thread reader([&] {
     Status s = ReadChunksDirect(

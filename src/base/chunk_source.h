@@ -20,8 +20,7 @@ using ChunkSink = std::function<Status(std::string_view)>;
 // file (kNotFound), a read error (kIoError), corrupt or cut-off gzip data
 // (kCorruption, with the compressed byte offset). Memory is bounded by the
 // chunk size whatever the input size.
-Status ReadChunks(const std::string& path, const ChunkSink& sink,
-                  size_t chunk_bytes = 1 << 20);
+Status ReadChunks(const std::string& path, const ChunkSink& sink, size_t chunk_bytes = 1 << 20);
 
 }  // namespace gcpilot
 

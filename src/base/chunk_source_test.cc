@@ -40,8 +40,7 @@ class ChunkSourceTest : public ::testing::Test {
     deflateEnd(&zs);
     return out;
   }
-  static Status ReadAll(const std::string& path, std::string* out,
-                        size_t chunk, int* calls = nullptr) {
+  static Status ReadAll(const std::string& path, std::string* out, size_t chunk, int* calls = nullptr) {
     return ReadChunks(
         path,
         [&](std::string_view c) {
@@ -84,9 +83,7 @@ TEST_F(ChunkSourceTest, CutGzipIsCorruption) {
   std::string got;
   Status s = ReadAll(path, &got, 4096);
   EXPECT_EQ(s.code(), StatusCode::kCorruption);
-  EXPECT_NE(s.message().find(path + ": gzip data cut off at compressed byte "),
-            std::string::npos)
-      << s.message();
+  EXPECT_NE(s.message().find(path + ": gzip data cut off at compressed byte "), std::string::npos) << s.message();
 }
 
 TEST_F(ChunkSourceTest, FlippedByteIsCorruption) {
@@ -96,16 +93,14 @@ TEST_F(ChunkSourceTest, FlippedByteIsCorruption) {
   std::string got;
   Status s = ReadAll(path, &got, 4096);
   EXPECT_EQ(s.code(), StatusCode::kCorruption);
-  EXPECT_NE(s.message().find("gzip data corrupt"), std::string::npos)
-      << s.message();
+  EXPECT_NE(s.message().find("gzip data corrupt"), std::string::npos) << s.message();
 }
 
 TEST_F(ChunkSourceTest, MissingFileNamesIt) {
   std::string got;
   Status s = ReadAll(dir_ + "/nope.log", &got, 4096);
   EXPECT_EQ(s.code(), StatusCode::kNotFound);
-  EXPECT_EQ(s.message(),
-            dir_ + "/nope.log: cannot open: No such file or directory");
+  EXPECT_EQ(s.message(), dir_ + "/nope.log: cannot open: No such file or directory");
 }
 
 TEST_F(ChunkSourceTest, SinkErrorStopsReading) {

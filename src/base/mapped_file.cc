@@ -55,8 +55,7 @@ bool MappedFile::Open(const std::string& path) {
                               "gcpilot: %s: the file was cut short while "
                               "being read (rotated or truncated?)\n",
                               path.c_str());
-  g_bus_message_len =
-      n < 0 ? 0 : std::min(static_cast<size_t>(n), sizeof(g_bus_message) - 1);
+  g_bus_message_len = n < 0 ? 0 : std::min(static_cast<size_t>(n), sizeof(g_bus_message) - 1);
   struct sigaction on_bus {};
   on_bus.sa_handler = OnBusError;
   sigemptyset(&on_bus.sa_mask);

@@ -11,13 +11,9 @@
 namespace gcpilot {
 namespace {
 
-std::string TempPath(const char* name) {
-  return ::testing::TempDir() + "/mapped_file_test_" + name;
-}
+std::string TempPath(const char* name) { return ::testing::TempDir() + "/mapped_file_test_" + name; }
 
-void Write(const std::string& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-}
+void Write(const std::string& path, const std::string& bytes) { std::ofstream(path, std::ios::binary) << bytes; }
 
 TEST(MappedFileTest, MapsRegularFilesOnly) {
   const std::string path = TempPath("plain");
@@ -49,8 +45,7 @@ TEST(MappedFileDeathTest, AFileCutShortWhileMappedIsAClearError) {
         (void)c;
         _exit(5);
       },
-      ::testing::ExitedWithCode(1),
-      "the file was cut short while being read");
+      ::testing::ExitedWithCode(1), "the file was cut short while being read");
 }
 
 }  // namespace

@@ -47,11 +47,14 @@ ParallelGctraceReader::ParallelGctraceReader(ParallelGctraceOptions options,
                                              CycleSink sink)
     : options_(std::move(options)), sink_(std::move(sink)) {
   options_.segment_bytes = std::max<size_t>(options_.segment_bytes, 1);
-  int threads = options_.threads > 0 ? options_.threads : std::max<int>(1, UsableCpuList().size());
-  threads = std::min(threads, 64);
+  int threads = 0;  // inline: every segment is parsed (done) when submitted
+  if (!options_.inline_segments) {
+    threads = options_.threads > 0 ? options_.threads : std::max<int>(1, UsableCpuList().size());
+    threads = std::min(threads, 64);
+  }
   // Two segments per worker keep every worker busy while the caller reads
-  // and delivers; more would only add memory.
-  max_in_flight_ = static_cast<size_t>(2 * threads);
+  // and delivers; more would only add memory. Inline, Deliver never waits.
+  max_in_flight_ = static_cast<size_t>(std::max(2 * threads, 1));
   next_ = NewSegment();
   workers_.reserve(static_cast<size_t>(threads));
   for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { Work(); });
@@ -71,7 +74,10 @@ ParallelGctraceReader::NewSegment() {
   std::unique_ptr<Segment> s;
   if (spare_.empty()) {
     s = std::make_unique<Segment>();
-    s->bytes.reserve(options_.segment_bytes + (size_t{1} << 20));
+    // Room for a segment plus the chunk that overflows it (up to 1 MiB;
+    // more grows the string once, and spare segments keep their capacity).
+    // Small segments (tests, fuzzing) reserve in proportion, not 1 MiB each.
+    s->bytes.reserve(options_.segment_bytes + std::min(options_.segment_bytes, size_t{1} << 20));
   } else {
     s = std::move(spare_.back());
     spare_.pop_back();
@@ -89,6 +95,11 @@ void ParallelGctraceReader::Submit(std::unique_ptr<Segment> s) {
   if (!s->in_place) s->view = s->bytes;
   Segment* raw = s.get();
   in_flight_.push_back(std::move(s));
+  if (options_.inline_segments) {
+    Parse(raw);
+    raw->done = true;  // no worker exists to race with
+    return;
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     todo_.push_back(raw);
@@ -254,9 +265,15 @@ Status ParallelGctraceReader::Consume(Segment& s) {
   return Status::Ok();
 }
 
-void ParallelGctraceReader::Work() {
+void ParallelGctraceReader::Parse(Segment* s) const {
   GctraceReaderOptions o = options_.reader;
   o.strict = false;  // the delivering thread applies strictness in order
+  GctraceReader reader(o, [s](const GcCycle& c) { s->cycles.push_back(c); });
+  (void)reader.Feed(s->view);  // whole lines: nothing is left to Finish
+  s->stats = reader.stats();
+}
+
+void ParallelGctraceReader::Work() {
   while (true) {
     Segment* s = nullptr;
     {
@@ -267,9 +284,7 @@ void ParallelGctraceReader::Work() {
       todo_.pop_front();
       ++busy_;
     }
-    GctraceReader reader(o, [s](const GcCycle& c) { s->cycles.push_back(c); });
-    (void)reader.Feed(s->view);  // whole lines: nothing is left to Finish
-    s->stats = reader.stats();
+    Parse(s);
     {
       std::lock_guard<std::mutex> lock(mu_);
       s->done = true;

@@ -26,6 +26,13 @@ struct ParallelGctraceOptions {
   GctraceReaderOptions reader;
   // Worker threads; 0 uses one per CPU this process may run on.
   int threads = 0;
+  // Parses each segment on the calling thread as it is submitted, starting
+  // no worker (`threads` is then ignored). Everything else (segment cutting,
+  // in-order delivery, line renumbering, strict mode, release and progress
+  // calls) is the threaded reader's own code path. For callers that create
+  // many short-lived readers, where starting threads would dominate: the
+  // fuzz target comparing this reader with the serial one.
+  bool inline_segments = false;
   // Bytes per segment (cut at the last line end past this size). A line
   // longer than max(segment_bytes, kMaxLineBytes) is counted as overlong
   // and not parsed.
@@ -79,6 +86,8 @@ class ParallelGctraceReader {
   // finish theirs, so no worker reads the input after Feed/Finish returns.
   void Abandon();
   void Work();
+  // Parses `s->view` (whole lines) into its cycles and stats, leniently.
+  void Parse(Segment* s) const;
 
   ParallelGctraceOptions options_;
   CycleSink sink_;

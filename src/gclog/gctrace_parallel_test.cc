@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
@@ -25,11 +26,13 @@ enum class How { kChunks, kWhole };
 Parsed ParseParallel(std::string_view input, How how, int threads,
                      size_t segment_bytes, bool strict = false,
                      size_t chunk = 1000,
-                     std::vector<std::string>* released = nullptr) {
+                     std::vector<std::string>* released = nullptr,
+                     bool inline_segments = false) {
   Parsed out;
   ParallelGctraceOptions o{.reader = {.source_name = "test.log",
                                       .strict = strict},
                            .threads = threads,
+                           .inline_segments = inline_segments,
                            .segment_bytes = segment_bytes};
   if (released != nullptr) {
     o.release = [released](std::string_view part) {
@@ -216,6 +219,43 @@ TEST(ParallelGctraceTest, InPlaceInputIsReleasedPartByPartInOrder) {
   std::string joined;
   for (const std::string& part : released) joined += part;
   // Every whole line, in order; only the cut-off last line is not in place.
+  EXPECT_EQ(joined, log.substr(0, log.rfind('\n') + 1));
+}
+
+// Threads of this process, from the kernel's own list.
+size_t ThreadCount() {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/task")) ++n;
+  return n;
+}
+
+TEST(ParallelGctraceTest, InlineSegmentsStartNoThreadAndParseAsSerially) {
+  const size_t before = ThreadCount();
+  {
+    ParallelGctraceReader threaded({.threads = 3}, [](const GcCycle&) {});
+    EXPECT_EQ(ThreadCount(), before + 3);  // so the count can tell
+  }
+  {
+    ParallelGctraceReader inline_reader({.threads = 3, .inline_segments = true}, [](const GcCycle&) {});
+    EXPECT_EQ(ThreadCount(), before);
+  }
+  const std::string log = MixedLog();
+  const Parsed serial = ParseAll(log);
+  const Parsed serial_strict = ParseAll(log, 0, /*strict=*/true);
+  for (How how : {How::kChunks, How::kWhole}) {
+    for (size_t segment : {1, 100, 7777, 1 << 20}) {
+      const std::string what =
+          std::string(how == How::kWhole ? "whole" : "chunks") + " segment=" + std::to_string(segment);
+      ExpectSame(serial, ParseParallel(log, how, 2, segment, false, 1000, nullptr, true), what);
+      ExpectSame(serial_strict, ParseParallel(log, how, 2, segment, true, 1000, nullptr, true), "strict " + what);
+    }
+  }
+  // In place, parts are still released one by one, in input order.
+  std::vector<std::string> released;
+  ASSERT_TRUE(ParseParallel(log, How::kWhole, 2, 1000, false, 0, &released, true).status.ok());
+  ASSERT_GT(released.size(), 5u);
+  std::string joined;
+  for (const std::string& part : released) joined += part;
   EXPECT_EQ(joined, log.substr(0, log.rfind('\n') + 1));
 }
 

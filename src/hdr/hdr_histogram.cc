@@ -8,8 +8,7 @@
 
 namespace gcpilot {
 
-StatusOr<HdrHistogram> HdrHistogram::Create(int64_t lowest, int64_t highest,
-                                            int digits) {
+StatusOr<HdrHistogram> HdrHistogram::Create(int64_t lowest, int64_t highest, int digits) {
   if (lowest < 1) return Status::InvalidArgument("lowest must be >= 1");
   if (highest / 2 < lowest) {
     return Status::InvalidArgument("highest must be >= 2 x lowest");
@@ -24,8 +23,7 @@ StatusOr<HdrHistogram> HdrHistogram::Create(int64_t lowest, int64_t highest,
   h.unit_magnitude_ = std::bit_width(static_cast<uint64_t>(lowest)) - 1;
   int64_t largest_single_unit = 2;
   for (int i = 0; i < digits; ++i) largest_single_unit *= 10;
-  h.sub_bucket_count_ =
-      static_cast<int64_t>(std::bit_ceil(static_cast<uint64_t>(largest_single_unit)));
+  h.sub_bucket_count_ = static_cast<int64_t>(std::bit_ceil(static_cast<uint64_t>(largest_single_unit)));
   h.sub_bucket_half_magnitude_ = std::bit_width(static_cast<uint64_t>(h.sub_bucket_count_)) - 2;
   // Buckets until the top one reaches past highest (in units).
   const uint64_t top = static_cast<uint64_t>(highest) >> h.unit_magnitude_;
@@ -40,9 +38,7 @@ StatusOr<HdrHistogram> HdrHistogram::Create(int64_t lowest, int64_t highest,
   return h;
 }
 
-HdrHistogram HdrHistogram::ForLatencyNs() {
-  return *Create(1'000, 3'600'000'000'000, 3);
-}
+HdrHistogram HdrHistogram::ForLatencyNs() { return *Create(1'000, 3'600'000'000'000, 3); }
 
 size_t HdrHistogram::IndexOf(int64_t value) const {
   const uint64_t s = static_cast<uint64_t>(value) >> unit_magnitude_;
@@ -95,8 +91,7 @@ void HdrHistogram::Record(int64_t value, int64_t count) {
 }
 
 bool HdrHistogram::Merge(const HdrHistogram& other) {
-  if (other.lowest_ != lowest_ || other.highest_ != highest_ ||
-      other.digits_ != digits_) {
+  if (other.lowest_ != lowest_ || other.highest_ != highest_ || other.digits_ != digits_) {
     return false;
   }
   for (size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
@@ -121,8 +116,7 @@ double HdrHistogram::mean() const {
   long double sum = 0;
   for (size_t i = 0; i < counts_.size(); ++i) {
     if (counts_[i]) {
-      sum += static_cast<long double>(counts_[i]) *
-             (ValueAtIndex(i) + SizeOfRangeAtIndex(i) / 2);
+      sum += static_cast<long double>(counts_[i]) * (ValueAtIndex(i) + SizeOfRangeAtIndex(i) / 2);
     }
   }
   return static_cast<double>(sum / total_);
@@ -145,8 +139,7 @@ int64_t HdrHistogram::ValueAtPercentile(double p) const {
   if (!total_) return 0;
   p = std::clamp(p, 0.0, 100.0);
   if (p >= 100.0) return max_;
-  const int64_t rank = std::max<int64_t>(
-      1, static_cast<int64_t>(std::ceil(p / 100.0 * static_cast<double>(total_))));
+  const int64_t rank = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(p / 100.0 * static_cast<double>(total_))));
   int64_t cum = 0;
   for (size_t i = 0; i < counts_.size(); ++i) {
     cum += counts_[i];
@@ -157,8 +150,7 @@ int64_t HdrHistogram::ValueAtPercentile(double p) const {
   return max_;
 }
 
-std::vector<HdrHistogram::PercentileStep> HdrHistogram::Percentiles(
-    int ticks_per_half_distance) const {
+std::vector<HdrHistogram::PercentileStep> HdrHistogram::Percentiles(int ticks_per_half_distance) const {
   std::vector<PercentileStep> out;
   if (!total_) return out;
   double level = 0;
@@ -180,22 +172,19 @@ std::vector<HdrHistogram::PercentileStep> HdrHistogram::Percentiles(
 }
 
 std::string HdrHistogram::ToHgrm(double unit_ratio, int ticks_per_half_distance) const {
-  std::string s = fmt::format("{:>12} {:>14} {:>10} {:>14}\n\n", "Value",
-                              "Percentile", "TotalCount", "1/(1-Percentile)");
+  std::string s =
+      fmt::format("{:>12} {:>14} {:>10} {:>14}\n\n", "Value", "Percentile", "TotalCount", "1/(1-Percentile)");
   for (const PercentileStep& st : Percentiles(ticks_per_half_distance)) {
     const double q = st.percentile / 100.0;
     if (st.percentile < 100.0) {
-      s += fmt::format("{:12.3f} {:2.12f} {:10d} {:14.2f}\n", st.value / unit_ratio, q,
-                       st.cumulative, 1.0 / (1.0 - q));
+      s += fmt::format("{:12.3f} {:2.12f} {:10d} {:14.2f}\n", st.value / unit_ratio, q, st.cumulative, 1.0 / (1.0 - q));
     } else {
       s += fmt::format("{:12.3f} {:2.12f} {:10d}\n", st.value / unit_ratio, q, st.cumulative);
     }
   }
-  s += fmt::format("#[Mean    = {:12.3f}, StdDeviation   = {:12.3f}]\n", mean() / unit_ratio,
-                   stddev() / unit_ratio);
+  s += fmt::format("#[Mean    = {:12.3f}, StdDeviation   = {:12.3f}]\n", mean() / unit_ratio, stddev() / unit_ratio);
   s += fmt::format("#[Max     = {:12.3f}, Total count    = {:12d}]\n", max() / unit_ratio, total_);
-  s += fmt::format("#[Buckets = {:12d}, SubBuckets     = {:12d}]\n", bucket_count_,
-                   sub_bucket_count_);
+  s += fmt::format("#[Buckets = {:12d}, SubBuckets     = {:12d}]\n", bucket_count_, sub_bucket_count_);
   return s;
 }
 
@@ -207,8 +196,7 @@ std::vector<std::pair<int64_t, int64_t>> HdrHistogram::NonZeroCounts() const {
   return out;
 }
 
-void HdrHistogram::RecordCounts(const std::vector<std::pair<int64_t, int64_t>>& counts,
-                                int64_t min, int64_t max) {
+void HdrHistogram::RecordCounts(const std::vector<std::pair<int64_t, int64_t>>& counts, int64_t min, int64_t max) {
   int64_t added = 0;
   for (const auto& [v, c] : counts) {
     if (c > 0) {

@@ -24,8 +24,7 @@ namespace gcpilot {
 class HdrHistogram {
  public:
   // lowest >= 1, highest >= 2 x lowest, digits in 1..5; else kInvalidArgument.
-  static StatusOr<HdrHistogram> Create(int64_t lowest, int64_t highest,
-                                       int digits);
+  static StatusOr<HdrHistogram> Create(int64_t lowest, int64_t highest, int digits);
   // The latency histogram every gcpilot measurement uses: nanoseconds,
   // 1 us .. 1 h, 3 significant digits.
   static HdrHistogram ForLatencyNs();
@@ -55,9 +54,7 @@ class HdrHistogram {
   // Values that fall into the same count as v: [lowest, highest].
   int64_t LowestEquivalent(int64_t v) const;
   int64_t HighestEquivalent(int64_t v) const;
-  bool Equivalent(int64_t a, int64_t b) const {
-    return LowestEquivalent(a) == LowestEquivalent(b);
-  }
+  bool Equivalent(int64_t a, int64_t b) const { return LowestEquivalent(a) == LowestEquivalent(b); }
 
   // Walks the distribution the way HdrHistogram's percentile output does:
   // percentile levels step by 100 / (2 x ticks x 2^k) once the remaining
@@ -78,8 +75,7 @@ class HdrHistogram {
   // compact form for storage. RecordCounts adds such counts back (same
   // shape required) with the exact min and max stored beside them.
   std::vector<std::pair<int64_t, int64_t>> NonZeroCounts() const;
-  void RecordCounts(const std::vector<std::pair<int64_t, int64_t>>& counts,
-                    int64_t min, int64_t max);
+  void RecordCounts(const std::vector<std::pair<int64_t, int64_t>>& counts, int64_t min, int64_t max);
 
   int64_t lowest() const { return lowest_; }
   int64_t highest() const { return highest_; }

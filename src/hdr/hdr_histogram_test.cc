@@ -39,11 +39,11 @@ TEST(HdrHistogramTest, PercentilesOfAUniformRange) {
   EXPECT_EQ(h.min(), 1);
   EXPECT_EQ(h.max(), 10'000);
   EXPECT_EQ(h.ValueAtPercentile(0), 1);
-  EXPECT_EQ(h.ValueAtPercentile(10), 1'000);   // exact region
-  EXPECT_EQ(h.ValueAtPercentile(50), 5'003);   // [5000, 5003]
-  EXPECT_EQ(h.ValueAtPercentile(90), 9'007);   // [9000, 9007]
-  EXPECT_EQ(h.ValueAtPercentile(99), 9'903);   // [9896, 9903]
-  EXPECT_EQ(h.ValueAtPercentile(99.9), 9'991); // [9984, 9991]
+  EXPECT_EQ(h.ValueAtPercentile(10), 1'000);    // exact region
+  EXPECT_EQ(h.ValueAtPercentile(50), 5'003);    // [5000, 5003]
+  EXPECT_EQ(h.ValueAtPercentile(90), 9'007);    // [9000, 9007]
+  EXPECT_EQ(h.ValueAtPercentile(99), 9'903);    // [9896, 9903]
+  EXPECT_EQ(h.ValueAtPercentile(99.9), 9'991);  // [9984, 9991]
   EXPECT_EQ(h.ValueAtPercentile(100), 10'000);
   // Over bucket midpoints (lowest + width/2): 1..10000 averages 5000.5,
   // the midpoints 5000.898 (computed independently from the layout).
@@ -63,8 +63,7 @@ TEST(HdrHistogramTest, RelativeErrorUnderOnePartInAThousand) {
 }
 
 TEST(HdrHistogramTest, MergeEqualsRecordingTogether) {
-  HdrHistogram a = HdrHistogram::ForLatencyNs(), b = HdrHistogram::ForLatencyNs(),
-               both = HdrHistogram::ForLatencyNs();
+  HdrHistogram a = HdrHistogram::ForLatencyNs(), b = HdrHistogram::ForLatencyNs(), both = HdrHistogram::ForLatencyNs();
   std::mt19937_64 rng(11);
   for (int i = 0; i < 50'000; ++i) {
     const int64_t v = static_cast<int64_t>(rng() % 2'000'000'000);

@@ -31,9 +31,7 @@ class Fd {
 
 }  // namespace
 
-StatusOr<HttpReply> HttpGet(const LoopbackUrl& url,
-                            std::chrono::milliseconds timeout,
-                            size_t max_bytes) {
+StatusOr<HttpReply> HttpGet(const LoopbackUrl& url, std::chrono::milliseconds timeout, size_t max_bytes) {
   using Clock = std::chrono::steady_clock;
   const auto deadline = Clock::now() + timeout;
   const std::string where = fmt::format("GET http://{}{}", url.HostHeader(), url.path);
@@ -43,8 +41,7 @@ StatusOr<HttpReply> HttpGet(const LoopbackUrl& url,
   // Waits for `events` until the deadline; false on timeout.
   auto wait = [&](int fd, short events) {
     while (true) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - Clock::now());
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
       if (left.count() <= 0) return false;
       pollfd p{fd, events, 0};
       const int r = poll(&p, 1, static_cast<int>(left.count()));
@@ -53,9 +50,7 @@ StatusOr<HttpReply> HttpGet(const LoopbackUrl& url,
       if (errno != EINTR) return true;  // let the next call report it
     }
   };
-  auto timed_out = [&] {
-    return Status::IoError(fmt::format("{}: timed out after {} ms", where, timeout.count()));
-  };
+  auto timed_out = [&] { return Status::IoError(fmt::format("{}: timed out after {} ms", where, timeout.count())); };
 
   Fd sock(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (sock.get() < 0) return io_error("socket", errno);

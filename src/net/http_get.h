@@ -21,9 +21,7 @@ struct HttpReply {
 // `timeout`; the reply by `max_bytes`. Errors: kIoError naming the URL and
 // the step ("connect: Connection refused", "timed out after 2000 ms"),
 // kCorruption for a reply that is not HTTP.
-StatusOr<HttpReply> HttpGet(const LoopbackUrl& url,
-                            std::chrono::milliseconds timeout,
-                            size_t max_bytes = 64 << 20);
+StatusOr<HttpReply> HttpGet(const LoopbackUrl& url, std::chrono::milliseconds timeout, size_t max_bytes = 64 << 20);
 
 }  // namespace gcpilot
 

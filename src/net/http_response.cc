@@ -84,8 +84,7 @@ bool HttpResponseParser::HeaderLine(std::string_view line) {
     uint64_t n = 0;
     auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
     if (value.empty() || ec != std::errc() || p != value.data() + value.size()) {
-      return Fail(fmt::format("Content-Length \"{}\" is not a number",
-                              value.substr(0, 40)));
+      return Fail(fmt::format("Content-Length \"{}\" is not a number", value.substr(0, 40)));
     }
     if (have_length_ && n != remaining_) return Fail("two different Content-Length values");
     have_length_ = true;
@@ -103,11 +102,9 @@ bool HttpResponseParser::ParseHead(std::string_view head) {
   // "HTTP/1.1 200 OK\r\n"
   const size_t eol = head.find('\n');
   const std::string_view line = Trim(head.substr(0, eol));
-  if (line.size() < 12 || line.substr(0, 7) != "HTTP/1." ||
-      (line[7] != '0' && line[7] != '1') || line[8] != ' ' ||
+  if (line.size() < 12 || line.substr(0, 7) != "HTTP/1." || (line[7] != '0' && line[7] != '1') || line[8] != ' ' ||
       (line.size() > 12 && line[12] != ' ')) {
-    return Fail(fmt::format("not an HTTP/1.x status line: \"{}\"",
-                            line.substr(0, 40)));
+    return Fail(fmt::format("not an HTTP/1.x status line: \"{}\"", line.substr(0, 40)));
   }
   http10_ = line[7] == '0';
   int code = 0;

@@ -46,8 +46,7 @@ class HttpResponseParser {
   uint64_t bytes() const { return offset_; }
 
  private:
-  enum class Phase { kHead, kFixedBody, kChunkSize, kChunkData, kChunkDataEnd,
-                     kTrailers, kUntilClose, kDone };
+  enum class Phase { kHead, kFixedBody, kChunkSize, kChunkData, kChunkDataEnd, kTrailers, kUntilClose, kDone };
   bool Fail(std::string why);
   bool ParseHead(std::string_view head);
   bool HeaderLine(std::string_view line);

@@ -19,8 +19,7 @@ struct Result {
 };
 
 // Feeds `wire` in pieces of `piece` bytes (0: whole), then EOF if `eof`.
-Result Parse(std::string_view wire, size_t piece = 0, bool eof = false,
-             bool head = false) {
+Result Parse(std::string_view wire, size_t piece = 0, bool eof = false, bool head = false) {
   HttpResponseParser p;
   p.Reset(head, /*keep_body=*/true);
   size_t used = 0;
@@ -109,10 +108,12 @@ TEST(HttpResponseTest, MalformedTable) {
       {"HTTP/2 200\r\n\r\n", false, "byte 0: not an HTTP/1.x status line: \"HTTP/2 200\""},
       {"HTTP/1.1 2x0 OK\r\n\r\n", false, "byte 0: bad status code \"2x0\""},
       {"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", false, "byte 0: Content-Length \"-1\" is not a number"},
-      {"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", false, "byte 0: two different Content-Length values"},
+      {"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", false,
+       "byte 0: two different Content-Length values"},
       {"HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", false, "byte 0: header line without a name and colon"},
       {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", false, "byte 47: bad chunk size \"zz\""},
-      {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n", false, "byte 52: chunk data longer than its size"},
+      {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n", false,
+       "byte 52: chunk data longer than its size"},
       {"", true, "byte 0: connection closed before any response byte"},
       {"HTTP/1.1 200 OK\r\nContent-", true, "byte 25: connection closed in the headers"},
       {"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nab", true, "byte 40: connection closed in the body"},

@@ -26,14 +26,10 @@ bool ParseIpv4(std::string_view s, uint32_t* out) {
 
 }  // namespace
 
-std::string LoopbackUrl::HostHeader() const {
-  return fmt::format("{}:{}", host, port);
-}
+std::string LoopbackUrl::HostHeader() const { return fmt::format("{}:{}", host, port); }
 
 StatusOr<LoopbackUrl> ParseLoopbackUrl(std::string_view url) {
-  auto bad = [&](std::string_view why) {
-    return Status::InvalidArgument(fmt::format("URL \"{}\": {}", url, why));
-  };
+  auto bad = [&](std::string_view why) { return Status::InvalidArgument(fmt::format("URL \"{}\": {}", url, why)); };
   constexpr std::string_view kScheme = "http://";
   if (url.substr(0, kScheme.size()) != kScheme) {
     return bad("must start with http:// (https is not supported)");
@@ -49,8 +45,7 @@ StatusOr<LoopbackUrl> ParseLoopbackUrl(std::string_view url) {
     const std::string_view port = authority.substr(colon + 1);
     unsigned v = 0;
     auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), v);
-    if (port.empty() || ec != std::errc() || p != port.data() + port.size() ||
-        v == 0 || v > 65535) {
+    if (port.empty() || ec != std::errc() || p != port.data() + port.size() || v == 0 || v > 65535) {
       return bad(fmt::format("port \"{}\" is not a number 1..65535", port));
     }
     u.port = static_cast<uint16_t>(v);
@@ -61,8 +56,7 @@ StatusOr<LoopbackUrl> ParseLoopbackUrl(std::string_view url) {
   if (authority == "localhost") {
     u.ipv4 = 0x7f000001;
   } else if (!ParseIpv4(authority, &u.ipv4)) {
-    return bad(fmt::format("host {} is not an IPv4 address or localhost",
-                           authority));
+    return bad(fmt::format("host {} is not an IPv4 address or localhost", authority));
   } else if ((u.ipv4 >> 24) != 127) {
     return bad(fmt::format("host {} is not loopback (127.0.0.0/8)", authority));
   }

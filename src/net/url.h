@@ -15,7 +15,7 @@ struct LoopbackUrl {
   std::string host;   // as written: "127.0.0.1", "localhost", ...
   uint32_t ipv4 = 0;  // host byte order, within 127.0.0.0/8
   uint16_t port = 0;
-  std::string path;   // starts with '/', includes any query
+  std::string path;                // starts with '/', includes any query
   std::string HostHeader() const;  // "127.0.0.1:8080"
 };
 

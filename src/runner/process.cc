@@ -35,8 +35,7 @@ ExitInfo FromWait(int status, const rusage& ru) {
   }
   e.peak_rss_bytes = static_cast<int64_t>(ru.ru_maxrss) * 1024;
   auto ns = [](const timeval& tv) {
-    return static_cast<int64_t>(tv.tv_sec) * 1'000'000'000 +
-           static_cast<int64_t>(tv.tv_usec) * 1000;
+    return static_cast<int64_t>(tv.tv_sec) * 1'000'000'000 + static_cast<int64_t>(tv.tv_usec) * 1000;
   };
   e.cpu_ns = ns(ru.ru_utime) + ns(ru.ru_stime);
   return e;
@@ -134,14 +133,10 @@ StatusOr<Process> Process::Start(const ProcessSpec& spec) {
   Process p(pid);
   if (n == static_cast<ssize_t>(sizeof f)) {
     p.Wait(std::chrono::seconds(5));
-    static constexpr const char* kStep[] = {
-        "cannot execute", "cannot open stdout file", "cannot open stderr file",
-        "cannot enter working directory", "cannot pin to CPUs"};
-    const std::string what =
-        f.step == 1 ? out : f.step == 2 ? err : f.step == 3 ? spec.working_dir
-                                                            : spec.argv[0];
-    const std::string msg = fmt::format("{}: {}: {}", what, kStep[f.step],
-                                        std::strerror(f.err));
+    static constexpr const char* kStep[] = {"cannot execute", "cannot open stdout file", "cannot open stderr file",
+                                            "cannot enter working directory", "cannot pin to CPUs"};
+    const std::string what = f.step == 1 ? out : f.step == 2 ? err : f.step == 3 ? spec.working_dir : spec.argv[0];
+    const std::string msg = fmt::format("{}: {}: {}", what, kStep[f.step], std::strerror(f.err));
     if (f.step == 0 && (f.err == ENOENT || f.err == EACCES)) {
       return Status::NotFound(msg);
     }
@@ -150,8 +145,7 @@ StatusOr<Process> Process::Start(const ProcessSpec& spec) {
   return p;
 }
 
-Process::Process(Process&& other) noexcept
-    : pid_(std::exchange(other.pid_, -1)), exit_(std::move(other.exit_)) {}
+Process::Process(Process&& other) noexcept : pid_(std::exchange(other.pid_, -1)), exit_(std::move(other.exit_)) {}
 
 Process& Process::operator=(Process&& other) noexcept {
   if (this != &other) {

@@ -24,16 +24,16 @@ struct ProcessSpec {
   // The child is killed (SIGKILL) if this process dies, so a study killed
   // with kill -9 leaves no target running.
   bool kill_with_parent = true;
-  std::vector<int> cpus;     // CPU affinity; empty inherits ours
-  std::string stdout_path;   // file to write; empty: /dev/null
-  std::string stderr_path;   // file to write; empty: /dev/null
-  std::string working_dir;   // empty: ours
+  std::vector<int> cpus;    // CPU affinity; empty inherits ours
+  std::string stdout_path;  // file to write; empty: /dev/null
+  std::string stderr_path;  // file to write; empty: /dev/null
+  std::string working_dir;  // empty: ours
 };
 
 struct ExitInfo {
   bool signaled = false;
-  int code = 0;    // exit status when !signaled
-  int signal = 0;  // terminating signal when signaled
+  int code = 0;                // exit status when !signaled
+  int signal = 0;              // terminating signal when signaled
   int64_t peak_rss_bytes = 0;  // ru_maxrss of the process
   int64_t cpu_ns = 0;          // user + system CPU time
   // "exit 0", "exit 3", "killed by SIGKILL", ...

@@ -1,7 +1,8 @@
 #include "runner/process.h"
 
 #include <signal.h>
-
+#include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -12,9 +13,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string TempPath(const std::string& name) {
-  return ::testing::TempDir() + "gcpilot_process_test_" + name;
-}
+std::string TempPath(const std::string& name) { return ::testing::TempDir() + "gcpilot_process_test_" + name; }
 
 TEST(ProcessTest, RunsArgvWithEnvAndCapturesOutput) {
   const std::string out = TempPath("out"), err = TempPath("err");
@@ -37,20 +36,24 @@ TEST(ProcessTest, MissingProgramIsNotFoundAtStart) {
   auto p = Process::Start({.argv = {"/no/such/program", "x"}});
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(p.status().message(),
-            "/no/such/program: cannot execute: No such file or directory");
+  EXPECT_EQ(p.status().message(), "/no/such/program: cannot execute: No such file or directory");
   auto q = Process::Start({.argv = {"/bin/true"}, .stdout_path = "/no/such/dir/out"});
   ASSERT_FALSE(q.ok());
-  EXPECT_EQ(q.status().message(),
-            "/no/such/dir/out: cannot open stdout file: No such file or directory");
+  EXPECT_EQ(q.status().message(), "/no/such/dir/out: cannot open stdout file: No such file or directory");
 }
 
 TEST(ProcessTest, StopEscalatesToSigkill) {
-  // A target that ignores SIGTERM is killed after the grace period.
-  auto p = Process::Start({.argv = {"/bin/sh", "-c", "trap '' TERM; while :; do sleep 0.05; done"}});
+  // A target that ignores SIGTERM is killed after the grace period. The
+  // test waits until the shell says its trap is set (a SIGTERM that came
+  // before would kill it, however long the test slept first).
+  const std::string out = TempPath("trap");
+  auto p = Process::Start(
+      {.argv = {"/bin/sh", "-c", "trap '' TERM; echo trapped; while :; do sleep 0.05; done"}, .stdout_path = out});
   ASSERT_TRUE(p.ok());
-  std::this_thread::sleep_for(100ms);
-  EXPECT_FALSE(p->Poll().has_value());
+  while (ReadFileOrEmpty(out) != "trapped\n") {
+    ASSERT_FALSE(p->Poll().has_value()) << "the shell exited before setting its trap";
+    std::this_thread::sleep_for(1ms);
+  }
   const ExitInfo e = p->Stop(200ms);
   EXPECT_TRUE(e.signaled);
   EXPECT_EQ(e.signal, SIGKILL);
@@ -68,9 +71,8 @@ TEST(ProcessTest, StopWithSigtermWhenHonoured) {
 
 TEST(ProcessTest, PinsToCpus) {
   const std::string out = TempPath("cpus");
-  auto p = Process::Start({.argv = {"/bin/grep", "Cpus_allowed_list", "/proc/self/status"},
-                           .cpus = {0},
-                           .stdout_path = out});
+  auto p = Process::Start(
+      {.argv = {"/bin/grep", "Cpus_allowed_list", "/proc/self/status"}, .cpus = {0}, .stdout_path = out});
   ASSERT_TRUE(p.ok());
   ASSERT_TRUE(p->Wait(10s).has_value());
   EXPECT_EQ(ReadFileOrEmpty(out), "Cpus_allowed_list:\t0\n");
