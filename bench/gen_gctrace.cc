@@ -16,8 +16,7 @@ std::string Ms(uint64_t us) {
   if (us >= 10000) {
     std::snprintf(b, sizeof b, "%llu", static_cast<unsigned long long>(us / 1000));
   } else if (us >= 1000) {
-    std::snprintf(b, sizeof b, "%llu.%llu",
-                  static_cast<unsigned long long>(us / 1000),
+    std::snprintf(b, sizeof b, "%llu.%llu", static_cast<unsigned long long>(us / 1000),
                   static_cast<unsigned long long>(us % 1000 / 100));
   } else if (us >= 100) {
     std::snprintf(b, sizeof b, "0.%02llu", static_cast<unsigned long long>(us / 10));
@@ -57,26 +56,22 @@ int main(int argc, char** argv) {
     const int goal = live * 2;
     const int start = goal - 20 - static_cast<int>(rnd(40));
     const int end = goal - 5 + static_cast<int>(rnd(15));
-    const char* prefix =
-        rnd(8) == 0 ? "2026-11-24T10:00:00.123456789Z stderr F " : "";
-    int n = std::snprintf(
-        line, sizeof line,
-        "%sgc %lld @%lld.%03llds %d%%: %s+%s+%s ms clock, "
-        "%s+%s/%s/%s+%s ms cpu, %d->%d->%d MB, %d MB goal, "
-        "0 MB stacks, 0 MB globals, 2 P%s\n",
-        prefix, gc, at_ms / 1000, at_ms % 1000, 1 + static_cast<int>(rnd(9)),
-        Ms(10 + rnd(900)).c_str(), Ms(1000 + rnd(400000)).c_str(),
-        Ms(10 + rnd(300)).c_str(), Ms(20 + rnd(1800)).c_str(),
-        Ms(rnd(50000)).c_str(), Ms(1000 + rnd(400000)).c_str(),
-        Ms(rnd(90000)).c_str(), Ms(20 + rnd(600)).c_str(), start, end, live,
-        goal, rnd(50) == 0 ? " (forced)" : "");
+    const char* prefix = rnd(8) == 0 ? "2026-11-24T10:00:00.123456789Z stderr F " : "";
+    int n =
+        std::snprintf(line, sizeof line,
+                      "%sgc %lld @%lld.%03llds %d%%: %s+%s+%s ms clock, "
+                      "%s+%s/%s/%s+%s ms cpu, %d->%d->%d MB, %d MB goal, "
+                      "0 MB stacks, 0 MB globals, 2 P%s\n",
+                      prefix, gc, at_ms / 1000, at_ms % 1000, 1 + static_cast<int>(rnd(9)), Ms(10 + rnd(900)).c_str(),
+                      Ms(1000 + rnd(400000)).c_str(), Ms(10 + rnd(300)).c_str(), Ms(20 + rnd(1800)).c_str(),
+                      Ms(rnd(50000)).c_str(), Ms(1000 + rnd(400000)).c_str(), Ms(rnd(90000)).c_str(),
+                      Ms(20 + rnd(600)).c_str(), start, end, live, goal, rnd(50) == 0 ? " (forced)" : "");
     buf.append(line, static_cast<size_t>(n));
     if (rnd(4) == 0) {
       n = std::snprintf(line, sizeof line,
                         "{\"level\":\"info\",\"msg\":\"payment settled\","
                         "\"order\":\"ord_%llu\",\"latency_ms\":%llu}\n",
-                        static_cast<unsigned long long>(rnd(1000000)),
-                        static_cast<unsigned long long>(rnd(40)));
+                        static_cast<unsigned long long>(rnd(1000000)), static_cast<unsigned long long>(rnd(40)));
       buf.append(line, static_cast<size_t>(n));
     }
     if (rnd(16) == 0) {

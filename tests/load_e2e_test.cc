@@ -1,8 +1,8 @@
 // `gcpilot load --requests-csv`: the real binary against a real HTTP server
 // on 127.0.0.1 (loadgen/test_server.h); the CSV must hold one parseable row
 // per measured request and agree with the run's own JSON counts.
-#include <cstdint>
 #include <climits>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -17,8 +17,8 @@
 
 #include "base/read_file.h"
 #include "loadgen/test_server.h"
-#include "runner/process.h"
 #include "run_gcpilot.h"
+#include "runner/process.h"
 
 namespace gcpilot {
 namespace {
@@ -81,9 +81,10 @@ TEST(LoadE2eTest, RequestsCsvHasOneParseableRowPerMeasuredRequest) {
   const std::string mix = dir + "/mix.toml", csv = dir + "/requests.csv", out = dir + "/out.json";
   std::ofstream(mix) << "[[request]]\nname = \"ok\"\nweight = 3\npath = \"/ok\"\n"
                         "[[request]]\nname = \"unavailable\"\npath = \"/status/503\"\n";
-  const ExitInfo done = testing::RunGcpilot({"load", "http://127.0.0.1:" + std::to_string(server.port()) + "/",
-                "--requests", mix, "--rate", "200", "-d", "1s", "--warmup", "200ms", "-c", "4",
-                "--requests-csv", csv, "--json", "-q"}, out);
+  const ExitInfo done = testing::RunGcpilot(
+      {"load", "http://127.0.0.1:" + std::to_string(server.port()) + "/", "--requests", mix, "--rate", "200", "-d",
+       "1s", "--warmup", "200ms", "-c", "4", "--requests-csv", csv, "--json", "-q"},
+      out);
   ASSERT_EQ(done.Describe(), "exit 0") << ReadFileOrEmpty(out + ".err");
   const auto j = nlohmann::json::parse(ReadFileOrEmpty(out));
   const auto& m = j["measured"];
@@ -96,8 +97,7 @@ TEST(LoadE2eTest, RequestsCsvHasOneParseableRowPerMeasuredRequest) {
             "kind,status,outcome,corrected_ns,uncorrected_ns");
   std::map<std::string, int64_t> outcomes, answered_by_kind;
   int64_t rows = 0, last_due = 0;
-  const std::set<std::string> known = {"ok",     "non_2xx",   "timeout", "reset",
-                                       "closed", "malformed", "aborted"};
+  const std::set<std::string> known = {"ok", "non_2xx", "timeout", "reset", "closed", "malformed", "aborted"};
   while (std::getline(lines, line)) {
     const Row r = ParseRow(line, ++rows);
     ASSERT_FALSE(HasFailure());
@@ -107,8 +107,7 @@ TEST(LoadE2eTest, RequestsCsvHasOneParseableRowPerMeasuredRequest) {
     EXPECT_GE(r.sent.value_or(r.due), r.due) << line;
     EXPECT_GE(r.done.value_or(INT64_MAX), r.sent.value_or(r.due)) << line;
     const std::optional<int64_t> corrected = r.done ? std::optional(*r.done - r.due) : std::nullopt;
-    const std::optional<int64_t> uncorrected =
-        r.done && r.sent ? std::optional(*r.done - *r.sent) : std::nullopt;
+    const std::optional<int64_t> uncorrected = r.done && r.sent ? std::optional(*r.done - *r.sent) : std::nullopt;
     EXPECT_EQ(r.corrected, corrected) << line;
     EXPECT_EQ(r.uncorrected, uncorrected) << line;
     EXPECT_TRUE(known.count(r.outcome)) << line;

@@ -46,9 +46,7 @@ inline std::string GoRoleName(const ::testing::TestParamInfo<GoRole>& info) {
   return info.param == GoRole::kGo119 ? "Go119" : "NewestGo";
 }
 // So ctest's names read `GetParam() = Go119`, not raw bytes.
-inline void PrintTo(GoRole role, std::ostream* os) {
-  *os << (role == GoRole::kGo119 ? "Go119" : "NewestGo");
-}
+inline void PrintTo(GoRole role, std::ostream* os) { *os << (role == GoRole::kGo119 ? "Go119" : "NewestGo"); }
 
 // The build for `role`, or nullopt when this machine built no newer one.
 inline std::optional<PaygateBuild> BuildFor(GoRole role) {

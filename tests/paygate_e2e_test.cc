@@ -11,13 +11,13 @@
 
 #include "base/read_file.h"
 
+#include <nlohmann/json.hpp>
 #include "gclog/gctrace_analysis.h"
 #include "gclog/gctrace_parser.h"
-#include <nlohmann/json.hpp>
 #include "net/http_get.h"
-#include "runner/process.h"
-#include "run_gcpilot.h"
 #include "paygate_builds.h"
+#include "run_gcpilot.h"
+#include "runner/process.h"
 
 namespace gcpilot {
 namespace {
@@ -39,17 +39,15 @@ struct Gateway {
 // Starts the gateway binary `paygate` on a free loopback port with gctrace
 // on and waits (30 s at most) until /healthz answers 200 with
 // `want_healthz`.
-Gateway StartPaygate(const std::string& paygate, const std::string& name,
-                     const std::string& live_mb, const std::string& want_healthz) {
+Gateway StartPaygate(const std::string& paygate, const std::string& name, const std::string& live_mb,
+                     const std::string& want_healthz) {
   const std::string dir = ::testing::TempDir() + "gcpilot_" + name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const std::string port_file = dir + "/port", log = dir + "/stderr.log";
-  auto proc = Process::Start(
-      {.argv = {paygate, "-addr", "127.0.0.1:0", "-port-file", port_file,
-                "-live-mb", live_mb},
-       .env = {{"GODEBUG", "gctrace=1"}, {"GOMAXPROCS", "2"}, {"GOGC", "100"}},
-       .stderr_path = log});
+  auto proc = Process::Start({.argv = {paygate, "-addr", "127.0.0.1:0", "-port-file", port_file, "-live-mb", live_mb},
+                              .env = {{"GODEBUG", "gctrace=1"}, {"GOMAXPROCS", "2"}, {"GOGC", "100"}},
+                              .stderr_path = log});
   EXPECT_TRUE(proc.ok()) << proc.status().message();
   if (!proc.ok()) std::abort();
   LoopbackUrl base;
@@ -97,8 +95,7 @@ TEST_P(PaygateE2eTest, GctraceOfTheRealGatewayParsesAndMatchesItsMetrics) {
   EXPECT_EQ(MetricValue(metrics->body, "go_sched_gomaxprocs_threads"), 2);
   // The runtime answering is the release this build was made with (go1.26
   // matches go1.26.8), not another binary under that name.
-  EXPECT_NE(metrics->body.find("\ngo_info{version=\"" + build.go), std::string::npos)
-      << build.path;
+  EXPECT_NE(metrics->body.find("\ngo_info{version=\"" + build.go), std::string::npos) << build.path;
 
   const ExitInfo exit = proc->Stop(10s);
   EXPECT_EQ(exit.Describe(), "exit 0");
@@ -106,8 +103,7 @@ TEST_P(PaygateE2eTest, GctraceOfTheRealGatewayParsesAndMatchesItsMetrics) {
 
   const std::string text = ReadFileOrEmpty(log);
   GctraceAnalyzer analyzer;
-  GctraceReader reader({.source_name = log, .strict = true},
-                       [&](const GcCycle& c) { analyzer.Add(c); });
+  GctraceReader reader({.source_name = log, .strict = true}, [&](const GcCycle& c) { analyzer.Add(c); });
   ASSERT_TRUE(reader.Feed(text).ok());
   ASSERT_TRUE(reader.Finish().ok());
   const GctraceSummary s = analyzer.Summarize(reader.stats());
@@ -125,9 +121,7 @@ TEST_P(PaygateE2eTest, GctraceOfTheRealGatewayParsesAndMatchesItsMetrics) {
   EXPECT_EQ(s.missing_cycles, 0);
   // The gateway's own lines: listening, ready, stopped.
   EXPECT_EQ(s.parse.other_lines, 3);
-  EXPECT_NE(text.find("paygate: terminated: stopped after 0 audited requests"),
-            std::string::npos)
-      << text;
+  EXPECT_NE(text.find("paygate: terminated: stopped after 0 audited requests"), std::string::npos) << text;
 }
 
 // `gcpilot load` with the gateway's own request mix (signed pays and
@@ -135,13 +129,13 @@ TEST_P(PaygateE2eTest, GctraceOfTheRealGatewayParsesAndMatchesItsMetrics) {
 // gcpilot reports per kind must equal what the gateway counted itself.
 TEST_P(PaygateE2eTest, LoadMixIsAcceptedAndCountsMatchTheGateway) {
   PAYGATE_BUILD_OR_SKIP(build);
-  Gateway gw = StartPaygate(build.path, "paygate_load_e2e_" + build.go, "256",
-                            "ok orders=262144\n");
+  Gateway gw = StartPaygate(build.path, "paygate_load_e2e_" + build.go, "256", "ok orders=262144\n");
   ASSERT_FALSE(HasFailure());
   const std::string out = gw.log + ".load.json";
   const ExitInfo done = testing::RunGcpilot({"load", "http://" + gw.base.HostHeader() + "/", "--requests",
-                std::string(GCPILOT_SOURCE_DIR) + "/workloads/paygate/load.toml", "--rate",
-                "400", "-d", "2s", "--warmup", "500ms", "--json", "-q"}, out);
+                                             std::string(GCPILOT_SOURCE_DIR) + "/workloads/paygate/load.toml", "--rate",
+                                             "400", "-d", "2s", "--warmup", "500ms", "--json", "-q"},
+                                            out);
   ASSERT_EQ(done.Describe(), "exit 0") << ReadFileOrEmpty(out + ".err");
   const auto j = nlohmann::json::parse(ReadFileOrEmpty(out));
   const auto& m = j["measured"];
@@ -171,8 +165,7 @@ TEST_P(PaygateE2eTest, LoadMixIsAcceptedAndCountsMatchTheGateway) {
   EXPECT_EQ(gw.proc.Stop(10s).Describe(), "exit 0");
 }
 
-INSTANTIATE_TEST_SUITE_P(Builds, PaygateE2eTest,
-                         ::testing::Values(testing::GoRole::kGo119, testing::GoRole::kNewest),
+INSTANTIATE_TEST_SUITE_P(Builds, PaygateE2eTest, ::testing::Values(testing::GoRole::kGo119, testing::GoRole::kNewest),
                          testing::GoRoleName);
 
 }  // namespace

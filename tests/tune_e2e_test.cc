@@ -12,15 +12,15 @@
 #include <string>
 #include <thread>
 
-#include <gtest/gtest.h>
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "base/read_file.h"
-#include "runner/process.h"
-#include "run_gcpilot.h"
-#include "store/study_store.h"
 #include "paygate_builds.h"
+#include "run_gcpilot.h"
+#include "runner/process.h"
+#include "store/study_store.h"
 
 namespace gcpilot {
 namespace {
@@ -54,9 +54,9 @@ std::set<int> TargetsWritingUnder(const std::string& dir) {
 TEST(TuneE2eTest, TinyStudyOfTheRealGateway) {
   const std::string dir = Fresh("tune_tiny");
   const std::string db = dir + "/study.db";
-  const ExitInfo e = RunGcpilot({"tune", "--db", db, "--duration", "1s", "--warmup", "500ms", "--repeats", "1",
-                                 "--rate", "300", "--json", "-q"},
-                                dir + "/out.json");
+  const ExitInfo e = RunGcpilot(
+      {"tune", "--db", db, "--duration", "1s", "--warmup", "500ms", "--repeats", "1", "--rate", "300", "--json", "-q"},
+      dir + "/out.json");
   ASSERT_EQ(e.Describe(), "exit 0") << ReadFileOrEmpty(dir + "/out.json.err");
   const auto j = nlohmann::json::parse(ReadFileOrEmpty(dir + "/out.json"));
   EXPECT_EQ(j["design"], "L9");
@@ -145,7 +145,8 @@ levels = ["50", "200"]
 [design]
 type = "full"
 {}
-)", GCPILOT_PAYGATE, duration, design);
+)",
+                     GCPILOT_PAYGATE, duration, design);
 }
 
 TEST(TuneE2eTest, KilledStudyResumesWithoutRedoingRuns) {
@@ -210,8 +211,7 @@ TEST(TuneE2eTest, KilledStudyResumesWithoutRedoingRuns) {
   // Nothing left to resume.
   const ExitInfo again = RunGcpilot({"tune", "--resume", "--db", db}, dir + "/again.out");
   EXPECT_EQ(again.Describe(), "exit 1");
-  EXPECT_EQ(ReadFileOrEmpty(dir + "/again.out.err"),
-            "gcpilot tune: no unfinished study to resume in this database\n");
+  EXPECT_EQ(ReadFileOrEmpty(dir + "/again.out.err"), "gcpilot tune: no unfinished study to resume in this database\n");
 }
 
 TEST(TuneE2eTest, RefinementTriesMidpointsAroundTheBestSetting) {
@@ -239,8 +239,7 @@ TEST(TuneE2eTest, RefinementTriesMidpointsAroundTheBestSetting) {
   ASSERT_NE(best_first, nullptr);
   // Midpoints between the best value and its neighbouring levels.
   const std::string b = best_first->env.at("GOGC");
-  const std::set<std::string> want = b == "100" ? std::set<std::string>{"75", "150"}
-                                                : std::set<std::string>{"125"};
+  const std::set<std::string> want = b == "100" ? std::set<std::string>{"75", "150"} : std::set<std::string>{"125"};
   EXPECT_EQ(refined, want) << "best of the design: GOGC=" << b;
   EXPECT_EQ(st->runs.size(), 3 + want.size());
   // The recommendation is chosen among every run, the refined ones too.
@@ -266,10 +265,31 @@ TEST_P(TuneCommandLineTest, StudyOfAnyService) {
   PAYGATE_BUILD_OR_SKIP(build);
   const std::string dir = Fresh("tune_cmdline_" + build.go);
   const std::string db = dir + "/study.db";
-  const ExitInfo e = RunGcpilot({"tune", "--db", db, "--ready", "http://127.0.0.1:{port}/healthz", "--url",
-                                 "http://127.0.0.1:{port}/v1/orders/ord_1", "--factor", "GOGC=50,200", "--rate",
-                                 "200", "--duration", "1s", "--warmup", "0s", "--repeats", "1", "--json", "-q", "--",
-                                 build.path, "-addr", "127.0.0.1:{port}", "-live-mb", "128"},
+  const ExitInfo e = RunGcpilot({"tune",
+                                 "--db",
+                                 db,
+                                 "--ready",
+                                 "http://127.0.0.1:{port}/healthz",
+                                 "--url",
+                                 "http://127.0.0.1:{port}/v1/orders/ord_1",
+                                 "--factor",
+                                 "GOGC=50,200",
+                                 "--rate",
+                                 "200",
+                                 "--duration",
+                                 "1s",
+                                 "--warmup",
+                                 "0s",
+                                 "--repeats",
+                                 "1",
+                                 "--json",
+                                 "-q",
+                                 "--",
+                                 build.path,
+                                 "-addr",
+                                 "127.0.0.1:{port}",
+                                 "-live-mb",
+                                 "128"},
                                 dir + "/out.json");
   ASSERT_EQ(e.Describe(), "exit 0") << ReadFileOrEmpty(dir + "/out.json.err");
   const auto j = nlohmann::json::parse(ReadFileOrEmpty(dir + "/out.json"));
@@ -306,15 +326,15 @@ TEST_P(TuneCommandLineTest, StudyOfAnyService) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Builds, TuneCommandLineTest,
-                         ::testing::Values(testing::GoRole::kGo119, testing::GoRole::kNewest),
-                         testing::GoRoleName);
+                         ::testing::Values(testing::GoRole::kGo119, testing::GoRole::kNewest), testing::GoRoleName);
 
 TEST(TuneE2eTest, FailingTargetFailsEveryRunWithItsReason) {
   const std::string dir = Fresh("tune_failing");
   const std::string db = dir + "/study.db";
-  const ExitInfo e = RunGcpilot({"tune", "--spec", std::string(GCPILOT_SOURCE_DIR) + "/testdata/tune/failing-target.toml",
-                                 "--db", db, "--json", "-q"},
-                                dir + "/out.json");
+  const ExitInfo e =
+      RunGcpilot({"tune", "--spec", std::string(GCPILOT_SOURCE_DIR) + "/testdata/tune/failing-target.toml", "--db", db,
+                  "--json", "-q"},
+                 dir + "/out.json");
   EXPECT_EQ(e.Describe(), "exit 1");
   const auto j = nlohmann::json::parse(ReadFileOrEmpty(dir + "/out.json"));
   EXPECT_EQ(j["analysis"]["runs"]["failed"], 3);  // 2 settings + the default
@@ -330,10 +350,10 @@ TEST(TuneE2eTest, FailingTargetFailsEveryRunWithItsReason) {
   }
   // A target that dies silently: the reason says so; the study goes on.
   const std::string db2 = dir + "/silent.db";
-  const ExitInfo silent = RunGcpilot({"tune", "--db", db2, "--ready", "http://127.0.0.1:{port}/healthz", "--factor",
-                                      "GOGC=50,200", "--repeats", "1", "--duration", "1s", "--json", "-q", "--",
-                                      "/bin/false"},
-                                     dir + "/silent.json");
+  const ExitInfo silent =
+      RunGcpilot({"tune", "--db", db2, "--ready", "http://127.0.0.1:{port}/healthz", "--factor", "GOGC=50,200",
+                  "--repeats", "1", "--duration", "1s", "--json", "-q", "--", "/bin/false"},
+                 dir + "/silent.json");
   EXPECT_EQ(silent.Describe(), "exit 1") << ReadFileOrEmpty(dir + "/silent.json.err");
   auto store2 = StudyStore::Open(db2);
   ASSERT_TRUE(store2.ok());

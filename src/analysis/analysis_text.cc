@@ -18,8 +18,8 @@ std::string SettingsTable(const StudyOutline& spec, const StudyAnalysis& a) {
   s += fmt::format("settings by mean {} (ms, corrected), best first\n", obj);
   std::string header = "  ";
   for (const Factor& f : spec.factors) header += fmt::format("{:<13}", f.name);
-  s += header + fmt::format("{:>9} {:>8} {:>5} {:>11} {:>8} {:>7}  note\n", obj, "sd", "runs", "peak RSS", "GC CPU",
-                            "cycles");
+  s += header +
+       fmt::format("{:>9} {:>8} {:>5} {:>11} {:>8} {:>7}  note\n", obj, "sd", "runs", "peak RSS", "GC CPU", "cycles");
   for (const CellStats& c : a.cells) {
     std::string row = "  ";
     for (const Factor& f : spec.factors) row += fmt::format("{:<13}", Show(ValueOf(c.env, f.name)));
@@ -59,8 +59,10 @@ std::string EffectsTable(const StudyAnalysis& a) {
   if (a.residual_df > 0) {
     s += fmt::format("  {:<13} {:>5.1f}% of variance (noise and interactions)\n", "residual", 100 * a.residual_share);
   } else {
-    s += fmt::format("  {:<13} no degrees of freedom left: the shares above also hold the noise (repeat runs to "
-                     "tell effects from noise)\n", "residual");
+    s += fmt::format(
+        "  {:<13} no degrees of freedom left: the shares above also hold the noise (repeat runs to "
+        "tell effects from noise)\n",
+        "residual");
   }
   return s;
 }
@@ -141,9 +143,13 @@ nlohmann::ordered_json EffectsJson(const StudyAnalysis& a) {
   nlohmann::ordered_json effects = nlohmann::ordered_json::array();
   for (const MainEffect& e : a.effects) {
     nlohmann::ordered_json levels = nlohmann::ordered_json::array();
-    for (const LevelEffect& l : e.levels) levels.push_back({{"level", l.level}, {"n", l.n}, {"mean_ms", l.mean}, {"sd_ms", l.sd}});
-    effects.push_back({{"factor", e.factor}, {"anova_share", e.anova_share}, {"range_ms", e.range},
-                       {"best_level", e.best_level}, {"levels", levels}});
+    for (const LevelEffect& l : e.levels)
+      levels.push_back({{"level", l.level}, {"n", l.n}, {"mean_ms", l.mean}, {"sd_ms", l.sd}});
+    effects.push_back({{"factor", e.factor},
+                       {"anova_share", e.anova_share},
+                       {"range_ms", e.range},
+                       {"best_level", e.best_level},
+                       {"levels", levels}});
   }
   return effects;
 }
@@ -157,8 +163,11 @@ nlohmann::ordered_json PairsJson(const StudyAnalysis& a) {
       for (double v : row) r.push_back(std::isnan(v) ? nlohmann::ordered_json() : nlohmann::ordered_json(v));
       m.push_back(r);
     }
-    pairs.push_back({{"rows", t.row_factor}, {"columns", t.col_factor}, {"row_levels", t.row_levels},
-                     {"column_levels", t.col_levels}, {"mean_ms", m}});
+    pairs.push_back({{"rows", t.row_factor},
+                     {"columns", t.col_factor},
+                     {"row_levels", t.row_levels},
+                     {"column_levels", t.col_levels},
+                     {"mean_ms", m}});
   }
   return pairs;
 }
@@ -196,8 +205,8 @@ std::string ConfidenceText(const Recommendation& r, Objective objective) {
   const std::string obj = ObjectiveLabel(objective);
   if (r.baseline.values.empty()) return "the default setting has no finished run to compare with";
   if (r.is_default) return "the default setting is the best measured: keep it";
-  const std::string ratio = fmt::format("{:.2f}x the default's {}{}", r.ratio, obj,
-                                        r.verified ? " (its verification runs only)" : "");
+  const std::string ratio =
+      fmt::format("{:.2f}x the default's {}{}", r.ratio, obj, r.verified ? " (its verification runs only)" : "");
   if (!r.testable) {
     return ratio + "; one run of either cannot tell a difference from run-to-run noise (use --repeats 2 or more)";
   }

@@ -57,12 +57,10 @@ std::string ConstraintBroken(const StudyOutline& o, const CellStats& c) {
                        FormatBytes(o.max_peak_rss));
   }
   if (c.max_error_rate > o.max_error_rate) {
-    return fmt::format("error rate {:.3f}% over the {:.3f}% allowed", 100 * c.max_error_rate,
-                       100 * o.max_error_rate);
+    return fmt::format("error rate {:.3f}% over the {:.3f}% allowed", 100 * c.max_error_rate, 100 * o.max_error_rate);
   }
   if (c.mean_gc_cycles < o.min_gc_cycles) {
-    return fmt::format("{:.1f} GC cycles per measured window, under the {:g} asked", c.mean_gc_cycles,
-                       o.min_gc_cycles);
+    return fmt::format("{:.1f} GC cycles per measured window, under the {:g} asked", c.mean_gc_cycles, o.min_gc_cycles);
   }
   return "";
 }
@@ -93,8 +91,8 @@ void SummarizeCells(const StudyOutline& o, StudyAnalysis* a) {
 
 // The objective of the finished design runs whose level of factor f is lf
 // (and of factor g is lg, when g >= 0).
-std::vector<double> DesignValues(const StudyOutline& o, const std::vector<const RunResult*>& design, size_t f,
-                                 int lf, int g = -1, int lg = -1) {
+std::vector<double> DesignValues(const StudyOutline& o, const std::vector<const RunResult*>& design, size_t f, int lf,
+                                 int g = -1, int lg = -1) {
   std::vector<double> ys;
   for (const RunResult* r : design) {
     if (r->levels.size() != o.factors.size() || r->levels[f] != lf) continue;
@@ -187,8 +185,8 @@ void ParetoFront(StudyAnalysis* a) {
 // settings with fewer runs would reward luck. The default's runs are all
 // unbiased. Returns the setting to recommend: the verified one or the
 // default (nullptr when neither may be).
-const CellStats* JudgeVerified(const StudyOutline& o, const std::vector<RunResult>& runs, const CellStats* baseline, const CellStats* verified,
-                               std::vector<double>* verify_values, Recommendation* rec) {
+const CellStats* JudgeVerified(const StudyOutline& o, const std::vector<RunResult>& runs, const CellStats* baseline,
+                               const CellStats* verified, std::vector<double>* verify_values, Recommendation* rec) {
   for (const RunResult& r : runs) {
     if (r.phase == RunPhase::kVerify && r.done() && r.env == verified->env) {
       verify_values->push_back(ObjectiveMs(r, o.objective));
@@ -196,15 +194,15 @@ const CellStats* JudgeVerified(const StudyOutline& o, const std::vector<RunResul
   }
   const std::string name = DescribeSetting(o, verified->env);
   if (!verified->feasible) {
-    rec->warnings.push_back(fmt::format(
-        "the design's best setting ({}) failed its verification ({}): keep the default", name,
-        verified->infeasible_why));
+    rec->warnings.push_back(fmt::format("the design's best setting ({}) failed its verification ({}): keep the default",
+                                        name, verified->infeasible_why));
     return baseline && baseline->feasible ? baseline : nullptr;
   }
   if (baseline && baseline->feasible && !verify_values->empty() && Mean(*verify_values) >= baseline->mean) {
-    rec->warnings.push_back(fmt::format("the design's best setting ({}) did not beat the default when verified "
-                                        "({:.3f} vs {:.3f} ms): keep the default",
-                                        name, Mean(*verify_values), baseline->mean));
+    rec->warnings.push_back(
+        fmt::format("the design's best setting ({}) did not beat the default when verified "
+                    "({:.3f} vs {:.3f} ms): keep the default",
+                    name, Mean(*verify_values), baseline->mean));
     return baseline;
   }
   return verified;

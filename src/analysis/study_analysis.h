@@ -23,17 +23,17 @@ using Env = std::map<std::string, std::string>;
 double ObjectiveMs(const RunResult& r, Objective objective);
 
 struct CellStats {
-  Env env;                        // the setting
-  std::vector<int> levels;        // RunResult::kNotALevel where a value is not a level
-  std::set<RunPhase> phases;      // the rounds that ran it
+  Env env;                    // the setting
+  std::vector<int> levels;    // RunResult::kNotALevel where a value is not a level
+  std::set<RunPhase> phases;  // the rounds that ran it
   int runs = 0, failed = 0;
-  std::vector<double> values;     // objective per done run, ms
+  std::vector<double> values;  // objective per done run, ms
   double mean = 0, sd = 0, min = 0, max = 0;
-  double mean_rss = 0;            // bytes, over done runs
+  double mean_rss = 0;  // bytes, over done runs
   double max_error_rate = 0;
   double mean_gc_cpu = 0, mean_gc_cycles = 0;  // mean_gc_cpu -1: unknown
   int gc_cpu_runs = 0;
-  bool feasible = false;          // all runs done, constraints met
+  bool feasible = false;  // all runs done, constraints met
   std::string infeasible_why;
 
   bool Has(RunPhase p) const { return phases.count(p) > 0; }
@@ -65,12 +65,12 @@ struct Recommendation {
   bool found = false;
   std::string why_not;  // when !found
   CellStats best, baseline;
-  double ratio = 0;      // best mean / baseline mean
-  double p_value = 1;    // Welch's t-test, two-sided
+  double ratio = 0;    // best mean / baseline mean
+  double p_value = 1;  // Welch's t-test, two-sided
   bool significant = false;
-  bool testable = false;    // both have 2+ runs: p_value means something
-  bool is_default = false;  // the best setting is the default itself
-  bool verified = false;    // judged on its verification runs only (best.values are those)
+  bool testable = false;               // both have 2+ runs: p_value means something
+  bool is_default = false;             // the best setting is the default itself
+  bool verified = false;               // judged on its verification runs only (best.values are those)
   std::vector<std::string> env_lines;  // "GOGC=400", "GOMEMLIMIT=off", ...
   std::vector<std::string> warnings;   // what the numbers do not show
 };

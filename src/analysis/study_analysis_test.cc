@@ -11,8 +11,8 @@ namespace {
 
 int64_t Ns(double ms) { return std::llround(ms * 1e6); }
 
-RunResult MakeRun(const std::string& phase, std::vector<int> levels, std::map<std::string, std::string> env,
-                  double p99, int64_t rss_mb, const std::string& status = "done") {
+RunResult MakeRun(const std::string& phase, std::vector<int> levels, std::map<std::string, std::string> env, double p99,
+                  int64_t rss_mb, const std::string& status = "done") {
   RunResult r;
   r.phase = *ParseRunPhase(phase);
   r.levels = std::move(levels);
@@ -43,7 +43,7 @@ std::vector<RunResult> AdditiveRuns() {
       for (int b = 0; b < 2; ++b) {
         const double y = 10 + (a == 0 ? 5 : 0) + (b == 1 ? 1 : 0);
         runs.push_back(MakeRun("design", {a, b}, {{"GOGC", a ? "400" : "100"}, {"APP_POOL", b ? "1" : "0"}},
-                           y + (rep ? 0.1 : -0.1), a ? 800 : 400));
+                               y + (rep ? 0.1 : -0.1), a ? 800 : 400));
       }
     }
   }
@@ -133,7 +133,7 @@ TEST(AnalysisTest, SingleRunsAreNotTestedAgainstNoise) {
             "--repeats 2 or more)");
   const std::string table = AnalysisTable(TwoByTwo(), a);
   EXPECT_NE(table.find("  400          0                9.900        -     1"), std::string::npos) << table;
-  EXPECT_NE(table.find("400: 10.400 ±0.707 (2)"), std::string::npos) << table;  // n=2: spread shown
+  EXPECT_NE(table.find("400: 10.400 ±0.707 (2)"), std::string::npos) << table;              // n=2: spread shown
   EXPECT_NE(table.find("  residual        0.0% of variance"), std::string::npos) << table;  // 1 df left
   const auto j = AnalysisJson(a);
   EXPECT_TRUE(j["recommendation"]["welch_p_value"].is_null());
@@ -164,8 +164,7 @@ TEST(AnalysisTest, SettingsMeasuredWithoutGcAreFlagged) {
   ASSERT_TRUE(a.rec.found);
   EXPECT_EQ(a.rec.env_lines[0], "GOGC=400");
   ASSERT_EQ(a.rec.warnings.size(), 1u);
-  EXPECT_EQ(a.rec.warnings[0].rfind("no GC cycle ran in most of this setting's measured windows (0.0 per run)", 0),
-            0u);
+  EXPECT_EQ(a.rec.warnings[0].rfind("no GC cycle ran in most of this setting's measured windows (0.0 per run)", 0), 0u);
   spec.min_gc_cycles = 1;
   a = Analyze(spec, runs);
   EXPECT_EQ(a.rec.env_lines[0], "GOGC=100");
@@ -182,10 +181,10 @@ TEST(AnalysisTest, TheVerifiedSettingIsJudged) {
                                            lucky = {{"GOGC", "400"}, {"APP_POOL", "1"}},
                                            dflt = {{"GOGC", "100"}, {"APP_POOL", "1"}};
   std::vector<RunResult> runs = {
-      MakeRun("design", {1, 0}, a_env, 5.0, 800), MakeRun("design", {1, 1}, lucky, 6.0, 800),
+      MakeRun("design", {1, 0}, a_env, 5.0, 800),   MakeRun("design", {1, 1}, lucky, 6.0, 800),
       MakeRun("baseline", {0, 1}, dflt, 10.0, 400), MakeRun("baseline", {0, 1}, dflt, 10.2, 400),
-      MakeRun("verify", {1, 0}, a_env, 7.0, 800), MakeRun("verify", {0, 1}, dflt, 10.1, 400),
-      MakeRun("verify", {1, 0}, a_env, 7.2, 800), MakeRun("verify", {0, 1}, dflt, 9.9, 400),
+      MakeRun("verify", {1, 0}, a_env, 7.0, 800),   MakeRun("verify", {0, 1}, dflt, 10.1, 400),
+      MakeRun("verify", {1, 0}, a_env, 7.2, 800),   MakeRun("verify", {0, 1}, dflt, 9.9, 400),
   };
   StudyAnalysis a = Analyze(TwoByTwo(), runs);
   ASSERT_TRUE(a.rec.found);
@@ -196,7 +195,9 @@ TEST(AnalysisTest, TheVerifiedSettingIsJudged) {
   EXPECT_EQ(a.rec.best.values.size(), 2u);
   EXPECT_NEAR(a.rec.ratio, 7.1 / 10.05, 1e-12);
   EXPECT_TRUE(a.rec.significant);
-  EXPECT_EQ(ConfidenceText(a.rec, Objective::kP99).rfind("0.71x the default's p99 (its verification runs only); Welch", 0), 0u);
+  EXPECT_EQ(
+      ConfidenceText(a.rec, Objective::kP99).rfind("0.71x the default's p99 (its verification runs only); Welch", 0),
+      0u);
   // Verified slower than the default: keep the default, and say why.
   for (RunResult& r : runs) {
     if (r.env == a_env && r.phase == RunPhase::kVerify) r.metrics.p99_ns = Ns(14);

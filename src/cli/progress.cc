@@ -6,17 +6,12 @@
 
 namespace gcpilot::cli {
 
-Progress::Progress()
-    : enabled_(isatty(2) == 1),
-      start_(std::chrono::steady_clock::now()),
-      last_(start_) {}
+Progress::Progress() : enabled_(isatty(2) == 1), start_(std::chrono::steady_clock::now()), last_(start_) {}
 
 Progress::~Progress() { Done(); }
 
 double Progress::elapsed_s() const {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                       start_)
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
 }
 
 void Progress::Update(const std::string& text) {

@@ -51,19 +51,17 @@ int Run(const GctraceFlags& f) {
   Progress progress;
   MappedFile mapped;
   const bool in_place = f.input != "-" && mapped.Open(f.input);
-  ParallelGctraceOptions options{
-      .reader = {.source_name = name, .strict = f.strict},
-      .threads = f.threads};
+  ParallelGctraceOptions options{.reader = {.source_name = name, .strict = f.strict}, .threads = f.threads};
   if (in_place) {
     options.release = [&](std::string_view part) { mapped.Release(part); };
   }
   if (progress.enabled()) {
     options.progress = [&](const GctraceParseStats& s) {
       const double mb = s.bytes / 1e6;
-      progress.Update(fmt::format("gctrace: {:.0f} MB read, {} cycles, "
-                                  "{:.0f} MB/s",
-                                  mb, s.cycles,
-                                  mb / std::max(progress.elapsed_s(), 1e-3)));
+      progress.Update(
+          fmt::format("gctrace: {:.0f} MB read, {} cycles, "
+                      "{:.0f} MB/s",
+                      mb, s.cycles, mb / std::max(progress.elapsed_s(), 1e-3)));
     };
   }
   ParallelGctraceReader reader(std::move(options), [&](const GcCycle& c) {
@@ -71,9 +69,7 @@ int Run(const GctraceFlags& f) {
     if (f.csv) out.Write(GctraceCsvRow(c));
   });
   Status st = in_place ? reader.FeedWhole(mapped.bytes())
-                       : ReadChunks(f.input, [&](std::string_view chunk) {
-                           return reader.Feed(chunk);
-                         });
+                       : ReadChunks(f.input, [&](std::string_view chunk) { return reader.Feed(chunk); });
   if (st.ok()) st = reader.Finish();
   progress.Done();
   if (!st.ok()) {
@@ -91,9 +87,10 @@ int Run(const GctraceFlags& f) {
     // The CSV owns stdout; skipped lines still deserve a word.
     const GctraceParseStats& p = reader.stats();
     if (p.malformed > 0) {
-      std::fprintf(stderr, "gcpilot gctrace: %s: skipped %lld malformed gc "
-                   "lines (first at line %lld)\n", name.c_str(),
-                   static_cast<long long>(p.malformed),
+      std::fprintf(stderr,
+                   "gcpilot gctrace: %s: skipped %lld malformed gc "
+                   "lines (first at line %lld)\n",
+                   name.c_str(), static_cast<long long>(p.malformed),
                    static_cast<long long>(p.first_errors.front().line));
     }
   }
@@ -104,10 +101,9 @@ int Run(const GctraceFlags& f) {
 
 Verb AddGctraceVerb(CLI::App& app) {
   auto flags = std::make_shared<GctraceFlags>();
-  CLI::App* cmd = app.add_subcommand(
-      "gctrace",
-      "Analyze GODEBUG=gctrace=1 output: pauses, mark time, GC CPU, heap, "
-      "and a verdict of what dominates");
+  CLI::App* cmd = app.add_subcommand("gctrace",
+                                     "Analyze GODEBUG=gctrace=1 output: pauses, mark time, GC CPU, heap, "
+                                     "and a verdict of what dominates");
   cmd->footer(
       "Reads Go 1.5-1.25 gctrace lines from FILE (plain or gzip) or stdin, "
       "with any line prefix,\ninterleaved with other output. Lines that "
@@ -118,16 +114,11 @@ Verb AddGctraceVerb(CLI::App& app) {
       "  GODEBUG=gctrace=1 ./service 2> gc.log; gcpilot gctrace gc.log\n"
       "  kubectl logs pod | gcpilot gctrace --json\n"
       "  gcpilot gctrace --csv gc.log.gz > cycles.csv");
-  cmd->add_option("FILE", flags->input, "gctrace log; - for stdin")
-      ->default_val("-");
-  auto* json = cmd->add_flag("--json", flags->json,
-                             "print the summary as JSON");
-  cmd->add_flag("--csv", flags->csv, "print one CSV row per cycle")
-      ->excludes(json);
-  cmd->add_flag("--strict", flags->strict,
-                "fail on the first malformed gc line instead of skipping it");
-  cmd->add_option("--threads", flags->threads,
-                  "parser threads (0: one per usable CPU)")
+  cmd->add_option("FILE", flags->input, "gctrace log; - for stdin")->default_val("-");
+  auto* json = cmd->add_flag("--json", flags->json, "print the summary as JSON");
+  cmd->add_flag("--csv", flags->csv, "print one CSV row per cycle")->excludes(json);
+  cmd->add_flag("--strict", flags->strict, "fail on the first malformed gc line instead of skipping it");
+  cmd->add_option("--threads", flags->threads, "parser threads (0: one per usable CPU)")
       ->default_val(0)
       ->check(CLI::Range(0, 64));
   return {cmd, [flags] { return Run(*flags); }};

@@ -78,8 +78,8 @@ std::string Unwritable(const std::string& path) {
 // The request kinds the flags ask for: a --requests mix or one kind from
 // --method/--header/--body/--body-file/--sign. Exit status on failure.
 std::optional<int> RequestKinds(const LoadFlags& f, const std::string& path, std::vector<RequestKindSpec>* kinds) {
-  const bool single_flags = !f.method.empty() || !f.headers.empty() || !f.body.empty() ||
-                            !f.body_file.empty() || !f.sign.empty();
+  const bool single_flags =
+      !f.method.empty() || !f.headers.empty() || !f.body.empty() || !f.body_file.empty() || !f.sign.empty();
   if (!f.requests.empty()) {
     if (single_flags) return Usage("--requests replaces --method/--header/--body/--body-file/--sign");
     auto mix = LoadRequestKinds(f.requests);
@@ -154,8 +154,8 @@ StatusOr<LoadResult> RunWithProgress(const LoadFlags& f, const LoadSpec& spec) {
   if (progress.enabled() && !f.quiet) {
     on_progress = [&](const LoadProgress& p) {
       progress.Update(fmt::format("load: {:.0f}/{:.0f} s{}  {} responses  {} errors  {:.0f}/s  p99 {:.3f} ms",
-                                  p.elapsed_ns / 1e9, p.total_ns / 1e9, p.warmup ? " (warm-up)" : "",
-                                  p.responses, p.errors, p.last_second_rps, p.last_second_p99_ns / 1e6));
+                                  p.elapsed_ns / 1e9, p.total_ns / 1e9, p.warmup ? " (warm-up)" : "", p.responses,
+                                  p.errors, p.last_second_rps, p.last_second_p99_ns / 1e6));
     };
   }
   auto result = RunLoad(spec, on_progress);
@@ -190,8 +190,7 @@ int Run(LoadFlags& f) {
     std::fprintf(stderr, "gcpilot load: %s\n", result.status().message().c_str());
     return result.status().code() == StatusCode::kInvalidArgument ? kExitUsage : kExitError;
   }
-  const LoadRunInfo info{url->HostHeader(), spec.connections, spec.max_connections, spec.warmup_ns,
-                         spec.timeout_ns};
+  const LoadRunInfo info{url->HostHeader(), spec.connections, spec.max_connections, spec.warmup_ns, spec.timeout_ns};
   std::fputs(f.json ? (LoadJson(*result, info).dump(2) + "\n").c_str() : LoadTable(*result, info).c_str(), stdout);
   std::fflush(stdout);
   const bool written = WriteOutputs(f, *result);
@@ -211,16 +210,15 @@ int Run(LoadFlags& f) {
 
 Verb AddLoadVerb(CLI::App& app) {
   auto f = std::make_shared<LoadFlags>();
-  CLI::App* cmd = app.add_subcommand(
-      "load",
-      "Drive a loopback HTTP service at a fixed schedule (open loop) and report latency "
-      "corrected for coordinated omission");
+  CLI::App* cmd = app.add_subcommand("load",
+                                     "Drive a loopback HTTP service at a fixed schedule (open loop) and report latency "
+                                     "corrected for coordinated omission");
   cmd->add_option("URL", f->url, "target, http://127.0.0.1:PORT/PATH (loopback only)")->required();
   cmd->add_option("-r,--rate", f->rate,
                   "requests/s: 3000 | 1000@30s,5000@30s | 1000..8000@60s | burst:1000/8000@2s/10s | max")
       ->capture_default_str();
-  f->duration_opt = cmd->add_option("-d,--duration", f->duration, "how long to measure (30s, 2m, ...)")
-                        ->capture_default_str();
+  f->duration_opt =
+      cmd->add_option("-d,--duration", f->duration, "how long to measure (30s, 2m, ...)")->capture_default_str();
   cmd->add_option("--warmup", f->warmup, "load before measuring, at the initial rate, reported apart");
   cmd->add_option("-c,--connections", f->connections, "connections opened before the start")
       ->capture_default_str()

@@ -51,8 +51,8 @@ struct ReportFlags {
 
 Verb AddReportVerb(CLI::App& app) {
   auto f = std::make_shared<ReportFlags>();
-  CLI::App* cmd = app.add_subcommand(
-      "report", "Write a study as one self-contained HTML page (inline SVG plots, no scripts)");
+  CLI::App* cmd =
+      app.add_subcommand("report", "Write a study as one self-contained HTML page (inline SVG plots, no scripts)");
   cmd->add_option("STUDY.db", f->db, "study database written by gcpilot tune")->required();
   cmd->add_option("-o,--output", f->out, "HTML file to write, - for stdout")->capture_default_str();
   cmd->add_option("--study", f->study, "study id in the database (default: the newest)");

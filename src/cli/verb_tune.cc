@@ -51,9 +51,10 @@ StatusOr<StudySpec> BuiltinSpec(const std::string& live_mb_text) {
     const char* end = live_mb_text.data() + live_mb_text.size();
     const auto [p, ec] = std::from_chars(live_mb_text.data(), end, live_mb);
     if (ec != std::errc() || p != end || live_mb < 1 || live_mb > 65536) {
-      return Status::InvalidArgument(fmt::format("--live-mb: \"{}\" is not a whole number of MiB in 1..65536 (the "
-                                                 "request mix reads the gateway's order history)",
-                                                 live_mb_text));
+      return Status::InvalidArgument(
+          fmt::format("--live-mb: \"{}\" is not a whole number of MiB in 1..65536 (the "
+                      "request mix reads the gateway's order history)",
+                      live_mb_text));
     }
   }
   return BuiltinPaygateSpec(SelfDir() + "/../../paygate", GCPILOT_SOURCE_DIR, live_mb);
@@ -77,10 +78,11 @@ StatusOr<StudySpec> SpecFromFlags(const TuneFlags& f) {
 int PrintPlan(const StudySpec& spec, const Design& design) {
   const auto plan = PlanStudy(spec, design);
   const double per_run = (spec.warmup_ns + spec.duration_ns) / 1e9 + 3;
-  std::printf("study of %s: %s design, %zu settings x %d repeats + the default setting = %zu runs "
-              "(~%.0f min, plus confirmation and verification runs)\n",
-              spec.source.c_str(), design.name.c_str(), design.cells.size(), spec.repeats, plan.size(),
-              plan.size() * per_run / 60);
+  std::printf(
+      "study of %s: %s design, %zu settings x %d repeats + the default setting = %zu runs "
+      "(~%.0f min, plus confirmation and verification runs)\n",
+      spec.source.c_str(), design.name.c_str(), design.cells.size(), spec.repeats, plan.size(),
+      plan.size() * per_run / 60);
   for (const RunResult& r : plan) {
     std::printf("  run %2d  %-8s %s\n", r.seq + 1, RunPhaseName(r.phase), DescribeEnv(r.env).c_str());
   }
@@ -119,9 +121,9 @@ void PrintOutcome(const TuneFlags& f, const StudyOutcome& out) {
     j["analysis"] = AnalysisJson(out.analysis);
     std::printf("%s\n", j.dump(2).c_str());
   } else {
-    std::printf("study %lld in %s: %s, %s design, %d repeats, objective %s at %s\n\n",
-                static_cast<long long>(out.id), f.db.c_str(), out.spec.source.c_str(), out.design.c_str(),
-                out.spec.repeats, ObjectiveKey(out.spec.objective),
+    std::printf("study %lld in %s: %s, %s design, %d repeats, objective %s at %s\n\n", static_cast<long long>(out.id),
+                f.db.c_str(), out.spec.source.c_str(), out.design.c_str(), out.spec.repeats,
+                ObjectiveKey(out.spec.objective),
                 RateSchedule::Parse(out.spec.rate, out.spec.duration_ns)->Describe().c_str());
     std::fputs(AnalysisTable(out.spec, out.analysis).c_str(), stdout);
   }
@@ -158,9 +160,10 @@ int Run(TuneFlags& f) {
   Progress progress;
   const StudyEvents ev = ProgressEvents(f, progress);
   // Ctrl-C or SIGTERM: finished runs are already stored; say how to go on.
-  SayOnInterrupt(fmt::format("\ngcpilot tune: interrupted; every finished run is stored: continue with "
-                             "gcpilot tune --resume --db {}\n",
-                             f.db));
+  SayOnInterrupt(
+      fmt::format("\ngcpilot tune: interrupted; every finished run is stored: continue with "
+                  "gcpilot tune --resume --db {}\n",
+                  f.db));
   auto out = RunStudy(*store, spec, f.resume, !f.work_dir.empty() ? f.work_dir : f.db + ".runs", ev);
   progress.Done();
   if (!out.ok()) {
@@ -181,10 +184,10 @@ int Run(TuneFlags& f) {
 
 Verb AddTuneVerb(CLI::App& app) {
   auto f = std::make_shared<TuneFlags>();
-  CLI::App* cmd = app.add_subcommand(
-      "tune",
-      "Run designed GC experiments (GOGC, GOMEMLIMIT, GOMAXPROCS, env switches) against a live "
-      "service and recommend a setting with its evidence");
+  CLI::App* cmd =
+      app.add_subcommand("tune",
+                         "Run designed GC experiments (GOGC, GOMEMLIMIT, GOMAXPROCS, env switches) against a live "
+                         "service and recommend a setting with its evidence");
   cmd->add_option("--spec", f->spec_path, "study spec (TOML); default: the built-in paygate study");
   cmd->add_option("--db", f->db, "SQLite file that stores the study")->capture_default_str();
   cmd->add_flag("--resume", f->resume, "continue the newest unfinished study in --db");
@@ -197,7 +200,8 @@ Verb AddTuneVerb(CLI::App& app) {
   cmd->add_option("--warmup", f->overrides.warmup, "override the warm-up per run");
   cmd->add_option("--design", f->overrides.design, "auto, full, L4, L8, L9, L16, L18, L27");
   cmd->add_option("--repeats", f->overrides.repeats, "runs per setting")->check(CLI::Range(1, 100));
-  cmd->add_flag("--refine", f->overrides.refine, "after the design, try midpoints of numeric knobs around the best setting");
+  cmd->add_flag("--refine", f->overrides.refine,
+                "after the design, try midpoints of numeric knobs around the best setting");
   cmd->add_option("--factor", f->overrides.factors, "NAME=level,level,... (repeatable; replaces the spec's factors)");
   cmd->add_option("--ready", f->ready, "with a command: readiness URL, {port} allowed");
   cmd->add_option("--url", f->overrides.url, "load URL ({port} allowed)");

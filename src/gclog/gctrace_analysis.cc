@@ -14,7 +14,7 @@ namespace {
 // value under 20 ms in the flat array.
 constexpr int64_t kDurationSlots = 20000;      // 1 us slots: < 20 ms
 constexpr int64_t kDurationMsSlots = 120'000;  // 1 ms slots: < 2 min
-constexpr int64_t kHeapSlots = 1 << 16;  // MB values under 64 GiB
+constexpr int64_t kHeapSlots = 1 << 16;        // MB values under 64 GiB
 
 template <int64_t kUnit, int64_t kCoarse>
 Digest DigestOf(const ValueCounts<kUnit, kCoarse>& v) {
@@ -39,8 +39,7 @@ std::string Pct(double share) { return fmt::format("{:.0f}%", share * 100); }
 
 }  // namespace
 
-double WindowGcCpuShare(const std::vector<GcCycle>& cycles, int64_t from_ns,
-                        int64_t to_ns) {
+double WindowGcCpuShare(const std::vector<GcCycle>& cycles, int64_t from_ns, int64_t to_ns) {
   int32_t procs = 0;
   int64_t gc_cpu_ns = 0;
   for (const GcCycle& c : cycles) {
@@ -49,8 +48,7 @@ double WindowGcCpuShare(const std::vector<GcCycle>& cycles, int64_t from_ns,
     if (c.start_ns >= from_ns) gc_cpu_ns += c.gc_cpu_ns();
   }
   if (procs <= 0 || to_ns <= from_ns) return -1;
-  return static_cast<double>(gc_cpu_ns) /
-         (static_cast<double>(to_ns - from_ns) * procs);
+  return static_cast<double>(gc_cpu_ns) / (static_cast<double>(to_ns - from_ns) * procs);
 }
 
 const char* GctraceFormatName(GctraceFormat f) {
@@ -91,8 +89,7 @@ void GctraceAnalyzer::Add(const GcCycle& c) {
   a.heap_peak_mb = std::max({a.heap_peak_mb, c.heap_start_mb(), c.heap_end_mb()});
   if (c.heap_end_mb() > c.heap_goal_mb()) {
     ++a.overshoot_cycles;
-    a.overshoot_max_mb =
-        std::max(a.overshoot_max_mb, c.heap_end_mb() - c.heap_goal_mb());
+    a.overshoot_max_mb = std::max(a.overshoot_max_mb, c.heap_end_mb() - c.heap_goal_mb());
   }
   a.stacks_mb_max = std::max(a.stacks_mb_max, c.stacks_mb());
   a.globals_mb_max = std::max(a.globals_mb_max, c.globals_mb());
@@ -114,8 +111,7 @@ void GctraceAnalyzer::Add(const GcCycle& c) {
 
   // A cycle number that does not go up means a new process wrote to the
   // same log (restarts, or several runs concatenated).
-  const bool new_segment =
-      !have_prev_ || c.number <= prev_.number || c.start_ns < prev_.start_ns;
+  const bool new_segment = !have_prev_ || c.number <= prev_.number || c.start_ns < prev_.start_ns;
   if (new_segment) {
     if (have_prev_) SatAdd(&a.span_ns, prev_.start_ns - segment_first_at_);
     ++a.segments;
@@ -123,8 +119,7 @@ void GctraceAnalyzer::Add(const GcCycle& c) {
   } else {
     SatAdd(&a.missing_cycles, c.number - prev_.number - 1);
     const int64_t interval = c.start_ns - prev_.start_ns;
-    const int64_t prev_wall =
-        prev_.wall_ns();
+    const int64_t prev_wall = prev_.wall_ns();
     capacity_ns_ += static_cast<__int128>(interval) * prev_.procs;
     in_span_gc_cpu_ns_ += prev_.gc_cpu_ns();
     in_span_wall_ns_ += prev_wall;
@@ -141,8 +136,7 @@ void GctraceAnalyzer::Add(const GcCycle& c) {
   have_prev_ = true;
 }
 
-GctraceSummary GctraceAnalyzer::Summarize(
-    const GctraceParseStats& parse) const {
+GctraceSummary GctraceAnalyzer::Summarize(const GctraceParseStats& parse) const {
   GctraceSummary s = acc_;
   s.parse = parse;
   if (have_prev_) SatAdd(&s.span_ns, prev_.start_ns - segment_first_at_);
@@ -152,8 +146,7 @@ GctraceSummary GctraceAnalyzer::Summarize(
     s.gc_wall_share = static_cast<double>(in_span_wall_ns_) / s.span_ns;
   }
   if (capacity_ns_ > 0) {
-    s.gc_cpu_share = static_cast<double>(in_span_gc_cpu_ns_) /
-                     static_cast<double>(capacity_ns_);
+    s.gc_cpu_share = static_cast<double>(in_span_gc_cpu_ns_) / static_cast<double>(capacity_ns_);
   }
   if (const double gc_cpu = s.gc_cpu_ns(); gc_cpu > 0) {
     s.assist_share = static_cast<double>(s.cpu_assist_ns) / gc_cpu;
@@ -172,15 +165,13 @@ GctraceSummary GctraceAnalyzer::Summarize(
     s.findings.push_back({sev, code, std::move(text)});
   };
   if (s.cycles == 0) {
-    add(Severity::kInfo, "no-cycles",
-        "no GC cycle lines found (was GODEBUG=gctrace=1 set?)");
+    add(Severity::kInfo, "no-cycles", "no GC cycle lines found (was GODEBUG=gctrace=1 set?)");
   } else {
     if (s.gc_wall_share >= 0.5) {
       add(Severity::kCritical, "back-to-back",
           fmt::format("a GC cycle was running {} of the time ({} of {} "
                       "cycles started right after the previous one)",
-                      Pct(s.gc_wall_share), s.back_to_back_cycles,
-                      s.cycles));
+                      Pct(s.gc_wall_share), s.back_to_back_cycles, s.cycles));
       if (s.goal_over_prev_live_p50 > 0 && s.goal_over_prev_live_p50 < 1.25) {
         add(Severity::kCritical, "limit-bound",
             fmt::format("the heap goal is only {:.2f}x the heap the "
@@ -190,21 +181,19 @@ GctraceSummary GctraceAnalyzer::Summarize(
       }
     }
     if (s.gc_cpu_share >= 0.10) {
-      add(s.gc_cpu_share >= 0.25 ? Severity::kCritical : Severity::kWarning,
-          "gc-cpu",
+      add(s.gc_cpu_share >= 0.25 ? Severity::kCritical : Severity::kWarning, "gc-cpu",
           fmt::format("GC used {} of CPU capacity (GOMAXPROCS x time) over "
                       "the span; the runtime printed {}% at the end",
                       Pct(s.gc_cpu_share), s.cpu_percent_last));
     }
     if (s.assist_share >= 0.25 && s.cpu_assist_ns > 0) {
-      add(s.assist_share >= 0.5 ? Severity::kCritical : Severity::kWarning,
-          "assist-heavy",
+      add(s.assist_share >= 0.5 ? Severity::kCritical : Severity::kWarning, "assist-heavy",
           fmt::format("assists are {} of GC CPU: allocation outruns "
                       "background marking, so request goroutines do mark "
                       "work (more heap headroom or less allocation helps)",
                       Pct(s.assist_share)));
     }
-    const Severity stw_sev = s.stw_ns.p99 >= 10'000'000 ? Severity::kCritical
+    const Severity stw_sev = s.stw_ns.p99 >= 10'000'000  ? Severity::kCritical
                              : s.stw_ns.p99 >= 1'000'000 ? Severity::kWarning
                                                          : Severity::kInfo;
     const bool mark_term_dominates = s.mark_term_ns.p99 >= s.sweep_term_ns.p99;
@@ -212,10 +201,8 @@ GctraceSummary GctraceAnalyzer::Summarize(
         fmt::format("stop-the-world per cycle: P99 {}, max {}; {} P99 {} "
                     "dominates",
                     MsWithUnit(s.stw_ns.p99), MsWithUnit(s.stw_ns.max),
-                    mark_term_dominates ? "mark termination"
-                                        : "sweep termination",
-                    MsWithUnit(mark_term_dominates ? s.mark_term_ns.p99
-                                           : s.sweep_term_ns.p99)));
+                    mark_term_dominates ? "mark termination" : "sweep termination",
+                    MsWithUnit(mark_term_dominates ? s.mark_term_ns.p99 : s.sweep_term_ns.p99)));
     if (s.overshoot_cycles * 10 >= s.cycles) {
       add(Severity::kWarning, "overshoot",
           fmt::format("the heap passed its goal in {} of {} cycles (by up "
@@ -229,20 +216,15 @@ GctraceSummary GctraceAnalyzer::Summarize(
                       s.cycles_per_sec));
     }
     if (s.forced_cycles > 0) {
-      add(Severity::kInfo, "forced",
-          fmt::format("{} cycles were forced by runtime.GC()",
-                      s.forced_cycles));
+      add(Severity::kInfo, "forced", fmt::format("{} cycles were forced by runtime.GC()", s.forced_cycles));
     }
     if (s.cycles < 10) {
-      add(Severity::kInfo, "few-cycles",
-          fmt::format("only {} cycles: percentiles rest on few samples",
-                      s.cycles));
+      add(Severity::kInfo, "few-cycles", fmt::format("only {} cycles: percentiles rest on few samples", s.cycles));
     }
   }
   if (parse.malformed > 0) {
     add(Severity::kWarning, "malformed",
-        fmt::format("{} cycle lines could not be parsed and were skipped",
-                    parse.malformed));
+        fmt::format("{} cycle lines could not be parsed and were skipped", parse.malformed));
   }
   if (parse.overflowed_values > 0) {
     // Saturated values (a wrapped clock, say) flow into the figures above;
@@ -254,9 +236,7 @@ GctraceSummary GctraceAnalyzer::Summarize(
                     parse.overflowed_values));
   }
   std::stable_sort(s.findings.begin(), s.findings.end(),
-                   [](const Finding& x, const Finding& y) {
-                     return x.severity > y.severity;
-                   });
+                   [](const Finding& x, const Finding& y) { return x.severity > y.severity; });
   return s;
 }
 

@@ -50,11 +50,11 @@ struct GctraceSummary {
 
   int32_t cpu_percent_last = 0;  // printed cumulative %, last cycle
   int32_t cpu_percent_max = 0;
-  int64_t cpu_stw_ns = 0;         // sweep-term + mark-term cpu terms
+  int64_t cpu_stw_ns = 0;  // sweep-term + mark-term cpu terms
   int64_t cpu_assist_ns = 0;
   int64_t cpu_background_ns = 0;
   int64_t cpu_idle_ns = 0;
-  int64_t cpu_other_ns = 0;       // five-phase scan/sync terms
+  int64_t cpu_other_ns = 0;  // five-phase scan/sync terms
   // The GC CPU of all cycles as the runtime's % counts it (idle marking
   // excluded), in double: the totals may sit at the int64 limit.
   double gc_cpu_ns() const {
@@ -73,11 +73,11 @@ struct GctraceSummary {
   int64_t back_to_back_cycles = 0;
 
   Digest heap_live_mb, heap_start_mb, heap_end_mb, heap_goal_mb;
-  int64_t heap_peak_mb = 0;       // max of heap at start and at end
-  int64_t overshoot_cycles = 0;   // heap at mark termination > goal
+  int64_t heap_peak_mb = 0;      // max of heap at start and at end
+  int64_t overshoot_cycles = 0;  // heap at mark termination > goal
   int64_t overshoot_max_mb = 0;
   double goal_over_prev_live_p50 = 0;  // median goal / previous cycle's live (>= 4 MB)
-  int64_t stacks_mb_max = -1;     // -1 when no line printed stacks
+  int64_t stacks_mb_max = -1;          // -1 when no line printed stacks
   int64_t globals_mb_max = -1;
   std::set<int32_t> procs_seen;
   std::set<GctraceFormat> formats_seen;
@@ -115,8 +115,7 @@ class GctraceAnalyzer {
 // before its end. A window without a cycle spent nothing on GC: 0. -1 when
 // no cycle began before the window's end (GOMAXPROCS unknown) or the
 // window is empty.
-double WindowGcCpuShare(const std::vector<GcCycle>& cycles, int64_t from_ns,
-                        int64_t to_ns);
+double WindowGcCpuShare(const std::vector<GcCycle>& cycles, int64_t from_ns, int64_t to_ns);
 
 // Human-readable name of a format, e.g. "go1.18+ (stacks/globals)".
 const char* GctraceFormatName(GctraceFormat f);

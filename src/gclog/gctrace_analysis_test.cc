@@ -15,8 +15,7 @@ GctraceSummary Summarize(std::string_view log) {
   return a.Summarize(r.stats());
 }
 
-bool HasFinding(const GctraceSummary& s, const std::string& code,
-                Severity sev) {
+bool HasFinding(const GctraceSummary& s, const std::string& code, Severity sev) {
   for (const Finding& f : s.findings) {
     if (f.code == code && f.severity == sev) return true;
   }
@@ -70,8 +69,7 @@ TEST(GctraceAnalysisTest, Go118PublicLogWithRestarts) {
   EXPECT_NEAR(s.gc_wall_share, 0.38643110116018725, 1e-9);
   EXPECT_NEAR(s.assist_share, 0.3546, 1e-4);
   EXPECT_EQ(s.stacks_mb_max, 0);
-  EXPECT_EQ(s.formats_seen,
-            std::set<GctraceFormat>{GctraceFormat::kStacksGlobals});
+  EXPECT_EQ(s.formats_seen, std::set<GctraceFormat>{GctraceFormat::kStacksGlobals});
 }
 
 // A synthetic log in the shape a GOMEMLIMIT death spiral prints: live 290
@@ -79,8 +77,7 @@ TEST(GctraceAnalysisTest, Go118PublicLogWithRestarts) {
 TEST(GctraceAnalysisTest, DetectsLimitBoundBackToBack) {
   std::string log;
   for (int i = 1; i <= 20; ++i) {
-    log += "gc " + std::to_string(i) + " @" + std::to_string(i / 10) + "." +
-           std::to_string(i % 10) +
+    log += "gc " + std::to_string(i) + " @" + std::to_string(i / 10) + "." + std::to_string(i % 10) +
            "00s 45%: 0.050+80+0.10 ms clock, 0.10+60/40/0+0.20 ms cpu, "
            "300->305->290 MB, 300 MB goal, 0 MB stacks, 0 MB globals, 2 P\n";
   }
@@ -126,15 +123,13 @@ TEST(GctraceAnalysisTest, GrowingHeapIsNotLimitBound) {
 // values come from an independent regex pass with exact fractions.
 std::string ReadProjectFixture(const std::string& name) {
   std::string log;
-  const std::string path =
-      ::gcpilot::testing::SourceDir() + "/testdata/gctrace/" + name;
+  const std::string path = ::gcpilot::testing::SourceDir() + "/testdata/gctrace/" + name;
   EXPECT_TRUE(::gcpilot::testing::ReadFile(path, &log)) << path;
   return log;
 }
 
 TEST(GctraceAnalysisTest, PaygateGo119DefaultSettings) {
-  const GctraceSummary s =
-      Summarize(ReadProjectFixture("paygate-go119-default.log"));
+  const GctraceSummary s = Summarize(ReadProjectFixture("paygate-go119-default.log"));
   EXPECT_EQ(s.cycles, 13);
   EXPECT_EQ(s.parse.other_lines, 3);  // the gateway's own stderr lines
   EXPECT_EQ(s.parse.malformed, 0);
@@ -163,8 +158,7 @@ TEST(GctraceAnalysisTest, PaygateGo119DefaultSettings) {
 
 // GOMEMLIMIT=400MiB over a 256 MiB history: the death spiral, live.
 TEST(GctraceAnalysisTest, PaygateGo119MemoryLimitSpiral) {
-  const GctraceSummary s =
-      Summarize(ReadProjectFixture("paygate-go119-memlimit.log"));
+  const GctraceSummary s = Summarize(ReadProjectFixture("paygate-go119-memlimit.log"));
   EXPECT_EQ(s.cycles, 25);
   EXPECT_EQ(s.span_ns, 14'428'000'000);
   EXPECT_NEAR(s.gc_wall_share, 0.9038543803714999, 1e-12);
@@ -186,8 +180,7 @@ TEST(GctraceAnalysisTest, PaygateGo119MemoryLimitSpiral) {
 
 // GOGC=200, GOMAXPROCS=2, PAYGATE_POOL=1: goals three times the marked heap.
 TEST(GctraceAnalysisTest, PaygateGo119Gogc200TwoProcs) {
-  const GctraceSummary s =
-      Summarize(ReadProjectFixture("paygate-go119-gogc200-pool-2p.log"));
+  const GctraceSummary s = Summarize(ReadProjectFixture("paygate-go119-gogc200-pool-2p.log"));
   EXPECT_EQ(s.cycles, 8);
   EXPECT_EQ(s.forced_cycles, 1);
   EXPECT_EQ(s.span_ns, 15'674'000'000);
@@ -205,8 +198,7 @@ TEST(GctraceAnalysisTest, PaygateGo119Gogc200TwoProcs) {
 // the cycle line keeps the 1.19 shape. Values from an independent regex
 // pass with exact fractions.
 TEST(GctraceAnalysisTest, PaygateGo126DefaultSettings) {
-  const GctraceSummary s =
-      Summarize(ReadProjectFixture("paygate-go126-default.log"));
+  const GctraceSummary s = Summarize(ReadProjectFixture("paygate-go126-default.log"));
   EXPECT_EQ(s.cycles, 14);
   EXPECT_EQ(s.parse.lines, 17);
   EXPECT_EQ(s.parse.other_lines, 3);
@@ -232,8 +224,7 @@ TEST(GctraceAnalysisTest, PaygateGo126DefaultSettings) {
 // total` line and one `scan: class` line per size class scanned; none of
 // them is application output or a skipped cycle line.
 TEST(GctraceAnalysisTest, PaygateGo126Gctrace2ScanLines) {
-  const GctraceSummary s =
-      Summarize(ReadProjectFixture("paygate-go126-gctrace2.log"));
+  const GctraceSummary s = Summarize(ReadProjectFixture("paygate-go126-gctrace2.log"));
   EXPECT_EQ(s.parse.lines, 509);
   EXPECT_EQ(s.cycles, 12);
   EXPECT_EQ(s.parse.scan_lines, 494);  // 12 totals + 482 per-class lines
@@ -277,8 +268,7 @@ TEST(GctraceAnalysisTest, PaygateGo126Gctrace2ScanLines) {
 // yet, and the goal in force was gc 12's.
 TEST(GctraceAnalysisTest, PaygateGo126MetricsScrapeAgreesWithItsLog) {
   std::string prom;
-  const std::string path =
-      ::gcpilot::testing::SourceDir() + "/testdata/metrics/paygate-go126-default.prom";
+  const std::string path = ::gcpilot::testing::SourceDir() + "/testdata/metrics/paygate-go126-default.prom";
   ASSERT_TRUE(::gcpilot::testing::ReadFile(path, &prom)) << path;
   auto value = [&prom](const std::string& name) -> std::string {
     const size_t at = prom.find("\n" + name + " ");
@@ -309,8 +299,7 @@ TEST(GctraceAnalysisTest, WindowGcCpuShare) {
   GctraceReader r({}, [&](const GcCycle& c) { cycles.push_back(c); });
   ASSERT_TRUE(r.Feed(ReadProjectFixture("paygate-go119-default.log")).ok());
   ASSERT_TRUE(r.Finish().ok());
-  EXPECT_DOUBLE_EQ(WindowGcCpuShare(cycles, 5'000'000'000, 10'000'000'000),
-                   1229.075 / 5000);
+  EXPECT_DOUBLE_EQ(WindowGcCpuShare(cycles, 5'000'000'000, 10'000'000'000), 1229.075 / 5000);
   // No cycle began in [10 s, 13 s): no GC CPU there, not "unknown".
   EXPECT_EQ(WindowGcCpuShare(cycles, 10'000'000'000, 13'000'000'000), 0);
   // Before the first cycle GOMAXPROCS is unknown; an empty window too.
@@ -323,8 +312,7 @@ TEST(GctraceAnalysisTest, GapsInNumbersAreMissingCycles) {
   const std::string tail =
       "s 1%: 0.010+1.0+0.020 ms clock, 0.020+0/1.0/0+0.040 ms cpu, 8->9->4 "
       "MB, 8 MB goal, 2 P\n";
-  const GctraceSummary s =
-      Summarize("gc 5 @1.000" + tail + "gc 9 @2.000" + tail);
+  const GctraceSummary s = Summarize("gc 5 @1.000" + tail + "gc 9 @2.000" + tail);
   EXPECT_EQ(s.cycles, 2);
   EXPECT_EQ(s.missing_cycles, 3);
   EXPECT_EQ(s.segments, 1);

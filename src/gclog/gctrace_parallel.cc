@@ -15,8 +15,7 @@ namespace {
 // Adds a segment's (or tail reader's) counts to `into`, moving its line
 // numbers past the `line_offset` lines delivered before it. Bytes are
 // counted as they are fed, not here.
-void MergeStats(const GctraceParseStats& from, int64_t line_offset,
-                GctraceParseStats* into) {
+void MergeStats(const GctraceParseStats& from, int64_t line_offset, GctraceParseStats* into) {
   into->lines += from.lines;
   into->cycles += from.cycles;
   into->malformed += from.malformed;
@@ -27,8 +26,7 @@ void MergeStats(const GctraceParseStats& from, int64_t line_offset,
   into->legacy_lines += from.legacy_lines;
   into->other_lines += from.other_lines;
   into->overlong_lines += from.overlong_lines;
-  into->truncated_last_line = into->truncated_last_line ||
-                              from.truncated_last_line;
+  into->truncated_last_line = into->truncated_last_line || from.truncated_last_line;
   for (const GctraceLineError& e : from.first_errors) {
     if (into->first_errors.size() >= GctraceParseStats::kMaxKeptErrors) break;
     into->first_errors.push_back(e);
@@ -43,8 +41,7 @@ void MergeStats(const GctraceParseStats& from, int64_t line_offset,
 
 }  // namespace
 
-ParallelGctraceReader::ParallelGctraceReader(ParallelGctraceOptions options,
-                                             CycleSink sink)
+ParallelGctraceReader::ParallelGctraceReader(ParallelGctraceOptions options, CycleSink sink)
     : options_(std::move(options)), sink_(std::move(sink)) {
   options_.segment_bytes = std::max<size_t>(options_.segment_bytes, 1);
   int threads = 0;  // inline: every segment is parsed (done) when submitted
@@ -69,8 +66,7 @@ ParallelGctraceReader::~ParallelGctraceReader() {
   for (std::thread& t : workers_) t.join();
 }
 
-std::unique_ptr<ParallelGctraceReader::Segment>
-ParallelGctraceReader::NewSegment() {
+std::unique_ptr<ParallelGctraceReader::Segment> ParallelGctraceReader::NewSegment() {
   std::unique_ptr<Segment> s;
   if (spare_.empty()) {
     s = std::make_unique<Segment>();
@@ -154,8 +150,7 @@ Status ParallelGctraceReader::FeedWhole(std::string_view all) {
     const size_t from = pos + options_.segment_bytes;
     const void* nl = std::memchr(all.data() + from, '\n', all.size() - from);
     if (nl == nullptr) break;
-    const size_t end = static_cast<size_t>(
-        static_cast<const char*>(nl) - all.data() + 1);
+    const size_t end = static_cast<size_t>(static_cast<const char*>(nl) - all.data() + 1);
     std::unique_ptr<Segment> s = NewSegment();
     s->view = all.substr(pos, end - pos);
     s->in_place = true;
@@ -257,9 +252,8 @@ Status ParallelGctraceReader::Consume(Segment& s) {
   }
   if (stop_line != std::numeric_limits<int64_t>::max()) {
     const GctraceLineError& e = s.stats.first_errors.front();
-    return Status::Corruption(fmt::format(
-        "{}:{}:{}: expected {}", options_.reader.source_name,
-        offset + e.line, e.column, e.expected));
+    return Status::Corruption(
+        fmt::format("{}:{}:{}: expected {}", options_.reader.source_name, offset + e.line, e.column, e.expected));
   }
   MergeStats(s.stats, offset, &total_);
   return Status::Ok();

@@ -68,9 +68,9 @@ class ParallelGctraceReader {
 
  private:
   struct Segment {
-    std::string bytes;      // copied input (Feed)
-    std::string_view view;  // what is parsed: whole lines, each with '\n'
-    bool in_place = false;  // view is part of a FeedWhole input
+    std::string bytes;            // copied input (Feed)
+    std::string_view view;        // what is parsed: whole lines, each with '\n'
+    bool in_place = false;        // view is part of a FeedWhole input
     std::vector<GcCycle> cycles;  // lines numbered within the segment
     GctraceParseStats stats;
     bool done = false;  // guarded by mu_ while in flight
@@ -93,10 +93,10 @@ class ParallelGctraceReader {
   CycleSink sink_;
   GctraceParseStats total_;
   Status failed_;
-  std::unique_ptr<Segment> next_;  // bytes not yet submitted
-  bool skipping_overlong_ = false;  // inside a line too long to keep
+  std::unique_ptr<Segment> next_;                   // bytes not yet submitted
+  bool skipping_overlong_ = false;                  // inside a line too long to keep
   std::deque<std::unique_ptr<Segment>> in_flight_;  // input order
-  std::vector<std::unique_ptr<Segment>> spare_;  // delivered, for reuse
+  std::vector<std::unique_ptr<Segment>> spare_;     // delivered, for reuse
   size_t max_in_flight_ = 0;
 
   std::mutex mu_;

@@ -23,24 +23,17 @@ enum class How { kChunks, kWhole };
 
 // Parses `input` with the parallel reader: fed in `chunk`-byte pieces, or
 // whole (in place) as the CLI does with a mapped file.
-Parsed ParseParallel(std::string_view input, How how, int threads,
-                     size_t segment_bytes, bool strict = false,
-                     size_t chunk = 1000,
-                     std::vector<std::string>* released = nullptr,
-                     bool inline_segments = false) {
+Parsed ParseParallel(std::string_view input, How how, int threads, size_t segment_bytes, bool strict = false,
+                     size_t chunk = 1000, std::vector<std::string>* released = nullptr, bool inline_segments = false) {
   Parsed out;
-  ParallelGctraceOptions o{.reader = {.source_name = "test.log",
-                                      .strict = strict},
+  ParallelGctraceOptions o{.reader = {.source_name = "test.log", .strict = strict},
                            .threads = threads,
                            .inline_segments = inline_segments,
                            .segment_bytes = segment_bytes};
   if (released != nullptr) {
-    o.release = [released](std::string_view part) {
-      released->emplace_back(part);
-    };
+    o.release = [released](std::string_view part) { released->emplace_back(part); };
   }
-  ParallelGctraceReader reader(
-      std::move(o), [&](const GcCycle& c) { out.cycles.push_back(c); });
+  ParallelGctraceReader reader(std::move(o), [&](const GcCycle& c) { out.cycles.push_back(c); });
   if (how == How::kWhole) {
     out.status = reader.FeedWhole(input);
   } else {
@@ -53,19 +46,16 @@ Parsed ParseParallel(std::string_view input, How how, int threads,
   return out;
 }
 
-void ExpectSame(const Parsed& serial, const Parsed& par,
-                const std::string& what) {
+void ExpectSame(const Parsed& serial, const Parsed& par, const std::string& what) {
   EXPECT_EQ(par.status.code(), serial.status.code()) << what;
   EXPECT_EQ(par.status.message(), serial.status.message()) << what;
   ASSERT_EQ(par.cycles.size(), serial.cycles.size()) << what;
   for (size_t i = 0; i < serial.cycles.size(); ++i) {
     EXPECT_EQ(par.cycles[i].origin.line, serial.cycles[i].origin.line) << what << " #" << i;
     EXPECT_EQ(par.cycles[i].number, serial.cycles[i].number) << what;
-    EXPECT_EQ(par.cycles[i].heap_goal_mb(), serial.cycles[i].heap_goal_mb())
-        << what;
+    EXPECT_EQ(par.cycles[i].heap_goal_mb(), serial.cycles[i].heap_goal_mb()) << what;
     EXPECT_EQ(par.cycles[i].mark_ns, serial.cycles[i].mark_ns) << what;
-    EXPECT_EQ(par.cycles[i].cpu_assist_ns, serial.cycles[i].cpu_assist_ns)
-        << what;
+    EXPECT_EQ(par.cycles[i].cpu_assist_ns, serial.cycles[i].cpu_assist_ns) << what;
   }
   if (!serial.status.ok()) return;  // counts past an error do not matter
   const GctraceParseStats& s = serial.stats;
@@ -135,10 +125,8 @@ TEST(ParallelGctraceTest, SameResultAsTheSerialReaderWhateverTheSplit) {
   for (How how : {How::kChunks, How::kWhole}) {
     for (int threads : {1, 2, 3}) {
       for (size_t segment : {1, 100, 1000, 7777, 1 << 20}) {
-        const std::string what =
-            std::string(how == How::kWhole ? "whole" : "chunks") +
-            " threads=" + std::to_string(threads) +
-            " segment=" + std::to_string(segment);
+        const std::string what = std::string(how == How::kWhole ? "whole" : "chunks") +
+                                 " threads=" + std::to_string(threads) + " segment=" + std::to_string(segment);
         ExpectSame(serial, ParseParallel(log, how, threads, segment), what);
       }
     }
@@ -150,13 +138,11 @@ TEST(ParallelGctraceTest, StrictStopsAtTheFirstErrorInInputOrder) {
   const Parsed serial = ParseAll(log, 0, /*strict=*/true);
   // Line 14: 7 cycles, 2 scan lines, 2 JSON, a scvg and a pacer line
   // before it.
-  ASSERT_EQ(serial.status.message(),
-            "test.log:14:16: expected a decimal number");
+  ASSERT_EQ(serial.status.message(), "test.log:14:16: expected a decimal number");
   ASSERT_EQ(serial.cycles.size(), 7u);
   for (How how : {How::kChunks, How::kWhole}) {
     for (size_t segment : {1, 300, 5000}) {
-      ExpectSame(serial, ParseParallel(log, how, 2, segment, true),
-                 "strict segment=" + std::to_string(segment));
+      ExpectSame(serial, ParseParallel(log, how, 2, segment, true), "strict segment=" + std::to_string(segment));
     }
   }
   // A clean log whose last line is cut off: the error names that line.
@@ -181,10 +167,9 @@ TEST(ParallelGctraceTest, NoWorkerReadsTheInputAfterAFailure) {
   ASSERT_NE(p, MAP_FAILED);
   std::memcpy(p, lines.data(), size);
   {
-    ParallelGctraceReader reader({.reader = {.source_name = "big.log", .strict = true},
-                                  .threads = 2,
-                                  .segment_bytes = 256 << 10},
-                                 [](const GcCycle&) {});
+    ParallelGctraceReader reader(
+        {.reader = {.source_name = "big.log", .strict = true}, .threads = 2, .segment_bytes = 256 << 10},
+        [](const GcCycle&) {});
     const Status st = reader.FeedWhole(std::string_view(static_cast<const char*>(p), size));
     EXPECT_EQ(st.message(), "big.log:1:16: expected a decimal number");
     EXPECT_EQ(reader.Finish().message(), st.message());
@@ -194,8 +179,8 @@ TEST(ParallelGctraceTest, NoWorkerReadsTheInputAfterAFailure) {
 }
 
 TEST(ParallelGctraceTest, OverlongLinesAreCountedNotHeld) {
-  std::string log = std::string(kCycle) + std::string(300'000, 'x') + "\n" +
-                    kCycle + std::string(100'000, 'y');  // ends overlong
+  std::string log =
+      std::string(kCycle) + std::string(300'000, 'x') + "\n" + kCycle + std::string(100'000, 'y');  // ends overlong
   for (How how : {How::kChunks, How::kWhole}) {
     const Parsed p = ParseParallel(log, how, 2, 4096);
     ASSERT_TRUE(p.status.ok());
@@ -212,8 +197,7 @@ TEST(ParallelGctraceTest, OverlongLinesAreCountedNotHeld) {
 TEST(ParallelGctraceTest, InPlaceInputIsReleasedPartByPartInOrder) {
   const std::string log = MixedLog();
   std::vector<std::string> released;
-  const Parsed p =
-      ParseParallel(log, How::kWhole, 2, 1000, false, 0, &released);
+  const Parsed p = ParseParallel(log, How::kWhole, 2, 1000, false, 0, &released);
   ASSERT_TRUE(p.status.ok());
   ASSERT_GT(released.size(), 5u);
   std::string joined;
@@ -260,8 +244,7 @@ TEST(ParallelGctraceTest, InlineSegmentsStartNoThreadAndParseAsSerially) {
 }
 
 TEST(ParallelGctraceTest, PublicFixturesParseAsSerially) {
-  for (const char* name : {"src-01.log", "src-02.log", "src-03.log",
-                           "src-04.log", "src-05.log", "src-06.log",
+  for (const char* name : {"src-01.log", "src-02.log", "src-03.log", "src-04.log", "src-05.log", "src-06.log",
                            "src-07.log", "src-39.log"}) {
     std::string log;
     READ_PUBLIC_FIXTURE_OR_SKIP(name, &log);
@@ -274,14 +257,11 @@ TEST(ParallelGctraceTest, PublicFixturesParseAsSerially) {
 }
 
 TEST(ParallelGctraceTest, GatewayFixturesParseAsSerially) {
-  for (const char* name : {"paygate-go119-default.log",
-                           "paygate-go119-gogc200-pool-2p.log",
-                           "paygate-go119-memlimit.log", "paygate-go126-default.log",
-                           "paygate-go126-gctrace2.log", "mixed.log"}) {
+  for (const char* name :
+       {"paygate-go119-default.log", "paygate-go119-gogc200-pool-2p.log", "paygate-go119-memlimit.log",
+        "paygate-go126-default.log", "paygate-go126-gctrace2.log", "mixed.log"}) {
     std::string log;
-    ASSERT_TRUE(testing::ReadFile(
-        testing::SourceDir() + "/testdata/gctrace/" + name, &log))
-        << name;
+    ASSERT_TRUE(testing::ReadFile(testing::SourceDir() + "/testdata/gctrace/" + name, &log)) << name;
     const Parsed serial = ParseAll(log);
     ASSERT_GT(serial.cycles.size(), 0u) << name;
     for (How how : {How::kChunks, How::kWhole}) {

@@ -9,10 +9,7 @@ namespace gcpilot {
 namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsWordChar(char c) {
-  return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         c == '_';
-}
+bool IsWordChar(char c) { return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 
 template <size_t n>
 inline bool EqualBytes(const char* a, const char* b) {
@@ -35,8 +32,7 @@ inline bool EqualBytes(const char* a, const char* b) {
 // saturated at its limit and noted in overflows (when given).
 class Cursor {
  public:
-  Cursor(std::string_view s, std::vector<GctraceOverflow>* overflows)
-      : s_(s), overflows_(overflows) {}
+  Cursor(std::string_view s, std::vector<GctraceOverflow>* overflows) : s_(s), overflows_(overflows) {}
 
   // N is a compile-time size so the compare becomes one or two word loads
   // (this runs ~10 times per line of a multi-GB log).
@@ -71,10 +67,7 @@ class Cursor {
   // at kGctraceMaxNs. Digits past `scale` decimals are dropped (the runtime
   // never prints them).
   bool Fixed(int scale, int64_t* out, const char* field) {
-    static constexpr int64_t kPow10[] = {1,         10,        100,
-                                         1000,      10000,     100000,
-                                         1000000,   10000000,  100000000,
-                                         1000000000};
+    static constexpr int64_t kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
     constexpr int64_t kLimit = kGctraceMaxNs;
     const char* p = s_.data() + pos_;
     const char* const end = s_.data() + s_.size();
@@ -129,8 +122,7 @@ class Cursor {
   bool AtEnd() const { return pos_ >= s_.size(); }
   char Peek() const { return pos_ < s_.size() ? s_[pos_] : '\0'; }
   bool PeekIs(std::string_view lit) const {
-    return s_.size() - pos_ >= lit.size() &&
-           std::memcmp(s_.data() + pos_, lit.data(), lit.size()) == 0;
+    return s_.size() - pos_ >= lit.size() && std::memcmp(s_.data() + pos_, lit.data(), lit.size()) == 0;
   }
   void Skip(size_t n) { pos_ += n; }
   size_t pos() const { return pos_; }
@@ -242,15 +234,12 @@ LineScan ScanLine(std::string_view line) {
       }
     } else if (prev == 's' && at + 2 < n &&
                ((b[at + 1] == 'v' && b[at + 2] == 'g') ||
-                (b[at + 1] == 'a' && b[at + 2] == 'v' && at + 3 < n &&
-                 b[at + 3] == ' '))) {
+                (b[at + 1] == 'a' && b[at + 2] == 'v' && at + 3 < n && b[at + 3] == ' '))) {
       scavenger = true;
     } else if (prev == 's' && at + 4 < n && std::memcmp(b + at + 1, "an: ", 4) == 0 &&
-               (at == 1 || !IsWordChar(b[at - 2])) &&
-               IsScanStatsBody(line.substr(at + 5))) {
+               (at == 1 || !IsWordChar(b[at - 2])) && IsScanStatsBody(line.substr(at + 5))) {
       scan = true;
-    } else if (prev == 'a' && at >= 2 && b[at - 2] == 'p' && at + 4 < n &&
-               std::memcmp(b + at + 1, "er: ", 4) == 0) {
+    } else if (prev == 'a' && at >= 2 && b[at - 2] == 'p' && at + 4 < n && std::memcmp(b + at + 1, "er: ", 4) == 0) {
       pacer = true;
     }
   }
@@ -265,8 +254,8 @@ LineScan ScanLine(std::string_view line) {
 // Parses `T1+T2+...` milliseconds. Returns the number of terms (0 on error).
 // Terms may be `a/b/c` only where `slashes_ok`; then *slashed is the index
 // of that term and slash_vals gets its three values.
-int ParseTerms(Cursor& cur, const char* field, int64_t* vals, int max_terms,
-               bool slashes_ok, int* slashed, int64_t* slash_vals) {
+int ParseTerms(Cursor& cur, const char* field, int64_t* vals, int max_terms, bool slashes_ok, int* slashed,
+               int64_t* slash_vals) {
   int n = 0;
   *slashed = -1;
   while (true) {
@@ -303,13 +292,11 @@ int ParseTerms(Cursor& cur, const char* field, int64_t* vals, int max_terms,
 // stacks/globals pair; any version may end in ` (forced)`. Go 1.26 with the
 // goroutine leak detector (GOEXPERIMENT=goroutineleakprofile) prints
 // ` (checking for goroutine leaks)` after the % of the cycle that looked.
-GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* c,
-                                 GctraceLineError* error,
+GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* c, GctraceLineError* error,
                                  std::vector<GctraceOverflow>* overflows) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   size_t start = 0;
-  if (!(line.size() > 3 && line[0] == 'g' && line[1] == 'c' &&
-        line[2] == ' ' && IsDigit(line[3]))) {
+  if (!(line.size() > 3 && line[0] == 'g' && line[1] == 'c' && line[2] == ' ' && IsDigit(line[3]))) {
     const LineScan scan = ScanLine(line);
     if (scan.kind != GctraceLineKind::kCycle) return scan.kind;
     start = scan.cycle_start;
@@ -351,11 +338,10 @@ GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* c,
     }
   }
   // MB values stop where their bytes would not fit (MbToBytes' limit).
-  ok = ok && cur.Literal(" ms cpu, ") && cur.Int(&heap_mb[0], "heap MB", kGctraceMaxMb) &&
-       cur.Literal("->") && cur.Int(&heap_mb[1], "heap MB", kGctraceMaxMb) &&
-       cur.Literal("->") && cur.Int(&heap_mb[2], "heap MB", kGctraceMaxMb) &&
-       cur.Literal(" MB, ") && cur.Int(&heap_mb[3], "goal MB", kGctraceMaxMb) &&
-       cur.Literal(" MB goal, ");
+  ok = ok && cur.Literal(" ms cpu, ") && cur.Int(&heap_mb[0], "heap MB", kGctraceMaxMb) && cur.Literal("->") &&
+       cur.Int(&heap_mb[1], "heap MB", kGctraceMaxMb) && cur.Literal("->") &&
+       cur.Int(&heap_mb[2], "heap MB", kGctraceMaxMb) && cur.Literal(" MB, ") &&
+       cur.Int(&heap_mb[3], "goal MB", kGctraceMaxMb) && cur.Literal(" MB goal, ");
   if (ok) {
     // `S MB stacks, X MB globals, N P` (1.18+) or `N P`.
     if (cur.DigitsThen(" MB stacks, ")) {
@@ -365,8 +351,7 @@ GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* c,
       c->origin.format = GctraceFormat::kStacksGlobals;
     } else {
       ok = cur.Int(&procs, "P", INT32_MAX) && cur.Literal(" P");
-      c->origin.format = nclock == 5 ? GctraceFormat::kFivePhase
-                              : GctraceFormat::kThreePhase;
+      c->origin.format = nclock == 5 ? GctraceFormat::kFivePhase : GctraceFormat::kThreePhase;
     }
   }
   if (ok) {
@@ -440,17 +425,15 @@ Status GctraceReader::HandleLine(std::string_view line, bool at_eof) {
       if (at_eof) {
         stats_.truncated_last_line = true;
         if (options_.strict) {
-          return Status::Corruption(fmt::format(
-              "{}:{}:{}: input ends inside a gc line (expected {})",
-              options_.source_name, err.line, err.column, err.expected));
+          return Status::Corruption(fmt::format("{}:{}:{}: input ends inside a gc line (expected {})",
+                                                options_.source_name, err.line, err.column, err.expected));
         }
         return Status::Ok();
       }
       ++stats_.malformed;
       if (options_.strict) {
         return Status::Corruption(
-            fmt::format("{}:{}:{}: expected {}", options_.source_name,
-                        err.line, err.column, err.expected));
+            fmt::format("{}:{}:{}: expected {}", options_.source_name, err.line, err.column, err.expected));
       }
       if (stats_.first_errors.size() < GctraceParseStats::kMaxKeptErrors) {
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -487,8 +470,7 @@ Status GctraceReader::Feed(std::string_view chunk) {
     const void* nl = std::memchr(p, '\n', static_cast<size_t>(end - p));
     const char* e = nl ? static_cast<const char*>(nl) : end;
     if (!carry_overlong_) {
-      if (carry_.size() + static_cast<size_t>(e - p) >
-          GctraceParseStats::kMaxLineBytes) {
+      if (carry_.size() + static_cast<size_t>(e - p) > GctraceParseStats::kMaxLineBytes) {
         carry_overlong_ = true;
         carry_.clear();
       } else {
@@ -518,8 +500,7 @@ Status GctraceReader::Feed(std::string_view chunk) {
       break;
     }
     const char* e = static_cast<const char*>(nl);
-    failed_ = HandleLine(std::string_view(p, static_cast<size_t>(e - p)),
-                         false);
+    failed_ = HandleLine(std::string_view(p, static_cast<size_t>(e - p)), false);
     if (!failed_.ok()) return failed_;
     p = e + 1;
   }

@@ -55,8 +55,8 @@ enum class GctraceLineKind {
   // `scan: total ...` / `scan: class ...` (gctrace=2, Go 1.25+): the
   // objects and spans the cycle above scanned, in all and per size class.
   kScan,
-  kLegacy,     // pre-Go 1.5 `gcN(...)` lines: recognized, not parsed
-  kOther,      // anything else: application output
+  kLegacy,  // pre-Go 1.5 `gcN(...)` lines: recognized, not parsed
+  kOther,   // anything else: application output
 };
 
 // Parses one line (without its '\n'; a trailing '\r' is allowed). On
@@ -64,8 +64,7 @@ enum class GctraceLineKind {
 // `overflows` is given, clears it and adds each saturated value (their
 // `line` left for the caller); on kMalformed fills *error's column and
 // expected. Never reads outside `line`.
-GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* cycle,
-                                 GctraceLineError* error,
+GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* cycle, GctraceLineError* error,
                                  std::vector<GctraceOverflow>* overflows = nullptr);
 
 // What a reader saw besides the cycles it delivered.
@@ -73,14 +72,14 @@ struct GctraceParseStats {
   int64_t bytes = 0;
   int64_t lines = 0;
   int64_t cycles = 0;
-  int64_t malformed = 0;       // skipped cycle-like lines
+  int64_t malformed = 0;  // skipped cycle-like lines
   int64_t scavenger_lines = 0;
   int64_t pacer_lines = 0;
-  int64_t scan_lines = 0;      // gctrace=2 `scan: ...` lines
+  int64_t scan_lines = 0;  // gctrace=2 `scan: ...` lines
   int64_t legacy_lines = 0;
   int64_t other_lines = 0;
-  int64_t overlong_lines = 0;  // split lines over kMaxLineBytes, not parsed
-  bool truncated_last_line = false;  // input ended inside a cycle line
+  int64_t overlong_lines = 0;                  // split lines over kMaxLineBytes, not parsed
+  bool truncated_last_line = false;            // input ended inside a cycle line
   std::vector<GctraceLineError> first_errors;  // at most kMaxKeptErrors
   // Values saturated to fit the model, in kept cycles (never a reason to
   // drop one); the first kMaxKeptErrors of them with their places.
@@ -126,7 +125,7 @@ class GctraceReader {
   GctraceReaderOptions options_;
   CycleSink sink_;
   GctraceParseStats stats_;
-  std::string carry_;  // bytes of a line split across chunks
+  std::string carry_;            // bytes of a line split across chunks
   bool carry_overlong_ = false;  // carry_ overflowed; skip to next '\n'
   Status failed_;
   GcCycle scratch_;

@@ -91,8 +91,7 @@ TEST(GctraceLineTest, ForcedAndPrefixes) {
   EXPECT_TRUE(ParseOne(line).forced);
   // Indented (src-05), CRI container prefix, klog-ish prefix, CRLF.
   for (const std::string& prefixed :
-       {"    " + line, "2024-05-01T10:00:00.123456789Z stderr F " + line,
-        "[pod-7f9c] " + line, line + "\r",
+       {"    " + line, "2024-05-01T10:00:00.123456789Z stderr F " + line, "[pod-7f9c] " + line, line + "\r",
         "{\"log\":\"" + line + "\\n\",\"stream\":\"stderr\"}"}) {
     GcCycle c = ParseOne(prefixed);
     EXPECT_EQ(c.number, 3) << prefixed;
@@ -109,17 +108,12 @@ TEST(GctraceLineTest, ZeroTermsAndClassification) {
   EXPECT_EQ(c.sweep_term_ns, 0);
   EXPECT_EQ(c.mark_ns, 990'000);
   GctraceLineError e;
-  EXPECT_EQ(ParseGctraceLine("scvg: 0 MB released", &c, &e),
-            GctraceLineKind::kScavenger);
-  EXPECT_EQ(ParseGctraceLine("scav 0 KiB work, 0 KiB total, 5% util", &c, &e),
-            GctraceLineKind::kScavenger);
-  EXPECT_EQ(ParseGctraceLine("pacer: assist ratio=+1.2e+000", &c, &e),
-            GctraceLineKind::kPacer);
-  EXPECT_EQ(ParseGctraceLine("gc12(4): 1+2+3 ms, 4 -> 2 MB", &c, &e),
-            GctraceLineKind::kLegacy);
+  EXPECT_EQ(ParseGctraceLine("scvg: 0 MB released", &c, &e), GctraceLineKind::kScavenger);
+  EXPECT_EQ(ParseGctraceLine("scav 0 KiB work, 0 KiB total, 5% util", &c, &e), GctraceLineKind::kScavenger);
+  EXPECT_EQ(ParseGctraceLine("pacer: assist ratio=+1.2e+000", &c, &e), GctraceLineKind::kPacer);
+  EXPECT_EQ(ParseGctraceLine("gc12(4): 1+2+3 ms, 4 -> 2 MB", &c, &e), GctraceLineKind::kLegacy);
   EXPECT_EQ(ParseGctraceLine("GC forced", &c, &e), GctraceLineKind::kOther);
-  EXPECT_EQ(ParseGctraceLine("starting gc 5 times", &c, &e),
-            GctraceLineKind::kOther);
+  EXPECT_EQ(ParseGctraceLine("starting gc 5 times", &c, &e), GctraceLineKind::kOther);
   EXPECT_EQ(ParseGctraceLine("debug gc 5 @ home", &c, &e),
             GctraceLineKind::kMalformed);  // `gc N @` claims a cycle line
   EXPECT_EQ(ParseGctraceLine("logc 5 @1.0s", &c, &e), GctraceLineKind::kOther);
@@ -138,48 +132,39 @@ TEST_P(GctraceMalformedTest, ReportsColumnAndExpectation) {
   const MalformedCase& m = GetParam();
   GcCycle c;
   GctraceLineError e;
-  ASSERT_EQ(ParseGctraceLine(m.line, &c, &e), GctraceLineKind::kMalformed)
-      << m.line;
+  ASSERT_EQ(ParseGctraceLine(m.line, &c, &e), GctraceLineKind::kMalformed) << m.line;
   EXPECT_EQ(e.column, m.column) << m.line;
   EXPECT_EQ(e.expected, m.expected) << m.line;
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Table, GctraceMalformedTest,
-    ::testing::Values(
-        MalformedCase{"gc 1 @x", 7, "a decimal number"},
-        MalformedCase{"gc 1 @0.5 3%", 10, "\"s \""},
-        MalformedCase{"gc 1 @0.5s 3%: 1+2+3 ms clok", 21, "\" ms clock, \""},
-        MalformedCase{"gc 1 @0.5s 3%: 1+2 ms clock, 1+1/1/1+1 ms cpu, 1->1->1 "
-                      "MB, 4 MB goal, 4 P",
-                      19, "3 or 5 clock phases"},
-        MalformedCase{"gc 1 @0.5s 3%: 1+2+3 ms clock, 1+2+3 ms cpu, 1->1->1 "
-                      "MB, 4 MB goal, 4 P",
-                      37,
-                      "an assist/background/idle term before the last cpu "
-                      "term"},
-        MalformedCase{"gc 1 @0.5s 3%: 1+2+3 ms clock, 1+1/1/1+1 ms cpu, "
-                      "1->1 MB, 4 MB goal, 4 P",
-                      54, "\"->\""},
-        MalformedCase{"gc 1 @0.5s 3%: 1+2+3 ms clock, 1+1/1/1+1 ms cpu, "
-                      "1->1->1 MB, 4 MB goal, 4 Ps",
-                      76, "end of line after \" P\""},
-        MalformedCase{"gc 1 @0.5s 3%: 1.+2+3 ms clock", 18,
-                      "digits after '.'"},
-        MalformedCase{"gc 1 @0.5s 3%: 1+2+3 ms clock, 1+1/1/1+1 ms cpu, "
-                      "1->1->1 MB, 4 MB goal, 0 MB stacks, 4 P",
-                      87, "\" MB globals, \""},
-        MalformedCase{"gc 1 @0.5s 3%: 1+1/2/3+3 ms clock", 19,
-                      "'+' or \" ms clock, \""},
-        MalformedCase{"gc 4 @0.900s 4%: 0.05O+9.0+0.030 ms clock", 22,
-                      "'+' or \" ms clock, \""},
-        MalformedCase{"gc 1 @0.5s 3%: 1+2+3 ms clock, 1+1/1/1x ms cpu", 39,
-                      "'+', '/' or \" ms cpu, \""},
-        MalformedCase{"gc 1 @1234567890123.5s 3%:", 26, "\": \""},
-        MalformedCase{"gc 1 @0.5s 3% (checking for leaks): 1+2+3 ms clock", 14,
-                      "\": \""},
-        MalformedCase{"gc 1 @0.5s 3%: 1+2+3+4+5+6 ms clock", 26,
-                      "at most 5 '+'-separated phases"}));
+    ::testing::Values(MalformedCase{"gc 1 @x", 7, "a decimal number"}, MalformedCase{"gc 1 @0.5 3%", 10, "\"s \""},
+                      MalformedCase{"gc 1 @0.5s 3%: 1+2+3 ms clok", 21, "\" ms clock, \""},
+                      MalformedCase{"gc 1 @0.5s 3%: 1+2 ms clock, 1+1/1/1+1 ms cpu, 1->1->1 "
+                                    "MB, 4 MB goal, 4 P",
+                                    19, "3 or 5 clock phases"},
+                      MalformedCase{"gc 1 @0.5s 3%: 1+2+3 ms clock, 1+2+3 ms cpu, 1->1->1 "
+                                    "MB, 4 MB goal, 4 P",
+                                    37,
+                                    "an assist/background/idle term before the last cpu "
+                                    "term"},
+                      MalformedCase{"gc 1 @0.5s 3%: 1+2+3 ms clock, 1+1/1/1+1 ms cpu, "
+                                    "1->1 MB, 4 MB goal, 4 P",
+                                    54, "\"->\""},
+                      MalformedCase{"gc 1 @0.5s 3%: 1+2+3 ms clock, 1+1/1/1+1 ms cpu, "
+                                    "1->1->1 MB, 4 MB goal, 4 Ps",
+                                    76, "end of line after \" P\""},
+                      MalformedCase{"gc 1 @0.5s 3%: 1.+2+3 ms clock", 18, "digits after '.'"},
+                      MalformedCase{"gc 1 @0.5s 3%: 1+2+3 ms clock, 1+1/1/1+1 ms cpu, "
+                                    "1->1->1 MB, 4 MB goal, 0 MB stacks, 4 P",
+                                    87, "\" MB globals, \""},
+                      MalformedCase{"gc 1 @0.5s 3%: 1+1/2/3+3 ms clock", 19, "'+' or \" ms clock, \""},
+                      MalformedCase{"gc 4 @0.900s 4%: 0.05O+9.0+0.030 ms clock", 22, "'+' or \" ms clock, \""},
+                      MalformedCase{"gc 1 @0.5s 3%: 1+2+3 ms clock, 1+1/1/1x ms cpu", 39, "'+', '/' or \" ms cpu, \""},
+                      MalformedCase{"gc 1 @1234567890123.5s 3%:", 26, "\": \""},
+                      MalformedCase{"gc 1 @0.5s 3% (checking for leaks): 1+2+3 ms clock", 14, "\": \""},
+                      MalformedCase{"gc 1 @0.5s 3%: 1+2+3+4+5+6 ms clock", 26, "at most 5 '+'-separated phases"}));
 
 // Development builds print the release shape: lines quoted from Go issue
 // reports made with `devel` toolchains parse like any other.
@@ -233,18 +218,15 @@ class GctraceScanLineTest : public ::testing::TestWithParam<ScanCase> {};
 TEST_P(GctraceScanLineTest, Kind) {
   GcCycle c;
   GctraceLineError e;
-  EXPECT_EQ(ParseGctraceLine(GetParam().line, &c, &e), GetParam().kind)
-      << GetParam().line;
+  EXPECT_EQ(ParseGctraceLine(GetParam().line, &c, &e), GetParam().kind) << GetParam().line;
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Table, GctraceScanLineTest,
     ::testing::Values(
         // Green Tea (the 1.26 default), real lines.
-        ScanCase{"scan: total 363+3077+21602=25042 objs, 502+684=1186 spans",
-                 GctraceLineKind::kScan},
-        ScanCase{"scan: class 48B 4+1607+12154=13765 objs, 206+210=416 spans",
-                 GctraceLineKind::kScan},
+        ScanCase{"scan: total 363+3077+21602=25042 objs, 502+684=1186 spans", GctraceLineKind::kScan},
+        ScanCase{"scan: class 48B 4+1607+12154=13765 objs, 206+210=416 spans", GctraceLineKind::kScan},
         ScanCase{"scan: class 16384B 2+0+0=2 objs, 0+0=0 spans", GctraceLineKind::kScan},
         ScanCase{"scan: class L 5+0+0=5 objs, 0+0=0 spans", GctraceLineKind::kScan},
         // Without Green Tea (GOEXPERIMENT=nogreenteagc, or 1.25's default).
@@ -254,8 +236,7 @@ INSTANTIATE_TEST_SUITE_P(
         // Prefixed, CRLF, a container log's JSON.
         ScanCase{"2026-01-05T10:00:00.1Z stderr F scan: total 9 objs", GctraceLineKind::kScan},
         ScanCase{"scan: total 1+2+3=6 objs, 1+1=2 spans\r", GctraceLineKind::kScan},
-        ScanCase{"{\"log\":\"scan: class 8B 88+0+0=88 objs, 0+0=0 spans\\n\"}",
-                 GctraceLineKind::kScan},
+        ScanCase{"{\"log\":\"scan: class 8B 88+0+0=88 objs, 0+0=0 spans\\n\"}", GctraceLineKind::kScan},
         // Application output that merely says "scan:".
         ScanCase{"scan: total 3 files", GctraceLineKind::kOther},
         ScanCase{"scan: class 48B done", GctraceLineKind::kOther},
@@ -263,8 +244,7 @@ INSTANTIATE_TEST_SUITE_P(
         ScanCase{"scan: total 1+2 objs, 3 spans left", GctraceLineKind::kOther},
         ScanCase{"scan: class 48 1 objs", GctraceLineKind::kOther},
         ScanCase{"portscan: total 5 objs", GctraceLineKind::kOther},
-        ScanCase{"scan: total +3 objs", GctraceLineKind::kOther},
-        ScanCase{"scan: ", GctraceLineKind::kOther}));
+        ScanCase{"scan: total +3 objs", GctraceLineKind::kOther}, ScanCase{"scan: ", GctraceLineKind::kOther}));
 
 // Values past what the model holds are kept saturated and counted, and the
 // cycle stays: a clock that wrapped (the runtime prints unsigned ns, so a
@@ -293,40 +273,38 @@ const char kTail[] = " ms cpu, 4->4->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals,
 
 INSTANTIATE_TEST_SUITE_P(
     Table, GctraceOverflowTest,
-    ::testing::Values(
-        OverflowCase{"gc 9223372036854775808 @1.0s 1%: 1+2+3 ms clock, 1+1/1/1+1 ms cpu, "
-                     "4->4->1 MB, 4 MB goal, 2 P",
-                     {{4, "cycle number"}}},
-        OverflowCase{"gc 1 @18446744073709.551s 1%: 1+2+3 ms clock, 1+1/1/1+1 ms cpu, "
-                     "4->4->1 MB, 4 MB goal, 2 P",
-                     {{7, "seconds since start"}}},
-        OverflowCase{"gc 1 @1.0s 1%: 0.010+18446744073709+0.020 ms clock, "
-                     "0.020+0/18446744073709/0+0.040 ms cpu, 4->4->1 MB, 4 MB goal, 2 P",
-                     {{22, "clock ms"}, {61, "cpu ms"}}},
-        OverflowCase{"gc 1 @1.0s 1%: 1+2+3 ms clock, 1+1/1/1+1 ms cpu, "
-                     "8796093022208->4->1 MB, 99999999999999999999 MB goal, 2 P",
-                     {{50, "heap MB"}, {74, "goal MB"}}},
-        OverflowCase{"gc 1 @1.0s 1%: 1+2+3 ms clock, 1+1/1/1+1 ms cpu, "
-                     "4->4->1 MB, 4 MB goal, 9000000000000 MB stacks, 0 MB globals, 2 P",
-                     {{73, "stacks MB"}}},
-        OverflowCase{"gc 1 @1.0s 2147483648%: 1+2+3 ms clock, 1+1/1/1+1 ms cpu, "
-                     "4->4->1 MB, 4 MB goal, 4294967296 P",
-                     {{12, "GC CPU %"}, {82, "P"}}},
-        // Fits: the largest values the model holds are not overflows.
-        OverflowCase{"gc 9223372036854775807 @999999999.999999999s 2147483647%: "
-                     "999999999999.999999+0+0 ms clock, 1+1/1/1+1 ms cpu, "
-                     "8796093022207->4->1 MB, 4 MB goal, 2147483647 P",
-                     {}}));
+    ::testing::Values(OverflowCase{"gc 9223372036854775808 @1.0s 1%: 1+2+3 ms clock, 1+1/1/1+1 ms cpu, "
+                                   "4->4->1 MB, 4 MB goal, 2 P",
+                                   {{4, "cycle number"}}},
+                      OverflowCase{"gc 1 @18446744073709.551s 1%: 1+2+3 ms clock, 1+1/1/1+1 ms cpu, "
+                                   "4->4->1 MB, 4 MB goal, 2 P",
+                                   {{7, "seconds since start"}}},
+                      OverflowCase{"gc 1 @1.0s 1%: 0.010+18446744073709+0.020 ms clock, "
+                                   "0.020+0/18446744073709/0+0.040 ms cpu, 4->4->1 MB, 4 MB goal, 2 P",
+                                   {{22, "clock ms"}, {61, "cpu ms"}}},
+                      OverflowCase{"gc 1 @1.0s 1%: 1+2+3 ms clock, 1+1/1/1+1 ms cpu, "
+                                   "8796093022208->4->1 MB, 99999999999999999999 MB goal, 2 P",
+                                   {{50, "heap MB"}, {74, "goal MB"}}},
+                      OverflowCase{"gc 1 @1.0s 1%: 1+2+3 ms clock, 1+1/1/1+1 ms cpu, "
+                                   "4->4->1 MB, 4 MB goal, 9000000000000 MB stacks, 0 MB globals, 2 P",
+                                   {{73, "stacks MB"}}},
+                      OverflowCase{"gc 1 @1.0s 2147483648%: 1+2+3 ms clock, 1+1/1/1+1 ms cpu, "
+                                   "4->4->1 MB, 4 MB goal, 4294967296 P",
+                                   {{12, "GC CPU %"}, {82, "P"}}},
+                      // Fits: the largest values the model holds are not overflows.
+                      OverflowCase{"gc 9223372036854775807 @999999999.999999999s 2147483647%: "
+                                   "999999999999.999999+0+0 ms clock, 1+1/1/1+1 ms cpu, "
+                                   "8796093022207->4->1 MB, 4 MB goal, 2147483647 P",
+                                   {}}));
 
 TEST(GctraceLineTest, SaturatedValues) {
   GcCycle c;
   GctraceLineError e;
   std::vector<GctraceOverflow> o;
-  ASSERT_EQ(ParseGctraceLine(
-                "gc 9223372036854775808 @18446744073709.551s 250%: "
-                "0.010+18446744073709+0.020 ms clock, 0.020+0/1.0/0+0.040 ms cpu, "
-                "8796093022208->4->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 4294967296 P",
-                &c, &e, &o),
+  ASSERT_EQ(ParseGctraceLine("gc 9223372036854775808 @18446744073709.551s 250%: "
+                             "0.010+18446744073709+0.020 ms clock, 0.020+0/1.0/0+0.040 ms cpu, "
+                             "8796093022208->4->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 4294967296 P",
+                             &c, &e, &o),
             GctraceLineKind::kCycle);
   EXPECT_EQ(c.number, INT64_MAX);
   EXPECT_EQ(c.start_ns, kGctraceMaxNs);
@@ -345,16 +323,16 @@ TEST(GctraceLineTest, SaturatedValues) {
   EXPECT_EQ(o[1].field, "seconds since start");
   EXPECT_EQ(o[1].printed, "18446744073709.551");
   // A P count past 2^20 but within int32 is kept as printed.
-  c = ParseOne("gc 1 @1.0s 1%: 1+2+3 ms clock, 1+1/1/1+1 ms cpu, 4->4->1 MB, 4 MB goal, "
-               "2000000 P");
+  c = ParseOne(
+      "gc 1 @1.0s 1%: 1+2+3 ms clock, 1+1/1/1+1 ms cpu, 4->4->1 MB, 4 MB goal, "
+      "2000000 P");
   EXPECT_EQ(c.procs, 2'000'000);
 }
 
 TEST(GctraceReaderTest, CountsOverflowsAndKeepsTheirPlaces) {
   std::string log;
   for (int i = 1; i <= 12; ++i) {
-    log += "gc " + std::to_string(i) + " @1.0s 1%: 1+18446744073709+3 ms clock, 1+1/1/1+1" +
-           kTail + "\n";
+    log += "gc " + std::to_string(i) + " @1.0s 1%: 1+18446744073709+3 ms clock, 1+1/1/1+1" + kTail + "\n";
   }
   log += "app line\n";
   for (size_t chunk : {0, 7}) {
@@ -400,8 +378,7 @@ TEST(GctraceReaderTest, CountsKindsAndKeepsFirstErrors) {
 
   testing::Parsed strict = ParseAll(log, 0, /*strict=*/true);
   EXPECT_EQ(strict.status.code(), StatusCode::kCorruption);
-  EXPECT_EQ(strict.status.message(),
-            "test.log:4:18: expected a decimal number");
+  EXPECT_EQ(strict.status.message(), "test.log:4:18: expected a decimal number");
   EXPECT_EQ(strict.cycles.size(), 1u);  // nothing after the error
 
   testing::Parsed cut = ParseAll(log.substr(log.find("gc 3")), 0, true);
@@ -445,8 +422,7 @@ struct FixtureCase {
   int64_t lines, cycles, scavenger, pacer, other, malformed;
 };
 
-class GctracePublicFixtureTest : public ::testing::TestWithParam<FixtureCase> {
-};
+class GctracePublicFixtureTest : public ::testing::TestWithParam<FixtureCase> {};
 
 TEST_P(GctracePublicFixtureTest, Counts) {
   const FixtureCase& f = GetParam();
@@ -464,14 +440,10 @@ TEST_P(GctracePublicFixtureTest, Counts) {
 
 INSTANTIATE_TEST_SUITE_P(
     Public, GctracePublicFixtureTest,
-    ::testing::Values(FixtureCase{"src-01.log", 130, 130, 0, 0, 0, 0},
-                      FixtureCase{"src-02.log", 97, 95, 0, 0, 2, 0},
-                      FixtureCase{"src-03.log", 19, 11, 8, 0, 0, 0},
-                      FixtureCase{"src-04.log", 14, 12, 2, 0, 0, 0},
-                      FixtureCase{"src-05.log", 8, 5, 0, 3, 0, 0},
-                      FixtureCase{"src-06.log", 4, 1, 2, 0, 1, 0},
-                      FixtureCase{"src-07.log", 9, 7, 0, 0, 2, 0},
-                      FixtureCase{"src-39.log", 8, 0, 0, 0, 8, 0}));
+    ::testing::Values(FixtureCase{"src-01.log", 130, 130, 0, 0, 0, 0}, FixtureCase{"src-02.log", 97, 95, 0, 0, 2, 0},
+                      FixtureCase{"src-03.log", 19, 11, 8, 0, 0, 0}, FixtureCase{"src-04.log", 14, 12, 2, 0, 0, 0},
+                      FixtureCase{"src-05.log", 8, 5, 0, 3, 0, 0}, FixtureCase{"src-06.log", 4, 1, 2, 0, 1, 0},
+                      FixtureCase{"src-07.log", 9, 7, 0, 0, 2, 0}, FixtureCase{"src-39.log", 8, 0, 0, 0, 8, 0}));
 
 }  // namespace
 }  // namespace gcpilot

@@ -8,10 +8,7 @@
 namespace gcpilot {
 namespace {
 
-
-std::string ShareOrDash(double share) {
-  return share < 0 ? "-" : fmt::format("{:.1f}%", share * 100);
-}
+std::string ShareOrDash(double share) { return share < 0 ? "-" : fmt::format("{:.1f}%", share * 100); }
 
 const char* SeverityWord(Severity s) {
   switch (s) {
@@ -26,32 +23,25 @@ const char* SeverityWord(Severity s) {
 }
 
 void DurationRow(std::string& out, const char* name, const Digest& d) {
-  fmt::format_to(std::back_inserter(out),
-                 "  {:<22} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}\n", name,
-                 Ms(static_cast<int64_t>(d.mean)), Ms(d.p50), Ms(d.p90),
-                 Ms(d.p99), Ms(d.p999), Ms(d.max));
+  fmt::format_to(std::back_inserter(out), "  {:<22} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}\n", name,
+                 Ms(static_cast<int64_t>(d.mean)), Ms(d.p50), Ms(d.p90), Ms(d.p99), Ms(d.p999), Ms(d.max));
 }
 
 void HeapRow(std::string& out, const char* name, const Digest& d) {
-  fmt::format_to(std::back_inserter(out),
-                 "  {:<22} {:>10.1f} {:>10} {:>10} {:>10} {:>10} {:>10}\n",
-                 name, d.mean, d.p50, d.p90, d.p99, d.p999, d.max);
+  fmt::format_to(std::back_inserter(out), "  {:<22} {:>10.1f} {:>10} {:>10} {:>10} {:>10} {:>10}\n", name, d.mean,
+                 d.p50, d.p90, d.p99, d.p999, d.max);
 }
 
 nlohmann::json DigestJson(const Digest& d) {
-  return {{"count", d.count}, {"mean", d.mean}, {"p50", d.p50},
-          {"p90", d.p90},     {"p99", d.p99},   {"p999", d.p999},
-          {"max", d.max}};
+  return {{"count", d.count}, {"mean", d.mean}, {"p50", d.p50}, {"p90", d.p90},
+          {"p99", d.p99},     {"p999", d.p999}, {"max", d.max}};
 }
 
-nlohmann::json ShareJson(double share) {
-  return share < 0 ? nlohmann::json(nullptr) : nlohmann::json(share);
-}
+nlohmann::json ShareJson(double share) { return share < 0 ? nlohmann::json(nullptr) : nlohmann::json(share); }
 
 }  // namespace
 
-std::string FormatGctraceTable(const GctraceSummary& s,
-                               const std::string& source_name) {
+std::string FormatGctraceTable(const GctraceSummary& s, const std::string& source_name) {
   std::string out;
   auto w = std::back_inserter(out);
   const GctraceParseStats& p = s.parse;
@@ -61,10 +51,8 @@ std::string FormatGctraceTable(const GctraceSummary& s,
   fmt::format_to(w,
                  "  lines {}  cycles {}  skipped {}  scavenger {}  pacer {}  "
                  "{}other {}{}\n",
-                 p.lines, s.cycles, p.malformed, p.scavenger_lines,
-                 p.pacer_lines,
-                 p.scan_lines > 0 ? fmt::format("scan {}  ", p.scan_lines) : "",
-                 p.other_lines + p.legacy_lines,
+                 p.lines, s.cycles, p.malformed, p.scavenger_lines, p.pacer_lines,
+                 p.scan_lines > 0 ? fmt::format("scan {}  ", p.scan_lines) : "", p.other_lines + p.legacy_lines,
                  p.truncated_last_line ? "  (last line cut off)" : "");
   std::string formats;
   for (GctraceFormat f : s.formats_seen) {
@@ -74,20 +62,16 @@ std::string FormatGctraceTable(const GctraceSummary& s,
   fmt::format_to(w,
                  "  span {:.3f} s  cycles/s {:.2f}  forced {}  processes {}  "
                  "missing numbers {}\n",
-                 s.span_ns / 1e9, s.cycles_per_sec, s.forced_cycles,
-                 s.segments, s.missing_cycles);
+                 s.span_ns / 1e9, s.cycles_per_sec, s.forced_cycles, s.segments, s.missing_cycles);
   if (!formats.empty()) fmt::format_to(w, "  format {}\n", formats);
   for (const GctraceLineError& e : p.first_errors) {
-    fmt::format_to(w, "  skipped line {}:{}: expected {}\n", e.line, e.column,
-                   e.expected);
+    fmt::format_to(w, "  skipped line {}:{}: expected {}\n", e.line, e.column, e.expected);
   }
   if (p.overflowed_values > 0) {
-    fmt::format_to(w, "  overflowed values {} (kept saturated, cycles kept)\n",
-                   p.overflowed_values);
+    fmt::format_to(w, "  overflowed values {} (kept saturated, cycles kept)\n", p.overflowed_values);
   }
   for (const GctraceOverflow& o : p.first_overflows) {
-    fmt::format_to(w, "  overflow line {}:{}: {} {}\n", o.line, o.column, o.field,
-                   SanitizeUtf8(o.printed));
+    fmt::format_to(w, "  overflow line {}:{}: {} {}\n", o.line, o.column, o.field, SanitizeUtf8(o.printed));
   }
   if (s.cycles == 0) {
     out += "\nverdict\n";
@@ -96,15 +80,14 @@ std::string FormatGctraceTable(const GctraceSummary& s,
     }
     return out;
   }
-  fmt::format_to(w, "\n  {:<22} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}\n",
-                 "per cycle (ms)", "mean", "p50", "p90", "p99", "p99.9",
-                 "max");
+  fmt::format_to(w, "\n  {:<22} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}\n", "per cycle (ms)", "mean", "p50", "p90",
+                 "p99", "p99.9", "max");
   DurationRow(out, "STW sweep termination", s.sweep_term_ns);
   DurationRow(out, "STW mark termination", s.mark_term_ns);
   DurationRow(out, "STW total", s.stw_ns);
   DurationRow(out, "concurrent mark", s.mark_ns);
-  fmt::format_to(w, "\n  {:<22} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}\n",
-                 "heap (MB)", "mean", "p50", "p90", "p99", "p99.9", "max");
+  fmt::format_to(w, "\n  {:<22} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}\n", "heap (MB)", "mean", "p50", "p90", "p99",
+                 "p99.9", "max");
   HeapRow(out, "live (marked)", s.heap_live_mb);
   HeapRow(out, "at trigger (start)", s.heap_start_mb);
   HeapRow(out, "at mark termination", s.heap_end_mb);
@@ -112,34 +95,25 @@ std::string FormatGctraceTable(const GctraceSummary& s,
   fmt::format_to(w,
                  "  peak {} MB  over goal in {} cycles (max +{} MB)  "
                  "goal/previous live p50 {:.2f}\n",
-                 s.heap_peak_mb, s.overshoot_cycles, s.overshoot_max_mb,
-                 s.goal_over_prev_live_p50);
+                 s.heap_peak_mb, s.overshoot_cycles, s.overshoot_max_mb, s.goal_over_prev_live_p50);
   std::string procs;
   for (int32_t n : s.procs_seen) {
     if (!procs.empty()) procs += ",";
     procs += std::to_string(n);
   }
   fmt::format_to(w, "  stacks max {}  globals max {}  GOMAXPROCS {}\n",
-                 s.stacks_mb_max < 0 ? "-" : std::to_string(s.stacks_mb_max) +
-                                                 " MB",
-                 s.globals_mb_max < 0
-                     ? "-"
-                     : std::to_string(s.globals_mb_max) + " MB",
-                 procs);
+                 s.stacks_mb_max < 0 ? "-" : std::to_string(s.stacks_mb_max) + " MB",
+                 s.globals_mb_max < 0 ? "-" : std::to_string(s.globals_mb_max) + " MB", procs);
   const double gc_cpu = s.gc_cpu_ns();
   fmt::format_to(w,
                  "\n  GC CPU  printed {}% (last), {}% (max)  of capacity {}  "
                  "wall time in GC {}\n",
-                 s.cpu_percent_last, s.cpu_percent_max,
-                 ShareOrDash(s.gc_cpu_share), ShareOrDash(s.gc_wall_share));
-  auto share = [gc_cpu](int64_t part) {
-    return gc_cpu > 0 ? fmt::format("{:.1f}%", 100.0 * part / gc_cpu) : "-";
-  };
+                 s.cpu_percent_last, s.cpu_percent_max, ShareOrDash(s.gc_cpu_share), ShareOrDash(s.gc_wall_share));
+  auto share = [gc_cpu](int64_t part) { return gc_cpu > 0 ? fmt::format("{:.1f}%", 100.0 * part / gc_cpu) : "-"; };
   fmt::format_to(w,
                  "  GC CPU split: assist {} ms ({})  background {} ms ({})  "
                  "STW {} ms ({})  idle {} ms (not counted)\n",
-                 Ms(s.cpu_assist_ns), share(s.cpu_assist_ns),
-                 Ms(s.cpu_background_ns), share(s.cpu_background_ns),
+                 Ms(s.cpu_assist_ns), share(s.cpu_assist_ns), Ms(s.cpu_background_ns), share(s.cpu_background_ns),
                  Ms(s.cpu_stw_ns), share(s.cpu_stw_ns), Ms(s.cpu_idle_ns));
   out += "\nverdict\n";
   for (const Finding& f : s.findings) {
@@ -148,30 +122,23 @@ std::string FormatGctraceTable(const GctraceSummary& s,
   return out;
 }
 
-nlohmann::json GctraceSummaryJson(const GctraceSummary& s,
-                                  const std::string& source_name) {
+nlohmann::json GctraceSummaryJson(const GctraceSummary& s, const std::string& source_name) {
   const GctraceParseStats& p = s.parse;
   nlohmann::json errors = nlohmann::json::array();
   for (const GctraceLineError& e : p.first_errors) {
-    errors.push_back({{"line", e.line},
-                      {"column", e.column},
-                      {"expected", e.expected},
-                      {"text", SanitizeUtf8(e.excerpt)}});
+    errors.push_back(
+        {{"line", e.line}, {"column", e.column}, {"expected", e.expected}, {"text", SanitizeUtf8(e.excerpt)}});
   }
   nlohmann::json overflows = nlohmann::json::array();
   for (const GctraceOverflow& o : p.first_overflows) {
-    overflows.push_back({{"line", o.line},
-                         {"column", o.column},
-                         {"field", o.field},
-                         {"printed", SanitizeUtf8(o.printed)}});
+    overflows.push_back(
+        {{"line", o.line}, {"column", o.column}, {"field", o.field}, {"printed", SanitizeUtf8(o.printed)}});
   }
   nlohmann::json formats = nlohmann::json::array();
   for (GctraceFormat f : s.formats_seen) formats.push_back(GctraceFormatName(f));
   nlohmann::json findings = nlohmann::json::array();
   for (const Finding& f : s.findings) {
-    findings.push_back({{"severity", SeverityWord(f.severity)},
-                        {"code", f.code},
-                        {"text", f.text}});
+    findings.push_back({{"severity", SeverityWord(f.severity)}, {"code", f.code}, {"text", f.text}});
   }
   return {
       {"source", SanitizeUtf8(source_name)},
@@ -224,11 +191,8 @@ nlohmann::json GctraceSummaryJson(const GctraceSummary& s,
         {"overshoot_cycles", s.overshoot_cycles},
         {"overshoot_max", s.overshoot_max_mb},
         {"goal_over_prev_live_p50", s.goal_over_prev_live_p50},
-        {"stacks_max", s.stacks_mb_max < 0 ? nlohmann::json(nullptr)
-                                           : nlohmann::json(s.stacks_mb_max)},
-        {"globals_max", s.globals_mb_max < 0
-                            ? nlohmann::json(nullptr)
-                            : nlohmann::json(s.globals_mb_max)}}},
+        {"stacks_max", s.stacks_mb_max < 0 ? nlohmann::json(nullptr) : nlohmann::json(s.stacks_mb_max)},
+        {"globals_max", s.globals_mb_max < 0 ? nlohmann::json(nullptr) : nlohmann::json(s.globals_mb_max)}}},
       {"gomaxprocs", s.procs_seen},
       {"findings", findings},
   };
@@ -243,14 +207,12 @@ std::string GctraceCsvHeader() {
 
 std::string GctraceCsvRow(const GcCycle& c) {
   auto opt = [](int64_t v) { return v < 0 ? std::string() : std::to_string(v); };
-  return fmt::format(
-      "{},{},{:.3f},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-      c.origin.line, c.number, c.start_ns / 1e9, c.origin.printed_cpu_percent, Ms(c.sweep_term_ns),
-      Ms(c.mark_ns), Ms(c.mark_term_ns), Ms(c.stw_ns()),
-      Ms(c.cpu_sweep_term_ns), Ms(c.cpu_assist_ns), Ms(c.cpu_background_ns),
-      Ms(c.cpu_idle_ns), Ms(c.cpu_mark_term_ns), c.heap_start_mb(),
-      c.heap_end_mb(), c.heap_live_mb(), c.heap_goal_mb(), opt(c.stacks_mb()),
-      opt(c.globals_mb()), c.procs, c.forced ? 1 : 0);
+  return fmt::format("{},{},{:.3f},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", c.origin.line, c.number,
+                     c.start_ns / 1e9, c.origin.printed_cpu_percent, Ms(c.sweep_term_ns), Ms(c.mark_ns),
+                     Ms(c.mark_term_ns), Ms(c.stw_ns()), Ms(c.cpu_sweep_term_ns), Ms(c.cpu_assist_ns),
+                     Ms(c.cpu_background_ns), Ms(c.cpu_idle_ns), Ms(c.cpu_mark_term_ns), c.heap_start_mb(),
+                     c.heap_end_mb(), c.heap_live_mb(), c.heap_goal_mb(), opt(c.stacks_mb()), opt(c.globals_mb()),
+                     c.procs, c.forced ? 1 : 0);
 }
 
 }  // namespace gcpilot

@@ -14,13 +14,11 @@ namespace gcpilot {
 
 // The one-screen report: counts, pause and mark distributions, GC CPU,
 // heap, and the findings.
-std::string FormatGctraceTable(const GctraceSummary& s,
-                               const std::string& source_name);
+std::string FormatGctraceTable(const GctraceSummary& s, const std::string& source_name);
 
 // Machine-readable summary; durations in ns, heap in MB, shares in [0,1]
 // (or null when undefined).
-nlohmann::json GctraceSummaryJson(const GctraceSummary& s,
-                                  const std::string& source_name);
+nlohmann::json GctraceSummaryJson(const GctraceSummary& s, const std::string& source_name);
 
 // Per-cycle CSV: header line and one row per cycle, durations in ms with
 // three decimals (exactly what the runtime printed).

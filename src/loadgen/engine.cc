@@ -21,9 +21,8 @@
 namespace gcpilot {
 
 const char* LoadErrorName(LoadError e) {
-  static constexpr const char* kNames[kLoadErrorKinds] = {
-      "connect_refused", "connect_failed", "reset", "timeout",
-      "closed", "malformed", "non_2xx", "aborted"};
+  static constexpr const char* kNames[kLoadErrorKinds] = {"connect_refused", "connect_failed", "reset",   "timeout",
+                                                          "closed",          "malformed",      "non_2xx", "aborted"};
   return kNames[static_cast<int>(e)];
 }
 
@@ -54,14 +53,21 @@ struct Request {
 // requests: they never reach a request's record).
 RequestOutcome OutcomeOf(LoadError e) {
   switch (e) {
-    case LoadError::kReset: return RequestOutcome::kReset;
-    case LoadError::kTimeout: return RequestOutcome::kTimeout;
-    case LoadError::kClosed: return RequestOutcome::kClosed;
-    case LoadError::kMalformed: return RequestOutcome::kMalformed;
-    case LoadError::kNon2xx: return RequestOutcome::kNon2xx;
-    case LoadError::kAborted: return RequestOutcome::kAborted;
+    case LoadError::kReset:
+      return RequestOutcome::kReset;
+    case LoadError::kTimeout:
+      return RequestOutcome::kTimeout;
+    case LoadError::kClosed:
+      return RequestOutcome::kClosed;
+    case LoadError::kMalformed:
+      return RequestOutcome::kMalformed;
+    case LoadError::kNon2xx:
+      return RequestOutcome::kNon2xx;
+    case LoadError::kAborted:
+      return RequestOutcome::kAborted;
     case LoadError::kConnectRefused:
-    case LoadError::kConnectFailed: break;
+    case LoadError::kConnectFailed:
+      break;
   }
   return RequestOutcome::kAborted;  // not reached
 }
@@ -522,8 +528,7 @@ void Engine::CheckTimeouts(int64_t now) {
   last_timeout_scan_ = now;
   for (size_t slot = 0; slot < conns_.size(); ++slot) {
     Conn& c = conns_[slot];
-    if ((c.state == Conn::State::kWriting || c.state == Conn::State::kReading) &&
-        c.req.due + spec_.timeout_ns <= now) {
+    if ((c.state == Conn::State::kWriting || c.state == Conn::State::kReading) && c.req.due + spec_.timeout_ns <= now) {
       FailInFlight(static_cast<int>(slot), LoadError::kTimeout);
     }
   }
@@ -533,8 +538,7 @@ void Engine::Tick(int64_t now) {
   // Timeline points: whole seconds of the measured phase.
   while (now >= next_tick_ && next_tick_ <= end_) {
     point_.second = (next_tick_ - tm_) / 1'000'000'000 - 1;
-    point_.asked_rps =
-        closed_loop_ ? 0 : spec_.schedule.RateAt(point_.second * 1'000'000'000 + 500'000'000);
+    point_.asked_rps = closed_loop_ ? 0 : spec_.schedule.RateAt(point_.second * 1'000'000'000 + 500'000'000);
     point_.p50_corrected_ns = interval_c_.ValueAtPercentile(50);
     point_.p99_corrected_ns = interval_c_.ValueAtPercentile(99);
     point_.p99_uncorrected_ns = interval_u_.ValueAtPercentile(99);
@@ -581,9 +585,9 @@ Status Engine::Connect() {
     for (int i = 0; i < n; ++i) HandleEvent(static_cast<int>(events[i].data.u64), events[i].events);
   }
   if (open_ - connecting_ == 0) {
-    return Status::IoError(fmt::format(
-        "{}: cannot connect: {} ({} attempts): is the target running?", spec_.target.HostHeader(),
-        last_connect_error_.empty() ? "timed out" : last_connect_error_, result_.connections_opened));
+    return Status::IoError(
+        fmt::format("{}: cannot connect: {} ({} attempts): is the target running?", spec_.target.HostHeader(),
+                    last_connect_error_.empty() ? "timed out" : last_connect_error_, result_.connections_opened));
   }
   return Status::Ok();
 }
@@ -603,8 +607,8 @@ void Engine::StartClock() {
   next_progress_ = t0_ + 1'000'000'000;
   last_progress_ = t0_;
   if (spec_.warmup_ns > 0) {
-    warmup_schedule_ = RateSchedule::Constant(
-        closed_loop_ ? 0 : std::max(1.0, spec_.schedule.InitialRate()), spec_.warmup_ns);
+    warmup_schedule_ =
+        RateSchedule::Constant(closed_loop_ ? 0 : std::max(1.0, spec_.schedule.InitialRate()), spec_.warmup_ns);
     gen_phase_ = 0;
     gen_rel_ = 0;
   } else {
@@ -616,7 +620,6 @@ void Engine::StartClock() {
   result_.measured.duration_ns = spec_.schedule.duration_ns();
   result_.measured.asked_rps =
       closed_loop_ ? 0 : spec_.schedule.ExpectedRequests() / (spec_.schedule.duration_ns() / 1e9);
-
 }
 
 // One pass of the loop at `now`: make requests due and send them, fail the
@@ -643,9 +646,9 @@ bool Engine::Step(int64_t now) {
   if (now >= end_ + spec_.timeout_ns) return false;  // CheckTimeouts failed the rest
   if (connect_failures_since_progress_ > 0 && now - last_progress_ >= spec_.dead_after_ns) {
     result_.aborted = true;
-    result_.abort_reason = fmt::format(
-        "{}: the target stopped accepting connections ({}; no answer or connection for {:.1f} s)",
-        spec_.target.HostHeader(), last_connect_error_, (now - last_progress_) / 1e9);
+    result_.abort_reason =
+        fmt::format("{}: the target stopped accepting connections ({}; no answer or connection for {:.1f} s)",
+                    spec_.target.HostHeader(), last_connect_error_, (now - last_progress_) / 1e9);
     return false;
   }
   return true;

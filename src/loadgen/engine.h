@@ -31,9 +31,9 @@ struct LoadSpec {
   LoopbackUrl target;  // host and port; paths come from the request kinds
   std::vector<RequestKindSpec> kinds;
   RateSchedule schedule;
-  int64_t warmup_ns = 0;        // at the schedule's initial rate, kept apart
-  int connections = 64;         // opened before the first request
-  int max_connections = 512;    // opened on demand while requests queue
+  int64_t warmup_ns = 0;               // at the schedule's initial rate, kept apart
+  int connections = 64;                // opened before the first request
+  int max_connections = 512;           // opened on demand while requests queue
   int64_t timeout_ns = 5'000'000'000;  // per request, from its due time
   // A target that refuses every connection for this long ends the run.
   int64_t dead_after_ns = 2'000'000'000;
@@ -67,11 +67,9 @@ struct PhaseStats {
   std::array<int64_t, kLoadErrorKinds> errors{};
   std::map<int, int64_t> status_codes;
   int64_t duration_ns = 0;
-  double asked_rps = 0;  // mean offered rate
+  double asked_rps = 0;            // mean offered rate
   int64_t request_errors() const;  // all kinds except connect attempts
-  double achieved_rps() const {
-    return duration_ns ? responses / (duration_ns / 1e9) : 0;
-  }
+  double achieved_rps() const { return duration_ns ? responses / (duration_ns / 1e9) : 0; }
 };
 
 struct KindStats {
@@ -92,10 +90,10 @@ struct LoadResult {
   int max_open_connections = 0;
   int64_t closed_while_idle = 0;    // the server closed a kept-alive connection
   int64_t closed_after_answer = 0;  // the answer said close (or had extra bytes)
-  int64_t max_backlog = 0;  // most requests due but waiting for a connection
-  bool aborted = false;     // the target went away; see abort_reason
+  int64_t max_backlog = 0;          // most requests due but waiting for a connection
+  bool aborted = false;             // the target went away; see abort_reason
   std::string abort_reason;
-  std::string schedule;     // RateSchedule::Describe()
+  std::string schedule;  // RateSchedule::Describe()
   // Load clock (CLOCK_MONOTONIC ns) at the start of the measured phase:
   // timeline second k covers [measured_start_ns + k s, + (k+1) s).
   int64_t measured_start_ns = 0;
@@ -122,8 +120,7 @@ using LoadProgressFn = std::function<void(const LoadProgress&)>;
 // last answers). Errors: kInvalidArgument for a bad request kind, kIoError
 // when no connection to the target can be opened at all. A target that
 // dies mid-run ends the run early with result.aborted set.
-StatusOr<LoadResult> RunLoad(const LoadSpec& spec,
-                             const LoadProgressFn& progress = nullptr);
+StatusOr<LoadResult> RunLoad(const LoadSpec& spec, const LoadProgressFn& progress = nullptr);
 
 }  // namespace gcpilot
 

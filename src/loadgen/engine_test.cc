@@ -35,9 +35,9 @@ int64_t Err(const PhaseStats& p, LoadError e) { return p.errors[static_cast<int>
 
 // The log's outcome for each request error kind (the engine's mapping).
 constexpr std::pair<LoadError, RequestOutcome> kErrorOutcomes[] = {
-    {LoadError::kReset, RequestOutcome::kReset},         {LoadError::kTimeout, RequestOutcome::kTimeout},
-    {LoadError::kClosed, RequestOutcome::kClosed},       {LoadError::kMalformed, RequestOutcome::kMalformed},
-    {LoadError::kNon2xx, RequestOutcome::kNon2xx},       {LoadError::kAborted, RequestOutcome::kAborted},
+    {LoadError::kReset, RequestOutcome::kReset},   {LoadError::kTimeout, RequestOutcome::kTimeout},
+    {LoadError::kClosed, RequestOutcome::kClosed}, {LoadError::kMalformed, RequestOutcome::kMalformed},
+    {LoadError::kNon2xx, RequestOutcome::kNon2xx}, {LoadError::kAborted, RequestOutcome::kAborted},
 };
 
 // Why record i of the log breaks the engine's contract ("" if it keeps it).
@@ -224,11 +224,8 @@ struct ErrorCase {
 
 TEST(EngineTest, EveryErrorKind) {
   const ErrorCase cases[] = {
-      {"/status/503", LoadError::kNon2xx},
-      {"/close", LoadError::kClosed},
-      {"/reset", LoadError::kReset},
-      {"/garbage", LoadError::kMalformed},
-      {"/sleep/400", LoadError::kTimeout},
+      {"/status/503", LoadError::kNon2xx}, {"/close", LoadError::kClosed},      {"/reset", LoadError::kReset},
+      {"/garbage", LoadError::kMalformed}, {"/sleep/400", LoadError::kTimeout},
   };
   for (const ErrorCase& c : cases) {
     TestServer server;
@@ -265,9 +262,8 @@ TEST(EngineTest, NothingListeningIsAClearError) {
   auto r = RunLoad(Spec(port, "/ok", "10", 1'000 * kMs));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kIoError);
-  EXPECT_EQ(r.status().message(),
-            "127.0.0.1:" + std::to_string(port) +
-                ": cannot connect: Connection refused (4 attempts): is the target running?");
+  EXPECT_EQ(r.status().message(), "127.0.0.1:" + std::to_string(port) +
+                                      ": cannot connect: Connection refused (4 attempts): is the target running?");
 }
 
 TEST(EngineTest, ATargetThatDiesEndsTheRun) {
@@ -287,8 +283,7 @@ TEST(EngineTest, ATargetThatDiesEndsTheRun) {
   killer.join();
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->aborted);
-  EXPECT_NE(r->abort_reason.find("the target stopped accepting connections (Connection refused"),
-            std::string::npos)
+  EXPECT_NE(r->abort_reason.find("the target stopped accepting connections (Connection refused"), std::string::npos)
       << r->abort_reason;
   EXPECT_GT(r->measured.ok, 0);
   EXPECT_GT(Err(r->measured, LoadError::kConnectRefused), 0);

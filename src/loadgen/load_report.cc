@@ -12,7 +12,6 @@ namespace {
 
 constexpr double kPercentiles[] = {50, 90, 99, 99.9, 99.99};
 
-
 std::string LatencyRow(const char* name, const HdrHistogram& h) {
   std::string row = fmt::format("  {:<14}", name);
   for (double p : kPercentiles) row += fmt::format(" {:>9}", Ms(h.ValueAtPercentile(p)));
@@ -69,8 +68,8 @@ nlohmann::ordered_json PhaseJson(const PhaseStats& s) {
 
 std::string LoadTable(const LoadResult& r, const LoadRunInfo& info) {
   const PhaseStats& m = r.measured;
-  std::string s = fmt::format("load: {}, {}, {} connections (max {})", info.target, r.schedule,
-                              info.connections, info.max_connections);
+  std::string s = fmt::format("load: {}, {}, {} connections (max {})", info.target, r.schedule, info.connections,
+                              info.max_connections);
   if (info.warmup_ns) s += fmt::format(", warm-up {} (not counted)", FormatDurationNs(info.warmup_ns));
   s += "\n";
   if (r.aborted) s += fmt::format("  ABORTED: {}\n", r.abort_reason);
@@ -113,11 +112,11 @@ std::string LoadTable(const LoadResult& r, const LoadRunInfo& info) {
                        Ms(k.corrected.max()));
     }
   }
-  s += fmt::format("\n  connections opened {} (most open at once {}), most requests queued {}\n",
-                   r.connections_opened, r.max_open_connections, r.max_backlog);
+  s += fmt::format("\n  connections opened {} (most open at once {}), most requests queued {}\n", r.connections_opened,
+                   r.max_open_connections, r.max_backlog);
   if (r.closed_while_idle || r.closed_after_answer) {
-    s += fmt::format("  connections closed by the server: {} while idle, {} after an answer\n",
-                     r.closed_while_idle, r.closed_after_answer);
+    s += fmt::format("  connections closed by the server: {} while idle, {} after an answer\n", r.closed_while_idle,
+                     r.closed_after_answer);
   }
   if (m.corrected.total_count() && m.uncorrected.total_count()) {
     const int64_t c = m.corrected.ValueAtPercentile(99), u = m.uncorrected.ValueAtPercentile(99);
@@ -144,8 +143,11 @@ nlohmann::ordered_json LoadJson(const LoadResult& r, const LoadRunInfo& info) {
   j["warmup"] = PhaseJson(r.warmup);
   nlohmann::ordered_json kinds = nlohmann::ordered_json::array();
   for (const KindStats& k : r.kinds) {
-    kinds.push_back({{"name", k.name}, {"responses", k.responses}, {"ok_2xx", k.ok},
-                     {"errors", k.errors}, {"latency_corrected", HistJson(k.corrected)}});
+    kinds.push_back({{"name", k.name},
+                     {"responses", k.responses},
+                     {"ok_2xx", k.ok},
+                     {"errors", k.errors},
+                     {"latency_corrected", HistJson(k.corrected)}});
   }
   j["kinds"] = kinds;
   j["connections_opened"] = r.connections_opened;
@@ -155,9 +157,13 @@ nlohmann::ordered_json LoadJson(const LoadResult& r, const LoadRunInfo& info) {
   j["closed_after_answer"] = r.closed_after_answer;
   nlohmann::ordered_json tl = nlohmann::ordered_json::array();
   for (const TimelinePoint& p : r.timeline) {
-    tl.push_back({{"second", p.second}, {"asked_rps", p.asked_rps}, {"sent", p.sent},
-                  {"responses", p.responses}, {"errors", p.errors},
-                  {"p50_ms", p.p50_corrected_ns / 1e6}, {"p99_ms", p.p99_corrected_ns / 1e6},
+    tl.push_back({{"second", p.second},
+                  {"asked_rps", p.asked_rps},
+                  {"sent", p.sent},
+                  {"responses", p.responses},
+                  {"errors", p.errors},
+                  {"p50_ms", p.p50_corrected_ns / 1e6},
+                  {"p99_ms", p.p99_corrected_ns / 1e6},
                   {"p99_uncorrected_ms", p.p99_uncorrected_ns / 1e6},
                   {"max_ms", p.max_corrected_ns / 1e6}});
   }
@@ -168,9 +174,8 @@ nlohmann::ordered_json LoadJson(const LoadResult& r, const LoadRunInfo& info) {
 std::string LoadTimelineCsv(const LoadResult& r) {
   std::string s = "second,asked_rps,sent,responses,errors,p50_ms,p99_ms,p99_uncorrected_ms,max_ms\n";
   for (const TimelinePoint& p : r.timeline) {
-    s += fmt::format("{},{:g},{},{},{},{},{},{},{}\n", p.second, p.asked_rps, p.sent, p.responses,
-                     p.errors, Ms(p.p50_corrected_ns), Ms(p.p99_corrected_ns),
-                     Ms(p.p99_uncorrected_ns), Ms(p.max_corrected_ns));
+    s += fmt::format("{},{:g},{},{},{},{},{},{},{}\n", p.second, p.asked_rps, p.sent, p.responses, p.errors,
+                     Ms(p.p50_corrected_ns), Ms(p.p99_corrected_ns), Ms(p.p99_uncorrected_ns), Ms(p.max_corrected_ns));
   }
   return s;
 }

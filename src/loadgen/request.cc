@@ -34,8 +34,7 @@ bool ValidToken(std::string_view s) {
 
 }  // namespace
 
-StatusOr<RequestTemplate::Pieces> RequestTemplate::Split(const std::string& text,
-                                                         const std::string& where) {
+StatusOr<RequestTemplate::Pieces> RequestTemplate::Split(const std::string& text, const std::string& where) {
   Pieces out;
   auto literal = [&](std::string_view s) {
     if (s.empty()) return;
@@ -58,8 +57,8 @@ StatusOr<RequestTemplate::Pieces> RequestTemplate::Split(const std::string& text
     // Only "{word}" (letters, digits, '_', ':') is a placeholder; any other
     // '{' is literal, so JSON bodies need no escaping.
     size_t close = open + 1;
-    while (close < text.size() && (std::isalnum(static_cast<unsigned char>(text[close])) ||
-                                   text[close] == '_' || text[close] == ':')) {
+    while (close < text.size() &&
+           (std::isalnum(static_cast<unsigned char>(text[close])) || text[close] == '_' || text[close] == ':')) {
       ++close;
     }
     if (close == open + 1 || close >= text.size() || text[close] != '}') {
@@ -77,12 +76,13 @@ StatusOr<RequestTemplate::Pieces> RequestTemplate::Split(const std::string& text
       const std::string_view n = name.substr(5);
       auto [q, ec] = std::from_chars(n.data(), n.data() + n.size(), p.bound);
       if (n.empty() || ec != std::errc() || q != n.data() + n.size() || p.bound == 0) {
-        return Status::InvalidArgument(fmt::format("{}: \"{{{}}}\": N in {{rand:N}} must be a whole number >= 1", where, name));
+        return Status::InvalidArgument(
+            fmt::format("{}: \"{{{}}}\": N in {{rand:N}} must be a whole number >= 1", where, name));
       }
       p.kind = Piece::kRandBelow;
     } else {
-      return Status::InvalidArgument(fmt::format(
-          "{}: unknown placeholder \"{{{}}}\" (known: {{seq}}, {{rand}}, {{rand:N}})", where, name));
+      return Status::InvalidArgument(
+          fmt::format("{}: unknown placeholder \"{{{}}}\" (known: {{seq}}, {{rand}}, {{rand:N}})", where, name));
     }
     out.push_back(std::move(p));
     i = close + 1;
@@ -109,8 +109,7 @@ void RequestTemplate::Expand(const Pieces& pieces, uint64_t seq, Rng& rng, std::
   }
 }
 
-StatusOr<RequestTemplate> RequestTemplate::Compile(const RequestKindSpec& spec,
-                                                   const std::string& host_header) {
+StatusOr<RequestTemplate> RequestTemplate::Compile(const RequestKindSpec& spec, const std::string& host_header) {
   const std::string who = fmt::format("request \"{}\"", spec.name);
   RequestTemplate t;
   t.name_ = spec.name;
@@ -153,8 +152,7 @@ StatusOr<RequestTemplate> RequestTemplate::Compile(const RequestKindSpec& spec,
   auto b = Split(spec.body, who + ": body");
   if (!b.ok()) return b.status();
   t.body_ = std::move(*b);
-  t.has_body_ = !spec.body.empty() || spec.method == "POST" || spec.method == "PUT" ||
-                spec.method == "PATCH";
+  t.has_body_ = !spec.body.empty() || spec.method == "POST" || spec.method == "PUT" || spec.method == "PATCH";
   if (!spec.sign_header.empty()) {
     if (!ValidToken(spec.sign_header)) {
       return Status::InvalidArgument(fmt::format("{}: sign header \"{}\" is not an HTTP token", who, spec.sign_header));
@@ -163,9 +161,7 @@ StatusOr<RequestTemplate> RequestTemplate::Compile(const RequestKindSpec& spec,
     t.sign_header_ = spec.sign_header;
     t.sign_key_ = spec.sign_key;
   }
-  auto is_constant = [](const Pieces& p) {
-    return p.empty() || (p.size() == 1 && p[0].kind == Piece::kLiteral);
-  };
+  auto is_constant = [](const Pieces& p) { return p.empty() || (p.size() == 1 && p[0].kind == Piece::kLiteral); };
   t.constant_ = is_constant(t.head_) && is_constant(t.body_) && t.sign_header_.empty();
   if (t.constant_) {
     Rng unused(0);
@@ -208,8 +204,7 @@ void RequestTemplate::Render(uint64_t seq, Rng& rng, std::string* out) const {
   out->append(scratch_);
 }
 
-StatusOr<RequestMix> RequestMix::Compile(const std::vector<RequestKindSpec>& kinds,
-                                         const std::string& host_header) {
+StatusOr<RequestMix> RequestMix::Compile(const std::vector<RequestKindSpec>& kinds, const std::string& host_header) {
   if (kinds.empty()) return Status::InvalidArgument("no request kinds");
   RequestMix mix;
   double total = 0;
@@ -243,8 +238,7 @@ StatusOr<std::vector<RequestKindSpec>> LoadRequestKinds(const std::string& path)
     doc = toml::parse_file(path);
   } catch (const toml::parse_error& e) {
     const auto& b = e.source().begin;
-    return Status::InvalidArgument(
-        fmt::format("{}:{}:{}: {}", path, b.line, b.column, e.description()));
+    return Status::InvalidArgument(fmt::format("{}:{}:{}: {}", path, b.line, b.column, e.description()));
   }
   auto at = [&](const auto& n) {
     const auto& b = n.source().begin;
@@ -260,8 +254,7 @@ StatusOr<std::vector<RequestKindSpec>> LoadRequestKinds(const std::string& path)
     return Status::InvalidArgument(fmt::format("{}: no [[request]] tables", path));
   }
   std::vector<RequestKindSpec> out;
-  const std::set<std::string> known = {"name", "weight", "method", "path", "body",
-                                       "body_file", "headers", "sign"};
+  const std::set<std::string> known = {"name", "weight", "method", "path", "body", "body_file", "headers", "sign"};
   for (const toml::node& node : *reqs) {
     const toml::table* t = node.as_table();
     if (!t) return Status::InvalidArgument(fmt::format("{}: [[request]] must be a table", at(node)));
@@ -313,12 +306,15 @@ StatusOr<std::vector<RequestKindSpec>> LoadRequestKinds(const std::string& path)
         }
       } else if (name == "sign") {
         const toml::table* s = v.as_table();
-        if (!s) return Status::InvalidArgument(fmt::format("{}: \"sign\" must be {{ header = ..., key = ... }}", at(v)));
+        if (!s)
+          return Status::InvalidArgument(fmt::format("{}: \"sign\" must be {{ header = ..., key = ... }}", at(v)));
         for (const auto& [sk, sv] : *s) {
           if (sk.str() != "header" && sk.str() != "key") {
-            return Status::InvalidArgument(fmt::format("{}: unknown key \"{}\" in sign (known: header, key)", at(sk), sk.str()));
+            return Status::InvalidArgument(
+                fmt::format("{}: unknown key \"{}\" in sign (known: header, key)", at(sk), sk.str()));
           }
-          if (!sv.is_string()) return Status::InvalidArgument(fmt::format("{}: sign.{} must be a string", at(sv), sk.str()));
+          if (!sv.is_string())
+            return Status::InvalidArgument(fmt::format("{}: sign.{} must be a string", at(sv), sk.str()));
           (sk.str() == "header" ? k.sign_header : k.sign_key) = *sv.value<std::string>();
         }
         if (k.sign_header.empty() || k.sign_key.empty()) {

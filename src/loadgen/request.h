@@ -51,8 +51,7 @@ class RequestTemplate {
  public:
   // Checks and pre-splits a kind. Errors (kInvalidArgument) name the kind
   // and the part: `request "pay": header "X": unknown placeholder "{sq}"`.
-  static StatusOr<RequestTemplate> Compile(const RequestKindSpec& spec,
-                                           const std::string& host_header);
+  static StatusOr<RequestTemplate> Compile(const RequestKindSpec& spec, const std::string& host_header);
 
   // Appends the complete request for request number `seq` to *out.
   void Render(uint64_t seq, Rng& rng, std::string* out) const;
@@ -74,9 +73,9 @@ class RequestTemplate {
   std::string name_;
   double weight_ = 1;
   bool is_head_ = false;
-  bool constant_ = false;   // no placeholders, no signature: pre-rendered
-  std::string rendered_;    // the constant request
-  Pieces head_;             // request line and headers (no Content-Length)
+  bool constant_ = false;  // no placeholders, no signature: pre-rendered
+  std::string rendered_;   // the constant request
+  Pieces head_;            // request line and headers (no Content-Length)
   Pieces body_;
   bool has_body_ = false;
   std::string sign_header_, sign_key_;
@@ -86,8 +85,7 @@ class RequestTemplate {
 // Picks kinds by weight.
 class RequestMix {
  public:
-  static StatusOr<RequestMix> Compile(const std::vector<RequestKindSpec>& kinds,
-                                      const std::string& host_header);
+  static StatusOr<RequestMix> Compile(const std::vector<RequestKindSpec>& kinds, const std::string& host_header);
   size_t Pick(Rng& rng) const;
   const RequestTemplate& kind(size_t i) const { return kinds_[i]; }
   size_t size() const { return kinds_.size(); }

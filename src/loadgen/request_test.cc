@@ -130,7 +130,8 @@ TEST(RequestTest, TomlErrorsNamePlace) {
   };
   const std::string p = ::testing::TempDir() + "gcpilot_bad.toml";
   EXPECT_EQ(err("[[request]]\npath = \"/\"\nbdy = \"x\"\n"),
-            p + ":3:1: unknown key \"bdy\" in [[request]] (known: name, weight, method, path, body, body_file, headers, sign)");
+            p + ":3:1: unknown key \"bdy\" in [[request]] (known: name, weight, method, path, body, body_file, "
+                "headers, sign)");
   EXPECT_EQ(err("[[request]]\nweight = -1\n"), p + ":2:10: \"weight\" must be a number > 0");
   EXPECT_EQ(err("[server]\nx = 1\n"), p + ":1:2: unknown key \"server\" (want [[request]] tables)");
   EXPECT_EQ(err("[[request]]\nsign = { header = \"X\" }\n"), p + ":2:8: sign needs both header and key");

@@ -41,8 +41,7 @@ std::string FormatRate(double r) { return fmt::format("{:g}", r); }
 
 StatusOr<int64_t> ParseDurationNs(std::string_view text) {
   auto bad = [&] {
-    return Status::InvalidArgument(fmt::format(
-        "duration \"{}\" is not a positive number with ms, s, m or h", text));
+    return Status::InvalidArgument(fmt::format("duration \"{}\" is not a positive number with ms, s, m or h", text));
   };
   std::string_view num = text;
   double unit = 0;
@@ -72,9 +71,8 @@ StatusOr<int64_t> ParseOptionalDurationNs(std::string_view text) {
   if (text == "0" || text == "0s" || text == "0ms") return int64_t{0};
   auto d = ParseDurationNs(text);
   if (!d.ok()) {
-    return Status::InvalidArgument(fmt::format(
-        "duration \"{}\" is not 0 or a positive number with ms, s, m or h",
-        text));
+    return Status::InvalidArgument(
+        fmt::format("duration \"{}\" is not 0 or a positive number with ms, s, m or h", text));
   }
   return d;
 }
@@ -93,11 +91,8 @@ RateSchedule RateSchedule::Constant(double rps, int64_t duration_ns) {
   return s;
 }
 
-StatusOr<RateSchedule> RateSchedule::Parse(std::string_view text,
-                                           int64_t default_duration_ns) {
-  auto bad = [&](std::string why) {
-    return Status::InvalidArgument(fmt::format("--rate \"{}\": {}", text, why));
-  };
+StatusOr<RateSchedule> RateSchedule::Parse(std::string_view text, int64_t default_duration_ns) {
+  auto bad = [&](std::string why) { return Status::InvalidArgument(fmt::format("--rate \"{}\": {}", text, why)); };
   RateSchedule s;
   if (text == "max") {
     s.closed_loop_ = true;
@@ -108,9 +103,8 @@ StatusOr<RateSchedule> RateSchedule::Parse(std::string_view text,
   const std::vector<std::string_view> parts = Split(text, ',');
   for (size_t i = 0; i < parts.size(); ++i) {
     std::string_view part = parts[i];
-    const std::string where = parts.size() > 1
-                                  ? fmt::format("segment {} (\"{}\")", i + 1, part)
-                                  : fmt::format("\"{}\"", part);
+    const std::string where =
+        parts.size() > 1 ? fmt::format("segment {} (\"{}\")", i + 1, part) : fmt::format("\"{}\"", part);
     Segment seg;
     if (part.starts_with("burst:")) {
       // burst:BASE/PEAK@ON/PERIOD
@@ -145,10 +139,9 @@ StatusOr<RateSchedule> RateSchedule::Parse(std::string_view text,
         return bad(where + " needs \"@duration\" (every segment of a multi-step schedule does)");
       }
       const size_t dots = part.find("..");
-      const bool ok = dots == std::string_view::npos
-                          ? ParseRate(part, &seg.from_rps)
-                          : ParseRate(part.substr(0, dots), &seg.from_rps) &&
-                                ParseRate(part.substr(dots + 2), &seg.to_rps);
+      const bool ok = dots == std::string_view::npos ? ParseRate(part, &seg.from_rps)
+                                                     : ParseRate(part.substr(0, dots), &seg.from_rps) &&
+                                                           ParseRate(part.substr(dots + 2), &seg.to_rps);
       if (!ok) return bad(where + ": rate must be a number 0..10000000 (optionally with k), or RATE..RATE");
       if (dots == std::string_view::npos) seg.to_rps = seg.from_rps;
     }
@@ -246,9 +239,8 @@ std::string RateSchedule::Describe() const {
   for (const Segment& seg : segments_) {
     if (!out.empty()) out += ", then ";
     if (seg.burst) {
-      out += fmt::format("{}/s with bursts of {}/s for {} every {}", FormatRate(seg.from_rps),
-                         FormatRate(seg.to_rps), FormatDurationNs(seg.burst_on_ns),
-                         FormatDurationNs(seg.burst_period_ns));
+      out += fmt::format("{}/s with bursts of {}/s for {} every {}", FormatRate(seg.from_rps), FormatRate(seg.to_rps),
+                         FormatDurationNs(seg.burst_on_ns), FormatDurationNs(seg.burst_period_ns));
     } else if (seg.from_rps != seg.to_rps) {
       out += fmt::format("ramp {}/s to {}/s", FormatRate(seg.from_rps), FormatRate(seg.to_rps));
     } else {

@@ -43,8 +43,7 @@ class RateSchedule {
   // Parses `text`; `default_duration_ns` (> 0) is the length of a single
   // segment given without "@". Errors name the offending part:
   // `--rate "1000@30s,5000": segment 2 ("5000") needs "@duration" ...`.
-  static StatusOr<RateSchedule> Parse(std::string_view text,
-                                      int64_t default_duration_ns);
+  static StatusOr<RateSchedule> Parse(std::string_view text, int64_t default_duration_ns);
   static RateSchedule Constant(double rps, int64_t duration_ns);
 
   bool closed_loop() const { return closed_loop_; }

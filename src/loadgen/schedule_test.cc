@@ -23,8 +23,7 @@ TEST(ScheduleTest, Durations) {
     auto d = ParseDurationNs(bad);
     EXPECT_FALSE(d.ok()) << bad;
   }
-  EXPECT_EQ(ParseDurationNs("30").status().message(),
-            "duration \"30\" is not a positive number with ms, s, m or h");
+  EXPECT_EQ(ParseDurationNs("30").status().message(), "duration \"30\" is not a positive number with ms, s, m or h");
   // A warm-up may be none at all.
   EXPECT_EQ(*ParseOptionalDurationNs("0s"), 0);
   EXPECT_EQ(*ParseOptionalDurationNs("0"), 0);
@@ -84,7 +83,9 @@ TEST(ScheduleTest, ErrorsNameThePart) {
   const std::pair<const char*, const char*> cases[] = {
       {"", "--rate \"\": empty"},
       {"fast", "--rate \"fast\": \"fast\": rate must be a number 0..10000000 (optionally with k), or RATE..RATE"},
-      {"1000@30s,5000", "--rate \"1000@30s,5000\": segment 2 (\"5000\") needs \"@duration\" (every segment of a multi-step schedule does)"},
+      {"1000@30s,5000",
+       "--rate \"1000@30s,5000\": segment 2 (\"5000\") needs \"@duration\" (every segment of a multi-step schedule "
+       "does)"},
       {"1000@3x", "--rate \"1000@3x\": \"1000@3x\": duration \"3x\" is not a positive number with ms, s, m or h"},
       {"burst:1/2@5s/5s", "--rate \"burst:1/2@5s/5s\": \"burst:1/2@5s/5s\": the burst must be shorter than its period"},
       {"burst:1000", "--rate \"burst:1000\": \"burst:1000\": want burst:BASE/PEAK@ON/PERIOD"},

@@ -79,10 +79,10 @@ struct GcCycle {
 
   // Heap, bytes. gctrace prints megabytes (bytes >> 20), so its values are
   // whole MiB; heap_*_mb() give back exactly what was printed.
-  int64_t heap_start_bytes = 0;  // when the cycle started (the trigger)
-  int64_t heap_end_bytes = 0;    // at mark termination
-  int64_t heap_live_bytes = 0;   // marked live
-  int64_t heap_goal_bytes = 0;   // the goal in force
+  int64_t heap_start_bytes = 0;      // when the cycle started (the trigger)
+  int64_t heap_end_bytes = 0;        // at mark termination
+  int64_t heap_live_bytes = 0;       // marked live
+  int64_t heap_goal_bytes = 0;       // the goal in force
   int64_t stacks_bytes = kUnknown;   // scannable stacks (Go 1.18+)
   int64_t globals_bytes = kUnknown;  // scannable globals (Go 1.18+)
 

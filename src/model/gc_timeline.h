@@ -27,7 +27,7 @@ namespace gcpilot {
 // A stop-the-world pause as an execution trace records it.
 struct StwPause {
   TimeSpan span;
-  std::string reason;  // the runtime's own words ("GC sweep termination", ...)
+  std::string reason;                 // the runtime's own words ("GC sweep termination", ...)
   int64_t cycle = GcCycle::kUnknown;  // the GC cycle number it belongs to, if any
   bool operator==(const StwPause&) const = default;
 };

@@ -49,17 +49,15 @@ struct RequestRecord {
   // Latency as a user waits it (from due) and as a closed-loop tool reports
   // it (from sent); -1 where the request has no completion time.
   int64_t corrected_ns() const { return done_ns == kNever ? -1 : done_ns - due_ns; }
-  int64_t uncorrected_ns() const {
-    return done_ns == kNever || sent_ns == kNever ? -1 : done_ns - sent_ns;
-  }
+  int64_t uncorrected_ns() const { return done_ns == kNever || sent_ns == kNever ? -1 : done_ns - sent_ns; }
   bool operator==(const RequestRecord&) const = default;
 };
 static_assert(sizeof(RequestRecord) == 32, "a request record stays compact");
 
 struct RequestLog {
   std::string clock = "CLOCK_MONOTONIC";  // the load clock's name
-  std::vector<std::string> kinds;        // request kind names, by index
-  std::vector<RequestRecord> records;    // in due order
+  std::vector<std::string> kinds;         // request kind names, by index
+  std::vector<RequestRecord> records;     // in due order
   bool operator==(const RequestLog&) const = default;
 };
 

@@ -23,26 +23,34 @@ enum class RunPhase : uint8_t {
   kRefine,    // midpoints of numeric knobs around the best setting
   kVerify,    // fresh runs of the recommended setting and the default
 };
-inline constexpr RunPhase kRunPhases[] = {RunPhase::kDesign, RunPhase::kBaseline, RunPhase::kConfirm,
-                                          RunPhase::kRefine, RunPhase::kVerify};
+inline constexpr RunPhase kRunPhases[] = {RunPhase::kDesign, RunPhase::kBaseline, RunPhase::kConfirm, RunPhase::kRefine,
+                                          RunPhase::kVerify};
 
 // Stable names (stored in the database, shown in tables): "pending", ...;
 // "design", "baseline", "confirm", "refine", "verify".
 inline const char* RunStatusName(RunStatus s) {
   switch (s) {
-    case RunStatus::kPending: return "pending";
-    case RunStatus::kDone: return "done";
-    case RunStatus::kFailed: return "failed";
+    case RunStatus::kPending:
+      return "pending";
+    case RunStatus::kDone:
+      return "done";
+    case RunStatus::kFailed:
+      return "failed";
   }
   return "unknown";
 }
 inline const char* RunPhaseName(RunPhase p) {
   switch (p) {
-    case RunPhase::kDesign: return "design";
-    case RunPhase::kBaseline: return "baseline";
-    case RunPhase::kConfirm: return "confirm";
-    case RunPhase::kRefine: return "refine";
-    case RunPhase::kVerify: return "verify";
+    case RunPhase::kDesign:
+      return "design";
+    case RunPhase::kBaseline:
+      return "baseline";
+    case RunPhase::kConfirm:
+      return "confirm";
+    case RunPhase::kRefine:
+      return "refine";
+    case RunPhase::kVerify:
+      return "verify";
   }
   return "unknown";
 }
@@ -93,7 +101,7 @@ struct RunResult {
   RunStatus status = RunStatus::kPending;
   std::string reason;  // why it failed
   int64_t started_unix_ns = 0, finished_unix_ns = 0;
-  std::string exit;  // "exit 0", "killed by SIGKILL", ... ("" until it ran)
+  std::string exit;    // "exit 0", "killed by SIGKILL", ... ("" until it ran)
   RunMetrics metrics;  // done runs (a failed run keeps what it measured)
 
   bool done() const { return status == RunStatus::kDone; }

@@ -25,7 +25,7 @@ struct Factor {
 
 // What a study minimizes: a percentile of corrected latency, its max or mean.
 enum class Objective : uint8_t { kP50, kP90, kP99, kP999, kMax, kMean };
-inline constexpr Objective kObjectives[] = {Objective::kP50, Objective::kP90, Objective::kP99,
+inline constexpr Objective kObjectives[] = {Objective::kP50,  Objective::kP90, Objective::kP99,
                                             Objective::kP999, Objective::kMax, Objective::kMean};
 // The spec's word ("p50", ..., "p999", "max", "mean").
 inline const char* ObjectiveKey(Objective o) {
@@ -45,18 +45,24 @@ inline constexpr const char* kObjectiveChoices = "p50, p90, p99, p999, max or me
 // The objective's value of a run, in nanoseconds.
 inline int64_t ObjectiveNs(const RunMetrics& m, Objective o) {
   switch (o) {
-    case Objective::kP50: return m.p50_ns;
-    case Objective::kP90: return m.p90_ns;
-    case Objective::kP99: return m.p99_ns;
-    case Objective::kP999: return m.p999_ns;
-    case Objective::kMax: return m.max_ns;
-    case Objective::kMean: return m.mean_ns;
+    case Objective::kP50:
+      return m.p50_ns;
+    case Objective::kP90:
+      return m.p90_ns;
+    case Objective::kP99:
+      return m.p99_ns;
+    case Objective::kP999:
+      return m.p999_ns;
+    case Objective::kMax:
+      return m.max_ns;
+    case Objective::kMean:
+      return m.mean_ns;
   }
   return m.p99_ns;
 }
 
 struct StudyOutline {
-  std::string source;  // the spec's path, "command line" or "built-in (workloads/paygate)"
+  std::string source;         // the spec's path, "command line" or "built-in (workloads/paygate)"
   std::string rate = "1000";  // the load schedule as written (see gcpilot load)
   int repeats = 2;            // runs per setting in the design
   std::vector<Factor> factors;

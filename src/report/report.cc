@@ -101,8 +101,7 @@ std::string PercentilePlot(const ReportInput& in) {
   return p.Render();
 }
 
-std::string GcTimelinePlots(const ReportInput& in, const std::string& what, const Env& env,
-                       const char* color) {
+std::string GcTimelinePlots(const ReportInput& in, const std::string& what, const Env& env, const char* color) {
   const RunResult* r = FirstDoneRun(in, env);
   if (!r) return "";
   auto it = in.cycles.find(r->id);
@@ -138,9 +137,10 @@ std::string GcTimelinePlots(const ReportInput& in, const std::string& what, cons
   std::string out = "<figure>" + heap.Render() + "</figure>\n<figure>" + cpu.Render() + "</figure>\n";
   int64_t stw_max = 0;
   for (const GcCycle& c : it->second.cycles) stw_max = std::max(stw_max, c.stw_ns());
-  out += fmt::format("<p class=\"meta\">{}: {} cycles (red ticks: each cycle's stop-the-world pauses, "
-                     "longest {:.3f} ms).</p>\n",
-                     Esc(DescribeSetting(in.spec, env)), it->second.cycles.size(), stw_max / 1e6);
+  out += fmt::format(
+      "<p class=\"meta\">{}: {} cycles (red ticks: each cycle's stop-the-world pauses, "
+      "longest {:.3f} ms).</p>\n",
+      Esc(DescribeSetting(in.spec, env)), it->second.cycles.size(), stw_max / 1e6);
   return out;
 }
 
@@ -159,19 +159,21 @@ std::string RecommendationSection(const ReportInput& in) {
                      Esc(FormatBytes(static_cast<int64_t>(r.best.mean_rss))));
     if (!r.baseline.values.empty() && !r.is_default) {
       const double mem = r.best.mean_rss - r.baseline.mean_rss;
-      h += fmt::format("<p>Default setting ({}): {} {:.3f} ms ({}), peak RSS {}. "
-                       "The recommendation is <b>{:.2f}x</b> the default's {}, {} {}.</p>\n",
-                       Esc(DescribeSetting(spec, r.baseline.env)), obj, r.baseline.mean, Esc(SpreadText(r.baseline)),
-                       Esc(FormatBytes(static_cast<int64_t>(r.baseline.mean_rss))), r.ratio, obj,
-                       mem >= 0 ? "at a memory cost of" : "and uses less memory by",
-                       Esc(FormatBytes(static_cast<int64_t>(std::fabs(mem)))));
+      h += fmt::format(
+          "<p>Default setting ({}): {} {:.3f} ms ({}), peak RSS {}. "
+          "The recommendation is <b>{:.2f}x</b> the default's {}, {} {}.</p>\n",
+          Esc(DescribeSetting(spec, r.baseline.env)), obj, r.baseline.mean, Esc(SpreadText(r.baseline)),
+          Esc(FormatBytes(static_cast<int64_t>(r.baseline.mean_rss))), r.ratio, obj,
+          mem >= 0 ? "at a memory cost of" : "and uses less memory by",
+          Esc(FormatBytes(static_cast<int64_t>(std::fabs(mem)))));
     }
     h += fmt::format("<p>Confidence: {}.</p>\n", Esc(ConfidenceText(r, a.objective)));
     for (const std::string& w : r.warnings) h += fmt::format("<p class=\"warn\">Warning: {}.</p>\n", Esc(w));
     h += "</div>\n";
   } else {
-    h += fmt::format("<div class=\"rec none\"><h2 style=\"margin-top:0;border:0\">No recommendation</h2><p>{}</p></div>\n",
-                     Esc(r.why_not));
+    h += fmt::format(
+        "<div class=\"rec none\"><h2 style=\"margin-top:0;border:0\">No recommendation</h2><p>{}</p></div>\n",
+        Esc(r.why_not));
   }
 
   return h;
@@ -188,8 +190,9 @@ std::string HeatMapSection(const ReportInput& in) {
       std::vector<std::string> rows, cols;
       for (const auto& v : t.row_levels) rows.push_back(Show(v));
       for (const auto& v : t.col_levels) cols.push_back(Show(v));
-      h += "<figure>" + HeatMap(fmt::format("{} by {} x {}", obj, t.row_factor, t.col_factor), t.row_factor, rows,
-                                t.col_factor, cols, t.mean, "ms") +
+      h += "<figure>" +
+           HeatMap(fmt::format("{} by {} x {}", obj, t.row_factor, t.col_factor), t.row_factor, rows, t.col_factor,
+                   cols, t.mean, "ms") +
            "</figure>\n";
     }
     h += "</div>\n";
@@ -224,8 +227,9 @@ std::string MainEffectSection(const ReportInput& in) {
   h += a.residual_df > 0
            ? fmt::format("</div>\n<p class=\"meta\">Residual (noise and interactions): {:.1f}% of variance.</p>\n",
                          100 * a.residual_share)
-           : std::string("</div>\n<p class=\"meta\">Residual: no degrees of freedom left; the shares above also "
-                         "hold the noise (repeat runs to tell effects from noise).</p>\n");
+           : std::string(
+                 "</div>\n<p class=\"meta\">Residual: no degrees of freedom left; the shares above also "
+                 "hold the noise (repeat runs to tell effects from noise).</p>\n");
 
   return h;
 }
@@ -273,22 +277,24 @@ std::string RunsTable(const ReportInput& in) {
   h += "<th>status</th><th>p50 ms</th><th>p99 ms</th><th>max ms</th><th>req/s</th><th>errors</th>"
        "<th>peak RSS</th><th>GC cycles</th><th>reason</th></tr>\n";
   for (const RunResult& run : in.runs) {
-    h += fmt::format("<tr{}><td>{}</td><td class=\"l\">{}</td>", run.status == RunStatus::kFailed ? " class=\"failed\"" : "",
-                     run.seq + 1, RunPhaseName(run.phase));
+    h += fmt::format("<tr{}><td>{}</td><td class=\"l\">{}</td>",
+                     run.status == RunStatus::kFailed ? " class=\"failed\"" : "", run.seq + 1, RunPhaseName(run.phase));
     for (const Factor& f : spec.factors) {
       auto it = run.env.find(f.name);
       h += "<td class=\"l\">" + Esc(Show(it == run.env.end() ? "" : it->second)) + "</td>";
     }
     const RunMetrics& m = run.metrics;
     if (run.done()) {
-      h += fmt::format("<td class=\"l\">done</td><td>{:.3f}</td><td>{:.3f}</td><td>{:.3f}</td><td>{:.0f}</td>"
-                       "<td>{}</td><td>{}</td><td>{}</td><td></td></tr>\n",
-                       m.p50_ns / 1e6, m.p99_ns / 1e6, m.max_ns / 1e6, m.achieved_rps, m.errors,
-                       Esc(FormatBytes(m.peak_rss_bytes)), m.gc_cycles);
+      h += fmt::format(
+          "<td class=\"l\">done</td><td>{:.3f}</td><td>{:.3f}</td><td>{:.3f}</td><td>{:.0f}</td>"
+          "<td>{}</td><td>{}</td><td>{}</td><td></td></tr>\n",
+          m.p50_ns / 1e6, m.p99_ns / 1e6, m.max_ns / 1e6, m.achieved_rps, m.errors, Esc(FormatBytes(m.peak_rss_bytes)),
+          m.gc_cycles);
     } else {
-      h += fmt::format("<td class=\"l\">{}</td><td></td><td></td><td></td><td></td><td></td><td></td><td></td>"
-                       "<td class=\"l\">{}</td></tr>\n",
-                       RunStatusName(run.status), Esc(run.reason));
+      h += fmt::format(
+          "<td class=\"l\">{}</td><td></td><td></td><td></td><td></td><td></td><td></td><td></td>"
+          "<td class=\"l\">{}</td></tr>\n",
+          RunStatusName(run.status), Esc(run.reason));
     }
   }
   return h;
@@ -333,10 +339,11 @@ std::string RenderReport(const ReportInput& in) {
   std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
   h += fmt::format("<title>gcpilot study {}</title>\n<style>{}</style></head><body>\n", in.study_id, kCss);
   h += fmt::format("<h1>gcpilot study {}: {}</h1>\n", in.study_id, Esc(spec.source));
-  h += fmt::format("<p class=\"meta\">{} design, {} repeats, objective: minimize {} (corrected latency) under the "
-                   "load schedule \"{}\" (req/s); {} runs done, {} failed, {} pending{}</p>\n",
-                   Esc(in.design), spec.repeats, obj, Esc(spec.rate), a.done, a.failed, a.pending,
-                   in.created.empty() ? "" : "; created " + Esc(in.created));
+  h += fmt::format(
+      "<p class=\"meta\">{} design, {} repeats, objective: minimize {} (corrected latency) under the "
+      "load schedule \"{}\" (req/s); {} runs done, {} failed, {} pending{}</p>\n",
+      Esc(in.design), spec.repeats, obj, Esc(spec.rate), a.done, a.failed, a.pending,
+      in.created.empty() ? "" : "; created " + Esc(in.created));
   h += RecommendationSection(in);
   h += HeatMapSection(in);
   h += MainEffectSection(in);

@@ -11,7 +11,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   for (const char* kind : {"full", "single", "failed"}) {
-    std::ofstream(std::string(argv[1]) + "/report_" + kind + ".html") << gcpilot::RenderReport(gcpilot::ReportFixture(kind));
+    std::ofstream(std::string(argv[1]) + "/report_" + kind + ".html")
+        << gcpilot::RenderReport(gcpilot::ReportFixture(kind));
   }
   return 0;
 }

@@ -45,11 +45,20 @@ std::string XmlEscape(const std::string& s) {
   std::string o;
   for (char c : s) {
     switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
+      case '&':
+        o += "&amp;";
+        break;
+      case '<':
+        o += "&lt;";
+        break;
+      case '>':
+        o += "&gt;";
+        break;
+      case '"':
+        o += "&quot;";
+        break;
+      default:
+        o += c;
     }
   }
   return o;
@@ -127,9 +136,9 @@ std::string XyPlot::Render() const {
     return kLeft + t * pw;
   };
   auto sy = [&](double v) {
-    const double t = y_.log ? (std::log10(std::max(v, y_.min)) - std::log10(y_.min)) /
-                                  (std::log10(y_.max) - std::log10(y_.min))
-                            : (v - y_.min) / (y_.max - y_.min);
+    const double t =
+        y_.log ? (std::log10(std::max(v, y_.min)) - std::log10(y_.min)) / (std::log10(y_.max) - std::log10(y_.min))
+               : (v - y_.min) / (y_.max - y_.min);
     return kTop + (1 - t) * ph;
   };
   std::string s = fmt::format(
@@ -155,12 +164,12 @@ std::string XyPlot::Render() const {
   };
   for (double v : ticks(x_)) {
     const double px = sx(v);
-    s += fmt::format("<line x1=\"{:.1f}\" y1=\"{}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#e3e3e3\"/>\n", px, kTop,
-                     px, kTop + ph);
+    s += fmt::format("<line x1=\"{:.1f}\" y1=\"{}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#e3e3e3\"/>\n", px, kTop, px,
+                     kTop + ph);
     s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", px, kTop + ph + 14,
                      !x_.categories.empty() ? XmlEscape(x_.categories[static_cast<size_t>(v)])
-                     : x_.percentile_ticks ? Pct(v)
-                                           : Num(v));
+                     : x_.percentile_ticks  ? Pct(v)
+                                            : Num(v));
   }
   for (double v : ticks(y_)) {
     const double py = sy(v);
@@ -229,7 +238,8 @@ std::string HeatMap(const std::string& title, const std::string& row_label, cons
   const double span = hi > lo ? hi - lo : 1;
   std::string s = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" "
-      "font-family=\"sans-serif\" font-size=\"11\">\n<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"#fff\"/>\n",
+      "font-family=\"sans-serif\" font-size=\"11\">\n<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" "
+      "fill=\"#fff\"/>\n",
       w, h, w, h, w, h);
   s += fmt::format("<text x=\"8\" y=\"18\" font-size=\"13\" font-weight=\"bold\">{}</text>\n", XmlEscape(title));
   s += fmt::format("<text x=\"{}\" y=\"40\" text-anchor=\"middle\">{}</text>\n",
@@ -249,8 +259,8 @@ std::string HeatMap(const std::string& title, const std::string& row_label, cons
       const std::string fill = std::isnan(val) ? "#eee" : Ramp((val - lo) / span);
       s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" stroke=\"#fff\"/>\n", x, y,
                        kCellW, kCellH, fill);
-      s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", x + kCellW / 2,
-                       y + kCellH / 2 + 4, std::isnan(val) ? "-" : fmt::format("{:.3f}", val));
+      s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", x + kCellW / 2, y + kCellH / 2 + 4,
+                       std::isnan(val) ? "-" : fmt::format("{:.3f}", val));
     }
   }
   // Colour legend: a vertical ramp with the low and high values.

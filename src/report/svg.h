@@ -15,7 +15,7 @@ std::string XmlEscape(const std::string& s);
 
 struct Axis {
   std::string label;
-  bool log = false;       // base-10 log scale (all values > 0)
+  bool log = false;         // base-10 log scale (all values > 0)
   double min = 0, max = 1;  // data range; widened to nice ticks
   // For the latency-percentile x axis: values are 1/(1-p) and ticks are
   // labelled as percentiles ("90%", "99%", "99.9%").
@@ -60,10 +60,9 @@ class XyPlot {
 // A heat map: rows x columns of values (NaN: no data), cells coloured from
 // the lowest (green) to the highest (red) with the value written in, and a
 // colour legend.
-std::string HeatMap(const std::string& title, const std::string& row_label,
-                    const std::vector<std::string>& rows, const std::string& col_label,
-                    const std::vector<std::string>& cols, const std::vector<std::vector<double>>& v,
-                    const std::string& unit);
+std::string HeatMap(const std::string& title, const std::string& row_label, const std::vector<std::string>& rows,
+                    const std::string& col_label, const std::vector<std::string>& cols,
+                    const std::vector<std::vector<double>>& v, const std::string& unit);
 
 // Tick positions for a linear axis over [lo, hi]: 1, 2 or 5 x 10^k steps.
 std::vector<double> NiceTicks(double lo, double hi, int target = 6);

@@ -38,8 +38,8 @@ double BetaFraction(double a, double b, double x) {
 double IncompleteBeta(double a, double b, double x) {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
-  const double front = std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) +
-                                a * std::log(x) + b * std::log1p(-x));
+  const double front =
+      std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x));
   if (x < (a + 1) / (a + b + 2)) return front * BetaFraction(a, b, x) / a;
   return 1 - front * BetaFraction(b, a, 1 - x) / b;
 }
@@ -69,8 +69,7 @@ double WelchPValue(const std::vector<double>& a, const std::vector<double>& b) {
   const double va = SampleSd(a) * SampleSd(a) / a.size(), vb = SampleSd(b) * SampleSd(b) / b.size();
   if (va + vb <= 0) return Mean(a) == Mean(b) ? 1 : 0;
   const double t = (Mean(a) - Mean(b)) / std::sqrt(va + vb);
-  const double df = (va + vb) * (va + vb) /
-                    (va * va / (a.size() - 1) + vb * vb / (b.size() - 1));
+  const double df = (va + vb) * (va + vb) / (va * va / (a.size() - 1) + vb * vb / (b.size() - 1));
   return 2 * (1 - StudentTCdf(std::fabs(t), df));
 }
 

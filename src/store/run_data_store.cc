@@ -72,7 +72,8 @@ void PutLe(std::string* out, T v) {
 template <typename T>
 T GetLe(const char* p) {
   std::make_unsigned_t<T> u = 0;
-  for (size_t i = 0; i < sizeof(T); ++i) u |= static_cast<std::make_unsigned_t<T>>(static_cast<uint8_t>(p[i])) << (8 * i);
+  for (size_t i = 0; i < sizeof(T); ++i)
+    u |= static_cast<std::make_unsigned_t<T>>(static_cast<uint8_t>(p[i])) << (8 * i);
   return static_cast<T>(u);
 }
 
@@ -117,10 +118,14 @@ bool DecodeRecords(std::string_view blob, std::vector<RequestRecord>* out) {
 
 Status StudyStore::SaveHistograms(const RunResult& r, const RunData& data) {
   Stmt h(db_, "INSERT OR REPLACE INTO histogram VALUES (?, ?, ?, ?, ?)");
-  for (const auto& [kind, hist] : {std::pair<const char*, const std::optional<HdrHistogram>*>{"corrected", &data.corrected},
-                                   {"uncorrected", &data.uncorrected}}) {
+  for (const auto& [kind, hist] :
+       {std::pair<const char*, const std::optional<HdrHistogram>*>{"corrected", &data.corrected},
+        {"uncorrected", &data.uncorrected}}) {
     if (!*hist) continue;
-    h.Bind(1, r.id).Bind(2, kind).Bind(3, (*hist)->min()).Bind(4, (*hist)->max())
+    h.Bind(1, r.id)
+        .Bind(2, kind)
+        .Bind(3, (*hist)->min())
+        .Bind(4, (*hist)->max())
         .Bind(5, nlohmann::json((*hist)->NonZeroCounts()).dump());
     if (h.Step() != SQLITE_DONE) return Error("saving a histogram");
     h.Reset();
@@ -129,13 +134,21 @@ Status StudyStore::SaveHistograms(const RunResult& r, const RunData& data) {
 }
 
 Status StudyStore::SaveTimeline(const RunResult& r, const RunData& data) {
-  Stmt t(db_, "INSERT OR REPLACE INTO timeline (run_id, second, asked_rps, sent, responses, errors, "
-              "p50_corrected_ns, p99_corrected_ns, p99_uncorrected_ns, max_corrected_ns) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  Stmt t(db_,
+         "INSERT OR REPLACE INTO timeline (run_id, second, asked_rps, sent, responses, errors, "
+         "p50_corrected_ns, p99_corrected_ns, p99_uncorrected_ns, max_corrected_ns) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   for (const LoadSecond& p : data.timeline) {
-    t.Bind(1, r.id).Bind(2, p.second).Bind(3, p.asked_rps).Bind(4, p.sent).Bind(5, p.responses)
-        .Bind(6, p.errors).Bind(7, p.p50_corrected_ns).Bind(8, p.p99_corrected_ns)
-        .Bind(9, p.p99_uncorrected_ns).Bind(10, p.max_corrected_ns);
+    t.Bind(1, r.id)
+        .Bind(2, p.second)
+        .Bind(3, p.asked_rps)
+        .Bind(4, p.sent)
+        .Bind(5, p.responses)
+        .Bind(6, p.errors)
+        .Bind(7, p.p50_corrected_ns)
+        .Bind(8, p.p99_corrected_ns)
+        .Bind(9, p.p99_uncorrected_ns)
+        .Bind(10, p.max_corrected_ns);
     if (t.Step() != SQLITE_DONE) return Error("saving the timeline");
     t.Reset();
   }
@@ -153,7 +166,10 @@ Status StudyStore::SaveRequests(const RunResult& r, const RunData& data) {
   for (size_t first = 0, chunk = 0; first < n || chunk == 0; first += kRecordsPerChunk, ++chunk) {
     const auto begin = log.records.begin() + static_cast<std::ptrdiff_t>(first);
     const auto end = log.records.begin() + static_cast<std::ptrdiff_t>(std::min(n, first + kRecordsPerChunk));
-    s.Bind(1, r.id).Bind(2, static_cast<int64_t>(chunk)).Bind(3, log.clock).Bind(4, kinds)
+    s.Bind(1, r.id)
+        .Bind(2, static_cast<int64_t>(chunk))
+        .Bind(3, log.clock)
+        .Bind(4, kinds)
         .BindBlob(5, EncodeRecords(begin, end));
     if (s.Step() != SQLITE_DONE) return Error("saving the request log");
     s.Reset();
@@ -172,9 +188,13 @@ Status StudyStore::SaveGc(const RunResult& r, const GcTimeline& gc) {
   for (const GcCycle& g : gc.cycles) {
     c.Bind(1, r.id);
     for (int i = 0; i < n; ++i) c.Bind(2 + i, g.*kCycleColumns[i].field);
-    c.Bind(2 + n, g.forced ? 1 : 0).Bind(3 + n, g.procs).Bind(4 + n, kSourceNames[static_cast<int>(g.origin.source)])
-        .Bind(5 + n, g.origin.line).Bind(6 + n, g.origin.offset)
-        .Bind(7 + n, kFormatNames[static_cast<int>(g.origin.format)]).Bind(8 + n, g.origin.printed_cpu_percent);
+    c.Bind(2 + n, g.forced ? 1 : 0)
+        .Bind(3 + n, g.procs)
+        .Bind(4 + n, kSourceNames[static_cast<int>(g.origin.source)])
+        .Bind(5 + n, g.origin.line)
+        .Bind(6 + n, g.origin.offset)
+        .Bind(7 + n, kFormatNames[static_cast<int>(g.origin.format)])
+        .Bind(8 + n, g.origin.printed_cpu_percent);
     if (c.Step() != SQLITE_DONE) return Error("saving GC cycles");
     c.Reset();
   }
@@ -186,8 +206,12 @@ Status StudyStore::SaveGc(const RunResult& r, const GcTimeline& gc) {
   }
   Stmt g(db_, "INSERT INTO gc_goroutine_span VALUES (?, ?, ?, ?, ?, ?)");
   for (const GoroutineGcSpan& s : gc.goroutine_spans) {
-    g.Bind(1, r.id).Bind(2, kSpanKindNames[static_cast<int>(s.kind)]).Bind(3, s.span.start_ns)
-        .Bind(4, s.span.end_ns).Bind(5, s.goroutine).Bind(6, s.proc);
+    g.Bind(1, r.id)
+        .Bind(2, kSpanKindNames[static_cast<int>(s.kind)])
+        .Bind(3, s.span.start_ns)
+        .Bind(4, s.span.end_ns)
+        .Bind(5, s.goroutine)
+        .Bind(6, s.proc);
     if (g.Step() != SQLITE_DONE) return Error("saving goroutine GC spans");
     g.Reset();
   }
@@ -206,8 +230,8 @@ StatusOr<HdrHistogram> StudyStore::LoadHistogram(int64_t run, const std::string&
   if (s.Step() != SQLITE_ROW) return Status::NotFound(fmt::format("{}: run {} has no {} histogram", path_, run, kind));
   HdrHistogram h = HdrHistogram::ForLatencyNs();
   try {
-    h.RecordCounts(nlohmann::json::parse(s.Text(2)).get<std::vector<std::pair<int64_t, int64_t>>>(),
-                   s.Int(0), s.Int(1));
+    h.RecordCounts(nlohmann::json::parse(s.Text(2)).get<std::vector<std::pair<int64_t, int64_t>>>(), s.Int(0),
+                   s.Int(1));
   } catch (const nlohmann::json::exception& e) {
     return Status::Corruption(fmt::format("{}: run {} histogram: {}", path_, run, e.what()));
   }
@@ -252,9 +276,10 @@ StatusOr<GcTimeline> StudyStore::LoadGcTimeline(int64_t run) {
   g.Bind(1, run);
   while (g.Step() == SQLITE_ROW) {
     const int kind = IndexOf(kSpanKindNames, g.Text(0));
-    if (kind < 0) return Status::Corruption(fmt::format("{}: run {}: unknown GC span kind \"{}\"", path_, run, g.Text(0)));
-    gc.goroutine_spans.push_back({static_cast<GoroutineGcSpan::Kind>(kind), {g.Int(1), g.Int(2)}, g.Int(3),
-                                  static_cast<int32_t>(g.Int(4))});
+    if (kind < 0)
+      return Status::Corruption(fmt::format("{}: run {}: unknown GC span kind \"{}\"", path_, run, g.Text(0)));
+    gc.goroutine_spans.push_back(
+        {static_cast<GoroutineGcSpan::Kind>(kind), {g.Int(1), g.Int(2)}, g.Int(3), static_cast<int32_t>(g.Int(4))});
   }
   Stmt h(db_, "SELECT at_ns, heap_bytes, goal_bytes FROM gc_heap_sample WHERE run_id = ? ORDER BY rowid");
   h.Bind(1, run);
@@ -263,13 +288,14 @@ StatusOr<GcTimeline> StudyStore::LoadGcTimeline(int64_t run) {
 }
 
 Status StudyStore::LoadTimeline(int64_t run, RunData* data) {
-  Stmt t(db_, "SELECT second, asked_rps, sent, responses, errors, p50_corrected_ns, p99_corrected_ns, "
-              "p99_uncorrected_ns, max_corrected_ns FROM timeline WHERE run_id = ? ORDER BY second");
+  Stmt t(db_,
+         "SELECT second, asked_rps, sent, responses, errors, p50_corrected_ns, p99_corrected_ns, "
+         "p99_uncorrected_ns, max_corrected_ns FROM timeline WHERE run_id = ? ORDER BY second");
   if (!t.ok()) return Error("reading the timeline");
   t.Bind(1, run);
   while (t.Step() == SQLITE_ROW) {
-    data->timeline.push_back({t.Int(0), t.Real(1), t.Int(2), t.Int(3), t.Int(4), t.Int(5), t.Int(6), t.Int(7),
-                              t.Int(8)});
+    data->timeline.push_back(
+        {t.Int(0), t.Real(1), t.Int(2), t.Int(3), t.Int(4), t.Int(5), t.Int(6), t.Int(7), t.Int(8)});
   }
   return Status::Ok();
 }

@@ -166,9 +166,10 @@ Status MigrateFromV1(sqlite3* db, const std::string& path) {
   for (const char* step : {kMigrateV1, kSchemaV2, kCopyV1}) {
     if (Status st = Exec(db, path, step); !st.ok()) {
       (void)Exec(db, path, "ROLLBACK");
-      return Status::IoError(fmt::format("{} (migrating the study database from schema 1 to 2; the file is "
-                                         "left as it was)",
-                                         st.message()));
+      return Status::IoError(
+          fmt::format("{} (migrating the study database from schema 1 to 2; the file is "
+                      "left as it was)",
+                      st.message()));
     }
   }
   return Exec(db, path, "COMMIT");
@@ -185,8 +186,7 @@ StatusOr<int> SchemaVersion(sqlite3* db, const std::string& path) {
   if (v == "1") return 1;
   if (v == "2") return 2;
   return Status::FailedPrecondition(fmt::format(
-      "{}: study database schema \"{}\" is newer than this gcpilot reads (up to {}); use a newer gcpilot", path, v,
-      2));
+      "{}: study database schema \"{}\" is newer than this gcpilot reads (up to {}); use a newer gcpilot", path, v, 2));
 }
 
 Status EnsureSchema(sqlite3* db, const std::string& path) {

@@ -64,13 +64,12 @@ constexpr IntColumn kIntColumns[] = {
     {"heap_live_p50_bytes", &RunMetrics::heap_live_p50_bytes},
 };
 constexpr RealColumn kRealColumns[] = {
-    {"asked_rps", &RunMetrics::asked_rps},       {"achieved_rps", &RunMetrics::achieved_rps},
-    {"error_rate", &RunMetrics::error_rate},     {"gc_cpu_share", &RunMetrics::gc_cpu_share},
+    {"asked_rps", &RunMetrics::asked_rps},         {"achieved_rps", &RunMetrics::achieved_rps},
+    {"error_rate", &RunMetrics::error_rate},       {"gc_cpu_share", &RunMetrics::gc_cpu_share},
     {"gc_wall_share", &RunMetrics::gc_wall_share}, {"assist_share", &RunMetrics::assist_share},
 };
 // Columns before the metrics, in this order, in both directions.
-constexpr const char* kRunColumns =
-    "status, reason, started_unix_ns, finished_unix_ns, exit";
+constexpr const char* kRunColumns = "status, reason, started_unix_ns, finished_unix_ns, exit";
 constexpr int kRunColumnCount = 5;
 
 std::string MetricColumns(const char* suffix) {
@@ -102,8 +101,10 @@ StatusOr<StudyStore> StudyStore::Open(const std::string& path) {
   bool ours = false;
   if (Status st = Tables(*db, path, &total, &ours); !st.ok()) return st;
   if (total > 0 && !ours) {
-    return Status::Corruption(fmt::format("{}: an SQLite database of something else, not a gcpilot study "
-                                          "database (left as it was)", path));
+    return Status::Corruption(
+        fmt::format("{}: an SQLite database of something else, not a gcpilot study "
+                    "database (left as it was)",
+                    path));
   }
   if (Status st = store_internal::EnsureSchema(*db, path); !st.ok()) return st;
   return store;
@@ -143,12 +144,20 @@ Status StudyStore::Exec(const std::string& sql) {
 }
 
 Status StudyStore::InsertRuns(int64_t study, std::vector<RunResult>* runs) {
-  Stmt s(db_, "INSERT INTO run (study_id, seq, repeat, phase, design_cell, levels_json, env_json, status) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')");
+  Stmt s(db_,
+         "INSERT INTO run (study_id, seq, repeat, phase, design_cell, levels_json, env_json, status) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')");
   for (RunResult& r : *runs) {
-    s.Bind(1, study).Bind(2, r.seq).Bind(3, r.repeat).Bind(4, RunPhaseName(r.phase))
-        .Bind(6, nlohmann::json(r.levels).dump()).Bind(7, nlohmann::json(r.env).dump());
-    if (r.design_cell) s.Bind(5, *r.design_cell); else s.BindNull(5);
+    s.Bind(1, study)
+        .Bind(2, r.seq)
+        .Bind(3, r.repeat)
+        .Bind(4, RunPhaseName(r.phase))
+        .Bind(6, nlohmann::json(r.levels).dump())
+        .Bind(7, nlohmann::json(r.env).dump());
+    if (r.design_cell)
+      s.Bind(5, *r.design_cell);
+    else
+      s.BindNull(5);
     if (s.Step() != SQLITE_DONE) return Error("storing runs");
     r.id = sqlite3_last_insert_rowid(db_);
     s.Reset();
@@ -159,8 +168,9 @@ Status StudyStore::InsertRuns(int64_t study, std::vector<RunResult>* runs) {
 StatusOr<int64_t> StudyStore::CreateStudy(const std::string& spec_json, const std::string& design,
                                           const std::vector<RunResult>& plan) {
   if (Status st = Exec("BEGIN IMMEDIATE"); !st.ok()) return st;
-  Stmt s(db_, "INSERT INTO study (created, spec_json, design, status) "
-              "VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?, 'running')");
+  Stmt s(db_,
+         "INSERT INTO study (created, spec_json, design, status) "
+         "VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?, 'running')");
   s.Bind(1, spec_json).Bind(2, design);
   if (s.Step() != SQLITE_DONE) {
     Status e = Error("storing the study");
@@ -226,8 +236,8 @@ StatusOr<StoredStudy> StudyStore::Load(int64_t id) {
     const auto phase = ParseRunPhase(s.Text(3));
     const auto status = ParseRunStatus(s.Text(7));
     if (!phase || !status) {
-      return Status::Corruption(fmt::format("{}: run {}: unknown phase \"{}\" or status \"{}\"", path_, r.id,
-                                            s.Text(3), s.Text(7)));
+      return Status::Corruption(
+          fmt::format("{}: run {}: unknown phase \"{}\" or status \"{}\"", path_, r.id, s.Text(3), s.Text(7)));
     }
     r.phase = *phase;
     r.status = *status;
@@ -258,8 +268,11 @@ Status StudyStore::SaveRun(const RunResult& r, const RunData& data) {
     std::string sets = "status = ?, reason = ?, started_unix_ns = ?, finished_unix_ns = ?, exit = ?";
     sets += MetricColumns(" = ?");
     Stmt s(db_, fmt::format("UPDATE run SET {} WHERE id = ?", sets));
-    s.Bind(1, RunStatusName(r.status)).Bind(2, r.reason).Bind(3, r.started_unix_ns)
-        .Bind(4, r.finished_unix_ns).Bind(5, r.exit);
+    s.Bind(1, RunStatusName(r.status))
+        .Bind(2, r.reason)
+        .Bind(3, r.started_unix_ns)
+        .Bind(4, r.finished_unix_ns)
+        .Bind(5, r.exit);
     BindMetrics(s, 1 + kRunColumnCount, r.metrics);
     s.Bind(1 + kRunColumnCount + static_cast<int>(std::size(kIntColumns) + std::size(kRealColumns)), r.id);
     if (s.Step() != SQLITE_DONE) return fail(Error("saving a run"));

@@ -214,8 +214,8 @@ TEST(StudyStoreRoundTripTest, ADamagedRequestLogIsCorruptionNotACrash) {
   }
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "UPDATE request_log SET records = x'0102'; UPDATE run SET phase = 'sideways';",
-                         nullptr, nullptr, nullptr),
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE request_log SET records = x'0102'; UPDATE run SET phase = 'sideways';", nullptr,
+                         nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
   auto store = StudyStore::OpenExisting(path);
@@ -303,8 +303,9 @@ TEST(StudyStoreMigrationTest, ANewerSchemaIsRefusedAndLeftAsItWas) {
   sqlite3_close(db);
   auto store = StudyStore::OpenExisting(path);
   EXPECT_EQ(store.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_EQ(store.status().message(), path + ": study database schema \"9\" is newer than this gcpilot reads (up to "
-                                             "2); use a newer gcpilot");
+  EXPECT_EQ(store.status().message(), path +
+                                          ": study database schema \"9\" is newer than this gcpilot reads (up to "
+                                          "2); use a newer gcpilot");
 }
 
 }  // namespace

@@ -55,12 +55,11 @@ OrthogonalArray Linear(const std::string& name, int p, int k) {
 OrthogonalArray L18() {
   // The standard L18 (2^1 x 3^7), levels written 1-based.
   static constexpr int kTable[18][8] = {
-      {1, 1, 1, 1, 1, 1, 1, 1}, {1, 1, 2, 2, 2, 2, 2, 2}, {1, 1, 3, 3, 3, 3, 3, 3},
-      {1, 2, 1, 1, 2, 2, 3, 3}, {1, 2, 2, 2, 3, 3, 1, 1}, {1, 2, 3, 3, 1, 1, 2, 2},
-      {1, 3, 1, 2, 1, 3, 2, 3}, {1, 3, 2, 3, 2, 1, 3, 1}, {1, 3, 3, 1, 3, 2, 1, 2},
-      {2, 1, 1, 3, 3, 2, 2, 1}, {2, 1, 2, 1, 1, 3, 3, 2}, {2, 1, 3, 2, 2, 1, 1, 3},
-      {2, 2, 1, 2, 3, 1, 3, 2}, {2, 2, 2, 3, 1, 2, 1, 3}, {2, 2, 3, 1, 2, 3, 2, 1},
-      {2, 3, 1, 3, 2, 3, 1, 2}, {2, 3, 2, 1, 3, 1, 2, 3}, {2, 3, 3, 2, 1, 2, 3, 1},
+      {1, 1, 1, 1, 1, 1, 1, 1}, {1, 1, 2, 2, 2, 2, 2, 2}, {1, 1, 3, 3, 3, 3, 3, 3}, {1, 2, 1, 1, 2, 2, 3, 3},
+      {1, 2, 2, 2, 3, 3, 1, 1}, {1, 2, 3, 3, 1, 1, 2, 2}, {1, 3, 1, 2, 1, 3, 2, 3}, {1, 3, 2, 3, 2, 1, 3, 1},
+      {1, 3, 3, 1, 3, 2, 1, 2}, {2, 1, 1, 3, 3, 2, 2, 1}, {2, 1, 2, 1, 1, 3, 3, 2}, {2, 1, 3, 2, 2, 1, 1, 3},
+      {2, 2, 1, 2, 3, 1, 3, 2}, {2, 2, 2, 3, 1, 2, 1, 3}, {2, 2, 3, 1, 2, 3, 2, 1}, {2, 3, 1, 3, 2, 3, 1, 2},
+      {2, 3, 2, 1, 3, 1, 2, 3}, {2, 3, 3, 2, 1, 2, 3, 1},
   };
   OrthogonalArray a;
   a.name = "L18";
@@ -76,16 +75,15 @@ OrthogonalArray L18() {
 }  // namespace
 
 std::vector<OrthogonalArray> AllArrays() {
-  return {Linear("L4", 2, 2), Linear("L8", 2, 3), Linear("L9", 3, 2),
-          Linear("L16", 2, 4), L18(), Linear("L27", 3, 3)};
+  return {Linear("L4", 2, 2), Linear("L8", 2, 3), Linear("L9", 3, 2), Linear("L16", 2, 4), L18(), Linear("L27", 3, 3)};
 }
 
 StatusOr<OrthogonalArray> ArrayByName(const std::string& name) {
   for (OrthogonalArray& a : AllArrays()) {
     if (a.name == name) return std::move(a);
   }
-  return Status::InvalidArgument(fmt::format(
-      "design \"{}\" is unknown (known: auto, full, L4, L8, L9, L16, L18, L27)", name));
+  return Status::InvalidArgument(
+      fmt::format("design \"{}\" is unknown (known: auto, full, L4, L8, L9, L16, L18, L27)", name));
 }
 
 bool IsOrthogonal(const OrthogonalArray& a) {
@@ -125,16 +123,15 @@ StatusOr<Design> FitArray(const OrthogonalArray& a, const std::vector<int>& leve
   const int n2 = static_cast<int>(std::count(levels.begin(), levels.end(), 2));
   const int n3 = static_cast<int>(std::count(levels.begin(), levels.end(), 3));
   if (n2 + n3 != static_cast<int>(levels.size())) {
-    return Status::InvalidArgument(fmt::format(
-        "{} needs every factor at 2 or 3 levels (use design = \"full\" for other counts)", a.name));
+    return Status::InvalidArgument(
+        fmt::format("{} needs every factor at 2 or 3 levels (use design = \"full\" for other counts)", a.name));
   }
-  const bool fits = n3 <= static_cast<int>(free3.size()) &&
-                    n2 <= static_cast<int>(free2.size() + free3.size()) - n3;
+  const bool fits = n3 <= static_cast<int>(free3.size()) && n2 <= static_cast<int>(free2.size() + free3.size()) - n3;
   if (!fits) {
-    return Status::InvalidArgument(fmt::format(
-        "{} holds {} two-level and {} three-level columns; {} two-level and {} three-level "
-        "factors given",
-        a.name, free2.size(), free3.size(), n2, n3));
+    return Status::InvalidArgument(
+        fmt::format("{} holds {} two-level and {} three-level columns; {} two-level and {} three-level "
+                    "factors given",
+                    a.name, free2.size(), free3.size(), n2, n3));
   }
   Design d;
   d.name = a.name;

@@ -21,8 +21,8 @@
 namespace gcpilot {
 
 struct OrthogonalArray {
-  std::string name;                  // "L9"
-  std::vector<int> column_levels;    // levels per column (2 or 3)
+  std::string name;                    // "L9"
+  std::vector<int> column_levels;      // levels per column (2 or 3)
   std::vector<std::vector<int>> rows;  // level index 0.. per column
 };
 
@@ -34,9 +34,9 @@ std::vector<OrthogonalArray> AllArrays();
 bool IsOrthogonal(const OrthogonalArray& a);
 
 struct Design {
-  std::string name;  // "full factorial", "L9", ...
+  std::string name;                     // "full factorial", "L9", ...
   std::vector<std::vector<int>> cells;  // level index per factor
-  std::vector<int> columns;  // array column used by each factor (OA only)
+  std::vector<int> columns;             // array column used by each factor (OA only)
 };
 
 // The full grid over `levels` (levels per factor), first factor slowest.

@@ -10,8 +10,7 @@ namespace {
 
 TEST(DesignTest, ArraysHaveTheirShapesAndAreOrthogonal) {
   const std::map<std::string, std::pair<size_t, size_t>> shape = {
-      {"L4", {4, 3}}, {"L8", {8, 7}}, {"L9", {9, 4}},
-      {"L16", {16, 15}}, {"L18", {18, 8}}, {"L27", {27, 13}}};
+      {"L4", {4, 3}}, {"L8", {8, 7}}, {"L9", {9, 4}}, {"L16", {16, 15}}, {"L18", {18, 8}}, {"L27", {27, 13}}};
   for (const OrthogonalArray& a : AllArrays()) {
     SCOPED_TRACE(a.name);
     EXPECT_EQ(a.rows.size(), shape.at(a.name).first);
@@ -44,7 +43,7 @@ TEST(DesignTest, AutoPicksTheSmallestArrayThatFits) {
   EXPECT_EQ(MakeDesign("auto", {3, 3, 3, 3, 3})->name, "L18");
   EXPECT_EQ(MakeDesign("auto", {2, 2, 2})->name, "L4");
   EXPECT_EQ(MakeDesign("auto", {2, 2, 2, 2})->name, "L8");
-  EXPECT_EQ(MakeDesign("auto", {2, 3, 3, 3})->name, "L9");  // 2-level folded
+  EXPECT_EQ(MakeDesign("auto", {2, 3, 3, 3})->name, "L9");        // 2-level folded
   EXPECT_EQ(MakeDesign("auto", {2, 2})->name, "full factorial");  // 4 = L4
   EXPECT_EQ(MakeDesign("auto", {3, 3})->name, "full factorial");
   EXPECT_EQ(MakeDesign("auto", {4, 3})->name, "full factorial");
@@ -68,11 +67,9 @@ TEST(DesignTest, ImpossibleDesignsSayWhy) {
   EXPECT_EQ(d.status().message(),
             "L9 holds 0 two-level and 4 three-level columns; 0 two-level and 5 three-level factors given");
   d = MakeDesign("L8", {4, 2});
-  EXPECT_EQ(d.status().message(),
-            "L8 needs every factor at 2 or 3 levels (use design = \"full\" for other counts)");
+  EXPECT_EQ(d.status().message(), "L8 needs every factor at 2 or 3 levels (use design = \"full\" for other counts)");
   d = MakeDesign("L5", {2});
-  EXPECT_EQ(d.status().message(),
-            "design \"L5\" is unknown (known: auto, full, L4, L8, L9, L16, L18, L27)");
+  EXPECT_EQ(d.status().message(), "design \"L5\" is unknown (known: auto, full, L4, L8, L9, L16, L18, L27)");
 }
 
 }  // namespace

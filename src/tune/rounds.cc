@@ -65,7 +65,9 @@ std::optional<RoundPlan> PlanConfirmation(const StudySpec& spec, const std::vect
     }
   }
   if (Tried(runs, a.predicted_best)) return std::nullopt;
-  return RoundPlan{RunPhase::kConfirm, spec.repeats, {a.predicted_best},
+  return RoundPlan{RunPhase::kConfirm,
+                   spec.repeats,
+                   {a.predicted_best},
                    "confirming the predicted best setting: " + DescribeSetting(spec, a.predicted_best)};
 }
 
@@ -91,7 +93,9 @@ std::optional<RoundPlan> PlanVerification(const StudySpec& spec, const std::vect
                                           const StudyAnalysis& a) {
   if (spec.verify <= 0 || HasPhase(runs, RunPhase::kVerify)) return std::nullopt;
   if (!a.rec.found || a.rec.is_default || a.rec.baseline.values.empty()) return std::nullopt;
-  return RoundPlan{RunPhase::kVerify, spec.verify, {a.rec.best.env, a.rec.baseline.env},
+  return RoundPlan{RunPhase::kVerify,
+                   spec.verify,
+                   {a.rec.best.env, a.rec.baseline.env},
                    fmt::format("verifying the best setting against the default: {} more runs each", spec.verify)};
 }
 

@@ -24,7 +24,7 @@ struct RoundPlan {
 };
 
 using RoundPlanner = std::optional<RoundPlan> (*)(const StudySpec& spec, const std::vector<RunResult>& runs,
-                                                   const StudyAnalysis& analysis);
+                                                  const StudyAnalysis& analysis);
 
 // Confirmation: the best level of every factor together, when the design
 // never tried it (spec.confirm).

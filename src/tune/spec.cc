@@ -14,15 +14,15 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <toml++/toml.h>
+#include <nlohmann/json.hpp>
 
 #include "analysis/outline_json.h"
 #include "base/cpus.h"
-#include "tune/spec_flags.h"
 #include "base/read_file.h"
 #include "loadgen/schedule.h"
 #include "net/url.h"
+#include "tune/spec_flags.h"
 
 namespace gcpilot {
 namespace {
@@ -34,7 +34,6 @@ bool IsEnvName(std::string_view s) {
   }
   return true;
 }
-
 
 // Edit distance, for "did you mean" on misspelled knobs.
 size_t Distance(std::string_view a, std::string_view b) {
@@ -84,7 +83,7 @@ Status CheckFactorValue(const std::string& name, const std::string& value) {
   const bool knob = std::find(std::begin(kKnobs), std::end(kKnobs), name) != std::end(kKnobs);
   // Folklore names that no Go runtime reads; other switches (GOTRACEBACK,
   // an app's GOPHER_POOL) are fine.
-  static constexpr std::string_view kFolklore[] = {"GCPROCS", "GOGCPROCS", "GCPERCENTILE", "GOGCPERCENT",
+  static constexpr std::string_view kFolklore[] = {"GCPROCS",      "GOGCPROCS",     "GCPERCENTILE", "GOGCPERCENT",
                                                    "GOGC_PERCENT", "GOMEMORYLIMIT", "GOMAXMEM"};
   std::string_view nearest;
   size_t nearest_distance = std::string_view::npos;
@@ -139,8 +138,8 @@ Status ValidateStudySpec(const StudySpec& s) {
   auto sched = RateSchedule::Parse(s.rate, s.duration_ns);
   if (!sched.ok()) return bad("load.rate: " + sched.status().message());
   const std::vector<int> usable = UsableCpuList();
-  for (const auto& [key, cpus] : {std::pair<const char*, const std::vector<int>&>{"target.cpus", s.target_cpus},
-                                  {"load.cpus", s.load_cpus}}) {
+  for (const auto& [key, cpus] :
+       {std::pair<const char*, const std::vector<int>&>{"target.cpus", s.target_cpus}, {"load.cpus", s.load_cpus}}) {
     for (int c : cpus) {
       if (std::find(usable.begin(), usable.end(), c) == usable.end()) {
         std::string list;
@@ -151,8 +150,10 @@ Status ValidateStudySpec(const StudySpec& s) {
   }
   for (int c : s.target_cpus) {
     if (std::find(s.load_cpus.begin(), s.load_cpus.end(), c) != s.load_cpus.end()) {
-      return bad(fmt::format("target.cpus and load.cpus share CPU {}: the load generator would compete with the "
-                             "service it measures", c));
+      return bad(
+          fmt::format("target.cpus and load.cpus share CPU {}: the load generator would compete with the "
+                      "service it measures",
+                      c));
     }
   }
   if (s.factors.empty()) return bad("no [[factor]] to vary");
@@ -270,8 +271,8 @@ class TableReader {
   std::string name_;
 };
 
-#define RETURN_IF_ERROR(expr)              \
-  do {                                     \
+#define RETURN_IF_ERROR(expr)                       \
+  do {                                              \
     if (Status st_ = (expr); !st_.ok()) return st_; \
   } while (0)
 
@@ -307,8 +308,8 @@ Status ReadTarget(const std::string& path, const toml::table& doc, const Rel& re
 Status ReadLoad(const std::string& path, const toml::table& doc, const Rel& rel, StudySpec* spec) {
   StudySpec& s = *spec;
   TableReader load(path, doc["load"].as_table(), "load");
-  RETURN_IF_ERROR(load.CheckKeys({"url", "requests", "method", "path", "body", "rate", "duration",
-                                  "warmup", "connections", "max_connections", "timeout", "cpus"}));
+  RETURN_IF_ERROR(load.CheckKeys({"url", "requests", "method", "path", "body", "rate", "duration", "warmup",
+                                  "connections", "max_connections", "timeout", "cpus"}));
   RETURN_IF_ERROR(load.String("url", &s.load_url));
   std::string requests;
   RETURN_IF_ERROR(load.String("requests", &requests));
@@ -507,18 +508,33 @@ StudySpec BuiltinPaygateSpec(const std::string& paygate, const std::string& sour
 nlohmann::json StudySpecToJson(const StudySpec& s) {
   nlohmann::json kinds = nlohmann::json::array();
   for (const RequestKindSpec& k : s.kinds) {
-    kinds.push_back({{"name", k.name}, {"weight", k.weight}, {"method", k.method}, {"path", k.path},
-                     {"headers", k.headers}, {"body", k.body}, {"sign_header", k.sign_header},
+    kinds.push_back({{"name", k.name},
+                     {"weight", k.weight},
+                     {"method", k.method},
+                     {"path", k.path},
+                     {"headers", k.headers},
+                     {"body", k.body},
+                     {"sign_header", k.sign_header},
                      {"sign_key", k.sign_key}});
   }
-  nlohmann::json j = {{"command", s.command}, {"ready_url", s.ready_url},
-                      {"ready_timeout_ns", s.ready_timeout_ns}, {"env", s.env},
-                      {"target_cpus", s.target_cpus}, {"load_cpus", s.load_cpus}, {"load_url", s.load_url},
-                      {"kinds", kinds}, {"duration_ns", s.duration_ns},
-                      {"warmup_ns", s.warmup_ns}, {"connections", s.connections},
-                      {"max_connections", s.max_connections}, {"timeout_ns", s.timeout_ns},
-                      {"design", s.design}, {"seed", s.seed},
-                      {"confirm", s.confirm}, {"refine", s.refine}, {"verify", s.verify}};
+  nlohmann::json j = {{"command", s.command},
+                      {"ready_url", s.ready_url},
+                      {"ready_timeout_ns", s.ready_timeout_ns},
+                      {"env", s.env},
+                      {"target_cpus", s.target_cpus},
+                      {"load_cpus", s.load_cpus},
+                      {"load_url", s.load_url},
+                      {"kinds", kinds},
+                      {"duration_ns", s.duration_ns},
+                      {"warmup_ns", s.warmup_ns},
+                      {"connections", s.connections},
+                      {"max_connections", s.max_connections},
+                      {"timeout_ns", s.timeout_ns},
+                      {"design", s.design},
+                      {"seed", s.seed},
+                      {"confirm", s.confirm},
+                      {"refine", s.refine},
+                      {"verify", s.verify}};
   OutlineToJson(s, &j);
   return j;
 }

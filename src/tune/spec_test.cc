@@ -19,22 +19,30 @@ TEST(SpecTest, KnobValues) {
       {{"GOMEMLIMIT", "512MiB"}, ""},
       {{"GOMEMLIMIT", "off"}, ""},
       {{"GOMEMLIMIT", "1073741824"}, ""},
-      {{"GOMEMLIMIT", "1.5GiB"}, "factor GOMEMLIMIT: level \"1.5GiB\": want \"off\" or a whole number with B, KiB, MiB, GiB or TiB (e.g. 512MiB)"},
-      {{"GOMEMLIMIT", "1GB"}, "factor GOMEMLIMIT: level \"1GB\": want \"off\" or a whole number with B, KiB, MiB, GiB or TiB (e.g. 512MiB)"},
+      {{"GOMEMLIMIT", "1.5GiB"},
+       "factor GOMEMLIMIT: level \"1.5GiB\": want \"off\" or a whole number with B, KiB, MiB, GiB or TiB (e.g. "
+       "512MiB)"},
+      {{"GOMEMLIMIT", "1GB"},
+       "factor GOMEMLIMIT: level \"1GB\": want \"off\" or a whole number with B, KiB, MiB, GiB or TiB (e.g. 512MiB)"},
       {{"GOMAXPROCS", "0"}, "factor GOMAXPROCS: level \"0\": want a whole number in 1..2147483647"},
-      {{"GCPROCS", "2"}, "factor GCPROCS: not a Go runtime knob (the runtime reads GOGC, GOMEMLIMIT, GOMAXPROCS, GODEBUG)"},
-      {{"GOMEMLIMT", "1GiB"}, "factor GOMEMLIMT: not a Go runtime knob (did you mean GOMEMLIMIT? the runtime reads "
-                              "GOGC, GOMEMLIMIT, GOMAXPROCS, GODEBUG)"},
-      {{"GOGCPERCENT", "50"}, "factor GOGCPERCENT: not a Go runtime knob (the runtime reads GOGC, GOMEMLIMIT, "
-                              "GOMAXPROCS, GODEBUG)"},
+      {{"GCPROCS", "2"},
+       "factor GCPROCS: not a Go runtime knob (the runtime reads GOGC, GOMEMLIMIT, GOMAXPROCS, GODEBUG)"},
+      {{"GOMEMLIMT", "1GiB"},
+       "factor GOMEMLIMT: not a Go runtime knob (did you mean GOMEMLIMIT? the runtime reads "
+       "GOGC, GOMEMLIMIT, GOMAXPROCS, GODEBUG)"},
+      {{"GOGCPERCENT", "50"},
+       "factor GOGCPERCENT: not a Go runtime knob (the runtime reads GOGC, GOMEMLIMIT, "
+       "GOMAXPROCS, GODEBUG)"},
       {{"GODEBUG", "madvdontneed=1"}, ""},
       {{"GOTRACEBACK", "all"}, ""},
       {{"GOPHER_POOL", "1"}, ""},
-      {{"GOMAXPROC", "2"}, "factor GOMAXPROC: not a Go runtime knob (did you mean GOMAXPROCS? the runtime reads "
-                           "GOGC, GOMEMLIMIT, GOMAXPROCS, GODEBUG)"},
+      {{"GOMAXPROC", "2"},
+       "factor GOMAXPROC: not a Go runtime knob (did you mean GOMAXPROCS? the runtime reads "
+       "GOGC, GOMEMLIMIT, GOMAXPROCS, GODEBUG)"},
       {{"GOMEMLIMIT", "8388607TiB"}, ""},
-      {{"GOMEMLIMIT", "8388608TiB"}, "factor GOMEMLIMIT: level \"8388608TiB\": over the largest limit Go accepts "
-                                     "(2^63-1 bytes; Go would stop with \"malformed GOMEMLIMIT\")"},
+      {{"GOMEMLIMIT", "8388608TiB"},
+       "factor GOMEMLIMIT: level \"8388608TiB\": over the largest limit Go accepts "
+       "(2^63-1 bytes; Go would stop with \"malformed GOMEMLIMIT\")"},
       {{"GOMEMLIMIT", "9223372036854775807"}, ""},
       {{"MY-VAR", "1"}, "factor \"MY-VAR\": not an environment variable name"},
       {{"PAYGATE_POOL", "1"}, ""},
@@ -85,9 +93,8 @@ TEST(SpecTest, TargetsAndCpusAreCheckedBeforeAnyRun) {
             "target.cpus: CPU 1000 is not available to this process (usable: " + usable + ")");
   s.target_cpus = {UsableCpuList()[0]};
   s.load_cpus = s.target_cpus;
-  EXPECT_EQ(ValidateStudySpec(s).message(),
-            "target.cpus and load.cpus share CPU " + std::to_string(s.target_cpus[0]) +
-                ": the load generator would compete with the service it measures");
+  EXPECT_EQ(ValidateStudySpec(s).message(), "target.cpus and load.cpus share CPU " + std::to_string(s.target_cpus[0]) +
+                                                ": the load generator would compete with the service it measures");
 
   s.ready_url = "http://10.1.1.1:{port}/healthz";  // the error shows it as written
   s.load_cpus.clear();
@@ -169,7 +176,8 @@ TEST(StudyPlanTest, EveryCellRepeatsPlusTheDefault) {
   // The order is shuffled, and the same for the same seed.
   EXPECT_EQ(PlanStudy(s, *d)[0].env, plan[0].env);
   bool shuffled = false;
-  for (size_t i = 0; i + 1 < plan.size(); ++i) shuffled |= plan[i].design_cell.value_or(-1) > plan[i + 1].design_cell.value_or(-1);
+  for (size_t i = 0; i + 1 < plan.size(); ++i)
+    shuffled |= plan[i].design_cell.value_or(-1) > plan[i + 1].design_cell.value_or(-1);
   EXPECT_TRUE(shuffled);
 }
 
@@ -193,8 +201,8 @@ TEST(SpecFlagsTest, FlagsAndSpecFilesAgreeOnTheDefaultSetting) {
 }
 
 TEST(SpecFlagsTest, ACommandLineStudyLoadsThePathOfItsUrl) {
-  auto spec = CommandLineSpec({"/bin/true"}, "http://127.0.0.1:{port}/healthz",
-                              "http://127.0.0.1:{port}/v1/orders/ord_1?x=1");
+  auto spec =
+      CommandLineSpec({"/bin/true"}, "http://127.0.0.1:{port}/healthz", "http://127.0.0.1:{port}/v1/orders/ord_1?x=1");
   ASSERT_TRUE(spec.ok());
   ASSERT_EQ(spec->kinds.size(), 1u);
   EXPECT_EQ(spec->kinds[0].path, "/v1/orders/ord_1?x=1");

@@ -66,13 +66,18 @@ ProcessSpec TargetProcess(const StudySpec& spec, const RunResult& r, int port, c
   for (const std::string& a : spec.command) ps.argv.push_back(WithPort(a, port));
   std::string godebug;
   for (const auto& [k, v] : spec.env) {
-    if (k == "GODEBUG") godebug = v;
-    else ps.env.emplace_back(k, WithPort(v, port));
+    if (k == "GODEBUG")
+      godebug = v;
+    else
+      ps.env.emplace_back(k, WithPort(v, port));
   }
   for (const auto& [k, v] : r.env) {
-    if (k == "GODEBUG") godebug = v;
-    else if (v.empty()) ps.unset_env.push_back(k);
-    else ps.env.emplace_back(k, v);
+    if (k == "GODEBUG")
+      godebug = v;
+    else if (v.empty())
+      ps.unset_env.push_back(k);
+    else
+      ps.env.emplace_back(k, v);
   }
   if (godebug.empty()) {
     if (const char* inherited = std::getenv("GODEBUG")) godebug = inherited;
@@ -174,8 +179,7 @@ void Fail(TrialOutcome& out, std::string reason) {
 
 }  // namespace
 
-TrialOutcome RunTrial(const StudySpec& spec, RunResult run, const std::string& work_dir,
-                      const TrialStatusFn& status) {
+TrialOutcome RunTrial(const StudySpec& spec, RunResult run, const std::string& work_dir, const TrialStatusFn& status) {
   TrialOutcome out;
   out.result = std::move(run);
   RunResult& r = out.result;
