@@ -153,107 +153,117 @@ size_t HttpResponseParser::Feed(std::string_view data) {
       state_ = State::kDone;
       break;
     }
-    std::string_view in = data.substr(used);
-    switch (phase_) {
-      case Phase::kHead: {
-        // Fast path: the whole head inside this chunk, nothing buffered.
-        if (head_.empty()) {
-          const size_t end = HeadEnd(in);
-          if (end) {
-            used += end;
-            if (!ParseHead(in.substr(0, end))) return used;
-            offset_ += end;
-            continue;
-          }
-        }
-        if (in.empty()) return used;
-        // Slow path: accumulate; rescan from a little before the old end.
-        const size_t old = head_.size();
-        const size_t take = std::min(in.size(), kMaxHead + 4 - old);
-        head_.append(in.substr(0, take));
-        const size_t end = HeadEnd(head_);
-        if (!end) {
-          used += take;
-          if (head_.size() > kMaxHead) Fail("headers over 64 KiB");
-          return used;
-        }
-        used += end - old;
-        const std::string head = head_.substr(0, end);
-        head_.clear();
-        if (!ParseHead(head)) return used;
-        offset_ += end;
-        continue;
-      }
-      case Phase::kFixedBody:
-      case Phase::kChunkData: {
-        if (in.empty()) return used;
-        const size_t n = static_cast<size_t>(std::min<uint64_t>(in.size(), remaining_));
-        Body(in.substr(0, n));
-        used += n;
-        offset_ += n;
-        remaining_ -= n;
-        if (remaining_ == 0) {
-          phase_ = phase_ == Phase::kFixedBody ? Phase::kDone : Phase::kChunkDataEnd;
-        }
-        continue;
-      }
-      case Phase::kChunkSize:
-      case Phase::kChunkDataEnd:
-      case Phase::kTrailers: {
-        // Line-oriented parts of chunked framing: "1a;ext\r\n", the CRLF
-        // after chunk data, and trailer lines up to a blank line.
-        const void* p = std::memchr(in.data(), '\n', in.size());
-        if (!p) {
-          if (head_.size() + in.size() > 4096) {
-            Fail("chunk framing line over 4 KiB");
-            return used;
-          }
-          head_.append(in);
-          used += in.size();
-          offset_ += in.size();
-          return used;
-        }
-        const size_t n = static_cast<const char*>(p) - in.data() + 1;
-        head_.append(in.substr(0, n));
-        used += n;
-        offset_ += n;
-        const std::string_view line = Trim(std::string_view(head_).substr(0, head_.size() - 1));
-        const uint64_t line_start = offset_ - head_.size();  // errors point here
-        if (phase_ == Phase::kChunkDataEnd) {
-          if (!line.empty()) {
-            offset_ = line_start;
-            Fail("chunk data longer than its size");
-            return used;
-          }
-          phase_ = Phase::kChunkSize;
-        } else if (phase_ == Phase::kTrailers) {
-          if (line.empty()) phase_ = Phase::kDone;
-        } else {
-          const std::string_view hex = line.substr(0, line.find(';'));
-          uint64_t size = 0;
-          auto [q, ec] = std::from_chars(hex.data(), hex.data() + hex.size(), size, 16);
-          if (hex.empty() || ec != std::errc() || Trim(std::string_view(q, hex.data() + hex.size() - q)).size() ||
-              size >= (uint64_t{1} << 40)) {
-            offset_ = line_start;
-            Fail(fmt::format("bad chunk size \"{}\"", line.substr(0, 20)));
-            return used;
-          }
-          remaining_ = size;
-          phase_ = size ? Phase::kChunkData : Phase::kTrailers;
-        }
-        head_.clear();
-        continue;
-      }
-      case Phase::kUntilClose:
-        Body(in);
-        used += in.size();
-        offset_ += in.size();
-        return used;
-      case Phase::kDone:
-        break;
-    }
+    const Step step = FeedPhase(data.substr(used));
+    used += step.used;
+    if (!step.go_on) break;
   }
   return used;
+}
+
+HttpResponseParser::Step HttpResponseParser::FeedPhase(std::string_view in) {
+  switch (phase_) {
+    case Phase::kHead:
+      return FeedHead(in);
+    case Phase::kFixedBody:
+    case Phase::kChunkData:
+      return FeedBody(in);
+    case Phase::kChunkSize:
+    case Phase::kChunkDataEnd:
+    case Phase::kTrailers:
+      return FeedFramingLine(in);
+    case Phase::kUntilClose:
+      Body(in);
+      offset_ += in.size();
+      return {in.size(), false};
+    case Phase::kDone:
+      break;
+  }
+  return {0, true};
+}
+
+HttpResponseParser::Step HttpResponseParser::FeedHead(std::string_view in) {
+  // Fast path: the whole head inside this chunk, nothing buffered.
+  if (head_.empty()) {
+    if (const size_t end = HeadEnd(in)) {
+      if (!ParseHead(in.substr(0, end))) return {end, false};
+      offset_ += end;
+      return {end, true};
+    }
+  }
+  if (in.empty()) return {0, false};
+  // Slow path: accumulate; rescan from a little before the old end.
+  const size_t old = head_.size();
+  const size_t take = std::min(in.size(), kMaxHead + 4 - old);
+  head_.append(in.substr(0, take));
+  const size_t end = HeadEnd(head_);
+  if (!end) {
+    if (head_.size() > kMaxHead) Fail("headers over 64 KiB");
+    return {take, false};
+  }
+  const std::string head = head_.substr(0, end);
+  head_.clear();
+  if (!ParseHead(head)) return {end - old, false};
+  offset_ += end;
+  return {end - old, true};
+}
+
+HttpResponseParser::Step HttpResponseParser::FeedBody(std::string_view in) {
+  if (in.empty()) return {0, false};
+  const size_t n = static_cast<size_t>(std::min<uint64_t>(in.size(), remaining_));
+  Body(in.substr(0, n));
+  offset_ += n;
+  remaining_ -= n;
+  if (remaining_ == 0) phase_ = phase_ == Phase::kFixedBody ? Phase::kDone : Phase::kChunkDataEnd;
+  return {n, true};
+}
+
+// Line-oriented parts of chunked framing: "1a;ext\r\n", the CRLF after
+// chunk data, and trailer lines up to a blank line.
+HttpResponseParser::Step HttpResponseParser::FeedFramingLine(std::string_view in) {
+  const void* p = std::memchr(in.data(), '\n', in.size());
+  if (!p) {
+    if (head_.size() + in.size() > 4096) {
+      Fail("chunk framing line over 4 KiB");
+      return {0, false};
+    }
+    head_.append(in);
+    offset_ += in.size();
+    return {in.size(), false};
+  }
+  const size_t n = static_cast<const char*>(p) - in.data() + 1;
+  head_.append(in.substr(0, n));
+  offset_ += n;
+  const std::string_view line = Trim(std::string_view(head_).substr(0, head_.size() - 1));
+  const uint64_t line_start = offset_ - head_.size();  // errors point here
+  if (!EndFramingLine(line, line_start)) return {n, false};
+  head_.clear();
+  return {n, true};
+}
+
+bool HttpResponseParser::EndFramingLine(std::string_view line, uint64_t line_start) {
+  if (phase_ == Phase::kChunkDataEnd) {
+    if (!line.empty()) {
+      offset_ = line_start;
+      return Fail("chunk data longer than its size");
+    }
+    phase_ = Phase::kChunkSize;
+    return true;
+  }
+  if (phase_ == Phase::kTrailers) {
+    if (line.empty()) phase_ = Phase::kDone;
+    return true;
+  }
+  const std::string_view hex = line.substr(0, line.find(';'));
+  uint64_t size = 0;
+  auto [q, ec] = std::from_chars(hex.data(), hex.data() + hex.size(), size, 16);
+  if (hex.empty() || ec != std::errc() || Trim(std::string_view(q, hex.data() + hex.size() - q)).size() ||
+      size >= (uint64_t{1} << 40)) {
+    offset_ = line_start;
+    return Fail(fmt::format("bad chunk size \"{}\"", line.substr(0, 20)));
+  }
+  remaining_ = size;
+  phase_ = size ? Phase::kChunkData : Phase::kTrailers;
+  return true;
 }
 
 void HttpResponseParser::FinishOnEof() {

@@ -47,6 +47,18 @@ class HttpResponseParser {
 
  private:
   enum class Phase { kHead, kFixedBody, kChunkSize, kChunkData, kChunkDataEnd, kTrailers, kUntilClose, kDone };
+  // One step of Feed in the current phase: bytes consumed, and whether to
+  // go on (false: the input is used up, or the parse ended or failed).
+  struct Step {
+    size_t used;
+    bool go_on;
+  };
+  Step FeedPhase(std::string_view in);
+  Step FeedHead(std::string_view in);
+  Step FeedBody(std::string_view in);
+  Step FeedFramingLine(std::string_view in);
+  // Acts on a complete framing line; false after a failure.
+  bool EndFramingLine(std::string_view line, uint64_t line_start);
   bool Fail(std::string why);
   bool ParseHead(std::string_view head);
   bool HeaderLine(std::string_view line);
