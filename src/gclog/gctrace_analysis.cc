@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 
 #include <fmt/format.h>
 
@@ -136,6 +137,98 @@ void GctraceAnalyzer::Add(const GcCycle& c) {
   have_prev_ = true;
 }
 
+namespace {
+
+using AddFinding = std::function<void(Severity, const char*, std::string)>;
+
+// The findings about the cycles themselves (the log held some).
+void AddCycleFindings(const GctraceSummary& s, const AddFinding& add) {
+  if (s.gc_wall_share >= 0.5) {
+    add(Severity::kCritical, "back-to-back",
+        fmt::format("a GC cycle was running {} of the time ({} of {} "
+                    "cycles started right after the previous one)",
+                    Pct(s.gc_wall_share), s.back_to_back_cycles, s.cycles));
+    if (s.goal_over_prev_live_p50 > 0 && s.goal_over_prev_live_p50 < 1.25) {
+      add(Severity::kCritical, "limit-bound",
+          fmt::format("the heap goal is only {:.2f}x the heap the "
+                      "previous cycle marked (median): a memory limit (GOMEMLIMIT) near the "
+                      "live heap is setting the pace, not GOGC",
+                      s.goal_over_prev_live_p50));
+    }
+  }
+  if (s.gc_cpu_share >= 0.10) {
+    add(s.gc_cpu_share >= 0.25 ? Severity::kCritical : Severity::kWarning, "gc-cpu",
+        fmt::format("GC used {} of CPU capacity (GOMAXPROCS x time) over "
+                    "the span; the runtime printed {}% at the end",
+                    Pct(s.gc_cpu_share), s.cpu_percent_last));
+  }
+  if (s.assist_share >= 0.25 && s.cpu_assist_ns > 0) {
+    add(s.assist_share >= 0.5 ? Severity::kCritical : Severity::kWarning, "assist-heavy",
+        fmt::format("assists are {} of GC CPU: allocation outruns "
+                    "background marking, so request goroutines do mark "
+                    "work (more heap headroom or less allocation helps)",
+                    Pct(s.assist_share)));
+  }
+  const Severity stw_sev = s.stw_ns.p99 >= 10'000'000  ? Severity::kCritical
+                           : s.stw_ns.p99 >= 1'000'000 ? Severity::kWarning
+                                                       : Severity::kInfo;
+  const bool mark_term_dominates = s.mark_term_ns.p99 >= s.sweep_term_ns.p99;
+  add(stw_sev, "stw",
+      fmt::format("stop-the-world per cycle: P99 {}, max {}; {} P99 {} "
+                  "dominates",
+                  MsWithUnit(s.stw_ns.p99), MsWithUnit(s.stw_ns.max),
+                  mark_term_dominates ? "mark termination" : "sweep termination",
+                  MsWithUnit(mark_term_dominates ? s.mark_term_ns.p99 : s.sweep_term_ns.p99)));
+  if (s.overshoot_cycles * 10 >= s.cycles) {
+    add(Severity::kWarning, "overshoot",
+        fmt::format("the heap passed its goal in {} of {} cycles (by up "
+                    "to {} MB): marking finishes late",
+                    s.overshoot_cycles, s.cycles, s.overshoot_max_mb));
+  }
+  if (s.cycles_per_sec > 10) {
+    add(Severity::kWarning, "frequent",
+        fmt::format("{:.1f} cycles/s: a small heap goal makes the GC run "
+                    "very often",
+                    s.cycles_per_sec));
+  }
+  if (s.forced_cycles > 0) {
+    add(Severity::kInfo, "forced", fmt::format("{} cycles were forced by runtime.GC()", s.forced_cycles));
+  }
+  if (s.cycles < 10) {
+    add(Severity::kInfo, "few-cycles", fmt::format("only {} cycles: percentiles rest on few samples", s.cycles));
+  }
+}
+
+// What dominates, in words: the findings a user acts on, worst first.
+void AddFindings(const GctraceParseStats& parse, GctraceSummary* summary) {
+  GctraceSummary& s = *summary;
+  auto add = [&s](Severity sev, const char* code, std::string text) {
+    s.findings.push_back({sev, code, std::move(text)});
+  };
+  if (s.cycles == 0) {
+    add(Severity::kInfo, "no-cycles", "no GC cycle lines found (was GODEBUG=gctrace=1 set?)");
+  } else {
+    AddCycleFindings(s, add);
+  }
+  if (parse.malformed > 0) {
+    add(Severity::kWarning, "malformed",
+        fmt::format("{} cycle lines could not be parsed and were skipped", parse.malformed));
+  }
+  if (parse.overflowed_values > 0) {
+    // Saturated values (a wrapped clock, say) flow into the figures above;
+    // say so beside them rather than drop the cycles.
+    add(Severity::kWarning, "overflow",
+        fmt::format("{} printed values were past what gcpilot holds and were kept "
+                    "saturated (a clock that went back?); figures using them are not "
+                    "the process's own",
+                    parse.overflowed_values));
+  }
+  std::stable_sort(s.findings.begin(), s.findings.end(),
+                   [](const Finding& x, const Finding& y) { return x.severity > y.severity; });
+}
+
+}  // namespace
+
 GctraceSummary GctraceAnalyzer::Summarize(const GctraceParseStats& parse) const {
   GctraceSummary s = acc_;
   s.parse = parse;
@@ -161,82 +254,7 @@ GctraceSummary GctraceAnalyzer::Summarize(const GctraceParseStats& parse) const 
   s.heap_goal_mb = DigestOf(goal_);
   s.goal_over_prev_live_p50 = goal_ratio_permille_.Percentile(50) / 1000.0;
 
-  auto add = [&s](Severity sev, const char* code, std::string text) {
-    s.findings.push_back({sev, code, std::move(text)});
-  };
-  if (s.cycles == 0) {
-    add(Severity::kInfo, "no-cycles", "no GC cycle lines found (was GODEBUG=gctrace=1 set?)");
-  } else {
-    if (s.gc_wall_share >= 0.5) {
-      add(Severity::kCritical, "back-to-back",
-          fmt::format("a GC cycle was running {} of the time ({} of {} "
-                      "cycles started right after the previous one)",
-                      Pct(s.gc_wall_share), s.back_to_back_cycles, s.cycles));
-      if (s.goal_over_prev_live_p50 > 0 && s.goal_over_prev_live_p50 < 1.25) {
-        add(Severity::kCritical, "limit-bound",
-            fmt::format("the heap goal is only {:.2f}x the heap the "
-                        "previous cycle marked (median): a memory limit (GOMEMLIMIT) near the "
-                        "live heap is setting the pace, not GOGC",
-                        s.goal_over_prev_live_p50));
-      }
-    }
-    if (s.gc_cpu_share >= 0.10) {
-      add(s.gc_cpu_share >= 0.25 ? Severity::kCritical : Severity::kWarning, "gc-cpu",
-          fmt::format("GC used {} of CPU capacity (GOMAXPROCS x time) over "
-                      "the span; the runtime printed {}% at the end",
-                      Pct(s.gc_cpu_share), s.cpu_percent_last));
-    }
-    if (s.assist_share >= 0.25 && s.cpu_assist_ns > 0) {
-      add(s.assist_share >= 0.5 ? Severity::kCritical : Severity::kWarning, "assist-heavy",
-          fmt::format("assists are {} of GC CPU: allocation outruns "
-                      "background marking, so request goroutines do mark "
-                      "work (more heap headroom or less allocation helps)",
-                      Pct(s.assist_share)));
-    }
-    const Severity stw_sev = s.stw_ns.p99 >= 10'000'000  ? Severity::kCritical
-                             : s.stw_ns.p99 >= 1'000'000 ? Severity::kWarning
-                                                         : Severity::kInfo;
-    const bool mark_term_dominates = s.mark_term_ns.p99 >= s.sweep_term_ns.p99;
-    add(stw_sev, "stw",
-        fmt::format("stop-the-world per cycle: P99 {}, max {}; {} P99 {} "
-                    "dominates",
-                    MsWithUnit(s.stw_ns.p99), MsWithUnit(s.stw_ns.max),
-                    mark_term_dominates ? "mark termination" : "sweep termination",
-                    MsWithUnit(mark_term_dominates ? s.mark_term_ns.p99 : s.sweep_term_ns.p99)));
-    if (s.overshoot_cycles * 10 >= s.cycles) {
-      add(Severity::kWarning, "overshoot",
-          fmt::format("the heap passed its goal in {} of {} cycles (by up "
-                      "to {} MB): marking finishes late",
-                      s.overshoot_cycles, s.cycles, s.overshoot_max_mb));
-    }
-    if (s.cycles_per_sec > 10) {
-      add(Severity::kWarning, "frequent",
-          fmt::format("{:.1f} cycles/s: a small heap goal makes the GC run "
-                      "very often",
-                      s.cycles_per_sec));
-    }
-    if (s.forced_cycles > 0) {
-      add(Severity::kInfo, "forced", fmt::format("{} cycles were forced by runtime.GC()", s.forced_cycles));
-    }
-    if (s.cycles < 10) {
-      add(Severity::kInfo, "few-cycles", fmt::format("only {} cycles: percentiles rest on few samples", s.cycles));
-    }
-  }
-  if (parse.malformed > 0) {
-    add(Severity::kWarning, "malformed",
-        fmt::format("{} cycle lines could not be parsed and were skipped", parse.malformed));
-  }
-  if (parse.overflowed_values > 0) {
-    // Saturated values (a wrapped clock, say) flow into the figures above;
-    // say so beside them rather than drop the cycles.
-    add(Severity::kWarning, "overflow",
-        fmt::format("{} printed values were past what gcpilot holds and were kept "
-                    "saturated (a clock that went back?); figures using them are not "
-                    "the process's own",
-                    parse.overflowed_values));
-  }
-  std::stable_sort(s.findings.begin(), s.findings.end(),
-                   [](const Finding& x, const Finding& y) { return x.severity > y.severity; });
+  AddFindings(parse, &s);
   return s;
 }
 
