@@ -1,6 +1,11 @@
 #include "base/file_util.h"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <vector>
 
@@ -42,6 +47,18 @@ std::string TailLines(const std::string& path, int n, size_t max_bytes) {
     tail += (tail.empty() ? "" : "|") + std::string(lines[i]);
   }
   return tail.size() > max_bytes ? tail.substr(tail.size() - max_bytes) : tail;
+}
+
+std::string WhyUnwritable(const std::string& path) {
+  const std::filesystem::path p(path);
+  const std::filesystem::path dir = p.has_parent_path() ? p.parent_path() : std::filesystem::path(".");
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return fmt::format("directory {} does not exist", dir.string());
+  if (std::filesystem::is_directory(p, ec)) return "is a directory";
+  if (access(std::filesystem::exists(p, ec) ? path.c_str() : dir.c_str(), W_OK) != 0) {
+    return fmt::format("cannot write: {}", std::strerror(errno));
+  }
+  return "";
 }
 
 }  // namespace gcpilot

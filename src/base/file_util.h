@@ -14,6 +14,11 @@ namespace gcpilot {
 // either the old file or the whole new one. Errors name `path`.
 [[nodiscard]] Status WriteFileAtomically(const std::string& path, std::string_view bytes);
 
+// Why `path` could not be written later ("" if it can: its directory
+// exists and is writable, it is not a directory), so a long job is not made
+// only to lose its results.
+std::string WhyUnwritable(const std::string& path);
+
 // The last `n` non-empty lines of the file at `path` joined by '|', cut to
 // its last `max_bytes` bytes, for failure reasons; "" for an empty or
 // missing file.

@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "base/file_util.h"
 #include "base/read_file.h"
 #include "cli/progress.h"
 #include "cli/verbs.h"
@@ -59,20 +60,6 @@ bool WriteFile(const std::string& path, const std::function<void(std::ostream&)>
 
 bool WriteFile(const std::string& path, const std::string& text) {
   return WriteFile(path, [&](std::ostream& out) { out << text; });
-}
-
-// Why `path` could not be written later ("" if it can), so a run is not
-// made only to lose its results.
-std::string Unwritable(const std::string& path) {
-  const std::filesystem::path p(path);
-  const std::filesystem::path dir = p.has_parent_path() ? p.parent_path() : std::filesystem::path(".");
-  std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) return fmt::format("directory {} does not exist", dir.string());
-  if (std::filesystem::is_directory(p, ec)) return "is a directory";
-  if (access(std::filesystem::exists(p, ec) ? path.c_str() : dir.c_str(), W_OK) != 0) {
-    return fmt::format("cannot write: {}", std::strerror(errno));
-  }
-  return "";
 }
 
 // The request kinds the flags ask for: a --requests mix or one kind from
@@ -140,7 +127,7 @@ std::optional<int> CheckOutputs(const LoadFlags& f) {
   if (!f.timeline.empty()) outputs.emplace_back("--timeline", f.timeline);
   if (!f.requests_csv.empty()) outputs.emplace_back("--requests-csv", f.requests_csv);
   for (const auto& [flag, path] : outputs) {
-    if (const std::string why = Unwritable(path); !why.empty()) {
+    if (const std::string why = WhyUnwritable(path); !why.empty()) {
       return Usage(fmt::format("{} {}: {}", flag, path, why));
     }
   }
@@ -230,7 +217,7 @@ Verb AddLoadVerb(CLI::App& app) {
   cmd->add_option("--timeout", f->timeout, "a request unanswered this long after it was due is an error")
       ->capture_default_str();
   cmd->add_option("-m,--method", f->method, "HTTP method (default GET, or POST with a body)");
-  cmd->add_option("-H,--header", f->headers, "request header \"Name: value\" (repeatable)");
+  cmd->add_option("-H,--header", f->headers, "request header \"Name: value\" (repeatable)")->allow_extra_args(false);
   cmd->add_option("--body", f->body, "request body; {seq}, {rand}, {rand:N} are substituted");
   cmd->add_option("--body-file", f->body_file, "request body from a file");
   cmd->add_option("--sign", f->sign, "HEADER:KEY: put hex HMAC-SHA256(KEY, body) in HEADER");

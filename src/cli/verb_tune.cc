@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "analysis/analysis_text.h"
+#include "base/file_util.h"
 #include "base/interrupt_note.h"
 #include "cli/progress.h"
 #include "cli/verbs.h"
@@ -152,6 +153,10 @@ int Run(TuneFlags& f) {
     if (!design.ok()) return Usage("design: " + design.status().message());
     if (f.dry_run) return PrintPlan(spec, *design);
   }
+  const std::string report = f.no_report ? "" : f.report.empty() ? f.db + ".html" : f.report;
+  if (const std::string why = report.empty() ? "" : WhyUnwritable(report); !why.empty()) {
+    return Usage(fmt::format("--report {}: {}", report, why));  // before hours of runs, not after
+  }
   auto store = f.resume ? StudyStore::OpenExisting(f.db) : StudyStore::Open(f.db);
   if (!store.ok()) {
     std::fprintf(stderr, "gcpilot tune: %s\n", store.status().message().c_str());
@@ -171,11 +176,9 @@ int Run(TuneFlags& f) {
     return kExitError;
   }
   PrintOutcome(f, *out);
-  if (!f.no_report && out->analysis.pending == 0) {
-    const std::string path = f.report.empty() ? f.db + ".html" : f.report;
-    if (WriteStudyReport(f.db, out->id, path) == kExitOk && !f.quiet) {
-      std::fprintf(stderr, "tune: report written to %s\n", path.c_str());
-    }
+  if (!report.empty() && out->analysis.pending == 0) {
+    if (WriteStudyReport(f.db, out->id, report) != kExitOk) return kExitError;
+    if (!f.quiet) std::fprintf(stderr, "tune: report written to %s\n", report.c_str());
   }
   return out->analysis.rec.found ? kExitOk : kExitError;
 }
@@ -202,7 +205,10 @@ Verb AddTuneVerb(CLI::App& app) {
   cmd->add_option("--repeats", f->overrides.repeats, "runs per setting")->check(CLI::Range(1, 100));
   cmd->add_flag("--refine", f->overrides.refine,
                 "after the design, try midpoints of numeric knobs around the best setting");
-  cmd->add_option("--factor", f->overrides.factors, "NAME=level,level,... (repeatable; replaces the spec's factors)");
+  // One value per --factor, so "--factor GOGC=50,100 -- ./svc -flag" leaves
+  // the service's argv to the command.
+  cmd->add_option("--factor", f->overrides.factors, "NAME=level,level,... (repeatable; replaces the spec's factors)")
+      ->allow_extra_args(false);
   cmd->add_option("--ready", f->ready, "with a command: readiness URL, {port} allowed");
   cmd->add_option("--url", f->overrides.url, "load URL ({port} allowed)");
   cmd->add_option("--requests", f->overrides.requests, "request mix TOML (see gcpilot load)");

@@ -68,7 +68,8 @@ std::string PercentilePlot(const ReportInput& in) {
   };
   std::vector<Pick> picks;
   if (a.rec.found) picks.push_back({"recommended", &a.rec.best, kBest});
-  if (!a.rec.baseline.values.empty()) picks.push_back({"default", &a.rec.baseline, kDefault});
+  // The default once: when it is the recommendation, it is drawn as that.
+  if (!a.rec.baseline.values.empty() && !a.rec.is_default) picks.push_back({"default", &a.rec.baseline, kDefault});
   for (auto it = a.cells.rbegin(); it != a.cells.rend(); ++it) {
     if (!it->values.empty()) {
       picks.push_back({"worst", &*it, kWorst});
@@ -321,9 +322,13 @@ StatusOr<ReportInput> LoadReportInput(StudyStore& store, int64_t id) {
   in.runs = std::move(st->runs);
   in.analysis = Analyze(in.spec, in.runs);
   for (const RunResult& r : in.runs) {
-    if (r.done()) {
+    if (r.done()) {  // a done run without a histogram is drawn without it; a damaged one is an error
       auto h = store.LoadHistogram(r.id, "corrected");
-      if (h.ok()) in.corrected.emplace(r.id, std::move(*h));
+      if (h.ok()) {
+        in.corrected.emplace(r.id, std::move(*h));
+      } else if (h.status().code() != StatusCode::kNotFound) {
+        return h.status();
+      }
     }
     auto gc = store.LoadGcTimeline(r.id);
     if (!gc.ok()) return gc.status();
@@ -351,7 +356,9 @@ std::string RenderReport(const ReportInput& in) {
        PercentilePlot(in) + "</figure></div>\n";
   h += "<h2>GC timelines</h2>\n<div class=\"figs\">\n";
   if (a.rec.found) h += GcTimelinePlots(in, "recommended", a.rec.best.env, kBest);
-  if (!a.rec.baseline.values.empty()) h += GcTimelinePlots(in, "default", a.rec.baseline.env, kDefault);
+  if (!a.rec.baseline.values.empty() && !a.rec.is_default) {
+    h += GcTimelinePlots(in, "default", a.rec.baseline.env, kDefault);
+  }
   h += "</div>\n";
   h += ParetoSection(in);
   h += RunsTable(in);

@@ -39,6 +39,10 @@ TEST(ReportStoreTest, AStudyOfTheReleaseBeforeSchemaTwoStillReports) {
   EXPECT_NE(html.find("<h1>gcpilot study 1: command line</h1>"), std::string::npos);
   EXPECT_NE(html.find("GC timeline, "), std::string::npos);  // its 6 + 3 + 1 cycles drawn
   EXPECT_NE(html.find("Recommendation"), std::string::npos);
+  // Its best setting is the default: drawn once, as the recommendation.
+  ASSERT_TRUE(in->analysis.rec.is_default);
+  EXPECT_NE(html.find("GC timeline, recommended (run 2)"), std::string::npos);
+  EXPECT_EQ(html.find("GC timeline, default"), std::string::npos);
 }
 
 TEST(ReportStoreTest, HandEditedDatabasesGiveAnErrorOrAPageNeverAThrow) {
@@ -64,6 +68,27 @@ TEST(ReportStoreTest, HandEditedDatabasesGiveAnErrorOrAPageNeverAThrow) {
     EXPECT_EQ(in.status().message().rfind(path + ": run 2: ", 0), 0u) << in.status().message();
   }
   Sql(path, "UPDATE run SET env_json = '{}' WHERE seq = 1");
+  // Numbers that are not numbers, a damaged histogram, a missing table.
+  Sql(path, "UPDATE run SET p99_ns = 'abc' WHERE seq = 2");
+  {
+    auto store = StudyStore::OpenExisting(path);
+    auto in = LoadReportInput(*store, 0);
+    EXPECT_EQ(in.status().message(), path + ": run 3: p99_ns is not a number");
+  }
+  Sql(path, "UPDATE run SET p99_ns = 5169151 WHERE seq = 2");
+  Sql(path, "UPDATE histogram SET counts_json = '[[1,' WHERE run_id = 3");
+  {
+    auto store = StudyStore::OpenExisting(path);
+    auto in = LoadReportInput(*store, 0);
+    EXPECT_EQ(in.status().code(), StatusCode::kCorruption);
+    EXPECT_EQ(in.status().message().rfind(path + ": run 3 histogram: ", 0), 0u) << in.status().message();
+  }
+  Sql(path, "DROP TABLE histogram");
+  {
+    auto store = StudyStore::OpenExisting(path);
+    auto in = LoadReportInput(*store, 0);
+    EXPECT_EQ(in.status().message(), path + ": reading histograms: no such table: histogram");
+  }
   Sql(path, "UPDATE study SET spec_json = '{\"factors\": 7}'");
   {
     auto store = StudyStore::OpenExisting(path);

@@ -226,6 +226,7 @@ Status StudyStore::SaveGc(const RunResult& r, const GcTimeline& gc) {
 
 StatusOr<HdrHistogram> StudyStore::LoadHistogram(int64_t run, const std::string& kind) {
   Stmt s(db_, "SELECT min, max, counts_json FROM histogram WHERE run_id = ? AND kind = ?");
+  if (!s.ok()) return Error("reading histograms");
   s.Bind(1, run).Bind(2, kind);
   if (s.Step() != SQLITE_ROW) return Status::NotFound(fmt::format("{}: run {} has no {} histogram", path_, run, kind));
   HdrHistogram h = HdrHistogram::ForLatencyNs();

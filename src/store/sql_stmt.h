@@ -58,6 +58,8 @@ class Stmt {
     sqlite3_clear_bindings(s_);
   }
   bool IsNull(int i) const { return sqlite3_column_type(s_, i) == SQLITE_NULL; }
+  // SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL.
+  int Type(int i) const { return sqlite3_column_type(s_, i); }
   int64_t Int(int i) const { return sqlite3_column_int64(s_, i); }
   double Real(int i) const { return sqlite3_column_double(s_, i); }
   std::string Text(int i) const {

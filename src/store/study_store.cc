@@ -85,10 +85,19 @@ void BindMetrics(Stmt& s, int first, const RunMetrics& m) {
   for (const RealColumn& c : kRealColumns) s.Bind(i++, m.*c.field);
 }
 
-void ReadMetrics(const Stmt& s, int first, RunMetrics* m) {
+// Reads the metrics from column `first` on; the name of a column holding
+// something other than a number (a hand-edited file), else "".
+std::string ReadMetrics(const Stmt& s, int first, RunMetrics* m) {
   int i = first;
-  for (const IntColumn& c : kIntColumns) (*m).*c.field = s.Int(i++);
-  for (const RealColumn& c : kRealColumns) (*m).*c.field = s.Real(i++);
+  for (const IntColumn& c : kIntColumns) {
+    if (s.Type(i) != SQLITE_INTEGER && s.Type(i) != SQLITE_NULL) return c.name;
+    (*m).*c.field = s.Int(i++);
+  }
+  for (const RealColumn& c : kRealColumns) {
+    if (s.Type(i) != SQLITE_FLOAT && s.Type(i) != SQLITE_INTEGER && s.Type(i) != SQLITE_NULL) return c.name;
+    (*m).*c.field = s.Real(i++);
+  }
+  return "";
 }
 
 }  // namespace
@@ -252,7 +261,9 @@ StatusOr<StoredStudy> StudyStore::Load(int64_t id) {
     r.started_unix_ns = s.Int(9);
     r.finished_unix_ns = s.Int(10);
     r.exit = s.Text(11);
-    ReadMetrics(s, 7 + kRunColumnCount, &r.metrics);
+    if (const std::string bad = ReadMetrics(s, 7 + kRunColumnCount, &r.metrics); !bad.empty()) {
+      return Status::Corruption(fmt::format("{}: run {}: {} is not a number", path_, r.id, bad));
+    }
     st.runs.push_back(std::move(r));
   }
   return st;
