@@ -1,5 +1,7 @@
 #include "store/store_schema.h"
 
+#include <charconv>
+
 #include <fmt/format.h>
 
 #include "store/sql_stmt.h"
@@ -181,10 +183,19 @@ StatusOr<int> SchemaVersion(sqlite3* db, const std::string& path) {
   if (!HasTable(db, "meta")) return 0;
   Stmt s(db, "SELECT value FROM meta WHERE key = 'schema'");
   if (!s.ok()) return Status::Corruption(fmt::format("{}: unreadable meta table: {}", path, sqlite3_errmsg(db)));
-  if (s.Step() != SQLITE_ROW) return 1;
+  if (s.Step() != SQLITE_ROW) {
+    // No version row (a hand-edited file): the run table's columns tell.
+    Stmt c(db, "SELECT 1 FROM pragma_table_info('run') WHERE name = 'p99_ms'");
+    return c.Step() == SQLITE_ROW ? 1 : 2;
+  }
   const std::string v = s.Text(0);
   if (v == "1") return 1;
   if (v == "2") return 2;
+  int64_t n = 0;
+  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (v.empty() || ec != std::errc() || end != v.data() + v.size() || n < 1) {
+    return Status::Corruption(fmt::format("{}: study database schema \"{}\" is not a version number", path, v));
+  }
   return Status::FailedPrecondition(fmt::format(
       "{}: study database schema \"{}\" is newer than this gcpilot reads (up to {}); use a newer gcpilot", path, v, 2));
 }

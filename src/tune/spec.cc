@@ -103,6 +103,10 @@ Status CheckFactorValue(const std::string& name, const std::string& value) {
   if (!IsEnvName(name)) {
     return Status::InvalidArgument(fmt::format("factor \"{}\": not an environment variable name", name));
   }
+  // tune reads the target's gctrace: a level may not turn it off or change it.
+  if (name == "GODEBUG" && value.find("gctrace=") != std::string::npos) {
+    return bad("tune sets gctrace=1 itself to read the GC; vary other GODEBUG settings");
+  }
   // The Go knobs in the runtime's own grammar; "" (unset) is the default.
   if (const std::string why = KnobValueProblem(name, value); !why.empty()) return bad(why);
   return Status::Ok();

@@ -34,6 +34,8 @@ TEST(SpecTest, KnobValues) {
        "factor GOGCPERCENT: not a Go runtime knob (the runtime reads GOGC, GOMEMLIMIT, "
        "GOMAXPROCS, GODEBUG)"},
       {{"GODEBUG", "madvdontneed=1"}, ""},
+      {{"GODEBUG", "gctrace=0"},
+       "factor GODEBUG: level \"gctrace=0\": tune sets gctrace=1 itself to read the GC; vary other GODEBUG settings"},
       {{"GOTRACEBACK", "all"}, ""},
       {{"GOPHER_POOL", "1"}, ""},
       {{"GOMAXPROC", "2"},
