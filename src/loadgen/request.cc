@@ -11,6 +11,8 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "loadgen/toml_file.h"
+
 #include "base/read_file.h"
 
 namespace gcpilot {
@@ -233,13 +235,9 @@ size_t RequestMix::Pick(Rng& rng) const {
 }
 
 StatusOr<std::vector<RequestKindSpec>> LoadRequestKinds(const std::string& path) {
-  toml::table doc;
-  try {
-    doc = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    const auto& b = e.source().begin;
-    return Status::InvalidArgument(fmt::format("{}:{}:{}: {}", path, b.line, b.column, e.description()));
-  }
+  auto parsed = ReadTomlFile(path);
+  if (!parsed.ok()) return parsed.status();
+  const toml::table doc = std::move(*parsed);
   auto at = [&](const auto& n) {
     const auto& b = n.source().begin;
     return fmt::format("{}:{}:{}", path, b.line, b.column);

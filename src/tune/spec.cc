@@ -15,7 +15,9 @@
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
+
 #include <nlohmann/json.hpp>
+#include "loadgen/toml_file.h"
 
 #include "analysis/outline_json.h"
 #include "base/cpus.h"
@@ -433,13 +435,9 @@ Status ReadJudgement(const std::string& path, const toml::table& doc, const Rel&
 }  // namespace
 
 StatusOr<StudySpec> LoadStudySpec(const std::string& path) {
-  toml::table doc;
-  try {
-    doc = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    const auto& b = e.source().begin;
-    return Status::InvalidArgument(fmt::format("{}:{}:{}: {}", path, b.line, b.column, e.description()));
-  }
+  auto parsed = ReadTomlFile(path);
+  if (!parsed.ok()) return parsed.status();
+  const toml::table doc = std::move(*parsed);
   const std::filesystem::path dir = std::filesystem::path(path).parent_path();
   const Rel rel = [dir](const std::string& p) {
     return p.empty() || p[0] == '/' ? p : (dir / p).lexically_normal().string();
