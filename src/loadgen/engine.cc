@@ -161,7 +161,7 @@ class Engine {
   // Per-second timeline and progress.
   HdrHistogram interval_c_ = HdrHistogram::ForLatencyNs();
   HdrHistogram interval_u_ = HdrHistogram::ForLatencyNs();
-  TimelinePoint point_;
+  LoadSecond point_;
   int64_t next_tick_ = 0;
   int64_t last_timeout_scan_ = 0;
   int64_t progress_responses_ = 0, progress_errors_ = 0;
@@ -544,7 +544,7 @@ void Engine::Tick(int64_t now) {
     point_.p99_uncorrected_ns = interval_u_.ValueAtPercentile(99);
     point_.max_corrected_ns = interval_c_.max();
     result_.timeline.push_back(point_);
-    point_ = TimelinePoint{};
+    point_ = LoadSecond{};
     interval_c_.Reset();
     interval_u_.Reset();
     next_tick_ += 1'000'000'000;

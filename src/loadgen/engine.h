@@ -78,14 +78,10 @@ struct KindStats {
   HdrHistogram corrected = HdrHistogram::ForLatencyNs();
 };
 
-// One second of the measured phase, by completion time (the model's
-// shape, so the store keeps it as is).
-using TimelinePoint = LoadSecond;
-
 struct LoadResult {
   PhaseStats warmup, measured;
-  std::vector<KindStats> kinds;  // measured phase, by request kind
-  std::vector<TimelinePoint> timeline;
+  std::vector<KindStats> kinds;      // measured phase, by request kind
+  std::vector<LoadSecond> timeline;  // one per second of the measured phase, by completion time
   int connections_opened = 0;
   int max_open_connections = 0;
   int64_t closed_while_idle = 0;    // the server closed a kept-alive connection

@@ -153,7 +153,7 @@ TEST(EngineTest, ExactCountsAtAConstantRate) {
   ASSERT_EQ(r->timeline.size(), 2u);
   const double slip = std::ceil(200 * r->measured.corrected.max() / 1e9) + 1;
   int64_t in_timeline = 0;
-  for (const TimelinePoint& p : r->timeline) {
+  for (const LoadSecond& p : r->timeline) {
     EXPECT_NEAR(p.responses, 200, slip) << "second " << p.second;
     EXPECT_DOUBLE_EQ(p.asked_rps, 200);
     in_timeline += p.responses;

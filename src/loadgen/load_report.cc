@@ -156,7 +156,7 @@ nlohmann::ordered_json LoadJson(const LoadResult& r, const LoadRunInfo& info) {
   j["closed_while_idle"] = r.closed_while_idle;
   j["closed_after_answer"] = r.closed_after_answer;
   nlohmann::ordered_json tl = nlohmann::ordered_json::array();
-  for (const TimelinePoint& p : r.timeline) {
+  for (const LoadSecond& p : r.timeline) {
     tl.push_back({{"second", p.second},
                   {"asked_rps", p.asked_rps},
                   {"sent", p.sent},
@@ -173,7 +173,7 @@ nlohmann::ordered_json LoadJson(const LoadResult& r, const LoadRunInfo& info) {
 
 std::string LoadTimelineCsv(const LoadResult& r) {
   std::string s = "second,asked_rps,sent,responses,errors,p50_ms,p99_ms,p99_uncorrected_ms,max_ms\n";
-  for (const TimelinePoint& p : r.timeline) {
+  for (const LoadSecond& p : r.timeline) {
     s += fmt::format("{},{:g},{},{},{},{},{},{},{}\n", p.second, p.asked_rps, p.sent, p.responses, p.errors,
                      Ms(p.p50_corrected_ns), Ms(p.p99_corrected_ns), Ms(p.p99_uncorrected_ns), Ms(p.max_corrected_ns));
   }
