@@ -6,6 +6,7 @@
 
 #include "base/chunk_source.h"
 #include "base/mapped_file.h"
+#include "base/plural.h"
 #include "cli/progress.h"
 #include "cli/verbs.h"
 #include "gclog/gctrace_analysis.h"
@@ -58,10 +59,8 @@ int Run(const GctraceFlags& f) {
   if (progress.enabled()) {
     options.progress = [&](const GctraceParseStats& s) {
       const double mb = s.bytes / 1e6;
-      progress.Update(
-          fmt::format("gctrace: {:.0f} MB read, {} cycles, "
-                      "{:.0f} MB/s",
-                      mb, s.cycles, mb / std::max(progress.elapsed_s(), 1e-3)));
+      progress.Update(fmt::format("gctrace: {:.0f} MB read, {}, {:.0f} MB/s", mb, CountOf(s.cycles, "cycle"),
+                                  mb / std::max(progress.elapsed_s(), 1e-3)));
     };
   }
   ParallelGctraceReader reader(std::move(options), [&](const GcCycle& c) {
@@ -87,11 +86,14 @@ int Run(const GctraceFlags& f) {
     // The CSV owns stdout; skipped lines still deserve a word.
     const GctraceParseStats& p = reader.stats();
     if (p.malformed > 0) {
-      std::fprintf(stderr,
-                   "gcpilot gctrace: %s: skipped %lld malformed gc "
-                   "lines (first at line %lld)\n",
-                   name.c_str(), static_cast<long long>(p.malformed),
+      std::fprintf(stderr, "gcpilot gctrace: %s: skipped %s (first at line %lld)\n", name.c_str(),
+                   CountOf(p.malformed, "malformed gc line").c_str(),
                    static_cast<long long>(p.first_errors.front().line));
+    }
+    if (p.overlong_lines > 0) {
+      std::fprintf(stderr, "gcpilot gctrace: %s: skipped %s longer than %zu bytes (first at line %lld)\n", name.c_str(),
+                   CountOf(p.overlong_lines, "line").c_str(), GctraceParseStats::kMaxLineBytes,
+                   static_cast<long long>(p.first_overlong_line));
     }
   }
   return kExitOk;

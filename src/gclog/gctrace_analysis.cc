@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "base/plural.h"
 #include "base/units.h"
 
 namespace gcpilot {
@@ -30,19 +31,13 @@ Digest DigestOf(const ValueCounts<kUnit, kCoarse>& v) {
   return d;
 }
 
-// *acc += v, stopping at the int64 limits: a saturated value (a wrapped
-// clock the parser kept at kGctraceMaxNs) must not overflow the totals.
-void SatAdd(int64_t* acc, int64_t v) {
-  if (__builtin_add_overflow(*acc, v, acc)) *acc = v > 0 ? INT64_MAX : INT64_MIN;
-}
-
 std::string Pct(double share) { return fmt::format("{:.0f}%", share * 100); }
 
 }  // namespace
 
 double WindowGcCpuShare(const std::vector<GcCycle>& cycles, int64_t from_ns, int64_t to_ns) {
   int32_t procs = 0;
-  int64_t gc_cpu_ns = 0;
+  __int128 gc_cpu_ns = 0;  // each cycle's fits an int64, their sum need not
   for (const GcCycle& c : cycles) {
     if (c.start_ns >= to_ns) continue;
     procs = c.procs;
@@ -75,8 +70,33 @@ GctraceAnalyzer::GctraceAnalyzer()
       goal_(kHeapSlots),
       goal_ratio_permille_(10000) {}
 
+// A cycle number that does not go up means a new process wrote to the
+// same log (restarts, or several runs concatenated).
+bool GctraceAnalyzer::StartsSegment(const GcCycle& c) const {
+  return !have_prev_ || c.number <= prev_.number || c.start_ns < prev_.start_ns;
+}
+
+bool GctraceAnalyzer::FitsTotals(const GcCycle& c) const {
+  const GctraceSummary& a = acc_;
+  int64_t sum;
+  bool over = __builtin_add_overflow(a.cpu_stw_ns, c.cpu_sweep_term_ns + c.cpu_mark_term_ns, &sum) ||
+              __builtin_add_overflow(a.cpu_assist_ns, c.cpu_assist_ns, &sum) ||
+              __builtin_add_overflow(a.cpu_background_ns, c.cpu_background_ns, &sum) ||
+              __builtin_add_overflow(a.cpu_idle_ns, c.cpu_idle_ns, &sum) ||
+              __builtin_add_overflow(a.cpu_other_ns, c.cpu_other_ns, &sum);
+  if (!StartsSegment(c)) {
+    over = over || __builtin_add_overflow(a.span_ns, c.start_ns - prev_.start_ns, &sum) ||
+           __builtin_add_overflow(a.missing_cycles, c.number - prev_.number - 1, &sum);
+  }
+  return !over;
+}
+
 void GctraceAnalyzer::Add(const GcCycle& c) {
   GctraceSummary& a = acc_;
+  if (!FitsTotals(c)) {
+    if (a.unsummed_cycles++ == 0) a.first_unsummed_line = c.origin.line;
+    return;
+  }
   ++a.cycles;
   if (c.forced) ++a.forced_cycles;
   sweep_term_.Record(c.sweep_term_ns);
@@ -104,52 +124,63 @@ void GctraceAnalyzer::Add(const GcCycle& c) {
   }
   a.cpu_percent_last = c.origin.printed_cpu_percent;
   a.cpu_percent_max = std::max(a.cpu_percent_max, c.origin.printed_cpu_percent);
-  SatAdd(&a.cpu_stw_ns, c.cpu_sweep_term_ns + c.cpu_mark_term_ns);
-  SatAdd(&a.cpu_assist_ns, c.cpu_assist_ns);
-  SatAdd(&a.cpu_background_ns, c.cpu_background_ns);
-  SatAdd(&a.cpu_idle_ns, c.cpu_idle_ns);
-  SatAdd(&a.cpu_other_ns, c.cpu_other_ns);
-
-  // A cycle number that does not go up means a new process wrote to the
-  // same log (restarts, or several runs concatenated).
-  const bool new_segment = !have_prev_ || c.number <= prev_.number || c.start_ns < prev_.start_ns;
-  if (new_segment) {
-    if (have_prev_) SatAdd(&a.span_ns, prev_.start_ns - segment_first_at_);
+  // FitsTotals checked that none of these passes int64.
+  a.cpu_stw_ns += c.cpu_sweep_term_ns + c.cpu_mark_term_ns;
+  a.cpu_assist_ns += c.cpu_assist_ns;
+  a.cpu_background_ns += c.cpu_background_ns;
+  a.cpu_idle_ns += c.cpu_idle_ns;
+  a.cpu_other_ns += c.cpu_other_ns;
+  if (StartsSegment(c)) {
     ++a.segments;
-    segment_first_at_ = c.start_ns;
   } else {
-    SatAdd(&a.missing_cycles, c.number - prev_.number - 1);
-    const int64_t interval = c.start_ns - prev_.start_ns;
-    const int64_t prev_wall = prev_.wall_ns();
-    capacity_ns_ += static_cast<__int128>(interval) * prev_.procs;
-    in_span_gc_cpu_ns_ += prev_.gc_cpu_ns();
-    in_span_wall_ns_ += prev_wall;
-    if (interval - prev_wall < prev_wall) ++a.back_to_back_cycles;
-    // The pacer sets a cycle's goal from the heap the previous cycle
-    // marked (goal = marked + (marked + stacks + globals) * GOGC/100), so
-    // that is the base to compare with; this cycle's own live heap may have
-    // grown since. Tiny heaps are skipped: MB values are truncated.
-    if (prev_.heap_live_mb() >= 4) {
-      goal_ratio_permille_.Record(c.heap_goal_mb() * 1000 / prev_.heap_live_mb());
-    }
+    AddInterval(c);
   }
   prev_ = c;
   have_prev_ = true;
+}
+
+// What lies between prev_ and `c`, a cycle of the same process.
+void GctraceAnalyzer::AddInterval(const GcCycle& c) {
+  GctraceSummary& a = acc_;
+  a.missing_cycles += c.number - prev_.number - 1;
+  const int64_t interval = c.start_ns - prev_.start_ns;
+  a.span_ns += interval;
+  capacity_ns_ += static_cast<__int128>(interval) * prev_.procs;
+  in_span_gc_cpu_ns_ += prev_.gc_cpu_ns();
+  in_span_wall_ns_ += prev_.wall_ns();
+  ++a.gaps;
+  if (c.start_ns - prev_.end_ns() < GctraceSummary::kShortGapNs) ++a.short_gaps;
+  // The pacer sets a cycle's goal from the heap the previous cycle
+  // marked (goal = marked + (marked + stacks + globals) * GOGC/100), so
+  // that is the base to compare with; this cycle's own live heap may have
+  // grown since. Tiny heaps are skipped: MB values are truncated.
+  if (prev_.heap_live_mb() >= 4) {
+    goal_ratio_permille_.Record(c.heap_goal_mb() * 1000 / prev_.heap_live_mb());
+  }
 }
 
 namespace {
 
 using AddFinding = std::function<void(Severity, const char*, std::string)>;
 
-// The findings about the cycles themselves (the log held some).
-void AddCycleFindings(const GctraceSummary& s, const AddFinding& add) {
+// CRITICAL is kept for GC CPU that matters: a pace or assist finding over
+// a GC that used less than this share of capacity (or an unknown share)
+// is a warning at most.
+constexpr double kCriticalGcCpuShare = 0.05;
+
+Severity CriticalIfCpuMatters(const GctraceSummary& s) {
+  return s.gc_cpu_share >= kCriticalGcCpuShare ? Severity::kCritical : Severity::kWarning;
+}
+
+// How much of the time the GC runs and what its CPU goes to.
+void AddPaceFindings(const GctraceSummary& s, const AddFinding& add) {
   if (s.gc_wall_share >= 0.5) {
-    add(Severity::kCritical, "back-to-back",
-        fmt::format("a GC cycle was running {} of the time ({} of {} "
-                    "cycles started right after the previous one)",
-                    Pct(s.gc_wall_share), s.back_to_back_cycles, s.cycles));
+    add(CriticalIfCpuMatters(s), "back-to-back",
+        fmt::format("a GC cycle was running {} of the time ({} of {} between cycles {} under {} ms)",
+                    Pct(s.gc_wall_share), s.short_gaps, CountOf(s.gaps, "gap"), WasOrWere(s.short_gaps),
+                    GctraceSummary::kShortGapNs / 1'000'000));
     if (s.goal_over_prev_live_p50 > 0 && s.goal_over_prev_live_p50 < 1.25) {
-      add(Severity::kCritical, "limit-bound",
+      add(CriticalIfCpuMatters(s), "limit-bound",
           fmt::format("the heap goal is only {:.2f}x the heap the "
                       "previous cycle marked (median): a memory limit (GOMEMLIMIT) near the "
                       "live heap is setting the pace, not GOGC",
@@ -163,27 +194,43 @@ void AddCycleFindings(const GctraceSummary& s, const AddFinding& add) {
                     Pct(s.gc_cpu_share), s.cpu_percent_last));
   }
   if (s.assist_share >= 0.25 && s.cpu_assist_ns > 0) {
-    add(s.assist_share >= 0.5 ? Severity::kCritical : Severity::kWarning, "assist-heavy",
+    add(s.assist_share >= 0.5 ? CriticalIfCpuMatters(s) : Severity::kWarning, "assist-heavy",
         fmt::format("assists are {} of GC CPU: allocation outruns "
                     "background marking, so request goroutines do mark "
                     "work (more heap headroom or less allocation helps)",
                     Pct(s.assist_share)));
   }
-  const Severity stw_sev = s.stw_ns.p99 >= 10'000'000  ? Severity::kCritical
-                           : s.stw_ns.p99 >= 1'000'000 ? Severity::kWarning
-                                                       : Severity::kInfo;
-  const bool mark_term_dominates = s.mark_term_ns.p99 >= s.sweep_term_ns.p99;
-  add(stw_sev, "stw",
-      fmt::format("stop-the-world per cycle: P99 {}, max {}; {} P99 {} "
-                  "dominates",
-                  MsWithUnit(s.stw_ns.p99), MsWithUnit(s.stw_ns.max),
-                  mark_term_dominates ? "mark termination" : "sweep termination",
-                  MsWithUnit(mark_term_dominates ? s.mark_term_ns.p99 : s.sweep_term_ns.p99)));
+}
+
+// The pauses: a long one stops every request, whatever the GC CPU, so its
+// severity stands on the pause alone. Which phase is the larger is said
+// only when one is: never of two equal or zero P99s.
+void AddStwFinding(const GctraceSummary& s, const AddFinding& add) {
+  const Severity sev = s.stw_ns.p99 >= 10'000'000  ? Severity::kCritical
+                       : s.stw_ns.p99 >= 1'000'000 ? Severity::kWarning
+                                                   : Severity::kInfo;
+  const int64_t sweep = s.sweep_term_ns.p99, mark = s.mark_term_ns.p99;
+  std::string which;
+  if (sweep != mark) {
+    which = fmt::format("; {} P99 {} dominates", mark > sweep ? "mark termination" : "sweep termination",
+                        MsWithUnit(std::max(sweep, mark)));
+  } else if (mark > 0) {
+    which = fmt::format("; sweep and mark termination P99 alike ({} each)", MsWithUnit(mark));
+  }
+  add(sev, "stw",
+      fmt::format("stop-the-world per cycle: P99 {}, max {}{}", MsWithUnit(s.stw_ns.p99), MsWithUnit(s.stw_ns.max),
+                  which));
+}
+
+// The findings about the cycles themselves (the log held some).
+void AddCycleFindings(const GctraceSummary& s, const AddFinding& add) {
+  AddPaceFindings(s, add);
+  AddStwFinding(s, add);
   if (s.overshoot_cycles * 10 >= s.cycles) {
     add(Severity::kWarning, "overshoot",
-        fmt::format("the heap passed its goal in {} of {} cycles (by up "
+        fmt::format("the heap passed its goal in {} of {} (by up "
                     "to {} MB): marking finishes late",
-                    s.overshoot_cycles, s.cycles, s.overshoot_max_mb));
+                    s.overshoot_cycles, CountOf(s.cycles, "cycle"), s.overshoot_max_mb));
   }
   if (s.cycles_per_sec > 10) {
     add(Severity::kWarning, "frequent",
@@ -192,10 +239,12 @@ void AddCycleFindings(const GctraceSummary& s, const AddFinding& add) {
                     s.cycles_per_sec));
   }
   if (s.forced_cycles > 0) {
-    add(Severity::kInfo, "forced", fmt::format("{} cycles were forced by runtime.GC()", s.forced_cycles));
+    add(Severity::kInfo, "forced",
+        fmt::format("{} {} forced by runtime.GC()", CountOf(s.forced_cycles, "cycle"), WasOrWere(s.forced_cycles)));
   }
   if (s.cycles < 10) {
-    add(Severity::kInfo, "few-cycles", fmt::format("only {} cycles: percentiles rest on few samples", s.cycles));
+    add(Severity::kInfo, "few-cycles",
+        fmt::format("only {}: percentiles rest on few samples", CountOf(s.cycles, "cycle")));
   }
 }
 
@@ -211,17 +260,28 @@ void AddFindings(const GctraceParseStats& parse, GctraceSummary* summary) {
     AddCycleFindings(s, add);
   }
   if (parse.malformed > 0) {
+    std::string why;
+    if (parse.out_of_range > 0) {
+      why =
+          fmt::format(" ({} a number past what gcpilot holds)",
+                      parse.out_of_range == parse.malformed ? "each with" : fmt::format("{} with", parse.out_of_range));
+    }
     add(Severity::kWarning, "malformed",
-        fmt::format("{} cycle lines could not be parsed and were skipped", parse.malformed));
+        fmt::format("{} could not be parsed and {} skipped{}", CountOf(parse.malformed, "cycle line"),
+                    WasOrWere(parse.malformed), why));
   }
-  if (parse.overflowed_values > 0) {
-    // Saturated values (a wrapped clock, say) flow into the figures above;
-    // say so beside them rather than drop the cycles.
-    add(Severity::kWarning, "overflow",
-        fmt::format("{} printed values were past what gcpilot holds and were kept "
-                    "saturated (a clock that went back?); figures using them are not "
-                    "the process's own",
-                    parse.overflowed_values));
+  if (parse.overlong_lines > 0) {
+    add(Severity::kWarning, "overlong",
+        fmt::format("{} longer than {} bytes {} skipped unread (first at line {})",
+                    CountOf(parse.overlong_lines, "line"), GctraceParseStats::kMaxLineBytes,
+                    WasOrWere(parse.overlong_lines), parse.first_overlong_line));
+  }
+  if (s.unsummed_cycles > 0) {
+    add(Severity::kWarning, "unsummed",
+        fmt::format("{} left out of every figure (first at line {}): {} times push the totals past "
+                    "int64 ns (292 years)",
+                    CountOf(s.unsummed_cycles, "cycle"), s.first_unsummed_line,
+                    s.unsummed_cycles == 1 ? "its" : "their"));
   }
   std::stable_sort(s.findings.begin(), s.findings.end(),
                    [](const Finding& x, const Finding& y) { return x.severity > y.severity; });
@@ -232,10 +292,8 @@ void AddFindings(const GctraceParseStats& parse, GctraceSummary* summary) {
 GctraceSummary GctraceAnalyzer::Summarize(const GctraceParseStats& parse) const {
   GctraceSummary s = acc_;
   s.parse = parse;
-  if (have_prev_) SatAdd(&s.span_ns, prev_.start_ns - segment_first_at_);
-  const int64_t intervals = s.cycles - s.segments;
   if (s.span_ns > 0) {
-    s.cycles_per_sec = intervals / (s.span_ns / 1e9);
+    s.cycles_per_sec = s.gaps / (s.span_ns / 1e9);
     s.gc_wall_share = static_cast<double>(in_span_wall_ns_) / s.span_ns;
   }
   if (capacity_ns_ > 0) {
@@ -252,7 +310,7 @@ GctraceSummary GctraceAnalyzer::Summarize(const GctraceParseStats& parse) const 
   s.heap_start_mb = DigestOf(start_);
   s.heap_end_mb = DigestOf(end_);
   s.heap_goal_mb = DigestOf(goal_);
-  s.goal_over_prev_live_p50 = goal_ratio_permille_.Percentile(50) / 1000.0;
+  if (goal_ratio_permille_.count() > 0) s.goal_over_prev_live_p50 = goal_ratio_permille_.Percentile(50) / 1000.0;
 
   AddFindings(parse, &s);
   return s;

@@ -41,7 +41,12 @@ struct GctraceSummary {
   int64_t segments = 0;        // process runs: a counter going back starts one
   int64_t missing_cycles = 0;  // numbers skipped within a segment
   int64_t span_ns = 0;         // sum over segments of last @ - first @
-  double cycles_per_sec = 0;   // intervals / span; 0 when span is 0
+  double cycles_per_sec = -1;  // intervals / span; -1 when span is 0 (no meaning)
+  // Cycles left out of every figure because their times would push a
+  // total (GC CPU, span, missing numbers) past int64 ns (292 years): never
+  // a real log, but no total is ever a stand-in. The first one's line.
+  int64_t unsummed_cycles = 0;
+  int64_t first_unsummed_line = 0;
 
   Digest sweep_term_ns;  // STW sweep termination, per cycle
   Digest mark_term_ns;   // STW mark termination, per cycle
@@ -68,16 +73,22 @@ struct GctraceSummary {
   double assist_share = -1;
   // Wall time with a cycle running (sum of clock phases) over the span.
   double gc_wall_share = -1;
-  // Cycles that started less than the previous cycle's duration after it
-  // ended: the GC is close to running back to back.
-  int64_t back_to_back_cycles = 0;
+  // Gaps between one cycle's end (@ + its clock phases) and the next
+  // one's start, within each process run (cycles - segments of them), and
+  // how many were under kShortGapNs: the GC ran (nearly) back to back.
+  // Gaps are exact up to the printed `@T s`, which has whole milliseconds,
+  // so the bound is well above that: a user can check each gap by hand.
+  int64_t gaps = 0;
+  int64_t short_gaps = 0;
+  static constexpr int64_t kShortGapNs = 10'000'000;
 
   Digest heap_live_mb, heap_start_mb, heap_end_mb, heap_goal_mb;
   int64_t heap_peak_mb = 0;      // max of heap at start and at end
   int64_t overshoot_cycles = 0;  // heap at mark termination > goal
   int64_t overshoot_max_mb = 0;
-  double goal_over_prev_live_p50 = 0;  // median goal / previous cycle's live (>= 4 MB)
-  int64_t stacks_mb_max = -1;          // -1 when no line printed stacks
+  // Median goal / previous cycle's live heap (>= 4 MB); -1 with no such pair.
+  double goal_over_prev_live_p50 = -1;
+  int64_t stacks_mb_max = -1;  // -1 when no line printed stacks
   int64_t globals_mb_max = -1;
   std::set<int32_t> procs_seen;
   std::set<GctraceFormat> formats_seen;
@@ -88,11 +99,18 @@ struct GctraceSummary {
 class GctraceAnalyzer {
  public:
   GctraceAnalyzer();
+  // Adds a cycle, in input order; one whose times would push a total past
+  // int64 is counted in unsummed_cycles instead.
   void Add(const GcCycle& c);
   // Computes the summary; `parse` is copied in for the report.
   GctraceSummary Summarize(const GctraceParseStats& parse) const;
 
  private:
+  bool StartsSegment(const GcCycle& c) const;
+  // Whether adding `c` keeps every int64 total within its range.
+  bool FitsTotals(const GcCycle& c) const;
+  void AddInterval(const GcCycle& c);
+
   // Durations are printed to the microsecond below 10 ms and to the
   // millisecond above: two flat tiers hold every printed value exactly.
   ValueCounts<1000, 1000000> sweep_term_, mark_term_, stw_, mark_;
@@ -102,7 +120,6 @@ class GctraceAnalyzer {
   int32_t last_procs_ = -1;  // skips the set insert when unchanged
   int last_format_ = -1;
   GcCycle prev_;
-  int64_t segment_first_at_ = 0;
   __int128 capacity_ns_ = 0;  // sum of P x interval within segments
   __int128 in_span_gc_cpu_ns_ = 0;
   __int128 in_span_wall_ns_ = 0;

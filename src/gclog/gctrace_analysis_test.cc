@@ -1,5 +1,6 @@
 #include "gclog/gctrace_analysis.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "gclog/gctrace_test_util.h"
@@ -39,7 +40,8 @@ TEST(GctraceAnalysisTest, Go15PublicLog) {
   EXPECT_EQ(s.heap_peak_mb, 131);
   EXPECT_EQ(s.overshoot_cycles, 45);
   EXPECT_EQ(s.overshoot_max_mb, 12);
-  EXPECT_EQ(s.back_to_back_cycles, 45);
+  EXPECT_EQ(s.gaps, 129);
+  EXPECT_EQ(s.short_gaps, 43);
   EXPECT_NEAR(s.gc_cpu_share, 0.10315907093258328, 1e-9);
   EXPECT_NEAR(s.gc_wall_share, 0.26554979344291113, 1e-9);
   EXPECT_NEAR(s.assist_share, 0.3164, 1e-4);
@@ -48,6 +50,22 @@ TEST(GctraceAnalysisTest, Go15PublicLog) {
   EXPECT_TRUE(HasFinding(s, "assist-heavy", Severity::kWarning));
   EXPECT_TRUE(HasFinding(s, "frequent", Severity::kWarning));
   EXPECT_EQ(s.findings.front().severity, Severity::kWarning);
+}
+
+// Go 1.5's five cpu terms: the scan and sync-Ps terms are GC CPU of their
+// own, so the split's parts (assist, background, scan+sync, STW) make up
+// all of it. Totals from the same independent pass with exact fractions.
+TEST(GctraceAnalysisTest, Go15CpuSplitIncludesTheScanPhase) {
+  std::string log;
+  READ_PUBLIC_FIXTURE_OR_SKIP("src-01.log", &log);
+  const GctraceSummary s = Summarize(log);
+  EXPECT_EQ(s.cpu_other_ns, 2'660'010'000);
+  EXPECT_EQ(s.cpu_assist_ns, 1'522'607'000);
+  EXPECT_EQ(s.cpu_background_ns, 261'731'000);
+  EXPECT_EQ(s.cpu_stw_ns, 367'535'000);
+  EXPECT_EQ(s.cpu_idle_ns, 3'189'973'000);
+  EXPECT_DOUBLE_EQ(s.gc_cpu_ns(), 4'811'883'000.0);
+  EXPECT_EQ(s.formats_seen, std::set<GctraceFormat>{GctraceFormat::kFivePhase});
 }
 
 TEST(GctraceAnalysisTest, Go118PublicLogWithRestarts) {
@@ -64,7 +82,8 @@ TEST(GctraceAnalysisTest, Go118PublicLogWithRestarts) {
   EXPECT_EQ(s.heap_live_mb.p50, 102);
   EXPECT_EQ(s.heap_peak_mb, 235);
   EXPECT_EQ(s.overshoot_cycles, 10);
-  EXPECT_EQ(s.back_to_back_cycles, 5);
+  EXPECT_EQ(s.gaps, 91);
+  EXPECT_EQ(s.short_gaps, 21);
   EXPECT_NEAR(s.gc_cpu_share, 0.1419049715041726, 1e-9);
   EXPECT_NEAR(s.gc_wall_share, 0.38643110116018725, 1e-9);
   EXPECT_NEAR(s.assist_share, 0.3546, 1e-4);
@@ -84,7 +103,8 @@ TEST(GctraceAnalysisTest, DetectsLimitBoundBackToBack) {
   const GctraceSummary s = Summarize(log);
   EXPECT_EQ(s.cycles, 20);
   EXPECT_EQ(s.span_ns, 1'900'000'000);
-  EXPECT_EQ(s.back_to_back_cycles, 19);
+  EXPECT_EQ(s.gaps, 19);
+  EXPECT_EQ(s.short_gaps, 0);
   // 19 intervals of 100 ms, each with 80.15 ms of cycle.
   EXPECT_NEAR(s.gc_wall_share, 19 * 80.15 / 1900.0, 1e-12);
   // 19 cycles x 100.3 ms GC CPU over 2 P x 1.9 s.
@@ -139,7 +159,8 @@ TEST(GctraceAnalysisTest, PaygateGo119DefaultSettings) {
   EXPECT_NEAR(s.gc_wall_share, 0.5505300701839303, 1e-12);
   EXPECT_NEAR(s.gc_cpu_share, 0.1771939133591481, 1e-12);
   EXPECT_NEAR(s.assist_share, 0.2099005410308744, 1e-12);
-  EXPECT_EQ(s.back_to_back_cycles, 5);
+  EXPECT_EQ(s.gaps, 12);
+  EXPECT_EQ(s.short_gaps, 1);
   // GOGC=100: each goal is twice what the previous cycle marked.
   EXPECT_DOUBLE_EQ(s.goal_over_prev_live_p50, 2.002);
   EXPECT_EQ(s.stw_ns.p50, 29'000);
@@ -164,7 +185,8 @@ TEST(GctraceAnalysisTest, PaygateGo119MemoryLimitSpiral) {
   EXPECT_NEAR(s.gc_wall_share, 0.9038543803714999, 1e-12);
   EXPECT_NEAR(s.gc_cpu_share, 0.5815900332686443, 1e-12);
   EXPECT_NEAR(s.assist_share, 0.5992165353451931, 1e-12);
-  EXPECT_EQ(s.back_to_back_cycles, 22);
+  EXPECT_EQ(s.gaps, 24);
+  EXPECT_EQ(s.short_gaps, 14);
   EXPECT_DOUBLE_EQ(s.goal_over_prev_live_p50, 1.0);
   EXPECT_EQ(s.heap_live_mb.p50, 364);
   EXPECT_EQ(s.heap_peak_mb, 532);
@@ -186,7 +208,8 @@ TEST(GctraceAnalysisTest, PaygateGo119Gogc200TwoProcs) {
   EXPECT_EQ(s.span_ns, 15'674'000'000);
   EXPECT_NEAR(s.gc_cpu_share, 0.11468039428352686, 1e-12);
   EXPECT_NEAR(s.assist_share, 0.21244578879911968, 1e-12);
-  EXPECT_EQ(s.back_to_back_cycles, 1);
+  EXPECT_EQ(s.gaps, 7);
+  EXPECT_EQ(s.short_gaps, 0);
   EXPECT_DOUBLE_EQ(s.goal_over_prev_live_p50, 3.013);
   EXPECT_EQ(s.stw_ns.max, 1'204'000);
   EXPECT_EQ(s.heap_peak_mb, 1367);
@@ -204,14 +227,15 @@ TEST(GctraceAnalysisTest, PaygateGo126DefaultSettings) {
   EXPECT_EQ(s.parse.other_lines, 3);
   EXPECT_EQ(s.parse.malformed, 0);
   EXPECT_EQ(s.parse.scan_lines, 0);
-  EXPECT_EQ(s.parse.overflowed_values, 0);
+  EXPECT_EQ(s.parse.out_of_range, 0);
   EXPECT_EQ(s.formats_seen, std::set<GctraceFormat>{GctraceFormat::kStacksGlobals});
   EXPECT_EQ(s.forced_cycles, 2);
   EXPECT_EQ(s.span_ns, 16'818'000'000);
   EXPECT_NEAR(s.gc_cpu_share, 0.11403002735164705, 1e-12);
   EXPECT_NEAR(s.gc_wall_share, 0.4395176001902723, 1e-12);
   EXPECT_NEAR(s.assist_share, 0.023891706056866514, 1e-12);
-  EXPECT_EQ(s.back_to_back_cycles, 4);
+  EXPECT_EQ(s.gaps, 13);
+  EXPECT_EQ(s.short_gaps, 2);
   EXPECT_EQ(s.stw_ns.max, 70'000);
   EXPECT_EQ(s.mark_ns.max, 1'717'000'000);
   EXPECT_EQ(s.heap_peak_mb, 853);
@@ -234,7 +258,8 @@ TEST(GctraceAnalysisTest, PaygateGo126Gctrace2ScanLines) {
   EXPECT_EQ(s.span_ns, 10'579'000'000);
   EXPECT_NEAR(s.gc_cpu_share, 0.08184190377162302, 1e-12);
   EXPECT_NEAR(s.assist_share, 0.016776000822973626, 1e-12);
-  EXPECT_EQ(s.back_to_back_cycles, 4);
+  EXPECT_EQ(s.gaps, 11);
+  EXPECT_EQ(s.short_gaps, 1);
   EXPECT_EQ(s.stw_ns.max, 1'204'000);
   EXPECT_EQ(s.heap_peak_mb, 627);
   EXPECT_EQ(s.procs_seen, std::set<int32_t>{2});
@@ -320,6 +345,121 @@ TEST(GctraceAnalysisTest, GapsInNumbersAreMissingCycles) {
   EXPECT_FALSE(HasFinding(s, "assist-heavy", Severity::kWarning));
   EXPECT_TRUE(HasFinding(s, "few-cycles", Severity::kInfo));
   EXPECT_TRUE(HasFinding(s, "stw", Severity::kInfo));
+}
+
+// One cycle: no interval, so no rate, no share over time, no goal ratio
+// (-1: "-" in the table, null in JSON); nothing "dominates" in a pause of
+// zero; plurals are singular.
+TEST(GctraceAnalysisTest, OneCycleHasNoRatesOrShares) {
+  const GctraceSummary s =
+      Summarize("gc 1 @0.035s 0%: 0+0.99+0 ms clock, 0+0/0/0+0 ms cpu, 4->5->1 MB, 5 MB goal, 12 P (forced)\n");
+  EXPECT_EQ(s.cycles, 1);
+  EXPECT_EQ(s.gaps, 0);
+  EXPECT_EQ(s.cycles_per_sec, -1);
+  EXPECT_EQ(s.gc_cpu_share, -1);
+  EXPECT_EQ(s.gc_wall_share, -1);
+  EXPECT_EQ(s.assist_share, -1);
+  EXPECT_EQ(s.goal_over_prev_live_p50, -1);
+  std::vector<std::string> texts;
+  for (const Finding& f : s.findings) texts.push_back(f.text);
+  EXPECT_EQ(texts, (std::vector<std::string>{
+                       "stop-the-world per cycle: P99 0.000 ms, max 0.000 ms",
+                       "1 cycle was forced by runtime.GC()",
+                       "only 1 cycle: percentiles rest on few samples",
+                   }));
+}
+
+// Which STW phase dominates is said only when one P99 is the larger.
+TEST(GctraceAnalysisTest, StwFindingNamesTheLargerPhaseOnly) {
+  auto stw_text = [](const std::string& clock) {
+    std::string log;
+    for (int i = 1; i <= 2; ++i) {
+      log += "gc " + std::to_string(i) + " @" + std::to_string(i) + ".000s 1%: " + clock +
+             " ms clock, 0.020+0.5/1.0/0+0.040 ms cpu, 8->9->4 MB, 8 MB goal, 2 P\n";
+    }
+    for (const Finding& f : Summarize(log).findings) {
+      if (f.code == "stw") return f.text;
+    }
+    return std::string("none");
+  };
+  EXPECT_EQ(stw_text("0.010+1.0+0.030"),
+            "stop-the-world per cycle: P99 0.040 ms, max 0.040 ms; mark termination P99 0.030 ms dominates");
+  EXPECT_EQ(stw_text("0.050+1.0+0.030"),
+            "stop-the-world per cycle: P99 0.080 ms, max 0.080 ms; sweep termination P99 0.050 ms dominates");
+  EXPECT_EQ(stw_text("0.020+1.0+0.020"),
+            "stop-the-world per cycle: P99 0.040 ms, max 0.040 ms; sweep and mark termination P99 alike (0.020 ms "
+            "each)");
+  EXPECT_EQ(stw_text("0+1.0+0"), "stop-the-world per cycle: P99 0.000 ms, max 0.000 ms");
+}
+
+// Assists are 90% of a GC that used 0.3% of capacity: worth a warning, not
+// a CRITICAL (that needs GC CPU >= 5% of capacity).
+TEST(GctraceAnalysisTest, NoCriticalWithoutGcCpuThatMatters) {
+  std::string log;
+  for (int i = 1; i <= 20; ++i) {
+    log += "gc " + std::to_string(i) + " @" + std::to_string(i) +
+           ".000s 0%: 0.010+600+0.010 ms clock, 0.010+5.4/0.58/0+0.010 ms cpu, "
+           "300->305->290 MB, 300 MB goal, 0 MB stacks, 0 MB globals, 2 P\n";
+  }
+  const GctraceSummary s = Summarize(log);
+  // 19 intervals of 2 P x 1 s, each with 6.0 ms of GC CPU.
+  EXPECT_NEAR(s.gc_cpu_share, 19 * 6.0 / (19 * 2000.0), 1e-12);
+  EXPECT_NEAR(s.assist_share, 5.4 / 6.0, 1e-12);
+  EXPECT_NEAR(s.gc_wall_share, 19 * 600.02 / 19000.0, 1e-12);
+  EXPECT_TRUE(HasFinding(s, "assist-heavy", Severity::kWarning));
+  EXPECT_TRUE(HasFinding(s, "back-to-back", Severity::kWarning));
+  EXPECT_TRUE(HasFinding(s, "limit-bound", Severity::kWarning));
+  for (const Finding& f : s.findings) EXPECT_NE(f.severity, Severity::kCritical) << f.code << ": " << f.text;
+}
+
+// Gaps are counted between cycles of one process: 3 cycles in each of two
+// runs make 4 gaps. A gap is the next @ minus this cycle's end (@ + its
+// clock phases); under 10 ms counts.
+TEST(GctraceAnalysisTest, CountsGapsBetweenCycleEndAndNextStart) {
+  auto cycle = [](int n, const char* at, const char* mark_ms) {
+    return fmt::format("gc {} @{}s 5%: 0.5+{}+0.5 ms clock, 1+1/1/0+1 ms cpu, 8->9->4 MB, 8 MB goal, 2 P\n", n, at,
+                       mark_ms);
+  };
+  // Run 1: gc 1 ends at 0.101 s, gc 2 starts at 0.110 s (9 ms gap); gc 2
+  // ends at 0.161 s, gc 3 starts at 0.171 s (10 ms: not under).
+  // Run 2: gc 1 ends at 0.051 s, gc 2 at 0.051 s (0 ms); gc 2 ends at
+  // 0.152 s, gc 3 at 0.150 s (-2 ms: the rounding of @, under).
+  const GctraceSummary s = Summarize(cycle(1, "0.000", "100") + cycle(2, "0.110", "50") + cycle(3, "0.171", "1") +
+                                     cycle(1, "0.000", "50") + cycle(2, "0.051", "100") + cycle(3, "0.150", "1"));
+  EXPECT_EQ(s.segments, 2);
+  EXPECT_EQ(s.gaps, 4);
+  EXPECT_EQ(s.short_gaps, 3);
+}
+
+// Totals that would pass int64 leave that cycle out of every figure, with
+// its line, instead of stopping at the limit: nine cycles of 10^18 ns of
+// assists fit (9e18 < 2^63), the tenth does not.
+TEST(GctraceAnalysisTest, CycleThatOverflowsTheTotalsIsLeftOut) {
+  std::string log;
+  for (int i = 1; i <= 11; ++i) {
+    log += "gc " + std::to_string(i) + " @" + std::to_string(i) + ".000s 5%: 1+1+1 ms clock, 1+" +
+           (i == 11 ? "1" : "1000000000000") + "/1/0+1 ms cpu, 8->9->4 MB, 8 MB goal, 2 P\n";
+  }
+  const GctraceSummary s = Summarize(log);
+  EXPECT_EQ(s.cycles, 10);
+  EXPECT_EQ(s.unsummed_cycles, 1);
+  EXPECT_EQ(s.first_unsummed_line, 10);
+  EXPECT_EQ(s.cpu_assist_ns, 9 * 1'000'000'000'000'000'000 + 1'000'000);
+  EXPECT_TRUE(HasFinding(s, "unsummed", Severity::kWarning));
+}
+
+// The sum of many cycles' GC CPU in a window may pass int64; the share
+// stays right.
+TEST(GctraceAnalysisTest, WindowGcCpuShareDoesNotOverflow) {
+  GcCycle c;
+  c.procs = 1;
+  c.cpu_assist_ns = 4'000'000'000'000'000'000;
+  std::vector<GcCycle> cycles;
+  for (int i = 0; i < 4; ++i) {
+    c.start_ns = i;
+    cycles.push_back(c);
+  }
+  EXPECT_DOUBLE_EQ(WindowGcCpuShare(cycles, 0, 8'000'000'000'000'000'000), 2.0);
 }
 
 TEST(GctraceAnalysisTest, EmptyInput) {

@@ -19,23 +19,21 @@ void MergeStats(const GctraceParseStats& from, int64_t line_offset, GctraceParse
   into->lines += from.lines;
   into->cycles += from.cycles;
   into->malformed += from.malformed;
+  into->out_of_range += from.out_of_range;
   into->scavenger_lines += from.scavenger_lines;
   into->pacer_lines += from.pacer_lines;
   into->scan_lines += from.scan_lines;
-  into->overflowed_values += from.overflowed_values;
   into->legacy_lines += from.legacy_lines;
   into->other_lines += from.other_lines;
+  if (into->first_overlong_line == 0 && from.first_overlong_line != 0) {
+    into->first_overlong_line = from.first_overlong_line + line_offset;
+  }
   into->overlong_lines += from.overlong_lines;
   into->truncated_last_line = into->truncated_last_line || from.truncated_last_line;
   for (const GctraceLineError& e : from.first_errors) {
     if (into->first_errors.size() >= GctraceParseStats::kMaxKeptErrors) break;
     into->first_errors.push_back(e);
     into->first_errors.back().line += line_offset;
-  }
-  for (const GctraceOverflow& o : from.first_overflows) {
-    if (into->first_overflows.size() >= GctraceParseStats::kMaxKeptErrors) break;
-    into->first_overflows.push_back(o);
-    into->first_overflows.back().line += line_offset;
   }
 }
 
@@ -107,7 +105,8 @@ void ParallelGctraceReader::SubmitOverlongLine() {
   std::unique_ptr<Segment> s = NewSegment();
   s->stats.lines = 1;
   s->stats.overlong_lines = 1;
-  s->done = true;  // nothing to parse; keeps its place in the order
+  s->stats.first_overlong_line = 1;  // of this segment's one line
+  s->done = true;                    // nothing to parse; keeps its place in the order
   in_flight_.push_back(std::move(s));
 }
 

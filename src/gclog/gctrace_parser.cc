@@ -28,11 +28,11 @@ inline bool EqualBytes(const char* a, const char* b) {
 
 // A cursor over one line. Every reader checks bounds; on failure it records
 // the column and what was expected, and the caller stops. A number too big
-// for what the model holds is not a failure: it is read whole, kept
-// saturated at its limit and noted in overflows (when given).
+// for what the model holds is a failure too, one that says so (see
+// OutOfRange): a stand-in value would flow into every figure.
 class Cursor {
  public:
-  Cursor(std::string_view s, std::vector<GctraceOverflow>* overflows) : s_(s), overflows_(overflows) {}
+  explicit Cursor(std::string_view s) : s_(s) {}
 
   // N is a compile-time size so the compare becomes one or two word loads
   // (this runs ~10 times per line of a multi-GB log).
@@ -46,7 +46,9 @@ class Cursor {
     return Fail("\"" + std::string(lit, n) + "\"");
   }
 
-  // Whole number, any number of digits, saturated at `limit`.
+  // Whole number, any number of digits, at most `limit`: a longer one is
+  // read whole and fails at its first digit, naming `field` and the limit
+  // (the line is skipped: no stand-in value reaches the figures).
   bool Int(int64_t* out, const char* field, int64_t limit = INT64_MAX) {
     const size_t start = pos_;
     size_t i = pos_;
@@ -57,15 +59,15 @@ class Cursor {
       ++i;
     }
     if (i == pos_) return Fail("a whole number");
+    if (over) return OutOfRange(start, fmt::format("{} of at most {}", field, limit));
     pos_ = i;
-    *out = over ? limit : v;
-    if (over) NoteOverflow(start, field);
+    *out = v;
     return true;
   }
 
-  // Decimal `I[.F]` scaled by 10^scale (ms->ns is 6, s->ns is 9), saturated
-  // at kGctraceMaxNs. Digits past `scale` decimals are dropped (the runtime
-  // never prints them).
+  // Decimal `I[.F]` scaled by 10^scale (ms->ns is 6, s->ns is 9), at most
+  // kGctraceMaxNs (past it: fails at its first digit, as Int does). Digits
+  // past `scale` decimals are dropped (the runtime never prints them).
   bool Fixed(int scale, int64_t* out, const char* field) {
     static constexpr int64_t kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
     constexpr int64_t kLimit = kGctraceMaxNs;
@@ -97,20 +99,10 @@ class Cursor {
     }
     const int64_t scale_up = kPow10[scale - frac_digits];
     over = over || v > kLimit / scale_up;
-    *out = over ? kLimit : v * scale_up;
-    const size_t start = pos_;
+    if (over) return OutOfRange(pos_, fmt::format("{} of at most {}", field, kLimit / kPow10[scale]));
+    *out = v * scale_up;
     pos_ = static_cast<size_t>(p - s_.data());
-    if (over) NoteOverflow(start, field);
     return true;
-  }
-
-  // Notes that the value printed from `start` to the cursor did not fit.
-  void NoteOverflow(size_t start, const char* field) {
-    if (overflows_ == nullptr) return;
-    overflows_->push_back({.line = 0,
-                           .column = static_cast<int64_t>(start) + 1,
-                           .field = field,
-                           .printed = std::string(s_.substr(start, std::min<size_t>(pos_ - start, 32)))});
   }
 
   // Whether the digits at the cursor are followed by `lit`.
@@ -134,8 +126,15 @@ class Cursor {
     }
     return false;
   }
+  // A number that does not fit what the model holds, printed from `start`.
+  bool OutOfRange(size_t start, std::string expected) {
+    pos_ = start;
+    out_of_range_ = expected_.empty();
+    return Fail(expected);
+  }
   const std::string& expected() const { return expected_; }
   size_t fail_pos() const { return fail_pos_; }
+  bool out_of_range() const { return out_of_range_; }
 
  private:
   // *v = *v * 10 + digit if that stays within `limit`; false (and *v
@@ -147,10 +146,10 @@ class Cursor {
   }
 
   std::string_view s_;
-  std::vector<GctraceOverflow>* overflows_;
   size_t pos_ = 0;
   std::string expected_;
   size_t fail_pos_ = 0;
+  bool out_of_range_ = false;
 };
 
 // Whether `s` continues `scan: ` as the runtime's gctrace=2 lines do (Go
@@ -292,8 +291,7 @@ int ParseTerms(Cursor& cur, const char* field, int64_t* vals, int max_terms, boo
 // stacks/globals pair; any version may end in ` (forced)`. Go 1.26 with the
 // goroutine leak detector (GOEXPERIMENT=goroutineleakprofile) prints
 // ` (checking for goroutine leaks)` after the % of the cycle that looked.
-GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* c, GctraceLineError* error,
-                                 std::vector<GctraceOverflow>* overflows) {
+GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* c, GctraceLineError* error) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   size_t start = 0;
   if (!(line.size() > 3 && line[0] == 'g' && line[1] == 'c' && line[2] == ' ' && IsDigit(line[3]))) {
@@ -301,8 +299,7 @@ GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* c, GctraceLineE
     if (scan.kind != GctraceLineKind::kCycle) return scan.kind;
     start = scan.cycle_start;
   }
-  if (overflows != nullptr) overflows->clear();
-  Cursor cur(line, overflows);
+  Cursor cur(line);
   cur.Skip(start + 3);  // "gc "
   *c = GcCycle{};
   int64_t pct = 0;
@@ -337,7 +334,7 @@ GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* c, GctraceLineE
       ok = cur.Fail("an assist/background/idle term before the last cpu term");
     }
   }
-  // MB values stop where their bytes would not fit (MbToBytes' limit).
+  // MB values whose bytes would not fit (MbToBytes' limit) are out of range.
   ok = ok && cur.Literal(" ms cpu, ") && cur.Int(&heap_mb[0], "heap MB", kGctraceMaxMb) && cur.Literal("->") &&
        cur.Int(&heap_mb[1], "heap MB", kGctraceMaxMb) && cur.Literal("->") &&
        cur.Int(&heap_mb[2], "heap MB", kGctraceMaxMb) && cur.Literal(" MB, ") &&
@@ -368,21 +365,22 @@ GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* c, GctraceLineE
   if (!ok) {
     error->column = static_cast<int64_t>(cur.fail_pos()) + 1;
     error->expected = cur.expected();
+    error->out_of_range = cur.out_of_range();
     return GctraceLineKind::kMalformed;
   }
   // As printed: the reader reports what the runtime said, and a % over 100
   // (clock trouble, a runtime bug) is worth seeing, not ours to correct.
-  // Int saturated it at int32.
+  // Int refused anything past int32.
   c->origin.printed_cpu_percent = static_cast<int32_t>(pct);
   // The runtime prints megabytes (bytes >> 20); the model holds bytes.
-  // Int kept each under MbToBytes' limit, so these all fit.
+  // Int refused anything past MbToBytes' limit, so these all fit.
   MbToBytes(heap_mb[0], &c->heap_start_bytes);
   MbToBytes(heap_mb[1], &c->heap_end_bytes);
   MbToBytes(heap_mb[2], &c->heap_live_bytes);
   MbToBytes(heap_mb[3], &c->heap_goal_bytes);
   if (stacks_mb >= 0) MbToBytes(stacks_mb, &c->stacks_bytes);
   if (globals_mb >= 0) MbToBytes(globals_mb, &c->globals_bytes);
-  c->procs = static_cast<int32_t>(procs);  // as printed, saturated at int32
+  c->procs = static_cast<int32_t>(procs);  // as printed (Int refused > int32)
   c->sweep_term_ns = clock[0];
   c->mark_term_ns = clock[nclock - 1];
   c->cpu_sweep_term_ns = cpu[0];
@@ -408,16 +406,10 @@ GctraceReader::GctraceReader(GctraceReaderOptions options, CycleSink sink)
 Status GctraceReader::HandleLine(std::string_view line, bool at_eof) {
   ++stats_.lines;
   GctraceLineError err;
-  switch (ParseGctraceLine(line, &scratch_, &err, &overflows_)) {
+  switch (ParseGctraceLine(line, &scratch_, &err)) {
     case GctraceLineKind::kCycle:
       ++stats_.cycles;
       scratch_.origin.line = options_.line_offset + stats_.lines;
-      stats_.overflowed_values += static_cast<int64_t>(overflows_.size());
-      for (GctraceOverflow& o : overflows_) {
-        if (stats_.first_overflows.size() >= GctraceParseStats::kMaxKeptErrors) break;
-        o.line = scratch_.origin.line;
-        stats_.first_overflows.push_back(std::move(o));
-      }
       sink_(scratch_);
       return Status::Ok();
     case GctraceLineKind::kMalformed: {
@@ -431,6 +423,7 @@ Status GctraceReader::HandleLine(std::string_view line, bool at_eof) {
         return Status::Ok();
       }
       ++stats_.malformed;
+      if (err.out_of_range) ++stats_.out_of_range;
       if (options_.strict) {
         return Status::Corruption(
             fmt::format("{}:{}:{}: expected {}", options_.source_name, err.line, err.column, err.expected));
@@ -461,6 +454,12 @@ Status GctraceReader::HandleLine(std::string_view line, bool at_eof) {
   return Status::Ok();
 }
 
+void GctraceReader::CountOverlongLine() {
+  ++stats_.lines;
+  ++stats_.overlong_lines;
+  if (stats_.first_overlong_line == 0) stats_.first_overlong_line = options_.line_offset + stats_.lines;
+}
+
 Status GctraceReader::Feed(std::string_view chunk) {
   if (!failed_.ok()) return failed_;
   stats_.bytes += static_cast<int64_t>(chunk.size());
@@ -479,8 +478,7 @@ Status GctraceReader::Feed(std::string_view chunk) {
     }
     if (nl == nullptr) return Status::Ok();
     if (carry_overlong_) {
-      ++stats_.lines;
-      ++stats_.overlong_lines;
+      CountOverlongLine();
       carry_overlong_ = false;
     } else {
       failed_ = HandleLine(carry_, false);
@@ -500,8 +498,14 @@ Status GctraceReader::Feed(std::string_view chunk) {
       break;
     }
     const char* e = static_cast<const char*>(nl);
-    failed_ = HandleLine(std::string_view(p, static_cast<size_t>(e - p)), false);
-    if (!failed_.ok()) return failed_;
+    // Whole in this chunk or not, a line that long is not parsed: the
+    // counts do not depend on where the chunks were cut.
+    if (static_cast<size_t>(e - p) > GctraceParseStats::kMaxLineBytes) {
+      CountOverlongLine();
+    } else {
+      failed_ = HandleLine(std::string_view(p, static_cast<size_t>(e - p)), false);
+      if (!failed_.ok()) return failed_;
+    }
     p = e + 1;
   }
   return Status::Ok();
@@ -510,8 +514,7 @@ Status GctraceReader::Feed(std::string_view chunk) {
 Status GctraceReader::Finish() {
   if (!failed_.ok()) return failed_;
   if (carry_overlong_) {
-    ++stats_.lines;
-    ++stats_.overlong_lines;
+    CountOverlongLine();
     carry_overlong_ = false;
   } else if (!carry_.empty()) {
     failed_ = HandleLine(carry_, true);

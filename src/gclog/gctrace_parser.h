@@ -26,24 +26,18 @@ struct GctraceLineError {
   int64_t column = 0;    // 1-based byte column where parsing stopped
   std::string expected;  // what the grammar wanted there, e.g. `" ms clock"`
   std::string excerpt;   // the line, cut to 160 bytes
+  // The line keeps the grammar, but a number at `column` is past what the
+  // model holds (kGctraceMaxNs and friends); `expected` names the limit.
+  bool out_of_range = false;
 };
 
-// A value a cycle line printed that the model cannot hold as printed: a
-// counter past int64, a clock that wrapped (the runtime prints unsigned
-// nanoseconds), MB whose bytes do not fit an int64 (MbToBytes fails), a %
-// or P past int32. The cycle is kept with the value saturated.
-struct GctraceOverflow {
-  int64_t line = 0;     // 1-based
-  int64_t column = 0;   // 1-based byte column where the value starts
-  std::string field;    // which value, e.g. "heap MB", "clock ms"
-  std::string printed;  // the value as printed, cut to 32 bytes
-};
-
-// Saturation limits. Times (ns) stop at 10^18 (31.7 years), far past any
-// real cycle, so the model's sums of one cycle's times (GcCycle::end_ns,
-// gc_cpu_ns: at most 6 terms) still fit an int64; MB stop at the largest
-// whole MiB whose bytes fit (MbToBytes' limit); counts at int64, % and P at
-// int32 (their model fields).
+// The largest values a cycle line may print. Times (ns) stop at 10^18
+// (31.7 years), far past any real cycle, so the model's sums of one
+// cycle's times (GcCycle::end_ns, gc_cpu_ns: at most 6 terms) still fit an
+// int64; MB at the largest whole MiB whose bytes fit (MbToBytes' limit);
+// counts at int64, % and P at int32 (their model fields). A line printing
+// more is skipped as malformed, its error marked out_of_range: no stand-in
+// value is ever passed on as if printed.
 inline constexpr int64_t kGctraceMaxNs = 1'000'000'000'000'000'000;
 inline constexpr int64_t kGctraceMaxMb = INT64_MAX >> 20;
 
@@ -60,31 +54,27 @@ enum class GctraceLineKind {
 };
 
 // Parses one line (without its '\n'; a trailing '\r' is allowed). On
-// kCycle fills *cycle (its `line` field is left for the caller) and, when
-// `overflows` is given, clears it and adds each saturated value (their
-// `line` left for the caller); on kMalformed fills *error's column and
-// expected. Never reads outside `line`.
-GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* cycle, GctraceLineError* error,
-                                 std::vector<GctraceOverflow>* overflows = nullptr);
+// kCycle fills *cycle (its `line` field is left for the caller); on
+// kMalformed fills *error's column, expected and out_of_range. Never reads
+// outside `line`.
+GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* cycle, GctraceLineError* error);
 
 // What a reader saw besides the cycles it delivered.
 struct GctraceParseStats {
   int64_t bytes = 0;
   int64_t lines = 0;
   int64_t cycles = 0;
-  int64_t malformed = 0;  // skipped cycle-like lines
+  int64_t malformed = 0;     // skipped cycle-like lines
+  int64_t out_of_range = 0;  // of those, the ones with a number past the model's limits
   int64_t scavenger_lines = 0;
   int64_t pacer_lines = 0;
   int64_t scan_lines = 0;  // gctrace=2 `scan: ...` lines
   int64_t legacy_lines = 0;
   int64_t other_lines = 0;
-  int64_t overlong_lines = 0;                  // split lines over kMaxLineBytes, not parsed
+  int64_t overlong_lines = 0;                  // lines over kMaxLineBytes, not parsed
+  int64_t first_overlong_line = 0;             // 1-based; 0 when there is none
   bool truncated_last_line = false;            // input ended inside a cycle line
   std::vector<GctraceLineError> first_errors;  // at most kMaxKeptErrors
-  // Values saturated to fit the model, in kept cycles (never a reason to
-  // drop one); the first kMaxKeptErrors of them with their places.
-  int64_t overflowed_values = 0;
-  std::vector<GctraceOverflow> first_overflows;
   static constexpr size_t kMaxKeptErrors = 10;
   // A line split across chunks is buffered up to this size; a longer one
   // cannot be a cycle line (they are ~200 bytes) and is dropped unbuffered,
@@ -121,6 +111,7 @@ class GctraceReader {
 
  private:
   Status HandleLine(std::string_view line, bool at_eof);
+  void CountOverlongLine();
 
   GctraceReaderOptions options_;
   CycleSink sink_;
@@ -129,7 +120,6 @@ class GctraceReader {
   bool carry_overlong_ = false;  // carry_ overflowed; skip to next '\n'
   Status failed_;
   GcCycle scratch_;
-  std::vector<GctraceOverflow> overflows_;  // scratch, per line
 };
 
 }  // namespace gcpilot

@@ -2,13 +2,17 @@
 
 #include <fmt/format.h>
 
+#include "base/plural.h"
 #include "base/units.h"
 #include "base/utf8.h"
 
 namespace gcpilot {
 namespace {
 
+// Values with no meaning (a rate or share over an empty span, a ratio with
+// no pair) are negative in the summary: "-" in the table, null in JSON.
 std::string ShareOrDash(double share) { return share < 0 ? "-" : fmt::format("{:.1f}%", share * 100); }
+std::string FixedOrDash(double v, int decimals) { return v < 0 ? "-" : fmt::format("{:.{}f}", v, decimals); }
 
 const char* SeverityWord(Severity s) {
   switch (s) {
@@ -37,7 +41,41 @@ nlohmann::json DigestJson(const Digest& d) {
           {"p99", d.p99},     {"p999", d.p999}, {"max", d.max}};
 }
 
-nlohmann::json ShareJson(double share) { return share < 0 ? nlohmann::json(nullptr) : nlohmann::json(share); }
+nlohmann::json NumberOrNull(double share) { return share < 0 ? nlohmann::json(nullptr) : nlohmann::json(share); }
+nlohmann::json LineOrNull(int64_t line) { return line <= 0 ? nlohmann::json(nullptr) : nlohmann::json(line); }
+
+// Where the GC CPU went, each part with its share of the counted GC CPU.
+// Go 1.5-1.6's concurrent scan (with the sync-Ps term) is a part of its own
+// there, so the shares shown add up to 100%.
+void CpuSplitLine(std::string& out, const GctraceSummary& s) {
+  const double gc_cpu = s.gc_cpu_ns();
+  auto part = [gc_cpu](const char* name, int64_t ns) {
+    return fmt::format("{} {} ms ({})  ", name, Ms(ns), gc_cpu > 0 ? fmt::format("{:.1f}%", 100.0 * ns / gc_cpu) : "-");
+  };
+  out += "  GC CPU split: ";
+  out += part("assist", s.cpu_assist_ns);
+  out += part("background", s.cpu_background_ns);
+  if (s.formats_seen.contains(GctraceFormat::kFivePhase)) out += part("scan+sync", s.cpu_other_ns);
+  out += part("STW", s.cpu_stw_ns);
+  fmt::format_to(std::back_inserter(out), "idle {} ms (not counted)\n", Ms(s.cpu_idle_ns));
+}
+
+// The lines and cycles left out, each kind with the first places.
+void SkippedLines(std::string& out, const GctraceSummary& s) {
+  auto w = std::back_inserter(out);
+  const GctraceParseStats& p = s.parse;
+  for (const GctraceLineError& e : p.first_errors) {
+    fmt::format_to(w, "  skipped line {}:{}: expected {}\n", e.line, e.column, e.expected);
+  }
+  if (p.overlong_lines > 0) {
+    fmt::format_to(w, "  skipped line {}: longer than {} bytes, not read ({} in all)\n", p.first_overlong_line,
+                   GctraceParseStats::kMaxLineBytes, CountOf(p.overlong_lines, "line"));
+  }
+  if (s.unsummed_cycles > 0) {
+    fmt::format_to(w, "  left out line {}: its times push the totals past int64 ns ({} in all)\n",
+                   s.first_unsummed_line, CountOf(s.unsummed_cycles, "cycle"));
+  }
+}
 
 }  // namespace
 
@@ -49,30 +87,23 @@ std::string FormatGctraceTable(const GctraceSummary& s, const std::string& sourc
   // `scan` only where there are any: gctrace=2 logs are the rare case, and
   // the line keeps its shape for every other log.
   fmt::format_to(w,
-                 "  lines {}  cycles {}  skipped {}  scavenger {}  pacer {}  "
+                 "  lines {}  cycles {}  skipped {}  {}scavenger {}  pacer {}  "
                  "{}other {}{}\n",
-                 p.lines, s.cycles, p.malformed, p.scavenger_lines, p.pacer_lines,
-                 p.scan_lines > 0 ? fmt::format("scan {}  ", p.scan_lines) : "", p.other_lines + p.legacy_lines,
-                 p.truncated_last_line ? "  (last line cut off)" : "");
+                 p.lines, s.cycles, p.malformed,
+                 p.overlong_lines > 0 ? fmt::format("overlong {}  ", p.overlong_lines) : "", p.scavenger_lines,
+                 p.pacer_lines, p.scan_lines > 0 ? fmt::format("scan {}  ", p.scan_lines) : "",
+                 p.other_lines + p.legacy_lines, p.truncated_last_line ? "  (last line cut off)" : "");
   std::string formats;
   for (GctraceFormat f : s.formats_seen) {
     if (!formats.empty()) formats += ", ";
     formats += GctraceFormatName(f);
   }
   fmt::format_to(w,
-                 "  span {:.3f} s  cycles/s {:.2f}  forced {}  processes {}  "
+                 "  span {:.3f} s  cycles/s {}  forced {}  processes {}  "
                  "missing numbers {}\n",
-                 s.span_ns / 1e9, s.cycles_per_sec, s.forced_cycles, s.segments, s.missing_cycles);
+                 s.span_ns / 1e9, FixedOrDash(s.cycles_per_sec, 2), s.forced_cycles, s.segments, s.missing_cycles);
   if (!formats.empty()) fmt::format_to(w, "  format {}\n", formats);
-  for (const GctraceLineError& e : p.first_errors) {
-    fmt::format_to(w, "  skipped line {}:{}: expected {}\n", e.line, e.column, e.expected);
-  }
-  if (p.overflowed_values > 0) {
-    fmt::format_to(w, "  overflowed values {} (kept saturated, cycles kept)\n", p.overflowed_values);
-  }
-  for (const GctraceOverflow& o : p.first_overflows) {
-    fmt::format_to(w, "  overflow line {}:{}: {} {}\n", o.line, o.column, o.field, SanitizeUtf8(o.printed));
-  }
+  SkippedLines(out, s);
   if (s.cycles == 0) {
     out += "\nverdict\n";
     for (const Finding& f : s.findings) {
@@ -93,9 +124,10 @@ std::string FormatGctraceTable(const GctraceSummary& s, const std::string& sourc
   HeapRow(out, "at mark termination", s.heap_end_mb);
   HeapRow(out, "goal", s.heap_goal_mb);
   fmt::format_to(w,
-                 "  peak {} MB  over goal in {} cycles (max +{} MB)  "
-                 "goal/previous live p50 {:.2f}\n",
-                 s.heap_peak_mb, s.overshoot_cycles, s.overshoot_max_mb, s.goal_over_prev_live_p50);
+                 "  peak {} MB  over goal in {} (max +{} MB)  "
+                 "goal/previous live p50 {}\n",
+                 s.heap_peak_mb, CountOf(s.overshoot_cycles, "cycle"), s.overshoot_max_mb,
+                 FixedOrDash(s.goal_over_prev_live_p50, 2));
   std::string procs;
   for (int32_t n : s.procs_seen) {
     if (!procs.empty()) procs += ",";
@@ -104,17 +136,11 @@ std::string FormatGctraceTable(const GctraceSummary& s, const std::string& sourc
   fmt::format_to(w, "  stacks max {}  globals max {}  GOMAXPROCS {}\n",
                  s.stacks_mb_max < 0 ? "-" : std::to_string(s.stacks_mb_max) + " MB",
                  s.globals_mb_max < 0 ? "-" : std::to_string(s.globals_mb_max) + " MB", procs);
-  const double gc_cpu = s.gc_cpu_ns();
   fmt::format_to(w,
                  "\n  GC CPU  printed {}% (last), {}% (max)  of capacity {}  "
                  "wall time in GC {}\n",
                  s.cpu_percent_last, s.cpu_percent_max, ShareOrDash(s.gc_cpu_share), ShareOrDash(s.gc_wall_share));
-  auto share = [gc_cpu](int64_t part) { return gc_cpu > 0 ? fmt::format("{:.1f}%", 100.0 * part / gc_cpu) : "-"; };
-  fmt::format_to(w,
-                 "  GC CPU split: assist {} ms ({})  background {} ms ({})  "
-                 "STW {} ms ({})  idle {} ms (not counted)\n",
-                 Ms(s.cpu_assist_ns), share(s.cpu_assist_ns), Ms(s.cpu_background_ns), share(s.cpu_background_ns),
-                 Ms(s.cpu_stw_ns), share(s.cpu_stw_ns), Ms(s.cpu_idle_ns));
+  CpuSplitLine(out, s);
   out += "\nverdict\n";
   for (const Finding& f : s.findings) {
     fmt::format_to(w, "  {:<8} {}\n", SeverityWord(f.severity), f.text);
@@ -126,13 +152,11 @@ nlohmann::json GctraceSummaryJson(const GctraceSummary& s, const std::string& so
   const GctraceParseStats& p = s.parse;
   nlohmann::json errors = nlohmann::json::array();
   for (const GctraceLineError& e : p.first_errors) {
-    errors.push_back(
-        {{"line", e.line}, {"column", e.column}, {"expected", e.expected}, {"text", SanitizeUtf8(e.excerpt)}});
-  }
-  nlohmann::json overflows = nlohmann::json::array();
-  for (const GctraceOverflow& o : p.first_overflows) {
-    overflows.push_back(
-        {{"line", o.line}, {"column", o.column}, {"field", o.field}, {"printed", SanitizeUtf8(o.printed)}});
+    errors.push_back({{"line", e.line},
+                      {"column", e.column},
+                      {"expected", e.expected},
+                      {"out_of_range", e.out_of_range},
+                      {"text", SanitizeUtf8(e.excerpt)}});
   }
   nlohmann::json formats = nlohmann::json::array();
   for (GctraceFormat f : s.formats_seen) formats.push_back(GctraceFormatName(f));
@@ -152,11 +176,11 @@ nlohmann::json GctraceSummaryJson(const GctraceSummary& s, const std::string& so
         {"scan_lines", p.scan_lines},
         {"legacy_lines", p.legacy_lines},
         {"other_lines", p.other_lines},
+        {"out_of_range_lines", p.out_of_range},
         {"overlong_lines", p.overlong_lines},
+        {"first_overlong_line", LineOrNull(p.first_overlong_line)},
         {"truncated_last_line", p.truncated_last_line},
         {"first_errors", errors},
-        {"overflowed_values", p.overflowed_values},
-        {"first_overflows", overflows},
         {"formats", formats}}},
       {"cycles",
        {{"count", s.cycles},
@@ -164,8 +188,12 @@ nlohmann::json GctraceSummaryJson(const GctraceSummary& s, const std::string& so
         {"processes", s.segments},
         {"missing_numbers", s.missing_cycles},
         {"span_ns", s.span_ns},
-        {"per_sec", s.cycles_per_sec},
-        {"back_to_back", s.back_to_back_cycles}}},
+        {"per_sec", NumberOrNull(s.cycles_per_sec)},
+        {"gaps", s.gaps},
+        {"gaps_under_bound", s.short_gaps},
+        {"gap_bound_ns", GctraceSummary::kShortGapNs},
+        {"left_out", s.unsummed_cycles},
+        {"first_left_out_line", LineOrNull(s.first_unsummed_line)}}},
       {"stw_ns",
        {{"sweep_termination", DigestJson(s.sweep_term_ns)},
         {"mark_termination", DigestJson(s.mark_term_ns)},
@@ -174,9 +202,9 @@ nlohmann::json GctraceSummaryJson(const GctraceSummary& s, const std::string& so
       {"gc_cpu",
        {{"printed_percent_last", s.cpu_percent_last},
         {"printed_percent_max", s.cpu_percent_max},
-        {"share_of_capacity", ShareJson(s.gc_cpu_share)},
-        {"wall_share", ShareJson(s.gc_wall_share)},
-        {"assist_share", ShareJson(s.assist_share)},
+        {"share_of_capacity", NumberOrNull(s.gc_cpu_share)},
+        {"wall_share", NumberOrNull(s.gc_wall_share)},
+        {"assist_share", NumberOrNull(s.assist_share)},
         {"assist_ns", s.cpu_assist_ns},
         {"background_ns", s.cpu_background_ns},
         {"idle_ns", s.cpu_idle_ns},
@@ -190,7 +218,7 @@ nlohmann::json GctraceSummaryJson(const GctraceSummary& s, const std::string& so
         {"peak", s.heap_peak_mb},
         {"overshoot_cycles", s.overshoot_cycles},
         {"overshoot_max", s.overshoot_max_mb},
-        {"goal_over_prev_live_p50", s.goal_over_prev_live_p50},
+        {"goal_over_prev_live_p50", NumberOrNull(s.goal_over_prev_live_p50)},
         {"stacks_max", s.stacks_mb_max < 0 ? nlohmann::json(nullptr) : nlohmann::json(s.stacks_mb_max)},
         {"globals_max", s.globals_mb_max < 0 ? nlohmann::json(nullptr) : nlohmann::json(s.globals_mb_max)}}},
       {"gomaxprocs", s.procs_seen},
