@@ -130,5 +130,56 @@ TEST(LoadE2eTest, RequestsCsvHasOneParseableRowPerMeasuredRequest) {
   }
 }
 
+// Every answer an error: the run measured no working service, so it exits
+// 1 whichever error it was, and says so on stderr.
+TEST(LoadE2eTest, EveryAnswerNon2xxExitsOne) {
+  TestServer server;
+  const std::string out = ::testing::TempDir() + "gcpilot_load_all_503.json";
+  const std::string target = "127.0.0.1:" + std::to_string(server.port());
+  const ExitInfo done = testing::RunGcpilot(
+      {"load", "http://" + target + "/status/503", "--rate", "50", "-d", "1s", "-c", "2", "--json", "-q"}, out);
+  EXPECT_EQ(done.Describe(), "exit 1");
+  EXPECT_EQ(ReadFileOrEmpty(out + ".err"),
+            "gcpilot load: " + target + ": no request got a 2xx answer (50 errors; see errors above)\n");
+  const auto j = nlohmann::json::parse(ReadFileOrEmpty(out));
+  EXPECT_EQ(j["measured"]["responses"], 50);
+  EXPECT_EQ(j["measured"]["errors"]["non_2xx"], 50);
+  EXPECT_EQ(j["first_malformed"], nullptr);
+}
+
+// Every answer malformed: exit 1; the table says how many were sent and
+// shows the first answer, escaped, with the byte where parsing stopped.
+TEST(LoadE2eTest, EveryAnswerMalformedExitsOneAndShowsTheFirst) {
+  TestServer server;
+  const std::string out = ::testing::TempDir() + "gcpilot_load_all_garbage.txt";
+  const std::string target = "127.0.0.1:" + std::to_string(server.port());
+  const ExitInfo done =
+      testing::RunGcpilot({"load", "http://" + target + "/garbage", "--rate", "40", "-d", "1s", "-c", "1", "-q"}, out);
+  EXPECT_EQ(done.Describe(), "exit 1");
+  EXPECT_EQ(ReadFileOrEmpty(out + ".err"),
+            "gcpilot load: " + target + ": no request got a 2xx answer (40 errors; see errors above)\n");
+  const std::string table = ReadFileOrEmpty(out);
+  EXPECT_EQ(table.rfind("load: " + target + ", 40/s for 1s, 1 connection (max 512)\n", 0), 0u) << table;
+  EXPECT_NE(table.find("  errors: malformed 40\n"
+                       "  first malformed answer: byte 0: not an HTTP/1.x status line: \"BLAH BLAH\"\n"
+                       "    \"BLAH BLAH\\r\\n\\r\\n\" (its first 13 bytes)\n"),
+            std::string::npos)
+      << table;
+  EXPECT_NE(table.find("  (no complete answer to any of the 40 requests sent: no latency to show)\n"),
+            std::string::npos)
+      << table;
+  // JSON carries the same excerpt.
+  const std::string json_out = out + ".json";
+  EXPECT_EQ(
+      testing::RunGcpilot(
+          {"load", "http://" + target + "/garbage", "--rate", "40", "-d", "1s", "-c", "1", "--json", "-q"}, json_out)
+          .Describe(),
+      "exit 1");
+  const auto j = nlohmann::json::parse(ReadFileOrEmpty(json_out));
+  EXPECT_EQ(j["first_malformed"]["error"], "byte 0: not an HTTP/1.x status line: \"BLAH BLAH\"");
+  EXPECT_EQ(j["first_malformed"]["excerpt"], "\"BLAH BLAH\\r\\n\\r\\n\"");
+  EXPECT_EQ(j["measured"]["sent"], 40);
+}
+
 }  // namespace
 }  // namespace gcpilot

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "base/file_util.h"
+#include "base/plural.h"
 #include "base/read_file.h"
 #include "cli/progress.h"
 #include "cli/verbs.h"
@@ -140,9 +141,9 @@ StatusOr<LoadResult> RunWithProgress(const LoadFlags& f, const LoadSpec& spec) {
   LoadProgressFn on_progress;
   if (progress.enabled() && !f.quiet) {
     on_progress = [&](const LoadProgress& p) {
-      progress.Update(fmt::format("load: {:.0f}/{:.0f} s{}  {} responses  {} errors  {:.0f}/s  p99 {:.3f} ms",
-                                  p.elapsed_ns / 1e9, p.total_ns / 1e9, p.warmup ? " (warm-up)" : "", p.responses,
-                                  p.errors, p.last_second_rps, p.last_second_p99_ns / 1e6));
+      progress.Update(fmt::format("load: {:.0f}/{:.0f} s{}  {}  {}  {:.0f}/s  p99 {:.3f} ms", p.elapsed_ns / 1e9,
+                                  p.total_ns / 1e9, p.warmup ? " (warm-up)" : "", CountOf(p.responses, "response"),
+                                  CountOf(p.errors, "error"), p.last_second_rps, p.last_second_p99_ns / 1e6));
     };
   }
   auto result = RunLoad(spec, on_progress);
@@ -181,9 +182,11 @@ int Run(LoadFlags& f) {
   std::fputs(f.json ? (LoadJson(*result, info).dump(2) + "\n").c_str() : LoadTable(*result, info).c_str(), stdout);
   std::fflush(stdout);
   const bool written = WriteOutputs(f, *result);
-  if (!result->aborted && result->measured.responses == 0 && result->measured.request_errors() > 0) {
-    std::fprintf(stderr, "gcpilot load: %s: no request got a valid answer (%lld errors; see errors above)\n",
-                 url->HostHeader().c_str(), static_cast<long long>(result->measured.request_errors()));
+  // Every answer an error (none at all, all non-2xx, all malformed): the
+  // run measured no working service, whatever its latency says.
+  if (!result->aborted && result->measured.ok == 0 && result->measured.request_errors() > 0) {
+    std::fprintf(stderr, "gcpilot load: %s: no request got a 2xx answer (%s; see errors above)\n",
+                 url->HostHeader().c_str(), CountOf(result->measured.request_errors(), "error").c_str());
     return kExitError;
   }
   if (result->aborted) {
@@ -232,7 +235,8 @@ Verb AddLoadVerb(CLI::App& app) {
   cmd->add_flag("-q,--quiet", f->quiet, "no progress line");
   cmd->footer(
       "Latency is measured from when each request was due (corrected) and from when it was "
-      "sent (uncorrected).\nExit status: 0 done, 1 target unreachable or died, 2 usage error.");
+      "sent (uncorrected).\nExit status: 0 done, 1 target unreachable or died or no request got a 2xx answer, "
+      "2 usage error.");
   return {cmd, [f] { return Run(*f); }};
 }
 

@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "base/plural.h"
 #include "net/http_response.h"
 
 namespace gcpilot {
@@ -80,6 +81,9 @@ struct Conn {
   size_t out_off = 0;
   bool out_armed = false;  // EPOLLOUT registered for a blocked write
   HttpResponseParser parser;
+  // The answer's first bytes (up to LoadResult::kMalformedExcerptBytes),
+  // kept to show the first malformed one.
+  std::string head;
   Request req;
 };
 
@@ -299,6 +303,7 @@ void Engine::StartRequest(int slot, const Request& r) {
   c.out_off = 0;
   mix_.kind(r.kind).Render(r.seq, rng_, &c.out);
   c.parser.Reset(mix_.kind(r.kind).is_head());
+  c.head.clear();
   c.req.sent_at = NowNs();
   if (closed_loop_) c.req.due = c.req.sent_at;
   ++Phase(r.warmup).sent;
@@ -417,8 +422,15 @@ void Engine::OnReadable(int slot) {
       }
       return;
     }
+    if (c.head.size() < LoadResult::kMalformedExcerptBytes) {
+      c.head.append(buf, std::min(static_cast<size_t>(n), LoadResult::kMalformedExcerptBytes - c.head.size()));
+    }
     const size_t used = c.parser.Feed(std::string_view(buf, n));
     if (c.parser.state() == HttpResponseParser::State::kError) {
+      if (!c.req.warmup && result_.first_malformed_error.empty()) {
+        result_.first_malformed_bytes = c.head;
+        result_.first_malformed_error = c.parser.error();
+      }
       FailInFlight(slot, LoadError::kMalformed);
       return;
     }
@@ -585,9 +597,9 @@ Status Engine::Connect() {
     for (int i = 0; i < n; ++i) HandleEvent(static_cast<int>(events[i].data.u64), events[i].events);
   }
   if (open_ - connecting_ == 0) {
-    return Status::IoError(
-        fmt::format("{}: cannot connect: {} ({} attempts): is the target running?", spec_.target.HostHeader(),
-                    last_connect_error_.empty() ? "timed out" : last_connect_error_, result_.connections_opened));
+    return Status::IoError(fmt::format("{}: cannot connect: {} ({}): is the target running?", spec_.target.HostHeader(),
+                                       last_connect_error_.empty() ? "timed out" : last_connect_error_,
+                                       CountOf(result_.connections_opened, "attempt")));
   }
   return Status::Ok();
 }

@@ -89,6 +89,13 @@ struct LoadResult {
   int64_t max_backlog = 0;          // most requests due but waiting for a connection
   bool aborted = false;             // the target went away; see abort_reason
   std::string abort_reason;
+  // The first measured-phase answer that was not valid HTTP/1.x: its first
+  // bytes as received (at most kMalformedExcerptBytes, unescaped) and the
+  // parser's reason with the byte offset where it stopped ("byte 0: not an
+  // HTTP/1.x status line: ..."). Both empty when there was none.
+  std::string first_malformed_bytes;
+  std::string first_malformed_error;
+  static constexpr size_t kMalformedExcerptBytes = 80;
   std::string schedule;  // RateSchedule::Describe()
   // Load clock (CLOCK_MONOTONIC ns) at the start of the measured phase:
   // timeline second k covers [measured_start_ns + k s, + (k+1) s).

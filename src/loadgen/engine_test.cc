@@ -312,9 +312,33 @@ TEST(EngineTest, NoAnswerShowsNoLatency) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->measured.responses, 0);
   EXPECT_EQ(Err(r->measured, LoadError::kMalformed), r->measured.request_errors());
+  EXPECT_EQ(r->measured.due, 30);
+  EXPECT_EQ(r->measured.sent, 30);
   const std::string table = LoadTable(*r, {"127.0.0.1", 64, 512, 0, 0});
-  EXPECT_NE(table.find("  (no request got an answer: no latency to show)\n"), std::string::npos) << table;
+  EXPECT_NE(table.find("  (no complete answer to any of the 30 requests sent: no latency to show)\n"),
+            std::string::npos)
+      << table;
   EXPECT_EQ(table.find("corrected  "), std::string::npos) << table;
+  // The first malformed answer, as received, and where the parser stopped.
+  EXPECT_EQ(r->first_malformed_bytes, "BLAH BLAH\r\n\r\n");
+  EXPECT_EQ(r->first_malformed_error, "byte 0: not an HTTP/1.x status line: \"BLAH BLAH\"");
+  EXPECT_NE(table.find("  first malformed answer: byte 0: not an HTTP/1.x status line: \"BLAH BLAH\"\n"
+                       "    \"BLAH BLAH\\r\\n\\r\\n\" (its first 13 bytes)\n"),
+            std::string::npos)
+      << table;
+}
+
+// A well-formed run has no malformed answer to show.
+TEST(EngineTest, NoMalformedAnswerNoExcerpt) {
+  TestServer server;
+  auto r = RunLoad(Spec(server.port(), "/status/503", "20", 200 * kMs));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->first_malformed_bytes, "");
+  EXPECT_EQ(r->first_malformed_error, "");
+  const std::string table = LoadTable(*r, {"127.0.0.1", 1, 512, 0, 0});
+  EXPECT_EQ(table.find("malformed"), std::string::npos) << table;
+  EXPECT_EQ(table.rfind("load: 127.0.0.1, ", 0), 0u) << table;
+  EXPECT_NE(table.find(", 1 connection (max 512)\n"), std::string::npos) << table;
 }
 
 TEST(EngineTest, AStallShowsInCorrectedLatencyOnly) {

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "base/plural.h"
 #include "base/units.h"
 
 namespace gcpilot {
@@ -26,6 +27,29 @@ std::string CsvField(std::string_view s) {
   std::string q = "\"";
   for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
   return q + "\"";
+}
+
+// Bytes as a one-line quoted excerpt: printable ASCII as is, quotes and
+// backslashes escaped, \r \n \t by name, anything else as \xNN.
+std::string EscapedExcerpt(std::string_view bytes) {
+  std::string out = "\"";
+  for (unsigned char c : bytes) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c >= 0x7f) {
+      out += fmt::format("\\x{:02x}", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
 }
 
 // A time or latency field: empty where there is none (< 0 here).
@@ -68,8 +92,8 @@ nlohmann::ordered_json PhaseJson(const PhaseStats& s) {
 
 std::string LoadTable(const LoadResult& r, const LoadRunInfo& info) {
   const PhaseStats& m = r.measured;
-  std::string s = fmt::format("load: {}, {}, {} connections (max {})", info.target, r.schedule, info.connections,
-                              info.max_connections);
+  std::string s = fmt::format("load: {}, {}, {} (max {})", info.target, r.schedule,
+                              CountOf(info.connections, "connection"), info.max_connections);
   if (info.warmup_ns) s += fmt::format(", warm-up {} (not counted)", FormatDurationNs(info.warmup_ns));
   s += "\n";
   if (r.aborted) s += fmt::format("  ABORTED: {}\n", r.abort_reason);
@@ -92,6 +116,10 @@ std::string LoadTable(const LoadResult& r, const LoadRunInfo& info) {
     if (m.errors[i]) errs += fmt::format(" {} {}", LoadErrorName(static_cast<LoadError>(i)), m.errors[i]);
   }
   if (!errs.empty()) s += "  errors:" + errs + "\n";
+  if (!r.first_malformed_error.empty()) {
+    s += fmt::format("  first malformed answer: {}\n    {} (its first {})\n", r.first_malformed_error,
+                     EscapedExcerpt(r.first_malformed_bytes), CountOf(r.first_malformed_bytes.size(), "byte"));
+  }
   const int64_t refused = m.errors[static_cast<int>(LoadError::kConnectRefused)];
   const int64_t failed = m.errors[static_cast<int>(LoadError::kConnectFailed)];
   if (refused || failed) {
@@ -99,7 +127,7 @@ std::string LoadTable(const LoadResult& r, const LoadRunInfo& info) {
   }
   s += "\n  latency (ms)         p50       p90       p99     p99.9    p99.99       max      mean\n";
   if (m.corrected.total_count() == 0) {
-    s += "  (no request got an answer: no latency to show)\n";
+    s += fmt::format("  (no complete answer to any of the {} sent: no latency to show)\n", CountOf(m.sent, "request"));
   } else {
     s += LatencyRow("corrected", m.corrected);
     s += LatencyRow("uncorrected", m.uncorrected);
@@ -139,6 +167,11 @@ nlohmann::ordered_json LoadJson(const LoadResult& r, const LoadRunInfo& info) {
   j["timeout_s"] = info.timeout_ns / 1e9;
   j["aborted"] = r.aborted;
   if (r.aborted) j["abort_reason"] = r.abort_reason;
+  if (r.first_malformed_error.empty()) {
+    j["first_malformed"] = nullptr;
+  } else {
+    j["first_malformed"] = {{"error", r.first_malformed_error}, {"excerpt", EscapedExcerpt(r.first_malformed_bytes)}};
+  }
   j["measured"] = PhaseJson(r.measured);
   j["warmup"] = PhaseJson(r.warmup);
   nlohmann::ordered_json kinds = nlohmann::ordered_json::array();
