@@ -448,6 +448,26 @@ TEST(GctraceAnalysisTest, CycleThatOverflowsTheTotalsIsLeftOut) {
   EXPECT_TRUE(HasFinding(s, "unsummed", Severity::kWarning));
 }
 
+// The same for the span and the missing numbers: ten runs of ~10^18 ns
+// each pass int64 at the tenth; two runs each skipping ~9e18 numbers pass
+// it at the second.
+TEST(GctraceAnalysisTest, SpanAndMissingNumbersNeverSaturate) {
+  const std::string tail = "s 5%: 1+1+1 ms clock, 1+1/1/0+1 ms cpu, 8->9->4 MB, 8 MB goal, 2 P\n";
+  std::string spans;
+  for (int run = 0; run < 10; ++run) spans += "gc 1 @0" + tail + "gc 2 @999999999.999" + tail;
+  const GctraceSummary a = Summarize(spans);
+  EXPECT_EQ(a.cycles, 19);
+  EXPECT_EQ(a.span_ns, 9 * 999'999'999'999'000'000);
+  EXPECT_EQ(a.unsummed_cycles, 1);
+  EXPECT_EQ(a.first_unsummed_line, 20);
+  std::string numbers;
+  for (int run = 0; run < 2; ++run) numbers += "gc 1 @0" + tail + "gc 9000000000000000000 @1" + tail;
+  const GctraceSummary b = Summarize(numbers);
+  EXPECT_EQ(b.missing_cycles, 8'999'999'999'999'999'998);
+  EXPECT_EQ(b.unsummed_cycles, 1);
+  EXPECT_EQ(b.first_unsummed_line, 4);
+}
+
 // The sum of many cycles' GC CPU in a window may pass int64; the share
 // stays right.
 TEST(GctraceAnalysisTest, WindowGcCpuShareDoesNotOverflow) {
