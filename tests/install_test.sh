@@ -41,6 +41,12 @@ check "installed tune --dry-run" "study of built-in (workloads/paygate): L9 desi
 exit 0" "$(first "$out")
 $(tail -n 1 <<<"$out")"
 
+# The build tree's own gcpilot, from /, finds the build's gateway and mix.
+out=$(tune "$build/src/cli/gcpilot" tune --dry-run)
+check "build tree tune --dry-run" "study of built-in (workloads/paygate): L9 design
+exit 0" "$(first "$out")
+$(tail -n 1 <<<"$out")"
+
 mv "$p/share/gcpilot/workloads/paygate/load.toml" "$tmp/load.toml"
 out=$(tune "$p/bin/gcpilot" tune --dry-run)
 check "no request mix" "gcpilot tune: the built-in study's request mix (workloads/paygate/load.toml) is not where gcpilot looks:
