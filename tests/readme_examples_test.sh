@@ -37,7 +37,7 @@ not_run './test.sh    # installs what is missing, builds, runs the whole test su
   'the whole test suite, of which this test is one part'
 not_run 'cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo' \
   'this test runs inside that build; configuring it again from under ctest would rewrite it'
-not_run 'ninja -C build -j2' 'the same: this test is run after that build, by it'
+not_run 'ninja -C build' 'the same: this test is run after that build, by it'
 run_as 'cmake --install build --prefix ~/.local' 'cmake --install build --prefix "$work/prefix"' \
   'not into the home folder of whoever runs the tests (tests/install_test.sh checks the installed copy)'
 run_as 'gcpilot tune                              # the bundled gateway, built-in study' \
