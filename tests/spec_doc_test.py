@@ -52,10 +52,23 @@ def doc_keys(src):
     return keys
 
 
+def example_matches(src):
+    """The doc's example is workloads/paygate/study.toml (its comments aside),
+    which the README test runs, so the example is a spec that works."""
+    doc = open(f"{src}/docs/study-spec.md").read()
+    example = re.search(r"```toml\n(.*?)```", doc, re.S)
+    study = open(f"{src}/workloads/paygate/study.toml").read()
+    lines = [l for l in study.splitlines(keepends=True) if not l.startswith("#")]
+    return example is not None and example.group(1) == "".join(lines)
+
+
 def main():
     src = sys.argv[1]
     accepted, documented = parser_keys(src), doc_keys(src)
     fail = False
+    if not example_matches(src):
+        print("docs/study-spec.md: the example is not workloads/paygate/study.toml (without its comments)")
+        fail = True
     for table, key in sorted(accepted - documented):
         print(f"docs/study-spec.md: [{table}] {key} is accepted by the parser but not documented")
         fail = True
