@@ -2,8 +2,8 @@
 // recommendation and its evidence. No arguments: the bundled gateway.
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -12,6 +12,7 @@
 #include "analysis/analysis_text.h"
 #include "base/file_util.h"
 #include "base/interrupt_note.h"
+#include "cli/bundled_gateway.h"
 #include "cli/progress.h"
 #include "cli/verbs.h"
 #include "loadgen/schedule.h"
@@ -29,7 +30,8 @@ struct TuneFlags {
   SpecOverrides overrides;
   std::vector<std::string> command;
   std::string live_mb;
-  std::string report;  // HTML report path; "" = DB.html
+  std::string paygate;  // built-in study: the gateway binary; "" = found beside gcpilot
+  std::string report;   // HTML report path; "" = DB.html
   bool no_report = false;
 };
 
@@ -38,15 +40,10 @@ int Usage(const std::string& msg) {
   return kExitUsage;
 }
 
-// Where the bundled gateway and the checkout are: gcpilot lives in
-// build/src/cli/, the gateway in build/.
-std::string SelfDir() {
-  std::error_code ec;
-  return std::filesystem::read_symlink("/proc/self/exe", ec).parent_path().string();
-}
-
-// The built-in study of the bundled gateway, at --live-mb.
-StatusOr<StudySpec> BuiltinSpec(const std::string& live_mb_text) {
+// The built-in study of the bundled gateway (--paygate, or the one beside
+// gcpilot), at --live-mb.
+StatusOr<StudySpec> BuiltinSpec(const TuneFlags& f) {
+  const std::string& live_mb_text = f.live_mb;
   int live_mb = 256;
   if (!live_mb_text.empty()) {
     const char* end = live_mb_text.data() + live_mb_text.size();
@@ -58,7 +55,9 @@ StatusOr<StudySpec> BuiltinSpec(const std::string& live_mb_text) {
                       live_mb_text));
     }
   }
-  return BuiltinPaygateSpec(SelfDir() + "/../../paygate", GCPILOT_SOURCE_DIR, live_mb);
+  auto gateway = FindBundledGateway(SelfDir(), f.paygate, std::getenv("GCPILOT_PAYGATE"), f.overrides.requests.empty());
+  if (!gateway.ok()) return gateway.status();
+  return BuiltinPaygateSpec(gateway->binary, gateway->data_dir, live_mb);
 }
 
 // The spec the flags ask for: a TOML file, a command after --, or the
@@ -69,7 +68,7 @@ StatusOr<StudySpec> SpecFromFlags(const TuneFlags& f) {
   }
   StatusOr<StudySpec> spec = !f.spec_path.empty() ? LoadStudySpec(f.spec_path)
                              : !f.command.empty() ? CommandLineSpec(f.command, f.ready, f.overrides.url)
-                                                  : BuiltinSpec(f.live_mb);
+                                                  : BuiltinSpec(f);
   if (!spec.ok()) return spec;
   if (Status st = ApplyOverrides(f.overrides, &*spec); !st.ok()) return st;
   return spec;
@@ -213,6 +212,9 @@ Verb AddTuneVerb(CLI::App& app) {
   cmd->add_option("--url", f->overrides.url, "load URL ({port} allowed)");
   cmd->add_option("--requests", f->overrides.requests, "request mix TOML (see gcpilot load)");
   cmd->add_option("--live-mb", f->live_mb, "built-in study: the gateway's -live-mb");
+  cmd->add_option("--paygate", f->paygate,
+                  "built-in study: the gateway binary (default: $GCPILOT_PAYGATE, else BUILD/paygate or "
+                  "PREFIX/libexec/gcpilot/paygate beside gcpilot)");
   cmd->add_option("--report", f->report, "where to write the HTML report (default: DB.html)");
   cmd->add_flag("--no-report", f->no_report, "do not write the HTML report");
   cmd->add_option("command", f->command, "the service's argv after --; {port} is a free port per run");
