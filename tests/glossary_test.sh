@@ -18,7 +18,9 @@ gclog/gctrace_report.cc|scavenger
 gclog/gctrace_report.cc|pacer
 gclog/gctrace_report.cc|other
 gclog/gctrace_report.cc|(last line cut off)
-gclog/gctrace_report.cc|overflowed values
+gclog/gctrace_report.cc|overlong
+gclog/gctrace_report.cc|left out
+gclog/gctrace_report.cc|scan+sync
 gclog/gctrace_report.cc|span
 gclog/gctrace_report.cc|cycles/s
 gclog/gctrace_report.cc|forced
