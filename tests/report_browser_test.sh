@@ -127,7 +127,7 @@ for kind in full single failed; do
     exit 1
   fi
   geometry "$html" "$kind"
-  # The plots, one per 600-px band, at their own sizes.
+    # The plots, one per 600-px band, at their own sizes (no plot is taller).
   python3 - "$html" "$work/bands_$kind.html" "$work/bands_$kind.json" <<'PY'
 import json, re, sys
 html = open(sys.argv[1]).read()
@@ -144,7 +144,8 @@ json.dump(bands, open(sys.argv[3], "w"))
 PY
   n=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))))" "$work/bands_$kind.json")
   [ "$n" -gt 0 ] || { echo "report_browser_test: $kind: no SVG plots" >&2; exit 1; }
-  shoot "$work/bands_$kind.html" "$work/bands_$kind.png" 700 $((n * 600))
+  wide=$(python3 -c "import json,sys; print(max(b['width'] for b in json.load(open(sys.argv[1]))))" "$work/bands_$kind.json")
+  shoot "$work/bands_$kind.html" "$work/bands_$kind.png" "$wide" $((n * 600))
   python3 - "$work/bands_$kind.png" "$work/bands_$kind.json" "$kind" <<'PY'
 import json, struct, sys, zlib
 def read_png(path):
