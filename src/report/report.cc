@@ -156,10 +156,10 @@ std::string RecommendationSection(const ReportInput& in) {
   h += "</pre>\n";
   h += fmt::format("<p>{} <b>{:.3f} ms</b> ({}).</p>\n", obj, r.best.mean, Esc(SpreadText(r.best)));
   h += FiguresTable(in);
-  h += "<p class=\"meta\">Every figure of a column comes from the runs named at its top: the recommended "
-       "setting's ";
-  h += r.verified ? "verification runs only (its design runs, which made it win, are left out)" : "finished runs";
-  h += ", the default's finished runs.</p>\n";
+  h += r.verified ? "<p class=\"meta\">Every figure of a column comes from the runs named at its top: the "
+                    "recommended setting's verification runs only (its design runs, which made it win, are left "
+                    "out).</p>\n"
+                  : "<p class=\"meta\">Every figure of a column comes from the runs named at its top.</p>\n";
   if (!r.baseline.values.empty() && !r.is_default) {
     const double mem = r.best.mean_rss - r.baseline.mean_rss;
     h += fmt::format("<p>Default setting ({}). The recommendation is <b>{:.2f}x</b> the default's {}, {} {}.</p>\n",
