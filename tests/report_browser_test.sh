@@ -25,8 +25,9 @@ shoot() {  # shoot HTML PNG WIDTH HEIGHT -> console log in PNG.log
 # report with a script that measures each drawn element's box (transforms
 # and real font metrics included) and writes what it finds into the page,
 # read back with --dump-dom. Checked: nothing drawn outside its SVG; every
-# curve, point, bar and mark inside its plot's frame (the rect with
-# fill="none"; legends, kept in class "legend", are outside the frames);
+# curve, point, bar and mark inside its plot's frame (rect class "frame",
+# or the grey unfilled rect of reports before the class; legends, kept in
+# class "legend", are outside the frames);
 # the Pareto plot labels every point, with no two labels overlapping; the
 # percentile plot's legend names the setting of the "worst" curve; no
 # latency axis below 0.
@@ -55,7 +56,7 @@ script = r"""<script>
       const r = rel(el);
       if (!inside(r, whole)) bad.push(name + ': ' + what(el) + ' outside the SVG (' + [r.x0, r.y0, r.x1, r.y1].map((v) => v.toFixed(1)).join(',') + ')');
     });
-    const frameEl = svg.querySelector('rect[fill="none"]');
+    const frameEl = svg.querySelector('rect.frame') || svg.querySelector('rect[fill="none"][stroke="#555"]');
     if (frameEl) {
       const f = rel(frameEl);
       svg.querySelectorAll('polyline, polygon, circle, line, path').forEach((el) => {
