@@ -191,17 +191,22 @@ std::string HeatMapSection(const ReportInput& in) {
   if (a.pairs.empty()) return "";
   const std::string obj = ObjectiveLabel(a.objective);
   std::string h = fmt::format("<h2>{} heat maps (design runs, ms)</h2>\n<div class=\"figs\">\n", obj);
+  size_t marked = 0;
   for (const PairTable& t : a.pairs) {
     std::vector<std::string> rows, cols;
     for (const auto& v : t.row_levels) rows.push_back(Show(v));
     for (const auto& v : t.col_levels) cols.push_back(Show(v));
     const auto mark = a.rec.found ? MarkedCell(t, a.rec.best.env) : std::nullopt;
+    marked += mark.has_value();
     h += Figure(HeatMap(fmt::format("{} by {} x {}", obj, t.row_factor, t.col_factor), t.row_factor, rows, t.col_factor,
                         cols, t.mean, "ms", mark, "outlined: the recommended setting's cell"));
   }
   h += "</div>\n<p class=\"meta\">Each cell is the mean " + obj +
        " of the design runs at that pair of levels, over whatever levels the other factors had in them.";
-  if (a.rec.found) {
+  if (a.rec.found && marked == 0) {
+    h += fmt::format(" The recommended setting ({}) is in no table: its values are not all levels of the design.",
+                     Esc(DescribeSetting(in.spec, a.rec.best.env)));
+  } else if (a.rec.found) {
     h += fmt::format(
         " The outlined cell holds the recommended setting ({}); its value is not the headline's {:.3f} ms, which "
         "is that one setting over {}: the cell also averages other settings that share its two levels, and only "

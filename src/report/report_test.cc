@@ -81,6 +81,25 @@ TEST(ReportTest, TheFiguresBesideTheVerdictComeFromItsRuns) {
   EXPECT_TRUE(Has(html, ">worst: GOGC=50 GOMEMLIMIT=600MiB GOMAXPROCS=2 (2 design runs)</text>"));
 }
 
+// When the default is kept, its cell is outlined only in the table whose
+// two factors it sets to levels (GOMAXPROCS unset is not one), and the
+// timelines and curves are drawn once, as the recommendation.
+TEST(ReportTest, AKeptDefaultIsOutlinedWhereItIsACell) {
+  ReportInput in = ReportFixture("full");
+  for (RunResult& r : in.runs) {
+    if (r.phase == RunPhase::kVerify && r.env.at("GOGC") == "400") r.metrics.p99_ns = 20'000'000;
+  }
+  in.analysis = Analyze(in.spec, in.runs);
+  ASSERT_TRUE(in.analysis.rec.is_default);
+  const std::string html = RenderReport(in);
+  EXPECT_EQ(Count(html, "stroke=\"#111\" stroke-width=\"3\""), 1u);
+  EXPECT_TRUE(Has(html,
+                  "The outlined cell holds the recommended setting (GOGC=100 GOMEMLIMIT=off "
+                  "GOMAXPROCS=(unset)); its value is not the headline's 4.274 ms"));
+  EXPECT_FALSE(Has(html, "<h3>default"));
+  EXPECT_EQ(Count(html, ">recommended, verify run "), 6u);  // its 3 verification runs x 2 plots
+}
+
 // The GC timelines are those of the verification runs, each with its
 // window and the cycles and GC CPU in it.
 TEST(ReportTest, GcTimelinesOfTheVerificationRunsSayWhichWindow) {
