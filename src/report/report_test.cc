@@ -148,6 +148,7 @@ TEST(ReportTest, SingleFactorAndFailedRunsStillRender) {
   EXPECT_NE(failed.find("No recommendation"), std::string::npos);
   EXPECT_NE(failed.find("<tr class=\"failed\">"), std::string::npos);
   EXPECT_NE(failed.find("likely the out-of-memory killer"), std::string::npos);
+  EXPECT_NE(failed.find("No recommendation: no verdict, so no runs to show."), std::string::npos);
 }
 
 // A spread bar that would reach below 0 on a latency axis is cut at 0 and
