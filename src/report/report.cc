@@ -9,17 +9,14 @@
 #include "analysis/analysis_text.h"
 #include "analysis/outline_json.h"
 #include "model/gc_knobs.h"
+#include "report/gc_timeline_section.h"
+#include "report/html_figure.h"
 #include "report/svg.h"
 
 namespace gcpilot {
 namespace {
 
-constexpr const char* kBest = "#2a9d4b";
-constexpr const char* kDefault = "#3b6fd1";
 constexpr const char* kWorst = "#d1453b";
-constexpr const char* kStw = "#b00020";
-constexpr const char* kWarmupBand = "#eeeeee";
-constexpr const char* kMeasuredBand = "#e6f0fb";
 
 // Plots are drawn at their own size and shown at the page's width (the
 // SVGs keep their viewBox); two GC plots or three heat maps share a row
@@ -49,15 +46,6 @@ tr.failed td { background: #fdf0ef; }
 std::string Show(const std::string& v) { return v.empty() ? "(unset)" : v; }
 
 std::string Esc(const std::string& s) { return XmlEscape(s); }
-
-// A plot in the page: it shrinks with a narrow page and grows no wider
-// than drawn, except `wide` ones, which take the page's width.
-std::string Figure(const std::string& svg, bool wide = false) {
-  if (wide) return "<figure class=\"wide\">" + svg + "</figure>\n";
-  const size_t at = svg.find("width=\"");
-  const std::string w = at == std::string::npos ? "420" : svg.substr(at + 7, svg.find('"', at + 7) - at - 7);
-  return "<figure style=\"flex: 0 1 " + w + "px\">" + svg + "</figure>\n";
-}
 
 std::string Mib(double bytes) { return FormatBytes(static_cast<int64_t>(bytes)); }
 
@@ -198,8 +186,8 @@ std::string HeatMapSection(const ReportInput& in) {
     for (const auto& v : t.col_levels) cols.push_back(Show(v));
     const auto mark = a.rec.found ? MarkedCell(t, a.rec.best.env) : std::nullopt;
     marked += mark.has_value();
-    h += Figure(HeatMap(fmt::format("{} by {} x {}", obj, t.row_factor, t.col_factor), t.row_factor, rows, t.col_factor,
-                        cols, t.mean, "ms", mark, "outlined: the recommended setting's cell"));
+    h += HtmlFigure(HeatMap(fmt::format("{} by {} x {}", obj, t.row_factor, t.col_factor), t.row_factor, rows,
+                            t.col_factor, cols, t.mean, "ms", mark, "outlined: the recommended setting's cell"));
   }
   h += "</div>\n<p class=\"meta\">Each cell is the mean " + obj +
        " of the design runs at that pair of levels, over whatever levels the other factors had in them.";
@@ -226,7 +214,7 @@ std::string MainEffectSection(const ReportInput& in) {
     p.x().label = e.factor;
     p.y().label = obj + " (ms)";
     p.y().nonnegative = true;
-    Series s{"", kDefault};
+    Series s{"", kDefaultColor};
     s.points = true;
     for (size_t i = 0; i < e.levels.size(); ++i) {
       p.x().categories.push_back(Show(e.levels[i].level));
@@ -237,7 +225,7 @@ std::string MainEffectSection(const ReportInput& in) {
     }
     p.Add(s);
     p.FitAxes();
-    h += Figure(p.Render());
+    h += HtmlFigure(p.Render());
   }
   h += "</div>\n<p class=\"meta\">Bars: ±1 sd of the level's design runs; a bar that would reach below 0 ms is cut "
        "at 0 and ends in a chevron.";
@@ -259,9 +247,9 @@ std::string PercentileSection(const ReportInput& in) {
     const char* color;
   };
   std::vector<Pick> picks;
-  if (a.rec.found) picks.push_back({"recommended", &a.rec.best, kBest});
+  if (a.rec.found) picks.push_back({"recommended", &a.rec.best, kBestColor});
   // The default once: when it is the recommendation, it is drawn as that.
-  if (!a.rec.baseline.values.empty() && !a.rec.is_default) picks.push_back({"default", &a.rec.baseline, kDefault});
+  if (!a.rec.baseline.values.empty() && !a.rec.is_default) picks.push_back({"default", &a.rec.baseline, kDefaultColor});
   // The worst once too: when it is the default (or the recommendation), that curve says so.
   for (auto it = a.cells.rbegin(); it != a.cells.rend(); ++it) {
     if (it->values.empty()) continue;
@@ -299,163 +287,9 @@ std::string PercentileSection(const ReportInput& in) {
   p.x().min = 1;
   p.x().max = 1e5;
   return "<h2>Latency percentiles: recommended, default and worst setting</h2>\n<div class=\"figs\">" +
-         Figure(p.Render(), true) +
+         HtmlFigure(p.Render(), true) +
          "</div>\n<p class=\"meta\">Each curve merges the corrected histograms of the runs named in the legend; the "
          "last point is the maximum, drawn at 99.999%; latencies under 1 us are drawn at 1 us.</p>\n";
-}
-
-// GC CPU of the cycles begun in [from, to) over (to - from) x GOMAXPROCS:
-// the cycles' cpu terms (idle marking excluded), the same definition as a
-// run's gc_cpu_share (docs/study-database.md); -1 where no cycle says
-// GOMAXPROCS. Not the printed %, which is cumulative since the process
-// started.
-double WindowGcCpu(const std::vector<GcCycle>& cycles, const TimeSpan& w) {
-  int32_t procs = 0;
-  int64_t cpu_ns = 0;
-  for (const GcCycle& c : cycles) {
-    if (c.start_ns >= w.end_ns) continue;
-    procs = c.procs;
-    if (c.start_ns >= w.start_ns) cpu_ns += c.gc_cpu_ns();
-  }
-  if (procs <= 0 || w.end_ns <= w.start_ns) return -1;
-  return static_cast<double>(cpu_ns) / (static_cast<double>(w.duration_ns()) * procs);
-}
-
-// The warm-up and measured window as shaded spans (seconds).
-void AddWindowBands(const ReportInput& in, const std::optional<TimeSpan>& w, XyPlot* p) {
-  if (!w) return;
-  if (in.warmup_ns > 0) p->AddBand({(w->start_ns - in.warmup_ns) / 1e9, w->start_ns / 1e9, kWarmupBand, "warm-up"});
-  p->AddBand({w->start_ns / 1e9, w->end_ns / 1e9, kMeasuredBand, "measured"});
-}
-
-// The heap at each cycle: one sample per cycle, so points and no lines
-// (nothing is measured between cycles); each cycle's stop-the-world pauses
-// as a tick on the bottom edge.
-std::string HeapPlot(const ReportInput& in, const std::string& title, const std::vector<GcCycle>& cycles,
-                     const std::optional<TimeSpan>& w, const char* color) {
-  XyPlot heap(title + ": heap", 620, 300);
-  heap.x().label = "time since the target started (s)";
-  heap.x().nonnegative = true;
-  heap.y().label = "MiB";
-  heap.y().nonnegative = true;
-  Series live{"live heap (marked)", color}, goal{"heap goal", "#888"}, trigger{"heap at GC start", "#e0a030"};
-  for (Series* s : {&live, &goal, &trigger}) s->line = false, s->points = true;
-  for (const GcCycle& c : cycles) {
-    const double t = c.start_ns / 1e9;
-    live.x.push_back(t);
-    live.y.push_back(static_cast<double>(c.heap_live_mb()));
-    goal.x.push_back(t);
-    goal.y.push_back(static_cast<double>(c.heap_goal_mb()));
-    trigger.x.push_back(t);
-    trigger.y.push_back(static_cast<double>(c.heap_start_mb()));
-    heap.AddMarker({t, kStw});
-  }
-  heap.NameMarkers("stop-the-world pauses (one tick per cycle)");
-  heap.Add(goal);
-  heap.Add(trigger);
-  heap.Add(live);
-  AddWindowBands(in, w, &heap);
-  heap.FitAxes();
-  return heap.Render();
-}
-
-// GC CPU per cycle: its cpu terms over GOMAXPROCS x the time to the next
-// cycle's start (the last: to the window's end, if it began in it), drawn
-// as a level over that span.
-std::string GcCpuPlot(const ReportInput& in, const std::string& title, const std::vector<GcCycle>& cycles,
-                      const std::optional<TimeSpan>& w, const char* color) {
-  XyPlot cpu(title + ": GC CPU", 620, 240);
-  cpu.x().label = "time since the target started (s)";
-  cpu.x().nonnegative = true;
-  cpu.y().label = "% of GOMAXPROCS";
-  cpu.y().nonnegative = true;
-  Series s{"each cycle's GC CPU, from its start (dot) to the next cycle's", color};
-  s.points = true;
-  for (size_t i = 0; i < cycles.size(); ++i) {
-    const GcCycle& c = cycles[i];
-    int64_t to = i + 1 < cycles.size() ? cycles[i + 1].start_ns : -1;
-    if (to < 0 && w && c.start_ns >= w->start_ns && c.start_ns < w->end_ns) to = w->end_ns;
-    if (to <= c.start_ns || c.procs <= 0) continue;
-    s.x.push_back(c.start_ns / 1e9);
-    s.x_to.push_back(to / 1e9);
-    s.y.push_back(100.0 * static_cast<double>(c.gc_cpu_ns()) / (static_cast<double>(to - c.start_ns) * c.procs));
-  }
-  cpu.Add(s);
-  AddWindowBands(in, w, &cpu);
-  cpu.FitAxes();
-  return cpu.Render();
-}
-
-// What a run's timeline covers, in words: the window, the cycles in it and
-// in the whole run, GC CPU over the window, the longest pause.
-std::string TimelineCaption(const ReportInput& in, const std::vector<GcCycle>& cycles,
-                            const std::optional<TimeSpan>& w) {
-  int64_t stw_max = 0;
-  for (const GcCycle& c : cycles) stw_max = std::max(stw_max, c.stw_ns());
-  const auto plural = [](size_t n) { return n == 1 ? "cycle" : "cycles"; };
-  std::string s;
-  if (w) {
-    size_t in_window = 0;
-    for (const GcCycle& c : cycles) in_window += c.start_ns >= w->start_ns && c.start_ns < w->end_ns;
-    s += fmt::format("Measured window {:.1f}-{:.1f} s of the target's clock", w->start_ns / 1e9, w->end_ns / 1e9);
-    if (in.warmup_ns > 0) s += fmt::format(" (warm-up from {:.1f} s)", (w->start_ns - in.warmup_ns) / 1e9);
-    s +=
-        fmt::format("; {} {} in the measured window, {} in the whole run", in_window, plural(in_window), cycles.size());
-    const double cpu = WindowGcCpu(cycles, *w);
-    s += cpu >= 0 ? fmt::format(
-                        "; GC CPU over the measured window {:.1f}% of GOMAXPROCS (the cycles' cpu terms, idle marking "
-                        "excluded; gctrace's printed % counts from the process start)",
-                        100 * cpu)
-                  : "; GC CPU over the measured window unknown (no cycle gave GOMAXPROCS)";
-  } else {
-    s += fmt::format(
-        "The measured window of this run was not recorded (no request log or clock alignment in the study): {} {} "
-        "in the whole run",
-        cycles.size(), plural(cycles.size()));
-  }
-  s += fmt::format("; longest stop-the-world pause {:.3f} ms.", stw_max / 1e6);
-  return s;
-}
-
-// The GC timelines of the runs a setting of the verdict rests on.
-std::string GcTimelines(const ReportInput& in, const std::string& role, const CellStats& cell, const char* color) {
-  const std::vector<const RunResult*> runs = TimelineRuns(in, cell);
-  std::string h =
-      fmt::format("<h3>{}: {} ({})</h3>\n", role, Esc(DescribeSetting(in.spec, cell.env)), Esc(RunSetText(cell)));
-  if (runs.size() < cell.run_ids.size()) {
-    h += fmt::format("<p class=\"meta\">{} of those runs shown: {}.</p>\n", runs.size(),
-                     runs.front()->phase == RunPhase::kVerify ? "its verification runs" : "the first ones");
-  }
-  for (size_t i = 0; i < runs.size(); ++i) {
-    const RunResult& r = *runs[i];
-    auto it = in.cycles.find(r.id);
-    if (it == in.cycles.end() || it->second.cycles.empty()) {
-      h += fmt::format("<p class=\"meta\">Run {}: no GC cycle logged.</p>\n", r.seq + 1);
-      continue;
-    }
-    const auto wi = in.measured.find(r.id);
-    const std::optional<TimeSpan> w = wi == in.measured.end() ? std::nullopt : std::optional<TimeSpan>(wi->second);
-    const std::string title =
-        fmt::format("{}, {} run {} of {} (run {})", role, RunPhaseName(r.phase), i + 1, runs.size(), r.seq + 1);
-    h += "<div class=\"figs\">\n" + Figure(HeapPlot(in, title, it->second.cycles, w, color)) +
-         Figure(GcCpuPlot(in, title, it->second.cycles, w, color)) + "</div>\n";
-    h += "<p class=\"meta\">" + Esc(TimelineCaption(in, it->second.cycles, w)) + "</p>\n";
-  }
-  return h;
-}
-
-std::string GcTimelineSection(const ReportInput& in) {
-  const Recommendation& r = in.analysis.rec;
-  std::string h = "<h2>GC timelines of the runs the verdict rests on</h2>\n";
-  h += "<p class=\"meta\">gctrace reports each cycle once: every mark is one cycle, at its start, and no line joins "
-       "two cycles (nothing was measured in between). GC CPU: a cycle's cpu terms (idle marking excluded) over "
-       "GOMAXPROCS x the time until the next cycle starts, drawn as a level over that time (the last cycle: until "
-       "the measured window ends, if it began in it). Shaded: the warm-up (grey) and the measured window (blue) "
-       "the figures come from.</p>\n";
-  if (!r.found) h += "<p class=\"meta\">No recommendation: no verdict, so no runs to show.</p>\n";
-  if (r.found) h += GcTimelines(in, "recommended", r.best, kBest);
-  if (!r.baseline.values.empty() && !r.is_default) h += GcTimelines(in, "default", r.baseline, kDefault);
-  return h;
 }
 
 // Latency against peak RSS: every setting labelled, the front joined, the
@@ -467,7 +301,7 @@ std::string ParetoSection(const ReportInput& in) {
   p.x().label = "peak RSS (MiB)";
   p.y().label = obj + " (ms)";
   p.y().nonnegative = true;
-  Series all{"settings", "#888"}, front{"Pareto front", kBest};
+  Series all{"settings", "#888"}, front{"Pareto front", kBestColor};
   all.line = false;
   all.points = true;
   front.points = true;
@@ -489,12 +323,12 @@ std::string ParetoSection(const ReportInput& in) {
       p.AddRing({c->mean_rss / 1048576.0, c->mean, color, role + ": " + ShortSetting(in.spec, env)});
     }
   };
-  if (a.rec.found) ring(a.rec.best.env, kBest, "recommended");
-  if (!a.rec.baseline.values.empty() && !a.rec.is_default) ring(a.rec.baseline.env, kDefault, "default");
+  if (a.rec.found) ring(a.rec.best.env, kBestColor, "recommended");
+  if (!a.rec.baseline.values.empty() && !a.rec.is_default) ring(a.rec.baseline.env, kDefaultColor, "default");
   p.Add(all);
   p.Add(front);
   p.FitAxes();
-  std::string h = "<h2>Latency against memory</h2>\n<div class=\"figs\">" + Figure(p.Render(), true) + "</div>\n";
+  std::string h = "<h2>Latency against memory</h2>\n<div class=\"figs\">" + HtmlFigure(p.Render(), true) + "</div>\n";
   h += "<p class=\"meta\">Each point is a setting's mean " + obj + " and peak RSS over all its finished runs";
   if (in.spec.factors.size() > 1) h += ", labelled " + Esc(FactorNames(in.spec));
   return h + ".</p>\n";

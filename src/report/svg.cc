@@ -125,19 +125,13 @@ void FitAxis(Axis& a, Range r, bool is_y, double span_px, double low_px = kPadPx
   a.max += high_px * per_px;
 }
 
-// A legend entry: what its swatch looks like.
-enum class Swatch { kLine, kPoint, kRing, kTick };
-struct LegendEntry {
-  std::string name, color;
-  Swatch swatch;
-};
-
 // Each entry's (x, row) under the frame, wrapping at the plot's width.
-std::vector<std::pair<double, int>> LegendLayout(const std::vector<LegendEntry>& es, double left, double width) {
+template <typename Entry>
+std::vector<std::pair<double, int>> LegendLayout(const std::vector<Entry>& es, double left, double width) {
   std::vector<std::pair<double, int>> at;
   double x = left;
   int row = 0;
-  for (const LegendEntry& e : es) {
+  for (const Entry& e : es) {
     const double w = 16 + TextWidthPx(e.name, 11) + 14;
     if (x > left && x + w > width - 6) x = left, ++row;
     at.push_back({x, row});
@@ -191,22 +185,22 @@ void XyPlot::FitAxes() {
   }
 }
 
-std::vector<std::pair<std::string, std::string>> XyPlot::LegendEntries() const {
-  std::vector<std::pair<std::string, std::string>> es;
-  for (const Series& s : series_) {
-    if (!s.name.empty()) es.push_back({s.name, s.color});
+std::vector<XyPlot::LegendEntry> XyPlot::LegendEntries() const {
+  using Swatch = LegendEntry::Swatch;
+  std::vector<LegendEntry> es;
+  for (const Series& se : series_) {
+    if (se.name.empty()) continue;
+    es.push_back({se.name, se.color, se.line || !se.x_to.empty() ? Swatch::kLine : Swatch::kPoint});
   }
-  if (!marker_name_.empty() && !markers_.empty()) es.push_back({marker_name_, markers_.front().color});
+  if (!marker_name_.empty() && !markers_.empty()) es.push_back({marker_name_, markers_.front().color, Swatch::kTick});
   for (const Ring& r : rings_) {
-    if (!r.name.empty()) es.push_back({r.name, r.color});
+    if (!r.name.empty()) es.push_back({r.name, r.color, Swatch::kRing});
   }
   return es;
 }
 
 int XyPlot::LegendRows() const {
-  std::vector<LegendEntry> es;
-  for (const auto& [n, c] : LegendEntries()) es.push_back({n, c, Swatch::kLine});
-  const auto at = LegendLayout(es, kLeft, w_);
+  const auto at = LegendLayout(LegendEntries(), kLeft, w_);
   return at.empty() ? 0 : at.back().second + 1;
 }
 
@@ -367,15 +361,8 @@ std::string XyPlot::RenderLabels(const Frame& f) const {
 }
 
 std::string XyPlot::RenderLegend(const Frame& f, double top) const {
-  std::vector<LegendEntry> es;
-  for (const Series& se : series_) {
-    if (se.name.empty()) continue;
-    es.push_back({se.name, se.color, se.line || !se.x_to.empty() ? Swatch::kLine : Swatch::kPoint});
-  }
-  if (!marker_name_.empty() && !markers_.empty()) es.push_back({marker_name_, markers_.front().color, Swatch::kTick});
-  for (const Ring& r : rings_) {
-    if (!r.name.empty()) es.push_back({r.name, r.color, Swatch::kRing});
-  }
+  using Swatch = LegendEntry::Swatch;
+  const std::vector<LegendEntry> es = LegendEntries();
   if (es.empty()) return "";
   const auto at = LegendLayout(es, f.left, w_);
   std::string s = "<g class=\"legend\">\n";

@@ -95,7 +95,12 @@ class XyPlot {
   std::string RenderMarks(const Frame& f) const;
   std::string RenderLabels(const Frame& f) const;
   std::string RenderLegend(const Frame& f, double top) const;
-  std::vector<std::pair<std::string, std::string>> LegendEntries() const;  // (name, colour)
+  struct LegendEntry {
+    enum class Swatch { kLine, kPoint, kRing, kTick };  // what its sample looks like
+    std::string name, color;
+    Swatch swatch;
+  };
+  std::vector<LegendEntry> LegendEntries() const;  // series, then markers, then rings
   int LegendRows() const;
 
   std::string title_;
