@@ -21,6 +21,105 @@ shoot() {  # shoot HTML PNG WIDTH HEIGHT -> console log in PNG.log
   }
   [ -s "$2" ] || { echo "report_browser_test: no screenshot of $1" >&2; exit 1; }
 }
+# The geometry of every plot as Chromium lays the page out: a copy of the
+# report with a script that measures each drawn element's box (transforms
+# and real font metrics included) and writes what it finds into the page,
+# read back with --dump-dom. Checked: nothing drawn outside its SVG; every
+# curve, point, bar and mark inside its plot's frame (rect class "frame",
+# or the grey unfilled rect of reports before the class; legends, kept in
+# class "legend", are outside the frames);
+# the Pareto plot labels every point, with no two labels overlapping; the
+# percentile plot's legend names the setting of the "worst" curve; no
+# latency axis below 0.
+geometry() {  # geometry HTML KIND
+  python3 - "$1" "$work/geometry_$2.html" <<'PY'
+import sys
+script = r"""<script>
+(function () {
+  const bad = [];
+  const eps = 0.75;  // a half pixel of anti-aliasing, and rounding to 0.1
+  document.querySelectorAll('svg').forEach((svg, i) => {
+    const title = svg.querySelector('text') ? svg.querySelector('text').textContent : '';
+    const name = 'plot ' + (i + 1) + ' "' + title + '"';
+    const box = svg.getBoundingClientRect(), vb = svg.viewBox.baseVal;
+    const k = vb.width / box.width;
+    const rel = (el) => {
+      const r = el.getBoundingClientRect();
+      return {x0: (r.left - box.left) * k, y0: (r.top - box.top) * k,
+              x1: (r.right - box.left) * k, y1: (r.bottom - box.top) * k};
+    };
+    const inside = (r, f) => r.x0 >= f.x0 - eps && r.y0 >= f.y0 - eps && r.x1 <= f.x1 + eps && r.y1 <= f.y1 + eps;
+    const what = (el) => el.tagName + (el.textContent ? ' "' + el.textContent.slice(0, 40) + '"' : '');
+    const whole = {x0: 0, y0: 0, x1: vb.width, y1: vb.height};
+    svg.querySelectorAll('*').forEach((el) => {
+      if (el.tagName === 'title' || !el.getBoundingClientRect) return;
+      const r = rel(el);
+      if (!inside(r, whole)) bad.push(name + ': ' + what(el) + ' outside the SVG (' + [r.x0, r.y0, r.x1, r.y1].map((v) => v.toFixed(1)).join(',') + ')');
+    });
+    const frameEl = svg.querySelector('rect.frame') || svg.querySelector('rect[fill="none"][stroke="#555"]');
+    if (frameEl) {
+      const f = rel(frameEl);
+      svg.querySelectorAll('polyline, polygon, circle, line, path').forEach((el) => {
+        if (el.closest('.legend')) return;
+        const r = rel(el);
+        if (!inside(r, f)) bad.push(name + ': ' + what(el) + ' outside the frame (' + [r.x0, r.y0, r.x1, r.y1].map((v) => v.toFixed(1)).join(',') + ' vs ' + [f.x0, f.y0, f.x1, f.y1].map((v) => v.toFixed(1)).join(',') + ')');
+      });
+    }
+    // A latency axis starts at 0 at the lowest (spread bars are cut there).
+    const ylabel = Array.from(svg.querySelectorAll('text[transform]')).map((t) => t.textContent).join(' ');
+    if (ylabel.includes('(ms)')) {
+      svg.querySelectorAll('text[text-anchor="end"]').forEach((t) => {
+        if (/^-[0-9]/.test(t.textContent)) bad.push(name + ': the latency axis goes below 0 (tick ' + t.textContent + ')');
+      });
+    }
+    if (title.includes('vs peak RSS')) {
+      const centers = new Set();
+      svg.querySelectorAll('circle').forEach((c) => { if (!c.closest('.legend')) centers.add(c.getAttribute('cx') + ',' + c.getAttribute('cy')); });
+      const labels = Array.from(svg.querySelectorAll('text.point-label'));
+      if (labels.length < centers.size) bad.push(name + ': ' + centers.size + ' points, ' + labels.length + ' labelled');
+      for (let a = 0; a < labels.length; ++a) {
+        for (let b = a + 1; b < labels.length; ++b) {
+          const p = rel(labels[a]), q = rel(labels[b]);
+          if (p.x0 < q.x1 && q.x0 < p.x1 && p.y0 < q.y1 && q.y0 < p.y1) bad.push(name + ': labels ' + what(labels[a]) + ' and ' + what(labels[b]) + ' overlap');
+        }
+      }
+    }
+    if (title.startsWith('Latency by percentile')) {
+      svg.querySelectorAll('text').forEach((t) => {
+        if (t.textContent.startsWith('worst') && !t.textContent.includes('=')) bad.push(name + ': the legend says "' + t.textContent + '" without naming the setting');
+      });
+    }
+  });
+  const pre = document.createElement('pre');
+  pre.id = 'geometry';
+  pre.textContent = 'GEOMETRY-BEGIN\n' + bad.join('\n') + (bad.length ? '\n' : '') + 'GEOMETRY-END';
+  document.body.appendChild(pre);
+})();
+</script>"""
+html = open(sys.argv[1]).read()
+open(sys.argv[2], "w").write(html.replace("</body>", script + "</body>"))
+PY
+  timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-background-networking \
+    --disable-extensions --no-first-run --user-data-dir="$work/profile" --hide-scrollbars \
+    --window-size=1300,3000 --dump-dom "file://$work/geometry_$2.html" > "$work/geometry_$2.dom" 2> "$work/geometry_$2.log" || {
+    cat "$work/geometry_$2.log" >&2
+    echo "report_browser_test: chromium failed on the geometry check of $2" >&2
+    exit 1
+  }
+  python3 - "$work/geometry_$2.dom" "$2" <<'PY'
+import html, re, sys
+dom = open(sys.argv[1]).read()
+m = re.search(r"GEOMETRY-BEGIN\n(.*?)GEOMETRY-END", dom, re.S)
+if not m:
+    sys.exit(f"report_browser_test: {sys.argv[2]}: the geometry script did not run")
+found = [l for l in html.unescape(m.group(1)).split("\n") if l]
+for l in found:
+    print(f"report_browser_test: {sys.argv[2]}: {l}", file=sys.stderr)
+if found:
+    sys.exit(f"report_browser_test: {sys.argv[2]}: {len(found)} geometry problems (above)")
+print(f"{sys.argv[2]}: geometry ok")
+PY
+}
 for kind in full single failed; do
   html="$work/report_$kind.html"
   shoot "$html" "$work/page_$kind.png" 1300 3000
@@ -28,7 +127,8 @@ for kind in full single failed; do
     echo "report_browser_test: $kind: console errors (above)" >&2
     exit 1
   fi
-  # The plots, one per 600-px band, at their own sizes.
+  geometry "$html" "$kind"
+    # The plots, one per 600-px band, at their own sizes (no plot is taller).
   python3 - "$html" "$work/bands_$kind.html" "$work/bands_$kind.json" <<'PY'
 import json, re, sys
 html = open(sys.argv[1]).read()
@@ -45,7 +145,8 @@ json.dump(bands, open(sys.argv[3], "w"))
 PY
   n=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))))" "$work/bands_$kind.json")
   [ "$n" -gt 0 ] || { echo "report_browser_test: $kind: no SVG plots" >&2; exit 1; }
-  shoot "$work/bands_$kind.html" "$work/bands_$kind.png" 700 $((n * 600))
+  wide=$(python3 -c "import json,sys; print(max(b['width'] for b in json.load(open(sys.argv[1]))))" "$work/bands_$kind.json")
+  shoot "$work/bands_$kind.html" "$work/bands_$kind.png" "$wide" $((n * 600))
   python3 - "$work/bands_$kind.png" "$work/bands_$kind.json" "$kind" <<'PY'
 import json, struct, sys, zlib
 def read_png(path):

@@ -11,6 +11,20 @@ namespace {
 
 std::string Show(const std::string& v) { return v.empty() ? "(unset)" : v; }
 
+// A round as an adjective: "design", "baseline", "confirmation", ...
+const char* RoundWord(RunPhase p) {
+  switch (p) {
+    case RunPhase::kConfirm:
+      return "confirmation";
+    case RunPhase::kRefine:
+      return "refinement";
+    case RunPhase::kVerify:
+      return "verification";
+    default:
+      return RunPhaseName(p);
+  }
+}
+
 // Every setting, best first, with its spread, memory, GC CPU and cycles.
 std::string SettingsTable(const StudyOutline& spec, const StudyAnalysis& a) {
   const std::string obj = ObjectiveLabel(a.objective);
@@ -98,6 +112,16 @@ std::string ParetoText(const StudyOutline& spec, const StudyAnalysis& a) {
   return s;
 }
 
+// "peak RSS 832.0 MiB, GC CPU 25.0%, 7.0 GC cycles per measured window,
+// max error rate 0.400%": the rest of a setting's figures (same runs as
+// its objective).
+std::string FiguresText(const CellStats& c) {
+  return fmt::format("peak RSS {}, GC CPU {}, {:.1f} GC cycles per measured window, max error rate {:.3f}%",
+                     FormatBytes(static_cast<int64_t>(c.mean_rss)),
+                     c.mean_gc_cpu >= 0 ? fmt::format("{:.1f}%", 100 * c.mean_gc_cpu) : "unknown", c.mean_gc_cycles,
+                     100 * c.max_error_rate);
+}
+
 // What to deploy, against the default, with the verdict and warnings.
 std::string RecommendationText(const StudyAnalysis& a) {
   const std::string obj = ObjectiveLabel(a.objective);
@@ -109,11 +133,10 @@ std::string RecommendationText(const StudyAnalysis& a) {
     return s;
   }
   for (const std::string& line : r.env_lines) s += "  " + line + "\n";
-  s += fmt::format("  {} {:.3f} ms ({}), peak RSS {}\n", obj, r.best.mean, SpreadText(r.best),
-                   FormatBytes(static_cast<int64_t>(r.best.mean_rss)));
+  s += fmt::format("  {} {:.3f} ms ({}), {}\n", obj, r.best.mean, SpreadText(r.best), FiguresText(r.best));
   if (!r.baseline.values.empty() && !r.is_default) {
-    s += fmt::format("  default setting: {} {:.3f} ms ({}), peak RSS {}\n", obj, r.baseline.mean,
-                     SpreadText(r.baseline), FormatBytes(static_cast<int64_t>(r.baseline.mean_rss)));
+    s += fmt::format("  default setting: {} {:.3f} ms ({}), {}\n", obj, r.baseline.mean, SpreadText(r.baseline),
+                     FiguresText(r.baseline));
   }
   s += "  " + ConfidenceText(r, a.objective) + "\n";
   for (const std::string& w : r.warnings) s += "  warning: " + w + "\n";
@@ -196,9 +219,23 @@ nlohmann::ordered_json RecommendationJson(const StudyAnalysis& a) {
 
 }  // namespace
 
+std::string RunSetText(const CellStats& c) {
+  const size_t n = c.values.size();
+  if (n == 0) return "no finished run";
+  const auto noun = [](size_t k) { return k == 1 ? "run" : "runs"; };
+  if (c.done_by_phase.size() == 1) {
+    return fmt::format("{} {} {}", n, RoundWord(c.done_by_phase.begin()->first), noun(n));
+  }
+  std::string by_round;
+  for (const auto& [phase, k] : c.done_by_phase) {
+    by_round += fmt::format("{}{} {}", by_round.empty() ? "" : ", ", k, RoundWord(phase));
+  }
+  return fmt::format("{} {}{}", n, noun(n), by_round.empty() ? "" : ": " + by_round);
+}
+
 std::string SpreadText(const CellStats& c) {
-  if (c.values.size() >= 2) return fmt::format("sd {:.3f}, {} runs", c.sd, c.values.size());
-  return c.values.empty() ? "no finished run" : "1 run, no spread";
+  if (c.values.size() >= 2) return fmt::format("sd {:.3f} over {}", c.sd, RunSetText(c));
+  return c.values.empty() ? "no finished run" : RunSetText(c) + ", no spread";
 }
 
 std::string ConfidenceText(const Recommendation& r, Objective objective) {

@@ -12,7 +12,11 @@
 
 namespace gcpilot {
 
-// "sd 0.020, 2 runs" or "1 run, no spread": a setting's spread in words.
+// Which runs a setting's figures average, by round: "3 verification runs",
+// "5 runs: 2 baseline, 3 verification", "1 design run", "no finished run".
+std::string RunSetText(const CellStats& c);
+// "sd 0.020 over 3 verification runs" or "1 design run, no spread": a
+// setting's spread and the runs it comes from, in words.
 std::string SpreadText(const CellStats& c);
 // The verdict on the recommendation against the default, in one sentence.
 std::string ConfidenceText(const Recommendation& r, Objective objective);

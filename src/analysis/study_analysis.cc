@@ -14,6 +14,41 @@ namespace {
 
 std::string Show(const std::string& v) { return v.empty() ? "(unset)" : v; }
 
+// Counts a finished run into its setting's sums (Average makes them means).
+void AddRun(const StudyOutline& o, const RunResult& r, CellStats* c) {
+  c->phases.insert(r.phase);
+  ++c->runs;
+  if (!r.done()) {
+    ++c->failed;
+    if (c->infeasible_why.empty()) c->infeasible_why = "a run failed: " + r.reason;
+    return;
+  }
+  const RunMetrics& m = r.metrics;
+  c->run_ids.push_back(r.id);
+  ++c->done_by_phase[r.phase];
+  c->values.push_back(ObjectiveMs(r, o.objective));
+  c->mean_rss += static_cast<double>(m.peak_rss_bytes);
+  c->max_error_rate = std::max(c->max_error_rate, m.error_rate);
+  if (m.gc_cpu_share >= 0) {  // -1: no gctrace cycle to know GOMAXPROCS
+    c->mean_gc_cpu += m.gc_cpu_share;
+    ++c->gc_cpu_runs;
+  }
+  c->mean_gc_cycles += static_cast<double>(m.gc_cycles);
+}
+
+// The sums of AddRun as means and spreads (nothing to do without a done run).
+void Average(CellStats* c) {
+  const double n = static_cast<double>(c->values.size());
+  if (n == 0) return;
+  c->mean = Mean(c->values);
+  c->sd = SampleSd(c->values);
+  c->min = *std::min_element(c->values.begin(), c->values.end());
+  c->max = *std::max_element(c->values.begin(), c->values.end());
+  c->mean_rss /= n;
+  c->mean_gc_cpu = c->gc_cpu_runs ? c->mean_gc_cpu / c->gc_cpu_runs : -1;
+  c->mean_gc_cycles /= n;
+}
+
 // Groups the finished runs by setting, counting done, failed and pending.
 void GroupCells(const StudyOutline& o, const std::vector<RunResult>& runs, StudyAnalysis* a) {
   std::map<Env, size_t> index;  // a setting is its environment
@@ -30,23 +65,7 @@ void GroupCells(const StudyOutline& o, const std::vector<RunResult>& runs, Study
       c.levels = r.levels;
       a->cells.push_back(c);
     }
-    CellStats& c = a->cells[it->second];
-    c.phases.insert(r.phase);
-    ++c.runs;
-    if (!r.done()) {
-      ++c.failed;
-      if (c.infeasible_why.empty()) c.infeasible_why = "a run failed: " + r.reason;
-      continue;
-    }
-    const RunMetrics& m = r.metrics;
-    c.values.push_back(ObjectiveMs(r, o.objective));
-    c.mean_rss += static_cast<double>(m.peak_rss_bytes);
-    c.max_error_rate = std::max(c.max_error_rate, m.error_rate);
-    if (m.gc_cpu_share >= 0) {  // -1: no gctrace cycle to know GOMAXPROCS
-      c.mean_gc_cpu += m.gc_cpu_share;
-      ++c.gc_cpu_runs;
-    }
-    c.mean_gc_cycles += static_cast<double>(m.gc_cycles);
+    AddRun(o, r, &a->cells[it->second]);
   }
 }
 
@@ -68,17 +87,8 @@ std::string ConstraintBroken(const StudyOutline& o, const CellStats& c) {
 // Means and spreads per setting, feasibility, and the best-first order.
 void SummarizeCells(const StudyOutline& o, StudyAnalysis* a) {
   for (CellStats& c : a->cells) {
-    const double n = static_cast<double>(c.values.size());
-    if (n > 0) {
-      c.mean = Mean(c.values);
-      c.sd = SampleSd(c.values);
-      c.min = *std::min_element(c.values.begin(), c.values.end());
-      c.max = *std::max_element(c.values.begin(), c.values.end());
-      c.mean_rss /= n;
-      c.mean_gc_cpu = c.gc_cpu_runs ? c.mean_gc_cpu / c.gc_cpu_runs : -1;
-      c.mean_gc_cycles /= n;
-    }
-    if (c.failed == 0 && n > 0) {
+    Average(&c);
+    if (c.failed == 0 && !c.values.empty()) {
       c.infeasible_why = ConstraintBroken(o, c);
       c.feasible = c.infeasible_why.empty();
     }
@@ -179,30 +189,46 @@ void ParetoFront(StudyAnalysis* a) {
   }
 }
 
+// The setting `cell` as its verification runs alone measured it: every
+// figure (objective, memory, GC CPU, cycles, error rate) from those runs,
+// so none beside the verdict comes from the design runs that made it win.
+// Feasibility and the phases that ran it stay the cell's.
+CellStats VerifiedFigures(const StudyOutline& o, const std::vector<RunResult>& runs, const CellStats& cell) {
+  CellStats v;
+  for (const RunResult& r : runs) {
+    if (r.phase == RunPhase::kVerify && r.env == cell.env && r.status != RunStatus::kPending) AddRun(o, r, &v);
+  }
+  Average(&v);
+  v.env = cell.env;
+  v.levels = cell.levels;
+  v.phases = cell.phases;
+  v.feasible = cell.feasible;
+  v.infeasible_why = cell.infeasible_why;
+  return v;
+}
+
 // After a verification round the verdict is about the setting that was
 // verified, judged on its verification runs only: its design runs are what
 // made it win (the winner's curse), and picking again the lowest mean among
 // settings with fewer runs would reward luck. The default's runs are all
 // unbiased. Returns the setting to recommend: the verified one or the
 // default (nullptr when neither may be).
+// `figures` gets the verified setting's figures over its verification runs.
 const CellStats* JudgeVerified(const StudyOutline& o, const std::vector<RunResult>& runs, const CellStats* baseline,
-                               const CellStats* verified, std::vector<double>* verify_values, Recommendation* rec) {
-  for (const RunResult& r : runs) {
-    if (r.phase == RunPhase::kVerify && r.done() && r.env == verified->env) {
-      verify_values->push_back(ObjectiveMs(r, o.objective));
-    }
-  }
+                               const CellStats* verified, CellStats* figures, Recommendation* rec) {
+  *figures = VerifiedFigures(o, runs, *verified);
+  const std::vector<double>& verify_values = figures->values;
   const std::string name = DescribeSetting(o, verified->env);
   if (!verified->feasible) {
     rec->warnings.push_back(fmt::format("the design's best setting ({}) failed its verification ({}): keep the default",
                                         name, verified->infeasible_why));
     return baseline && baseline->feasible ? baseline : nullptr;
   }
-  if (baseline && baseline->feasible && !verify_values->empty() && Mean(*verify_values) >= baseline->mean) {
+  if (baseline && baseline->feasible && !verify_values.empty() && Mean(verify_values) >= baseline->mean) {
     rec->warnings.push_back(
         fmt::format("the design's best setting ({}) did not beat the default when verified "
                     "({:.3f} vs {:.3f} ms): keep the default",
-                    name, Mean(*verify_values), baseline->mean));
+                    name, Mean(verify_values), baseline->mean));
     return baseline;
   }
   return verified;
@@ -253,21 +279,16 @@ void Recommend(const StudyOutline& o, const std::vector<RunResult>& runs, StudyA
     if (c.Has(RunPhase::kVerify) && !c.Has(RunPhase::kBaseline)) verified = &c;
   }
   Recommendation& rec = a->rec;
-  std::vector<double> verify_values;
-  if (verified) best = JudgeVerified(o, runs, baseline, verified, &verify_values, &rec);
+  CellStats verify_figures;
+  if (verified) best = JudgeVerified(o, runs, baseline, verified, &verify_figures, &rec);
   if (!best) {
     rec.why_not = "no setting finished all its runs within the constraints";
     return;
   }
   rec.found = true;
-  rec.best = *best;
-  rec.verified = best == verified && !verify_values.empty();
-  if (rec.verified) {  // judged on its verification runs
-    rec.best.values = verify_values;
-    rec.best.mean = Mean(verify_values);
-    rec.best.sd = SampleSd(verify_values);
-  }
-  Compare(o, *best, baseline, &rec);
+  rec.verified = best == verified && !verify_figures.values.empty();
+  rec.best = rec.verified ? verify_figures : *best;  // judged on its verification runs
+  Compare(o, rec.best, baseline, &rec);
 }
 
 }  // namespace

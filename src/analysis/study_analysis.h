@@ -27,6 +27,11 @@ struct CellStats {
   std::vector<int> levels;    // RunResult::kNotALevel where a value is not a level
   std::set<RunPhase> phases;  // the rounds that ran it
   int runs = 0, failed = 0;
+  // Every figure below comes from the same done runs: these (store ids),
+  // counted by round in done_by_phase. For Recommendation::best after a
+  // verification round that is its verification runs only.
+  std::vector<int64_t> run_ids;
+  std::map<RunPhase, int> done_by_phase;
   std::vector<double> values;  // objective per done run, ms
   double mean = 0, sd = 0, min = 0, max = 0;
   double mean_rss = 0;  // bytes, over done runs
@@ -64,6 +69,9 @@ struct PairTable {
 struct Recommendation {
   bool found = false;
   std::string why_not;  // when !found
+  // The figures shown beside the verdict. best: its verification runs only
+  // when verified (every figure, not just the objective), else all its done
+  // runs; baseline: all the default's done runs.
   CellStats best, baseline;
   double ratio = 0;    // best mean / baseline mean
   double p_value = 1;  // Welch's t-test, two-sided

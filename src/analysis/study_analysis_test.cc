@@ -127,7 +127,7 @@ TEST(AnalysisTest, SingleRunsAreNotTestedAgainstNoise) {
   EXPECT_FALSE(a.rec.testable);
   EXPECT_FALSE(a.rec.significant);
   EXPECT_EQ(a.residual_df, 4 - 1 - 1 - 1);
-  EXPECT_EQ(SpreadText(a.rec.best), "1 run, no spread");
+  EXPECT_EQ(SpreadText(a.rec.best), "1 design run, no spread");
   EXPECT_EQ(ConfidenceText(a.rec, Objective::kP99),
             "0.62x the default's p99; one run of either cannot tell a difference from run-to-run noise (use "
             "--repeats 2 or more)");
@@ -227,6 +227,55 @@ TEST(AnalysisTest, TheVerifiedSettingIsJudged) {
   EXPECT_EQ(a.rec.warnings[0],
             "the design's best setting (GOGC=400 APP_POOL=0) failed its verification (a run failed: exited during "
             "the load (killed by SIGKILL)): keep the default");
+}
+
+// Every figure beside a verified verdict comes from the runs its p99 comes
+// from: the 3 verification runs, not those plus the 2 design runs (which
+// averaged 800 and 832 MiB into 819.2 MiB, understating the memory cost).
+TEST(AnalysisTest, TheVerifiedFiguresComeFromTheVerificationRunsOnly) {
+  const std::map<std::string, std::string> best = {{"GOGC", "400"}, {"APP_POOL", "0"}},
+                                           dflt = {{"GOGC", "100"}, {"APP_POOL", "1"}};
+  std::vector<RunResult> runs = {
+      MakeRun("design", {1, 0}, best, 5.0, 800),    MakeRun("design", {1, 0}, best, 5.2, 800),
+      MakeRun("baseline", {0, 1}, dflt, 10.0, 400), MakeRun("baseline", {0, 1}, dflt, 10.2, 400),
+      MakeRun("verify", {1, 0}, best, 7.0, 830),    MakeRun("verify", {0, 1}, dflt, 10.1, 420),
+      MakeRun("verify", {1, 0}, best, 7.2, 832),    MakeRun("verify", {0, 1}, dflt, 9.9, 420),
+      MakeRun("verify", {1, 0}, best, 7.4, 834),    MakeRun("verify", {0, 1}, dflt, 10.3, 420),
+  };
+  for (size_t i = 0; i < runs.size(); ++i) {
+    runs[i].id = static_cast<int64_t>(i) + 1;
+    if (runs[i].env == best && runs[i].phase == RunPhase::kVerify) {
+      runs[i].metrics.gc_cpu_share = 0.25;
+      runs[i].metrics.gc_cycles = 7;
+      runs[i].metrics.error_rate = 0.0005 * static_cast<double>(i);
+    }
+  }
+  const StudyAnalysis a = Analyze(TwoByTwo(), runs);
+  ASSERT_TRUE(a.rec.verified);
+  const CellStats& b = a.rec.best;
+  EXPECT_EQ(b.run_ids, (std::vector<int64_t>{5, 7, 9}));
+  EXPECT_EQ(b.runs, 3);
+  EXPECT_EQ(b.mean_rss, static_cast<double>(int64_t{832} << 20));
+  EXPECT_EQ(b.mean_gc_cpu, 0.25);
+  EXPECT_EQ(b.mean_gc_cycles, 7);
+  EXPECT_EQ(b.max_error_rate, 0.0005 * 8);
+  EXPECT_EQ(RunSetText(b), "3 verification runs");
+  EXPECT_EQ(SpreadText(b), "sd 0.200 over 3 verification runs");
+  // The design's cell keeps all 5 runs; the default's figures are over all
+  // of its runs, as its p99 is.
+  EXPECT_EQ(a.Find(best)->runs, 5);
+  EXPECT_EQ(a.rec.baseline.run_ids, (std::vector<int64_t>{3, 4, 6, 8, 10}));
+  EXPECT_EQ(a.rec.baseline.mean_rss, static_cast<double>(int64_t{412} << 20));
+  EXPECT_EQ(RunSetText(a.rec.baseline), "5 runs: 2 baseline, 3 verification");
+  const std::string table = AnalysisTable(TwoByTwo(), a);
+  EXPECT_NE(table.find("  p99 7.200 ms (sd 0.200 over 3 verification runs), peak RSS 832.0 MiB, GC CPU 25.0%, "
+                       "7.0 GC cycles per measured window, max error rate 0.400%\n"),
+            std::string::npos)
+      << table;
+  EXPECT_NE(table.find("  default setting: p99 10.100 ms (sd 0.158 over 5 runs: 2 baseline, 3 verification), peak "
+                       "RSS 412.0 MiB, GC CPU 10.0%, 3.0 GC cycles per measured window, max error rate 0.000%\n"),
+            std::string::npos)
+      << table;
 }
 
 TEST(AnalysisTest, NothingFeasible) {

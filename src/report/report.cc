@@ -9,30 +9,37 @@
 #include "analysis/analysis_text.h"
 #include "analysis/outline_json.h"
 #include "model/gc_knobs.h"
+#include "report/gc_timeline_section.h"
+#include "report/html_figure.h"
 #include "report/svg.h"
 
 namespace gcpilot {
 namespace {
 
-constexpr const char* kBest = "#2a9d4b";
-constexpr const char* kDefault = "#3b6fd1";
 constexpr const char* kWorst = "#d1453b";
 
+// Plots are drawn at their own size and shown at the page's width (the
+// SVGs keep their viewBox); two GC plots or three heat maps share a row
+// where the page is wide enough.
 constexpr const char* kCss = R"css(
 body { font-family: sans-serif; margin: 24px; color: #222; max-width: 1280px; }
 h1 { font-size: 22px; margin-bottom: 4px; }
 h2 { font-size: 17px; margin-top: 28px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
+h3 { font-size: 14px; margin: 16px 0 6px; }
 .meta { color: #666; font-size: 13px; }
 .rec { border: 2px solid #2a9d4b; border-radius: 6px; padding: 12px 16px; background: #f3fbf5; }
 .rec.none { border-color: #d1453b; background: #fdf3f2; }
+.rec table { margin: 8px 0; background: #fff; font-size: 13px; }
 .warn { color: #8a4b00; }
 .rec pre { font-size: 15px; background: #fff; padding: 8px; border: 1px solid #cde; }
 .figs { display: flex; flex-wrap: wrap; gap: 12px; }
-figure { margin: 0; }
+figure { margin: 0; min-width: 0; }
+figure.wide { flex: 1 1 100%; }
+figure svg { display: block; width: 100%; height: auto; }
 table { border-collapse: collapse; font-size: 12px; }
 th, td { border: 1px solid #ddd; padding: 3px 6px; text-align: right; }
 th { background: #f4f4f4; }
-td.l { text-align: left; }
+td.l, th.l { text-align: left; }
 tr.failed td { background: #fdf0ef; }
 )css";
 
@@ -40,179 +47,174 @@ std::string Show(const std::string& v) { return v.empty() ? "(unset)" : v; }
 
 std::string Esc(const std::string& s) { return XmlEscape(s); }
 
-// The merged corrected histogram of a setting's done runs.
-HdrHistogram CellHistogram(const ReportInput& in, const Env& env) {
+std::string Mib(double bytes) { return FormatBytes(static_cast<int64_t>(bytes)); }
+
+// "3.0 s", "10 s": a spec duration as written for people.
+std::string Seconds(int64_t ns) {
+  std::string s = fmt::format("{:.1f}", ns / 1e9);
+  if (s.ends_with(".0")) s.resize(s.size() - 2);
+  return s + " s";
+}
+
+// The merged corrected histogram of the runs a setting's figures come from.
+HdrHistogram CellHistogram(const ReportInput& in, const CellStats& cell) {
   HdrHistogram h = HdrHistogram::ForLatencyNs();
-  for (const RunResult& r : in.runs) {
-    if (r.done() && r.env == env) {
-      auto it = in.corrected.find(r.id);
-      if (it != in.corrected.end()) h.Merge(it->second);
-    }
+  for (int64_t id : cell.run_ids) {
+    auto it = in.corrected.find(id);
+    if (it != in.corrected.end()) h.Merge(it->second);
   }
   return h;
 }
 
-const RunResult* FirstDoneRun(const ReportInput& in, const Env& env) {
-  for (const RunResult& r : in.runs) {
-    if (r.done() && r.env == env) return &r;
+// "400/off/4" (several factors, named in the caption) or "GOGC=400".
+std::string ShortSetting(const StudyOutline& spec, const Env& env) {
+  if (spec.factors.size() == 1) return DescribeSetting(spec, env);
+  std::string s;
+  for (const Factor& f : spec.factors) {
+    const std::string& v = ValueOf(env, f.name);
+    s += (s.empty() ? "" : "/") + (v.empty() ? std::string("unset") : v);
   }
-  return nullptr;
+  return s;
 }
 
-std::string PercentilePlot(const ReportInput& in) {
+std::string FactorNames(const StudyOutline& spec) {
+  std::string s;
+  for (const Factor& f : spec.factors) s += (s.empty() ? "" : "/") + f.name;
+  return s;
+}
+
+// The study line under the title: design, objective and the load per run.
+std::string HeaderSection(const ReportInput& in) {
+  const StudyOutline& spec = in.spec;
   const StudyAnalysis& a = in.analysis;
-  struct Pick {
-    std::string name;
-    const CellStats* cell;
-    const char* color;
-  };
-  std::vector<Pick> picks;
-  if (a.rec.found) picks.push_back({"recommended", &a.rec.best, kBest});
-  // The default once: when it is the recommendation, it is drawn as that.
-  if (!a.rec.baseline.values.empty() && !a.rec.is_default) picks.push_back({"default", &a.rec.baseline, kDefault});
-  for (auto it = a.cells.rbegin(); it != a.cells.rend(); ++it) {
-    if (!it->values.empty()) {
-      picks.push_back({"worst", &*it, kWorst});
-      break;
-    }
+  std::string load = fmt::format("load schedule \"{}\" (req/s)", Esc(spec.rate));
+  if (in.warmup_ns >= 0 && in.duration_ns >= 0) {
+    load = fmt::format("each run: {} warm-up, then {} measured under the load schedule \"{}\" (req/s)",
+                       Seconds(in.warmup_ns), Seconds(in.duration_ns), Esc(spec.rate));
   }
-  XyPlot p("Latency by percentile (corrected)", 620, 340);
-  p.x().label = "percentile";
-  p.x().log = true;
-  p.x().percentile_ticks = true;
-  p.y().label = "latency (ms)";
-  p.y().log = true;
-  for (const Pick& pk : picks) {
-    const HdrHistogram h = CellHistogram(in, pk.cell->env);
-    if (!h.total_count()) continue;
-    Series s{pk.name + ": " + DescribeSetting(in.spec, pk.cell->env).substr(0, 0) + pk.name, pk.color};
-    s.name = pk.name;
-    for (const auto& st : h.Percentiles(5)) {
-      if (st.percentile >= 100) continue;
-      s.x.push_back(1 / (1 - st.percentile / 100));
-      s.y.push_back(std::max(st.value, int64_t{1000}) / 1e6);
-    }
-    s.x.push_back(1e5);  // the max, drawn at 99.999%
-    s.y.push_back(std::max(h.max(), int64_t{1000}) / 1e6);
-    p.Add(std::move(s));
-  }
-  p.FitAxes();
-  p.x().min = 1;
-  p.x().max = 1e5;
-  return p.Render();
+  std::string h = fmt::format("<h1>gcpilot study {}: {}</h1>\n", in.study_id, Esc(spec.source));
+  h += fmt::format(
+      "<p class=\"meta\">{} design, {} repeats, objective: minimize {} (corrected latency); {}; {} runs done, {} "
+      "failed, {} pending{}</p>\n",
+      Esc(in.design), spec.repeats, ObjectiveLabel(a.objective), load, a.done, a.failed, a.pending,
+      in.created.empty() ? "" : "; created " + Esc(in.created));
+  return h;
 }
 
-std::string GcTimelinePlots(const ReportInput& in, const std::string& what, const Env& env, const char* color) {
-  const RunResult* r = FirstDoneRun(in, env);
-  if (!r) return "";
-  auto it = in.cycles.find(r->id);
-  if (it == in.cycles.end() || it->second.cycles.empty()) return "";
-  XyPlot heap(fmt::format("GC timeline, {} (run {}): heap", what, r->seq + 1), 620, 300);
-  heap.x().label = "time since the target started (s)";
-  heap.y().label = "MB";
-  Series live{"live (marked)", color}, goal{"goal", "#999"}, trigger{"heap at GC start", "#e0a030"};
-  goal.dashed = true;
-  live.points = true;
-  XyPlot cpu(fmt::format("GC timeline, {} (run {}): GC CPU", what, r->seq + 1), 620, 220);
-  cpu.x().label = "time since the target started (s)";
-  cpu.y().label = "GC CPU % (cumulative, as printed)";
-  Series pct{"GC CPU %", color};
-  for (const GcCycle& c : it->second.cycles) {
-    const double t = c.start_ns / 1e9;
-    live.x.push_back(t);
-    live.y.push_back(static_cast<double>(c.heap_live_mb()));
-    goal.x.push_back(t);
-    goal.y.push_back(static_cast<double>(c.heap_goal_mb()));
-    trigger.x.push_back(t);
-    trigger.y.push_back(static_cast<double>(c.heap_start_mb()));
-    pct.x.push_back(t);
-    pct.y.push_back(c.origin.printed_cpu_percent);
-    heap.AddMarker({t, "#d1453b"});  // each cycle's stop-the-world pauses
-  }
-  heap.Add(live);
-  heap.Add(goal);
-  heap.Add(trigger);
-  heap.FitAxes();
-  cpu.Add(pct);
-  cpu.FitAxes();
-  std::string out = "<figure>" + heap.Render() + "</figure>\n<figure>" + cpu.Render() + "</figure>\n";
-  int64_t stw_max = 0;
-  for (const GcCycle& c : it->second.cycles) stw_max = std::max(stw_max, c.stw_ns());
-  out += fmt::format(
-      "<p class=\"meta\">{}: {} cycles (red ticks: each cycle's stop-the-world pauses, "
-      "longest {:.3f} ms).</p>\n",
-      Esc(DescribeSetting(in.spec, env)), it->second.cycles.size(), stw_max / 1e6);
-  return out;
+// The figures of the recommended and default settings side by side, each
+// column from one set of runs (named in its first row).
+std::string FiguresTable(const ReportInput& in) {
+  const Recommendation& r = in.analysis.rec;
+  std::vector<std::pair<std::string, const CellStats*>> cols = {{"recommended", &r.best}};
+  if (!r.baseline.values.empty() && !r.is_default) cols.push_back({"default", &r.baseline});
+  std::string h = "<table>\n<tr><th></th>";
+  for (const auto& [name, c] : cols) h += "<th class=\"l\">" + name + "</th>";
+  h += "</tr>\n";
+  auto row = [&](const std::string& label, auto cell) {
+    h += "<tr><th class=\"l\">" + label + "</th>";
+    for (const auto& col : cols) h += "<td>" + cell(*col.second) + "</td>";
+    h += "</tr>\n";
+  };
+  const std::string obj = ObjectiveLabel(in.analysis.objective);
+  row("runs", [](const CellStats& c) { return Esc(RunSetText(c)); });
+  row(obj + " (mean)", [](const CellStats& c) { return fmt::format("<b>{:.3f} ms</b>", c.mean); });
+  row(obj + " sd",
+      [](const CellStats& c) { return c.values.size() >= 2 ? fmt::format("{:.3f} ms", c.sd) : std::string("-"); });
+  row("peak RSS (mean)", [](const CellStats& c) { return Esc(Mib(c.mean_rss)); });
+  row("GC CPU (mean, measured window)", [](const CellStats& c) {
+    return c.mean_gc_cpu >= 0 ? fmt::format("{:.1f}%", 100 * c.mean_gc_cpu) : std::string("unknown");
+  });
+  row("GC cycles per measured window", [](const CellStats& c) { return fmt::format("{:.1f}", c.mean_gc_cycles); });
+  row("error rate (worst run)", [](const CellStats& c) { return fmt::format("{:.3f}%", 100 * c.max_error_rate); });
+  return h + "</table>\n";
 }
 
 // The recommendation box: what to deploy, against the default, and why.
 std::string RecommendationSection(const ReportInput& in) {
   const StudyAnalysis& a = in.analysis;
   const std::string obj = ObjectiveLabel(a.objective);
-  const StudyOutline& spec = in.spec;
-  std::string h;
   const Recommendation& r = a.rec;
-  if (r.found) {
-    h += "<div class=\"rec\"><h2 style=\"margin-top:0;border:0\">Recommendation</h2>\n<pre>";
-    for (const std::string& l : r.env_lines) h += Esc(l) + "\n";
-    h += "</pre>\n";
-    h += fmt::format("<p>{} <b>{:.3f} ms</b> ({}), peak RSS {}.</p>\n", obj, r.best.mean, Esc(SpreadText(r.best)),
-                     Esc(FormatBytes(static_cast<int64_t>(r.best.mean_rss))));
-    if (!r.baseline.values.empty() && !r.is_default) {
-      const double mem = r.best.mean_rss - r.baseline.mean_rss;
-      h += fmt::format(
-          "<p>Default setting ({}): {} {:.3f} ms ({}), peak RSS {}. "
-          "The recommendation is <b>{:.2f}x</b> the default's {}, {} {}.</p>\n",
-          Esc(DescribeSetting(spec, r.baseline.env)), obj, r.baseline.mean, Esc(SpreadText(r.baseline)),
-          Esc(FormatBytes(static_cast<int64_t>(r.baseline.mean_rss))), r.ratio, obj,
-          mem >= 0 ? "at a memory cost of" : "and uses less memory by",
-          Esc(FormatBytes(static_cast<int64_t>(std::fabs(mem)))));
-    }
-    h += fmt::format("<p>Confidence: {}.</p>\n", Esc(ConfidenceText(r, a.objective)));
-    for (const std::string& w : r.warnings) h += fmt::format("<p class=\"warn\">Warning: {}.</p>\n", Esc(w));
-    h += "</div>\n";
-  } else {
-    h += fmt::format(
+  if (!r.found) {
+    return fmt::format(
         "<div class=\"rec none\"><h2 style=\"margin-top:0;border:0\">No recommendation</h2><p>{}</p></div>\n",
         Esc(r.why_not));
   }
-
-  return h;
+  std::string h = "<div class=\"rec\"><h2 style=\"margin-top:0;border:0\">Recommendation</h2>\n<pre>";
+  for (const std::string& l : r.env_lines) h += Esc(l) + "\n";
+  h += "</pre>\n";
+  h += fmt::format("<p>{} <b>{:.3f} ms</b> ({}).</p>\n", obj, r.best.mean, Esc(SpreadText(r.best)));
+  h += FiguresTable(in);
+  h += r.verified ? "<p class=\"meta\">Every figure of a column comes from the runs named at its top: the "
+                    "recommended setting's verification runs only (its design runs, which made it win, are left "
+                    "out).</p>\n"
+                  : "<p class=\"meta\">Every figure of a column comes from the runs named at its top.</p>\n";
+  if (!r.baseline.values.empty() && !r.is_default) {
+    const double mem = r.best.mean_rss - r.baseline.mean_rss;
+    h += fmt::format("<p>Default setting ({}). The recommendation is <b>{:.2f}x</b> the default's {}, {} {}.</p>\n",
+                     Esc(DescribeSetting(in.spec, r.baseline.env)), r.ratio, obj,
+                     mem >= 0 ? "at a memory cost of" : "and uses less memory by", Esc(Mib(std::fabs(mem))));
+  }
+  h += fmt::format("<p>Confidence: {}.</p>\n", Esc(ConfidenceText(r, a.objective)));
+  for (const std::string& w : r.warnings) h += fmt::format("<p class=\"warn\">Warning: {}.</p>\n", Esc(w));
+  return h + "</div>\n";
 }
 
-// A heat map of the objective for every pair of factors.
+// The recommended setting's cell in a pair table, if both its values are
+// levels of the table.
+std::optional<std::pair<size_t, size_t>> MarkedCell(const PairTable& t, const Env& env) {
+  auto level = [&](const std::string& factor, const std::vector<std::string>& levels) -> std::optional<size_t> {
+    const auto it = std::find(levels.begin(), levels.end(), ValueOf(env, factor));
+    if (it == levels.end()) return std::nullopt;
+    return static_cast<size_t>(it - levels.begin());
+  };
+  const auto row = level(t.row_factor, t.row_levels), col = level(t.col_factor, t.col_levels);
+  if (!row || !col) return std::nullopt;
+  return std::make_pair(*row, *col);
+}
+
+// A heat map of the objective for every pair of factors, the recommended
+// setting's cell outlined, and why its value is not the headline's.
 std::string HeatMapSection(const ReportInput& in) {
   const StudyAnalysis& a = in.analysis;
+  if (a.pairs.empty()) return "";
   const std::string obj = ObjectiveLabel(a.objective);
-  std::string h;
-  if (!a.pairs.empty()) {
-    h += fmt::format("<h2>{} heat maps (design runs, ms)</h2>\n<div class=\"figs\">\n", obj);
-    for (const PairTable& t : a.pairs) {
-      std::vector<std::string> rows, cols;
-      for (const auto& v : t.row_levels) rows.push_back(Show(v));
-      for (const auto& v : t.col_levels) cols.push_back(Show(v));
-      h += "<figure>" +
-           HeatMap(fmt::format("{} by {} x {}", obj, t.row_factor, t.col_factor), t.row_factor, rows, t.col_factor,
-                   cols, t.mean, "ms") +
-           "</figure>\n";
-    }
-    h += "</div>\n";
+  std::string h = fmt::format("<h2>{} heat maps (design runs, ms)</h2>\n<div class=\"figs\">\n", obj);
+  size_t marked = 0;
+  for (const PairTable& t : a.pairs) {
+    std::vector<std::string> rows, cols;
+    for (const auto& v : t.row_levels) rows.push_back(Show(v));
+    for (const auto& v : t.col_levels) cols.push_back(Show(v));
+    const auto mark = a.rec.found ? MarkedCell(t, a.rec.best.env) : std::nullopt;
+    marked += mark.has_value();
+    h += HtmlFigure(HeatMap(fmt::format("{} by {} x {}", obj, t.row_factor, t.col_factor), t.row_factor, rows,
+                            t.col_factor, cols, t.mean, "ms", mark, "outlined: the recommended setting's cell"));
   }
-
-  return h;
+  h += "</div>\n<p class=\"meta\">Each cell is the mean " + obj +
+       " of the design runs at that pair of levels, over whatever levels the other factors had in them.";
+  if (a.rec.found && marked == 0) {
+    h += fmt::format(" The recommended setting ({}) is in no table: its values are not all levels of the design.",
+                     Esc(DescribeSetting(in.spec, a.rec.best.env)));
+  } else if (a.rec.found) {
+    h += fmt::format(
+        " The outlined cell holds the recommended setting ({}); its value is not the headline's {:.3f} ms, which "
+        "is that one setting over {}: the cell also averages other settings that share its two levels, and only "
+        "design runs.",
+        Esc(DescribeSetting(in.spec, a.rec.best.env)), a.rec.best.mean, Esc(RunSetText(a.rec.best)));
+  }
+  return h + "</p>\n";
 }
 
 // Main-effect plots with spread bars, and what is left to noise.
 std::string MainEffectSection(const ReportInput& in) {
   const StudyAnalysis& a = in.analysis;
   const std::string obj = ObjectiveLabel(a.objective);
-  std::string h;
-  h += fmt::format("<h2>Main effects on {} (mean ± sd over design runs)</h2>\n<div class=\"figs\">\n", obj);
+  std::string h = fmt::format("<h2>Main effects on {} (mean ± sd over design runs)</h2>\n<div class=\"figs\">\n", obj);
   for (const MainEffect& e : a.effects) {
     XyPlot p(fmt::format("{}: {:.1f}% of variance", e.factor, 100 * e.anova_share), 400, 260);
     p.x().label = e.factor;
     p.y().label = obj + " (ms)";
-    Series s{"", kDefault};
+    p.y().nonnegative = true;
+    Series s{"", kDefaultColor};
     s.points = true;
     for (size_t i = 0; i < e.levels.size(); ++i) {
       p.x().categories.push_back(Show(e.levels[i].level));
@@ -223,50 +225,113 @@ std::string MainEffectSection(const ReportInput& in) {
     }
     p.Add(s);
     p.FitAxes();
-    h += "<figure>" + p.Render() + "</figure>\n";
+    h += HtmlFigure(p.Render());
   }
+  h += "</div>\n<p class=\"meta\">Bars: ±1 sd of the level's design runs; a bar that would reach below 0 ms is cut "
+       "at 0 and ends in a chevron.";
   h += a.residual_df > 0
-           ? fmt::format("</div>\n<p class=\"meta\">Residual (noise and interactions): {:.1f}% of variance.</p>\n",
-                         100 * a.residual_share)
+           ? fmt::format(" Residual (noise and interactions): {:.1f}% of variance.</p>\n", 100 * a.residual_share)
            : std::string(
-                 "</div>\n<p class=\"meta\">Residual: no degrees of freedom left; the shares above also "
-                 "hold the noise (repeat runs to tell effects from noise).</p>\n");
-
+                 " Residual: no degrees of freedom left; the shares above also hold the noise (repeat "
+                 "runs to tell effects from noise).</p>\n");
   return h;
 }
 
-// Latency against peak RSS, the Pareto front joined.
+// HdrHistogram-style curves of the recommended, default and worst settings,
+// each over the runs its figures come from.
+std::string PercentileSection(const ReportInput& in) {
+  const StudyAnalysis& a = in.analysis;
+  struct Pick {
+    std::string role;
+    const CellStats* cell;
+    const char* color;
+  };
+  std::vector<Pick> picks;
+  if (a.rec.found) picks.push_back({"recommended", &a.rec.best, kBestColor});
+  // The default once: when it is the recommendation, it is drawn as that.
+  if (!a.rec.baseline.values.empty() && !a.rec.is_default) picks.push_back({"default", &a.rec.baseline, kDefaultColor});
+  // The worst once too: when it is the default (or the recommendation), that curve says so.
+  for (auto it = a.cells.rbegin(); it != a.cells.rend(); ++it) {
+    if (it->values.empty()) continue;
+    bool drawn = false;
+    for (Pick& pk : picks) {
+      if (pk.cell->env != it->env) continue;
+      pk.role += " (the worst setting)";
+      drawn = true;
+    }
+    if (!drawn) picks.push_back({"worst", &*it, kWorst});
+    break;
+  }
+  XyPlot p("Latency by percentile (corrected)", 1000, 360);
+  p.x().label = "percentile";
+  p.x().log = true;
+  p.x().percentile_ticks = true;
+  p.y().label = "latency (ms)";
+  p.y().log = true;
+  for (const Pick& pk : picks) {
+    const HdrHistogram h = CellHistogram(in, *pk.cell);
+    if (!h.total_count()) continue;
+    Series s{fmt::format("{}: {} ({})", pk.role, DescribeSetting(in.spec, pk.cell->env), RunSetText(*pk.cell)),
+             pk.color};
+    for (const auto& st : h.Percentiles(5)) {
+      const double x = 1 / (1 - st.percentile / 100);
+      if (st.percentile >= 100 || x >= 1e5) continue;
+      s.x.push_back(x);
+      s.y.push_back(std::max(st.value, int64_t{1000}) / 1e6);
+    }
+    s.x.push_back(1e5);  // the max, drawn at 99.999%
+    s.y.push_back(std::max(h.max(), int64_t{1000}) / 1e6);
+    p.Add(std::move(s));
+  }
+  p.FitAxes();
+  p.x().min = 1;
+  p.x().max = 1e5;
+  return "<h2>Latency percentiles: recommended, default and worst setting</h2>\n<div class=\"figs\">" +
+         HtmlFigure(p.Render(), true) +
+         "</div>\n<p class=\"meta\">Each curve merges the corrected histograms of the runs named in the legend; the "
+         "last point is the maximum, drawn at 99.999%; latencies under 1 us are drawn at 1 us.</p>\n";
+}
+
+// Latency against peak RSS: every setting labelled, the front joined, the
+// recommended and default settings ringed.
 std::string ParetoSection(const ReportInput& in) {
   const StudyAnalysis& a = in.analysis;
   const std::string obj = ObjectiveLabel(a.objective);
-  std::string h;
-  {
-    XyPlot p(fmt::format("{} vs peak RSS (Pareto front joined)", obj), 620, 340);
-    p.x().label = "peak RSS (MiB)";
-    p.y().label = obj + " (ms)";
-    Series all{"settings", "#888"}, front{"Pareto front", kBest};
-    all.line = false;
-    all.points = true;
-    front.points = true;
-    for (const CellStats& c : a.cells) {
-      if (c.values.empty()) continue;
-      all.x.push_back(c.mean_rss / 1048576.0);
-      all.y.push_back(c.mean);
-    }
-    std::vector<const CellStats*> fr;
-    for (int i : a.pareto) fr.push_back(&a.cells[i]);
-    std::sort(fr.begin(), fr.end(), [](auto* x, auto* y) { return x->mean_rss < y->mean_rss; });
-    for (const CellStats* c : fr) {
-      front.x.push_back(c->mean_rss / 1048576.0);
-      front.y.push_back(c->mean);
-    }
-    p.Add(all);
-    p.Add(front);
-    p.FitAxes();
-    h += "<h2>Latency against memory</h2>\n<div class=\"figs\"><figure>" + p.Render() + "</figure></div>\n";
+  XyPlot p(fmt::format("{} vs peak RSS (Pareto front joined)", obj), 1000, 420);
+  p.x().label = "peak RSS (MiB)";
+  p.y().label = obj + " (ms)";
+  p.y().nonnegative = true;
+  Series all{"settings", "#888"}, front{"Pareto front", kBestColor};
+  all.line = false;
+  all.points = true;
+  front.points = true;
+  for (const CellStats& c : a.cells) {
+    if (c.values.empty()) continue;
+    all.x.push_back(c.mean_rss / 1048576.0);
+    all.y.push_back(c.mean);
+    p.AddLabel({c.mean_rss / 1048576.0, c.mean, ShortSetting(in.spec, c.env)});
   }
-
-  return h;
+  std::vector<const CellStats*> fr;
+  for (int i : a.pareto) fr.push_back(&a.cells[i]);
+  std::sort(fr.begin(), fr.end(), [](auto* x, auto* y) { return x->mean_rss < y->mean_rss; });
+  for (const CellStats* c : fr) {
+    front.x.push_back(c->mean_rss / 1048576.0);
+    front.y.push_back(c->mean);
+  }
+  auto ring = [&](const Env& env, const char* color, const std::string& role) {
+    if (const CellStats* c = a.Find(env); c && !c->values.empty()) {
+      p.AddRing({c->mean_rss / 1048576.0, c->mean, color, role + ": " + ShortSetting(in.spec, env)});
+    }
+  };
+  if (a.rec.found) ring(a.rec.best.env, kBestColor, "recommended");
+  if (!a.rec.baseline.values.empty() && !a.rec.is_default) ring(a.rec.baseline.env, kDefaultColor, "default");
+  p.Add(all);
+  p.Add(front);
+  p.FitAxes();
+  std::string h = "<h2>Latency against memory</h2>\n<div class=\"figs\">" + HtmlFigure(p.Render(), true) + "</div>\n";
+  h += "<p class=\"meta\">Each point is a setting's mean " + obj + " and peak RSS over all its finished runs";
+  if (in.spec.factors.size() > 1) h += ", labelled " + Esc(FactorNames(in.spec));
+  return h + ".</p>\n";
 }
 
 // Every run with its result or its reason for failing.
@@ -301,7 +366,53 @@ std::string RunsTable(const ReportInput& in) {
   return h;
 }
 
+// The warm-up and measured time of each run, from the stored spec (tune's
+// keys, absent in specs stored by other writers).
+void ReadRunTimes(const nlohmann::json& spec, ReportInput* in) {
+  if (!spec.is_object()) return;
+  const auto get = [&](const char* key) -> int64_t {
+    const auto it = spec.find(key);
+    return it != spec.end() && it->is_number_integer() ? it->get<int64_t>() : -1;
+  };
+  in->warmup_ns = get("warmup_ns");
+  in->duration_ns = get("duration_ns");
+}
+
+// The measured windows of the runs the GC timelines show: the first
+// measured request fell due when the measured phase began (the load
+// engine's schedule starts there), on the load clock.
+Status ReadMeasuredWindows(StudyStore& store, ReportInput* in) {
+  std::vector<const RunResult*> shown;
+  const Recommendation& r = in->analysis.rec;
+  if (r.found) shown = TimelineRuns(*in, r.best);
+  if (!r.baseline.values.empty() && !r.is_default) {
+    for (const RunResult* run : TimelineRuns(*in, r.baseline)) shown.push_back(run);
+  }
+  for (const RunResult* run : shown) {
+    const GcTimeline& gc = in->cycles[run->id];
+    if (!gc.aligned() || in->duration_ns < 0) continue;
+    auto data = store.LoadRunData(run->id);
+    if (!data.ok()) return data.status();
+    if (data->requests.records.empty()) continue;
+    const int64_t start = data->requests.records.front().due_ns - gc.load_clock_origin_ns;
+    in->measured[run->id] = {start, start + in->duration_ns};
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+std::vector<const RunResult*> TimelineRuns(const ReportInput& in, const CellStats& cell) {
+  std::vector<const RunResult*> all, verify;
+  for (const RunResult& r : in.runs) {
+    if (std::find(cell.run_ids.begin(), cell.run_ids.end(), r.id) == cell.run_ids.end()) continue;
+    all.push_back(&r);
+    if (r.phase == RunPhase::kVerify) verify.push_back(&r);
+  }
+  std::vector<const RunResult*> shown = verify.empty() ? all : verify;
+  if (shown.size() > 3) shown.resize(3);
+  return shown;
+}
 
 StatusOr<ReportInput> LoadReportInput(StudyStore& store, int64_t id) {
   if (id == 0) {
@@ -312,13 +423,15 @@ StatusOr<ReportInput> LoadReportInput(StudyStore& store, int64_t id) {
   }
   auto st = store.Load(id);
   if (!st.ok()) return st.status();
-  auto outline = OutlineFromJson(nlohmann::json::parse(st->spec_json, nullptr, false));
+  const nlohmann::json spec = nlohmann::json::parse(st->spec_json, nullptr, false);
+  auto outline = OutlineFromJson(spec);
   if (!outline.ok()) return outline.status();
   ReportInput in;
   in.study_id = st->id;
   in.created = st->created;
   in.design = st->design;
   in.spec = std::move(*outline);
+  ReadRunTimes(spec, &in);
   in.runs = std::move(st->runs);
   in.analysis = Analyze(in.spec, in.runs);
   for (const RunResult& r : in.runs) {
@@ -334,36 +447,24 @@ StatusOr<ReportInput> LoadReportInput(StudyStore& store, int64_t id) {
     if (!gc.ok()) return gc.status();
     in.cycles[r.id] = std::move(*gc);
   }
+  if (Status s = ReadMeasuredWindows(store, &in); !s.ok()) return s;
   return in;
 }
 
 std::string RenderReport(const ReportInput& in) {
-  const StudyOutline& spec = in.spec;
-  const StudyAnalysis& a = in.analysis;
-  const std::string obj = ObjectiveLabel(a.objective);
   std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
   h += fmt::format("<title>gcpilot study {}</title>\n<style>{}</style></head><body>\n", in.study_id, kCss);
-  h += fmt::format("<h1>gcpilot study {}: {}</h1>\n", in.study_id, Esc(spec.source));
-  h += fmt::format(
-      "<p class=\"meta\">{} design, {} repeats, objective: minimize {} (corrected latency) under the "
-      "load schedule \"{}\" (req/s); {} runs done, {} failed, {} pending{}</p>\n",
-      Esc(in.design), spec.repeats, obj, Esc(spec.rate), a.done, a.failed, a.pending,
-      in.created.empty() ? "" : "; created " + Esc(in.created));
+  h += HeaderSection(in);
   h += RecommendationSection(in);
   h += HeatMapSection(in);
   h += MainEffectSection(in);
-  h += "<h2>Latency percentiles: recommended, default and worst setting</h2>\n<div class=\"figs\"><figure>" +
-       PercentilePlot(in) + "</figure></div>\n";
-  h += "<h2>GC timelines</h2>\n<div class=\"figs\">\n";
-  if (a.rec.found) h += GcTimelinePlots(in, "recommended", a.rec.best.env, kBest);
-  if (!a.rec.baseline.values.empty() && !a.rec.is_default) {
-    h += GcTimelinePlots(in, "default", a.rec.baseline.env, kDefault);
-  }
-  h += "</div>\n";
+  h += PercentileSection(in);
+  h += GcTimelineSection(in);
   h += ParetoSection(in);
   h += RunsTable(in);
   h += "</table>\n<p class=\"meta\">Made by gcpilot. Latency is measured from each request's due time "
-       "(coordinated-omission corrected).</p>\n</body></html>\n";
+       "(coordinated-omission corrected). Sizes in MiB (2^20 bytes; gctrace's \"MB\" are these).</p>\n"
+       "</body></html>\n";
   return h;
 }
 

@@ -27,7 +27,21 @@ struct ReportInput {
   StudyAnalysis analysis;
   std::map<int64_t, HdrHistogram> corrected;  // by run id (done runs)
   std::map<int64_t, GcTimeline> cycles;       // by run id
+  // Per run, from the stored spec: the warm-up and the measured time; -1
+  // where the spec does not say.
+  int64_t warmup_ns = -1, duration_ns = -1;
+  // The measured window of the runs the GC timelines show, on each target's
+  // clock (ns since it started, as its cycles' times): from the first
+  // measured request's due time (the request log, on the load clock) back
+  // through the clock alignment. Absent where the study recorded neither.
+  std::map<int64_t, TimeSpan> measured;  // by run id
 };
+
+// The runs whose GC timelines the report shows for a setting of the
+// verdict (Recommendation::best or ::baseline): the verification runs
+// among those its figures come from if there are any, else those runs;
+// at most 3, in run order.
+std::vector<const RunResult*> TimelineRuns(const ReportInput& in, const CellStats& cell);
 
 // Loads study `id` (0: the newest) from the store with everything a report
 // shows. The report reads the store and the analysis only: it never runs

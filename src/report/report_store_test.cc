@@ -7,7 +7,9 @@
 #include <string>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
+#include "analysis/outline_json.h"
 #include "report/report.h"
 
 namespace gcpilot {
@@ -37,12 +39,68 @@ TEST(ReportStoreTest, AStudyOfTheReleaseBeforeSchemaTwoStillReports) {
   EXPECT_EQ(in->corrected.size(), 3u);
   const std::string html = RenderReport(*in);
   EXPECT_NE(html.find("<h1>gcpilot study 1: command line</h1>"), std::string::npos);
-  EXPECT_NE(html.find("GC timeline, "), std::string::npos);  // its 6 + 3 + 1 cycles drawn
   EXPECT_NE(html.find("Recommendation"), std::string::npos);
-  // Its best setting is the default: drawn once, as the recommendation.
+  EXPECT_NE(html.find("each run: 1 s warm-up, then 3 s measured under the load schedule \"500\" (req/s)"),
+            std::string::npos);
+  // Its best setting is the default: drawn once, as the recommendation. A
+  // schema-1 study kept no request log and no clock alignment: the window
+  // is not known, and the caption says so instead of guessing.
   ASSERT_TRUE(in->analysis.rec.is_default);
-  EXPECT_NE(html.find("GC timeline, recommended (run 2)"), std::string::npos);
-  EXPECT_EQ(html.find("GC timeline, default"), std::string::npos);
+  EXPECT_NE(html.find(">recommended, baseline run 1 of 1 (run 2): heap</text>"), std::string::npos);
+  EXPECT_EQ(html.find("<h3>default"), std::string::npos);
+  EXPECT_TRUE(in->measured.empty());
+  EXPECT_NE(html.find("The measured window of this run was not recorded (no request log or clock alignment in the "
+                      "study): 3 cycles in the whole run;"),
+            std::string::npos);
+}
+
+// A run's measured window on its target's clock: the first measured
+// request's due time (load clock) minus the load clock at the target's
+// time 0, for the measured time the spec asked.
+TEST(ReportStoreTest, TheMeasuredWindowComesFromTheRequestLogAndTheClockAlignment) {
+  const std::string path = Fresh("window.db");
+  auto store = StudyStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  StudyOutline o;
+  o.source = "window test";
+  o.factors = {{"GOGC", {"100", "400"}, "100"}};
+  nlohmann::json spec;
+  OutlineToJson(o, &spec);
+  spec["warmup_ns"] = 2'000'000'000;
+  spec["duration_ns"] = 5'000'000'000;
+  RunResult planned;
+  planned.phase = RunPhase::kBaseline;
+  planned.levels = {0};
+  planned.env = {{"GOGC", "100"}};
+  auto id = store->CreateStudy(spec.dump(), "full factorial", {planned});
+  ASSERT_TRUE(id.ok()) << id.status().message();
+  RunResult run = store->Load(*id)->runs[0];
+  run.status = RunStatus::kDone;
+  run.metrics.p99_ns = 4'000'000;
+  RunData data;
+  const int64_t origin = 1'000'000'000'000;
+  data.gc.load_clock_origin_ns = origin;
+  data.gc.origin_error_ns = 1'000'000;
+  for (int64_t at_ms : {1000, 3500, 6000, 8000}) {
+    GcCycle c;
+    c.number = static_cast<int64_t>(data.gc.cycles.size()) + 1;
+    c.start_ns = at_ms * 1'000'000;
+    c.procs = 2;
+    c.cpu_background_ns = 50'000'000;
+    data.gc.cycles.push_back(c);
+  }
+  data.requests.kinds = {"request"};
+  for (int i = 0; i < 3; ++i) data.requests.records.push_back({origin + 2'300'000'000 + i * 1'000'000, -1, -1});
+  ASSERT_TRUE(store->SaveRun(run, data).ok());
+  auto in = LoadReportInput(*store, 0);
+  ASSERT_TRUE(in.ok()) << in.status().message();
+  ASSERT_EQ(in->measured.count(run.id), 1u);
+  EXPECT_EQ(in->measured.at(run.id), (TimeSpan{2'300'000'000, 7'300'000'000}));
+  // The cycles at 3.5 and 6 s: 100 ms of GC CPU over 5 s x 2 Ps.
+  EXPECT_NE(RenderReport(*in).find("Measured window 2.3-7.3 s of the target's clock (warm-up from 0.3 s); 2 cycles "
+                                   "in the measured window, 4 in the whole run; GC CPU over the measured window "
+                                   "1.0% of GOMAXPROCS"),
+            std::string::npos);
 }
 
 TEST(ReportStoreTest, HandEditedDatabasesGiveAnErrorOrAPageNeverAThrow) {

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "base/read_file.h"
@@ -27,23 +28,116 @@ TEST(ReportTest, GoldenFullStudy) { ExpectGolden("full"); }
 TEST(ReportTest, GoldenSingleFactor) { ExpectGolden("single"); }
 TEST(ReportTest, GoldenFailedRuns) { ExpectGolden("failed"); }
 
+size_t Count(const std::string& html, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = html.find(needle); at != std::string::npos; at = html.find(needle, at + 1)) ++n;
+  return n;
+}
+
+bool Has(const std::string& html, const std::string& needle) { return html.find(needle) != std::string::npos; }
+
 TEST(ReportTest, FullStudyHasEverySection) {
   const ReportInput in = ReportFixture("full");
   const std::string html = RenderReport(in);
-  auto count = [&](const std::string& needle) {
-    size_t n = 0;
-    for (size_t at = html.find(needle); at != std::string::npos; at = html.find(needle, at + 1)) ++n;
-    return n;
-  };
-  // 3 heat maps + 3 main effects + 1 percentile + 2 x 2 GC timelines + 1 Pareto.
-  EXPECT_EQ(count("<svg "), 12u);
-  EXPECT_EQ(count("<script"), 0u);
-  EXPECT_EQ(count("http://"), count("http://www.w3.org/2000/svg"));  // nothing fetched
-  // Best: GOGC=400 GOMEMLIMIT=off GOMAXPROCS=4 at seq 6 and 16: 0.56 and
-  // 0.76 ms; default at seq 9 and 19: 4.09 and 4.29 ms; 0.66 / 4.19 = 0.16.
-  EXPECT_NE(html.find("<pre>GOGC=400\nGOMEMLIMIT=off\nGOMAXPROCS=4\n</pre>"), std::string::npos);
-  EXPECT_NE(html.find("The recommendation is <b>0.16x</b> the default's p99"), std::string::npos);
-  EXPECT_EQ(count("<tr><td>"), in.runs.size());  // one table row per run
+  // 3 heat maps + 3 main effects + 1 percentile + (3 + 3 runs) x 2 GC
+  // timelines + 1 Pareto.
+  EXPECT_EQ(Count(html, "<svg "), 20u);
+  EXPECT_EQ(Count(html, "<script"), 0u);
+  EXPECT_EQ(Count(html, "http://"), Count(html, "http://www.w3.org/2000/svg"));  // nothing fetched
+  EXPECT_EQ(Count(html, "<tr><td>"), in.runs.size());                            // one table row per run
+  EXPECT_TRUE(Has(html, "<pre>GOGC=400\nGOMEMLIMIT=off\nGOMAXPROCS=4\n</pre>"));
+  // The header: the load of every run, from the stored spec.
+  EXPECT_TRUE(Has(html, "each run: 3 s warm-up, then 10 s measured under the load schedule \"3000\" (req/s)"));
+}
+
+// Every figure beside the verdict comes from the runs its p99 comes from:
+// the best setting's 3 verification runs (seq 20, 22, 24: 0.70, 0.82 and
+// 0.94 ms, 832 MiB each, where its design runs used 800 MiB), the
+// default's 5 runs (4.09, 4.29, 4.21, 4.33, 4.45 ms; 550 MiB twice, 582
+// MiB three times).
+TEST(ReportTest, TheFiguresBesideTheVerdictComeFromItsRuns) {
+  const std::string html = RenderReport(ReportFixture("full"));
+  EXPECT_TRUE(Has(html, "<p>p99 <b>0.820 ms</b> (sd 0.120 over 3 verification runs).</p>"));
+  EXPECT_TRUE(Has(html,
+                  "<tr><th class=\"l\">runs</th><td>3 verification runs</td><td>5 runs: 2 baseline, 3 "
+                  "verification</td></tr>"));
+  EXPECT_TRUE(Has(html, "<tr><th class=\"l\">peak RSS (mean)</th><td>832.0 MiB</td><td>569.2 MiB</td></tr>"));
+  // Cycles at 6, 9 and 12 s of the 5-15 s window, 40.08 + 40.09 + 40.10 ms of GC CPU over 10 s x 2 Ps.
+  EXPECT_TRUE(Has(html, "<tr><th class=\"l\">GC CPU (mean, measured window)</th><td>0.6%</td><td>1.4%</td></tr>"));
+  EXPECT_TRUE(Has(html, "<tr><th class=\"l\">GC cycles per measured window</th><td>3.0</td><td>6.0</td></tr>"));
+  EXPECT_TRUE(Has(html, "<tr><th class=\"l\">error rate (worst run)</th><td>0.030%</td><td>0.030%</td></tr>"));
+  // 0.82 / 4.274; 832 - 569.2 MiB.
+  EXPECT_TRUE(Has(html, "The recommendation is <b>0.19x</b> the default's p99, at a memory cost of 262.8 MiB."));
+  // The heat maps outline its cell in each of the 3 tables and say why the cell is not the headline.
+  EXPECT_EQ(Count(html, "stroke=\"#111\" stroke-width=\"3\""), 3u);
+  EXPECT_TRUE(Has(html,
+                  "its value is not the headline's 0.820 ms, which is that one setting over 3 verification "
+                  "runs: the cell also averages other settings"));
+  // The curves: each setting named with its runs, the worst one too.
+  EXPECT_TRUE(Has(html, ">recommended: GOGC=400 GOMEMLIMIT=off GOMAXPROCS=4 (3 verification runs)</text>"));
+  EXPECT_TRUE(Has(html,
+                  ">default: GOGC=100 GOMEMLIMIT=off GOMAXPROCS=(unset) (5 runs: 2 baseline, 3 "
+                  "verification)</text>"));
+  EXPECT_TRUE(Has(html, ">worst: GOGC=50 GOMEMLIMIT=600MiB GOMAXPROCS=2 (2 design runs)</text>"));
+}
+
+// When the default is kept, its cell is outlined only in the table whose
+// two factors it sets to levels (GOMAXPROCS unset is not one), and the
+// timelines and curves are drawn once, as the recommendation.
+TEST(ReportTest, AKeptDefaultIsOutlinedWhereItIsACell) {
+  ReportInput in = ReportFixture("full");
+  for (RunResult& r : in.runs) {
+    if (r.phase == RunPhase::kVerify && r.env.at("GOGC") == "400") r.metrics.p99_ns = 20'000'000;
+  }
+  in.analysis = Analyze(in.spec, in.runs);
+  ASSERT_TRUE(in.analysis.rec.is_default);
+  const std::string html = RenderReport(in);
+  EXPECT_EQ(Count(html, "stroke=\"#111\" stroke-width=\"3\""), 1u);
+  EXPECT_TRUE(Has(html,
+                  "The outlined cell holds the recommended setting (GOGC=100 GOMEMLIMIT=off "
+                  "GOMAXPROCS=(unset)); its value is not the headline's 4.274 ms"));
+  EXPECT_FALSE(Has(html, "<h3>default"));
+  EXPECT_EQ(Count(html, ">recommended, verify run "), 6u);  // its 3 verification runs x 2 plots
+}
+
+// The GC timelines are those of the verification runs, each with its
+// window and the cycles and GC CPU in it.
+TEST(ReportTest, GcTimelinesOfTheVerificationRunsSayWhichWindow) {
+  const std::string html = RenderReport(ReportFixture("full"));
+  for (int run : {21, 23, 25}) {
+    EXPECT_TRUE(Has(html, fmt::format(">recommended, verify run {} of 3 (run {}): heap</text>", (run - 19) / 2, run)));
+  }
+  for (int run : {22, 24, 26}) {
+    EXPECT_TRUE(Has(html, fmt::format(">default, verify run {} of 3 (run {}): GC CPU</text>", (run - 20) / 2, run)));
+  }
+  EXPECT_EQ(Count(html,
+                  "Measured window 5.0-15.0 s of the target's clock (warm-up from 2.0 s); 3 cycles in the "
+                  "measured window, 5 in the whole run; GC CPU over the measured window 0.6% of GOMAXPROCS"),
+            3u);
+  EXPECT_EQ(Count(html,
+                  "; 6 cycles in the measured window, 10 in the whole run; GC CPU over the measured window "
+                  "1.4% of GOMAXPROCS"),
+            3u);
+  EXPECT_EQ(Count(html, ">warm-up</text>"), 12u);  // both plots of 6 runs
+  // Heap samples are points: no polyline in a GC plot (the only ones are
+  // the 3 percentile curves, the 3 main effects and the Pareto front).
+  EXPECT_EQ(Count(html, "<polyline points="), 3u + 3u + 1u);
+  // 5 + 10 cycles x 3 runs each: a 3-px pause tick per cycle; sizes in MiB.
+  EXPECT_EQ(Count(html, "width=\"3\" height=\"12\" fill=\"#b00020\"/>"), 45u + 6u);  // + 6 legend swatches
+  EXPECT_FALSE(Has(html, ">MB<"));
+  EXPECT_TRUE(Has(html, ">MiB</text>"));
+}
+
+// The Pareto plot labels every setting and rings the recommended and the
+// default ones.
+TEST(ReportTest, ParetoPointsAreLabelledAndTheVerdictRinged) {
+  const std::string html = RenderReport(ReportFixture("full"));
+  EXPECT_EQ(Count(html, "class=\"point-label\""), 10u);  // 9 design settings + the default
+  EXPECT_TRUE(Has(html, ">400/off/4</text>"));
+  EXPECT_TRUE(Has(html, ">100/off/unset</text>"));
+  EXPECT_TRUE(Has(html, ">recommended: 400/off/4</text>"));
+  EXPECT_TRUE(Has(html, ">default: 100/off/unset</text>"));
+  EXPECT_TRUE(Has(html, "labelled GOGC/GOMEMLIMIT/GOMAXPROCS."));
 }
 
 TEST(ReportTest, SingleFactorAndFailedRunsStillRender) {
@@ -54,6 +148,34 @@ TEST(ReportTest, SingleFactorAndFailedRunsStillRender) {
   EXPECT_NE(failed.find("No recommendation"), std::string::npos);
   EXPECT_NE(failed.find("<tr class=\"failed\">"), std::string::npos);
   EXPECT_NE(failed.find("likely the out-of-memory killer"), std::string::npos);
+  EXPECT_NE(failed.find("No recommendation: no verdict, so no runs to show."), std::string::npos);
+}
+
+// A spread bar that would reach below 0 on a latency axis is cut at 0 and
+// marked; the axis shows no negative tick; steps are levels, not a line.
+TEST(SvgTest, BarsBelowZeroAreCutAndMarked) {
+  XyPlot p("t", 400, 260);
+  p.y().nonnegative = true;
+  Series s{"", "#000"};
+  s.points = true;
+  s.line = false;
+  s.x = {0, 1};
+  s.y = {1, 5};
+  s.y_err = {3, 1};
+  p.Add(s);
+  Series steps{"levels", "#111"};
+  steps.x = {0, 0.5};
+  steps.x_to = {0.5, 1};
+  steps.y = {2, 3};
+  p.Add(steps);
+  p.FitAxes();
+  EXPECT_LT(p.y().min, 0);     // room for a point's radius under 0 ...
+  EXPECT_GT(p.y().min, -0.5);  // ... no more
+  const std::string svg = p.Render();
+  EXPECT_NE(svg.find("<title>spread bar cut at 0 (mean - sd = -2)</title>"), std::string::npos) << svg;
+  EXPECT_EQ(svg.find(">-"), std::string::npos);  // no negative tick label
+  EXPECT_EQ(Count(svg, "<polyline"), 1u);        // the chevron only
+  EXPECT_EQ(Count(svg, "stroke-width=\"2.5\""), 2u);
 }
 
 TEST(SvgTest, NiceTicksAndEscaping) {

@@ -1,6 +1,7 @@
 #include "report/svg.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
 
@@ -86,69 +87,124 @@ std::vector<double> NiceTicks(double lo, double hi, int target) {
   return t;
 }
 
+namespace {
+
+constexpr double kPointR = 4, kRingR = 7;
+// Room inside the frame around the outermost values, so a ring (the
+// largest mark) around an extreme point stays inside.
+constexpr double kPadPx = kRingR + 2;
+constexpr double kLegendRowPx = 16;
+
+struct Range {
+  double lo = std::numeric_limits<double>::infinity(), hi = -std::numeric_limits<double>::infinity();
+  void Add(double v) {
+    if (!std::isfinite(v)) return;
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+};
+
+// Widens `r` to nice bounds on `a`, with `low_px` and `high_px` of the
+// frame's `span_px` to spare at either end of a linear axis; a y axis (or
+// a non-negative one) of values >= 0 starts at 0.
+void FitAxis(Axis& a, Range r, bool is_y, double span_px, double low_px = kPadPx, double high_px = kPadPx) {
+  if (!std::isfinite(r.lo)) r = a.log ? Range{1, 10} : Range{0, 1};
+  if (a.log) {
+    a.min = std::pow(10, std::floor(std::log10(r.lo)));
+    a.max = std::pow(10, std::ceil(std::log10(r.hi)));
+    if (a.max <= a.min) a.max = a.min * 10;
+    return;
+  }
+  if (r.hi == r.lo) r.hi = r.lo + 1;
+  const auto t = NiceTicks(r.lo, r.hi);
+  a.min = std::min(r.lo, t.front());
+  a.max = std::max(r.hi, t.back());
+  if ((is_y || a.nonnegative) && r.lo >= 0) a.min = std::min(a.min, 0.0);
+  const double per_px = (a.max - a.min) / std::max(1.0, span_px - low_px - high_px);
+  a.min -= low_px * per_px;
+  a.max += high_px * per_px;
+}
+
+// Each entry's (x, row) under the frame, wrapping at the plot's width.
+template <typename Entry>
+std::vector<std::pair<double, int>> LegendLayout(const std::vector<Entry>& es, double left, double width) {
+  std::vector<std::pair<double, int>> at;
+  double x = left;
+  int row = 0;
+  for (const Entry& e : es) {
+    const double w = 16 + TextWidthPx(e.name, 11) + 14;
+    if (x > left && x + w > width - 6) x = left, ++row;
+    at.push_back({x, row});
+    x += w;
+  }
+  return at;
+}
+
+}  // namespace
+
+struct XyPlot::Frame {
+  double left, top, pw, ph;
+  const Axis *xa, *ya;
+  double X(double v) const { return left + Unit(*xa, v) * pw; }
+  double Y(double v) const { return top + (1 - Unit(*ya, v)) * ph; }
+  double bottom() const { return top + ph; }
+  double right() const { return left + pw; }
+  static double Unit(const Axis& a, double v) {
+    if (a.log) return (std::log10(std::max(v, a.min)) - std::log10(a.min)) / (std::log10(a.max) - std::log10(a.min));
+    return (v - a.min) / (a.max - a.min);
+  }
+};
+
 void XyPlot::FitAxes() {
-  auto fit = [](Axis& a, bool is_x, const std::vector<Series>& ss, const std::vector<Marker>& ms) {
-    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-    for (const Series& s : ss) {
-      const auto& v = is_x ? s.x : s.y;
-      for (size_t i = 0; i < v.size(); ++i) {
-        const double e = (!is_x && i < s.y_err.size()) ? s.y_err[i] : 0;
-        if (a.log && v[i] - e <= 0) {
-          if (v[i] > 0) lo = std::min(lo, v[i]);
-        } else {
-          lo = std::min(lo, v[i] - e);
-        }
-        hi = std::max(hi, v[i] + e);
+  Range xr, yr;
+  for (const Series& s : series_) {
+    for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
+      xr.Add(s.x[i]);
+      if (i < s.x_to.size()) xr.Add(s.x_to[i]);
+      const double e = i < s.y_err.size() ? s.y_err[i] : 0;
+      yr.Add(s.y[i] + e);
+      const double low = s.y[i] - e;
+      if (y_.log && low <= 0) {
+        yr.Add(s.y[i]);
+      } else {
+        yr.Add(y_.nonnegative ? std::max(low, 0.0) : low);
       }
     }
-    if (is_x) {
-      for (const Marker& m : ms) {
-        lo = std::min(lo, m.x);
-        hi = std::max(hi, m.x);
-      }
-    }
-    if (!std::isfinite(lo)) lo = a.log ? 1 : 0, hi = a.log ? 10 : 1;
-    if (a.log) {
-      a.min = std::pow(10, std::floor(std::log10(lo)));
-      a.max = std::pow(10, std::ceil(std::log10(hi)));
-      if (a.max <= a.min) a.max = a.min * 10;
-    } else {
-      if (hi == lo) hi = lo + 1;
-      const auto t = NiceTicks(lo, hi);
-      a.min = std::min(lo, t.front());
-      a.max = std::max(hi, t.back());
-      if (!is_x && lo >= 0) a.min = std::min(a.min, 0.0);
-    }
-  };
-  fit(x_, true, series_, markers_);
-  fit(y_, false, series_, markers_);
+  }
+  for (const Marker& m : markers_) xr.Add(m.x);
+  for (const Band& b : bands_) xr.Add(b.x0), xr.Add(b.x1);
+  for (const Ring& r : rings_) xr.Add(r.x), yr.Add(r.y);
+  // Room over the data for the spans' labels, under it for the pause ticks.
+  bool band_labels = false;
+  for (const Band& b : bands_) band_labels = band_labels || !b.label.empty();
+  FitAxis(x_, xr, false, w_ - kLeft - kRight);
+  FitAxis(y_, yr, true, h_ - kTop - kBottom, markers_.empty() ? kPadPx : 16, band_labels ? 18 : kPadPx);
   if (!x_.categories.empty()) {
     x_.min = -0.5;
     x_.max = static_cast<double>(x_.categories.size()) - 0.5;
   }
 }
 
-std::string XyPlot::Render() const {
-  const double pw = w_ - kLeft - kRight, ph = h_ - kTop - kBottom;
-  auto sx = [&](double v) {
-    const double t = x_.log ? (std::log10(v) - std::log10(x_.min)) / (std::log10(x_.max) - std::log10(x_.min))
-                            : (v - x_.min) / (x_.max - x_.min);
-    return kLeft + t * pw;
-  };
-  auto sy = [&](double v) {
-    const double t =
-        y_.log ? (std::log10(std::max(v, y_.min)) - std::log10(y_.min)) / (std::log10(y_.max) - std::log10(y_.min))
-               : (v - y_.min) / (y_.max - y_.min);
-    return kTop + (1 - t) * ph;
-  };
-  std::string s = fmt::format(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" "
-      "font-family=\"sans-serif\" font-size=\"11\">\n",
-      w_, h_, w_, h_);
-  s += fmt::format("<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"#fff\"/>\n", w_, h_);
-  s += fmt::format("<text x=\"{}\" y=\"18\" font-size=\"13\" font-weight=\"bold\">{}</text>\n", kLeft,
-                   XmlEscape(title_));
-  // Ticks and grid.
+std::vector<XyPlot::LegendEntry> XyPlot::LegendEntries() const {
+  using Swatch = LegendEntry::Swatch;
+  std::vector<LegendEntry> es;
+  for (const Series& se : series_) {
+    if (se.name.empty()) continue;
+    es.push_back({se.name, se.color, se.line || !se.x_to.empty() ? Swatch::kLine : Swatch::kPoint});
+  }
+  if (!marker_name_.empty() && !markers_.empty()) es.push_back({marker_name_, markers_.front().color, Swatch::kTick});
+  for (const Ring& r : rings_) {
+    if (!r.name.empty()) es.push_back({r.name, r.color, Swatch::kRing});
+  }
+  return es;
+}
+
+int XyPlot::LegendRows() const {
+  const auto at = LegendLayout(LegendEntries(), kLeft, w_);
+  return at.empty() ? 0 : at.back().second + 1;
+}
+
+std::string XyPlot::RenderTicks(const Frame& f) const {
   auto ticks = [](const Axis& a) {
     std::vector<double> t;
     if (!a.categories.empty()) {
@@ -157,77 +213,242 @@ std::string XyPlot::Render() const {
       for (double v = a.min; v <= a.max * 1.0001; v *= 10) t.push_back(v);
     } else {
       for (double v : NiceTicks(a.min, a.max)) {
-        if (v >= a.min - 1e-12 && v <= a.max + 1e-12) t.push_back(v);
+        if (v >= a.min - 1e-12 && v <= a.max + 1e-12 && !(a.nonnegative && v < 0)) t.push_back(v);
       }
     }
     return t;
   };
+  std::string s;
   for (double v : ticks(x_)) {
-    const double px = sx(v);
-    s += fmt::format("<line x1=\"{:.1f}\" y1=\"{}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#e3e3e3\"/>\n", px, kTop, px,
-                     kTop + ph);
-    s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", px, kTop + ph + 14,
+    const double px = f.X(v);
+    s += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#e3e3e3\"/>\n", px, f.top,
+                     px, f.bottom());
+    s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", px, f.bottom() + 14,
                      !x_.categories.empty() ? XmlEscape(x_.categories[static_cast<size_t>(v)])
                      : x_.percentile_ticks  ? Pct(v)
                                             : Num(v));
   }
   for (double v : ticks(y_)) {
-    const double py = sy(v);
-    s += fmt::format("<line x1=\"{}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#e3e3e3\"/>\n", kLeft, py,
-                     kLeft + pw, py);
-    s += fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", kLeft - 4, py + 4, Num(v));
+    const double py = f.Y(v);
+    s += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#e3e3e3\"/>\n", f.left, py,
+                     f.right(), py);
+    s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", f.left - 4, py + 4, Num(v));
   }
-  s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"none\" stroke=\"#555\"/>\n",
-                   kLeft, kTop, pw, ph);
-  s += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", kLeft + pw / 2, h_ - 8,
-                   XmlEscape(x_.label));
-  s += fmt::format("<text x=\"12\" y=\"{:.1f}\" text-anchor=\"middle\" transform=\"rotate(-90 12 {:.1f})\">{}</text>\n",
-                   kTop + ph / 2, kTop + ph / 2, XmlEscape(y_.label));
-  for (const Marker& m : markers_) {
-    s += fmt::format("<line x1=\"{:.1f}\" y1=\"{}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"{}\" stroke-width=\"1\"/>\n",
-                     sx(m.x), kTop, sx(m.x), kTop + 8.0, m.color);
+  return s;
+}
+
+std::string XyPlot::RenderBands(const Frame& f) const {
+  std::string s;
+  for (const Band& b : bands_) {
+    const double x0 = f.X(b.x0), x1 = f.X(b.x1);
+    s += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"/>\n", x0, f.top,
+                     x1 - x0, f.ph, b.color);
+    if (!b.label.empty() && TextWidthPx(b.label, 10) + 6 <= x1 - x0) {
+      s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"10\" fill=\"#666\">{}</text>\n", x0 + 3, f.top + 12,
+                       XmlEscape(b.label));
+    }
   }
-  // Series.
+  return s;
+}
+
+std::string XyPlot::RenderSeries(const Frame& f) const {
+  std::string s;
   for (const Series& se : series_) {
-    if (se.line && se.x.size() > 1) {
+    const size_t n = std::min(se.x.size(), se.y.size());
+    const std::string dash = se.dashed ? " stroke-dasharray=\"5,3\"" : "";
+    if (!se.x_to.empty()) {
+      for (size_t i = 0; i < n && i < se.x_to.size(); ++i) {
+        // 1 px short of the next step: one level per span, not a line.
+        const double x0 = f.X(se.x[i]), x1 = std::max(x0, f.X(se.x_to[i]) - 1);
+        s += fmt::format(
+            "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"{}\" stroke-width=\"2.5\"{}/>\n",
+            x0, f.Y(se.y[i]), x1, f.Y(se.y[i]), se.color, dash);
+      }
+    } else if (se.line && n > 1) {
       std::string pts;
-      for (size_t i = 0; i < se.x.size(); ++i) {
+      for (size_t i = 0; i < n; ++i) {
         if (x_.log && se.x[i] <= 0) continue;
-        pts += fmt::format("{}{:.1f},{:.1f}", pts.empty() ? "" : " ", sx(se.x[i]), sy(se.y[i]));
+        pts += fmt::format("{}{:.1f},{:.1f}", pts.empty() ? "" : " ", f.X(se.x[i]), f.Y(se.y[i]));
       }
       s += fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"{}/>\n", pts, se.color,
-                       se.dashed ? " stroke-dasharray=\"5,3\"" : "");
+                       dash);
     }
-    for (size_t i = 0; i < se.x.size(); ++i) {
+    for (size_t i = 0; i < n; ++i) {
+      const double px = f.X(se.x[i]);
       if (i < se.y_err.size() && se.y_err[i] > 0) {
-        s += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"{3}\"/>\n",
-                         sx(se.x[i]), sy(se.y[i] - se.y_err[i]), sy(se.y[i] + se.y_err[i]), se.color);
+        const double low = se.y[i] - se.y_err[i];
+        const bool cut = y_.nonnegative && low < 0;
+        const double top = f.Y(se.y[i] + se.y_err[i]), bottom = f.Y(cut ? 0 : low);
+        s += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"{3}\"/>\n", px,
+                         top, bottom, se.color);
+        s += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"{}\"/>\n", px - 4, top,
+                         px + 4, top, se.color);
+        if (cut) {  // a chevron pointing down: the bar goes on below 0, not drawn
+          s += fmt::format(
+              "<polyline points=\"{:.1f},{:.1f} {:.1f},{:.1f} {:.1f},{:.1f}\" fill=\"none\" stroke=\"{}\" "
+              "stroke-width=\"1.5\"><title>spread bar cut at 0 (mean - sd = {})</title></polyline>\n",
+              px - 4, bottom - 6, px, bottom - 1, px + 4, bottom - 6, se.color, Num(low));
+        } else {
+          s += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"{}\"/>\n", px - 4,
+                           bottom, px + 4, bottom, se.color);
+        }
       }
       if (se.points) {
-        s += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"4\" fill=\"{}\"/>\n", sx(se.x[i]), sy(se.y[i]),
+        s += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{}\" fill=\"{}\"/>\n", px, f.Y(se.y[i]), kPointR,
                          se.color);
       }
     }
   }
-  // Legend, top right inside the plot.
-  double ly = kTop + 14;
-  for (const Series& se : series_) {
-    if (se.name.empty()) continue;
-    const double lx = kLeft + pw - 170;
-    s += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"12\" height=\"4\" fill=\"{}\"/>\n", lx, ly - 5, se.color);
-    s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", lx + 16, ly, XmlEscape(se.name));
-    ly += 15;
+  return s;
+}
+
+std::string XyPlot::RenderMarks(const Frame& f) const {
+  std::string s;
+  for (const Marker& m : markers_) {  // 3 px wide whatever the pause: a real one is far under a pixel
+    s += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"3\" height=\"12\" fill=\"{}\"/>\n", f.X(m.x) - 1.5,
+                     f.bottom() - 12, m.color);
   }
+  for (const Ring& r : rings_) {
+    s += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>\n",
+                     f.X(r.x), f.Y(r.y), kRingR, r.color);
+  }
+  return s;
+}
+
+// Each label goes beside its point: right, then left, then further up or
+// down (joined by a leader line), at the first place inside the frame that
+// covers no label placed before it and no point.
+std::string XyPlot::RenderLabels(const Frame& f) const {
+  struct Box {
+    double x0, y0, x1, y1;
+    bool Hits(const Box& o) const { return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
+  };
+  std::vector<Box> taken;
+  for (const Series& se : series_) {
+    if (!se.points) continue;
+    for (size_t i = 0; i < se.x.size() && i < se.y.size(); ++i) {
+      const double px = f.X(se.x[i]), py = f.Y(se.y[i]);
+      taken.push_back({px - kPointR, py - kPointR, px + kPointR, py + kPointR});
+    }
+  }
+  std::string s;
+  for (const PointLabel& l : labels_) {
+    const double px = f.X(l.x), py = f.Y(l.y), w = TextWidthPx(l.text, 10);
+    std::optional<Box> pick, fallback;
+    double base_y = 0;
+    for (int k = 0; k < 24 && !pick; ++k) {
+      const double dy = k / 2 == 0 ? 4 : (k / 2 % 2 ? -1 : 1) * 12.0 * ((k / 2 + 1) / 2) + 4;
+      const double x0 = k % 2 == 0 ? px + 9 : px - 9 - w;
+      const Box b{x0, py + dy - 9, x0 + w, py + dy + 3};
+      if (b.x0 < f.left + 1 || b.x1 > f.right() - 1 || b.y0 < f.top + 1 || b.y1 > f.bottom() - 1) continue;
+      if (!fallback) fallback = b;
+      bool clear = true;
+      for (const Box& t : taken) clear = clear && !b.Hits(t);
+      if (clear) pick = b;
+    }
+    if (!pick) pick = fallback ? fallback : Box{px + 9, py - 5, px + 9 + w, py + 7};
+    base_y = pick->y1 - 3;
+    taken.push_back(*pick);
+    if (std::fabs(base_y - 4 - py) > 6) {  // moved off its point: a leader line back to it
+      const double lx = pick->x0 > px ? pick->x0 - 1 : pick->x1 + 1;
+      s += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#aaa\"/>\n", px, py, lx,
+                       base_y - 4);
+    }
+    s += fmt::format("<text class=\"point-label\" x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"10\">{}</text>\n", pick->x0,
+                     base_y, XmlEscape(l.text));
+  }
+  return s;
+}
+
+std::string XyPlot::RenderLegend(const Frame& f, double top) const {
+  using Swatch = LegendEntry::Swatch;
+  const std::vector<LegendEntry> es = LegendEntries();
+  if (es.empty()) return "";
+  const auto at = LegendLayout(es, f.left, w_);
+  std::string s = "<g class=\"legend\">\n";
+  for (size_t i = 0; i < es.size(); ++i) {
+    const double x = at[i].first, y = top + kLegendRowPx * at[i].second + 11;
+    const LegendEntry& e = es[i];
+    switch (e.swatch) {
+      case Swatch::kLine:
+        s +=
+            fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"12\" height=\"4\" fill=\"{}\"/>\n", x, y - 5, e.color);
+        break;
+      case Swatch::kPoint:
+        s +=
+            fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{}\" fill=\"{}\"/>\n", x + 6, y - 4, kPointR, e.color);
+        break;
+      case Swatch::kRing:
+        s += fmt::format(
+            "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"5\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>\n", x + 6,
+            y - 4, e.color);
+        break;
+      case Swatch::kTick:
+        s += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"3\" height=\"12\" fill=\"{}\"/>\n", x + 4, y - 10,
+                         e.color);
+        break;
+    }
+    s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", x + 16, y, XmlEscape(e.name));
+  }
+  return s + "</g>\n";
+}
+
+std::string XyPlot::Render() const {
+  const Frame f{kLeft, kTop, static_cast<double>(w_ - kLeft - kRight), static_cast<double>(h_ - kTop - kBottom),
+                &x_,   &y_};
+  const int rows = LegendRows();
+  const int h = h_ + (rows ? static_cast<int>(kLegendRowPx * rows) + 4 : 0);
+  std::string s = fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" "
+      "font-family=\"sans-serif\" font-size=\"11\">\n",
+      w_, h, w_, h);
+  s += fmt::format("<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"#fff\"/>\n", w_, h);
+  s += fmt::format("<text x=\"{}\" y=\"18\" font-size=\"13\" font-weight=\"bold\">{}</text>\n", kLeft,
+                   XmlEscape(title_));
+  s += RenderBands(f);
+  s += RenderTicks(f);
+  s += fmt::format(
+      "<rect class=\"frame\" x=\"{}\" y=\"{}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"none\" stroke=\"#555\"/>\n",
+      kLeft, kTop, f.pw, f.ph);
+  s += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", f.left + f.pw / 2, h_ - 8,
+                   XmlEscape(x_.label));
+  s += fmt::format("<text x=\"12\" y=\"{:.1f}\" text-anchor=\"middle\" transform=\"rotate(-90 12 {:.1f})\">{}</text>\n",
+                   f.top + f.ph / 2, f.top + f.ph / 2, XmlEscape(y_.label));
+  s += RenderSeries(f);
+  s += RenderMarks(f);
+  s += RenderLabels(f);
+  s += RenderLegend(f, h_);
   s += "</svg>\n";
   return s;
 }
 
+double TextWidthPx(const std::string& text, double font_px) {
+  double em = 0;
+  for (unsigned char c : text) {
+    if (c >= 0x80 && c < 0xc0) continue;  // a UTF-8 continuation byte: counted with its lead byte
+    if (c == 'M' || c == 'W' || c == 'm' || c == 'w') {
+      em += 0.86;
+    } else if (std::isupper(c)) {
+      em += 0.72;
+    } else if (std::isdigit(c) || c == '=' || c == '_' || c >= 0x80) {
+      em += 0.6;
+    } else if (std::islower(c)) {
+      em += 0.56;
+    } else {
+      em += 0.36;  // space and punctuation
+    }
+  }
+  return em * font_px;
+}
+
 std::string HeatMap(const std::string& title, const std::string& row_label, const std::vector<std::string>& rows,
                     const std::string& col_label, const std::vector<std::string>& cols,
-                    const std::vector<std::vector<double>>& v, const std::string& unit) {
+                    const std::vector<std::vector<double>>& v, const std::string& unit,
+                    std::optional<std::pair<size_t, size_t>> marked, const std::string& marked_note) {
   constexpr int kCellW = 90, kCellH = 34, kX0 = 110, kY0 = 58;
   const int w = kX0 + kCellW * static_cast<int>(cols.size()) + 110;
-  const int h = kY0 + kCellH * static_cast<int>(rows.size()) + 30;
+  const int grid_bottom = kY0 + kCellH * static_cast<int>(rows.size());
+  const int h = grid_bottom + (marked ? 40 : 30);
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   for (const auto& r : v) {
     for (double x : r) {
@@ -262,6 +483,14 @@ std::string HeatMap(const std::string& title, const std::string& row_label, cons
       s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", x + kCellW / 2, y + kCellH / 2 + 4,
                        std::isnan(val) ? "-" : fmt::format("{:.3f}", val));
     }
+  }
+  if (marked && marked->first < rows.size() && marked->second < cols.size()) {
+    s += fmt::format(
+        "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#111\" "
+        "stroke-width=\"3\"/>\n",
+        kX0 + kCellW * static_cast<double>(marked->second) + 1.5,
+        kY0 + kCellH * static_cast<double>(marked->first) + 1.5, kCellW - 3, kCellH - 3);
+    s += fmt::format("<text x=\"8\" y=\"{}\">{}</text>\n", grid_bottom + 22, XmlEscape(marked_note));
   }
   // Colour legend: a vertical ramp with the low and high values.
   const int lx = kX0 + kCellW * static_cast<int>(cols.size()) + 24, lh = kCellH * static_cast<int>(rows.size());
