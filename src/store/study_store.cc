@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <filesystem>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -122,6 +124,9 @@ StatusOr<StudyStore> StudyStore::Open(const std::string& path) {
 StatusOr<StudyStore> StudyStore::OpenExisting(const std::string& path) {
   if (access(path.c_str(), F_OK) != 0) {
     return Status::NotFound(fmt::format("{}: no such study database", path));
+  }
+  if (std::error_code ec; std::filesystem::is_directory(path, ec)) {
+    return Status::IoError(fmt::format("{}: is a directory, not a study database", path));
   }
   auto db = OpenDb(path, SQLITE_OPEN_READWRITE);
   if (!db.ok()) return db.status();
