@@ -1,5 +1,9 @@
 #include "base/file_util.h"
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
@@ -87,6 +91,30 @@ TEST(FileUtilTest, AFailedWriteLeavesTheOldFileAndNoTemporary) {
   EXPECT_EQ(st.message().rfind(path + ": cannot write: ", 0), 0u) << st.message();
   EXPECT_EQ(ReadFileOrEmpty(path), "old rows");
   EXPECT_EQ(Names(dir), std::vector<std::string>{"requests.csv"});
+}
+
+// A stop (Ctrl-C, SIGTERM) in the middle of a write lands after it: the
+// process still dies by the signal, and leaves the whole file, no temporary.
+TEST(FileUtilTest, AStopDuringAWriteWaitsForTheRename) {
+  const std::string dir = FreshDir("file_util_signal");
+  const std::string path = dir + "/timeline.csv";
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    signal(SIGTERM, SIG_DFL);
+    const Status st = WriteFileAtomically(path, [](std::ostream& out) {
+      out << "second,";
+      raise(SIGTERM);
+      out << "rps\n";
+    });
+    _exit(st.ok() ? 0 : 1);  // not reached: the held SIGTERM ends the process first
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status)) << status;
+  EXPECT_EQ(WTERMSIG(status), SIGTERM);
+  EXPECT_EQ(ReadFileOrEmpty(path), "second,rps\n");
+  EXPECT_EQ(Names(dir), std::vector<std::string>{"timeline.csv"});
 }
 
 TEST(FileUtilTest, ConcurrentWritersLeaveOneWholeFileAndNoTemporaries) {
