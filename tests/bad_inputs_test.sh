@@ -84,6 +84,22 @@ row 2 '--rate "1000@30s,5000": segment 2' tune --rate 1000@30s,5000 $db "${cmd[@
 row 2 '--url: ' tune --url http://10.1.2.3:80/ $db "${cmd[@]}"
 row 2 '--design "L12" is unknown (known: auto, full' tune --design L12 $db "${cmd[@]}"
 
+row 1 'testdata/load/bad-key.toml:' load http://127.0.0.1:9/ --requests testdata/load/bad-key.toml
+row 1 'testdata/load/bad-key.toml:' tune --requests testdata/load/bad-key.toml $db "${cmd[@]}"
+
+# "" (unset) is a level in both ways in, and the default's cell: the same plan.
+row 0 'full factorial design, 2 settings x 2 repeats + the default setting = 6 runs' \
+  tune --dry-run --factor GOGC=50, $db "${cmd[@]}"
+row 0 'full factorial design, 2 settings x 2 repeats + the default setting = 6 runs' \
+  tune --dry-run --spec $spec/unset-level.toml $db
+plan_flags=$("$gcpilot" tune --dry-run --factor GOGC=50, $db "${cmd[@]}" | tail -n +2)
+plan_spec=$("$gcpilot" tune --dry-run --spec $spec/unset-level.toml $db | tail -n +2)
+if [ "$plan_flags" != "$plan_spec" ] || [[ "$plan_spec" != *"baseline GOGC=(unset)"* ]]; then
+  echo "FAIL: --factor GOGC=50, and levels = [\"50\", \"\"] plan differently:"
+  diff <(echo "$plan_flags") <(echo "$plan_spec")
+  failures=$((failures + 1))
+fi
+
 # A design that would waste runs is shrunk, and the plan says so.
 row 0 'note: L27 has more rows than the 2 settings of the full factorial' \
   tune --dry-run --spec $spec/oversized-design.toml $db
