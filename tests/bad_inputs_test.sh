@@ -68,6 +68,8 @@ row 1 "$spec/unknown-design.toml:8:8: design.type \"L12\" is unknown (known: aut
   tune --spec $spec/unknown-design.toml $db
 row 1 "$spec/same-setting-levels.toml:9:10: factor GOGC: levels \"100\" and \"\" are the same setting to Go" \
   tune --spec $spec/same-setting-levels.toml $db
+row 1 "$spec/bad-constraints.toml:11:18: constraints.max_error_rate must be a number 0..1" \
+  tune --spec $spec/bad-constraints.toml $db
 row 1 "$spec/unknown-key.toml:4:1: unknown key \"reddy\" in target" tune --spec $spec/unknown-key.toml $db
 
 # The flags: the same checks as a spec file, said of the flag.

@@ -472,12 +472,12 @@ Status ReadJudgement(const std::string& path, const toml::table& doc, const Rel&
   }
   if (const toml::node* e = cons.Get("max_error_rate")) {
     auto v = e->value<double>();
-    if (!v) return cons.Err(*e, "max_error_rate", "must be a number 0..1");
+    if (!v || *v < 0 || *v > 1) return cons.Err(*e, "max_error_rate", "must be a number 0..1");
     s.max_error_rate = *v;
   }
   if (const toml::node* e = cons.Get("min_gc_cycles")) {
     auto v = e->value<double>();
-    if (!v || *v < 0 || *v > 1e6) return cons.Err(*e, "min_gc_cycles", "must be a number >= 0");
+    if (!v || *v < 0 || *v > 1e6) return cons.Err(*e, "min_gc_cycles", "must be a number 0..1000000");
     s.min_gc_cycles = *v;
   }
   return Status::Ok();
