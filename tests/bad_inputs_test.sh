@@ -50,6 +50,7 @@ row 1 "$tmp/dir: is a directory, not a TOML file" tune --spec "$tmp/dir" $db
 row 1 "$tmp/no.toml: cannot open: No such file or directory" tune --requests "$tmp/no.toml" $db "${cmd[@]}"
 row 1 "$tmp/no.db: no such study database" tune --resume --db "$tmp/no.db"
 row 1 "$tmp/dir: is a directory, not a study database" tune --resume --db "$tmp/dir"
+row 1 "$tmp/dir: is a directory, not a study database" tune --db "$tmp/dir" --report "$tmp/r.html" "${cmd[@]}"
 row 1 "$tmp/no.db: no such study database" report "$tmp/no.db" -o "$tmp/r.html"
 row 1 "$tmp/dir: is a directory, not a study database" report "$tmp/dir" -o "$tmp/r.html"
 
