@@ -158,10 +158,12 @@ int Run(TuneFlags& f) {
     std::vector<int> levels;
     for (const Factor& fac : spec.factors) levels.push_back(static_cast<int>(fac.levels.size()));
     auto design = MakeDesign(spec.design, levels);
-    if (!design.ok() && (f.spec_path.empty() || !f.overrides.design.empty())) {
-      return Usage("design: " + design.status().message());
-    }
-    if (!design.ok()) {  // the spec file's [design] and [[factor]]s do not fit
+    if (!design.ok()) {
+      // A spec file's [design] and [[factor]]s that do not fit are an
+      // input error; --design's or --factor's, a usage error.
+      if (f.spec_path.empty() || !f.overrides.design.empty() || !f.overrides.factors.empty()) {
+        return Usage("design: " + design.status().message());
+      }
       std::fprintf(stderr, "gcpilot tune: %s: design: %s\n", f.spec_path.c_str(), design.status().message().c_str());
       return kExitError;
     }
