@@ -21,14 +21,23 @@ namespace gcpilot {
 
 namespace {
 
-// Why `path` may not be replaced, "" if it may: it is absent or a regular
-// file (symlinks followed).
-std::string WhyNotReplaceable(const std::string& path) {
+// What is at `path` (symlinks followed).
+enum class Target { kAbsentOrRegular, kDirectory, kStream };
+Target TargetAt(const std::string& path) {
   struct stat st {};
-  if (stat(path.c_str(), &st) != 0) return "";
-  if (S_ISDIR(st.st_mode)) return "is a directory";
-  if (!S_ISREG(st.st_mode)) return "is not a regular file";
-  return "";
+  if (stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode)) return Target::kAbsentOrRegular;
+  return S_ISDIR(st.st_mode) ? Target::kDirectory : Target::kStream;  // a FIFO, /dev/stdout, /dev/null
+}
+
+// Writes straight into a stream target: it holds no old contents to keep,
+// and renaming over it would replace the device or pipe itself.
+Status WriteInPlace(const std::string& path, const std::function<void(std::ostream& out)>& write) {
+  std::ofstream out(path, std::ios::binary);
+  errno = 0;
+  if (out) write(out);
+  out.close();
+  if (!out) return Status::IoError(fmt::format("{}: cannot write: {}", path, std::strerror(errno ? errno : EIO)));
+  return Status::Ok();
 }
 
 // Where a write to `path` lands: a symlink's target, so the link stays.
@@ -118,9 +127,9 @@ Status CannotWrite(const std::string& path, int error) {
 }  // namespace
 
 Status WriteFileAtomically(const std::string& path, const std::function<void(std::ostream& out)>& write) {
-  if (const std::string why = WhyNotReplaceable(path); !why.empty()) {
-    return Status::IoError(fmt::format("{}: {}", path, why));
-  }
+  const Target target = TargetAt(path);
+  if (target == Target::kDirectory) return Status::IoError(fmt::format("{}: is a directory", path));
+  if (target == Target::kStream) return WriteInPlace(path, write);
   const StopSignalsHeld held;
   TempFile tmp(Resolved(path));
   if (tmp.error() != 0) return CannotWrite(path, tmp.error());
@@ -172,7 +181,7 @@ std::string WhyUnwritable(const std::string& path) {
   const std::filesystem::path dir = p.has_parent_path() ? p.parent_path() : std::filesystem::path(".");
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) return fmt::format("directory {} does not exist", dir.string());
-  if (const std::string why = WhyNotReplaceable(path); !why.empty()) return why;
+  if (TargetAt(path) == Target::kDirectory) return "is a directory";
   if (access(std::filesystem::exists(p, ec) ? path.c_str() : dir.c_str(), W_OK) != 0) {
     return fmt::format("cannot write: {}", std::strerror(errno));
   }

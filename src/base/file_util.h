@@ -18,11 +18,10 @@ namespace gcpilot {
 // `path` only when complete and removed on every error. SIGINT and SIGTERM
 // wait until the temporary file is renamed or removed, so a stopped run
 // leaves none behind. A symlink is written through (the link stays); a
-// directory or another non-regular file at `path` is refused, never
-// replaced. A new file gets the mode a plain create would (0666 & ~umask),
-// an existing one keeps its mode. Errors are kIoError naming `path` and
-// the reason: "out.html: is a directory", "x/y.csv: cannot write: No such
-// file or directory".
+// directory at `path` is refused, never replaced; a FIFO or device
+// (/dev/stdout) is written in place, as it cannot hold a half file. A new file gets the mode a plain create would (0666
+// & ~umask), an existing one keeps its mode. Errors are kIoError naming `path` and the reason: "out.html: is a
+// directory", "x/y.csv: cannot write: No such file or directory".
 [[nodiscard]] Status WriteFileAtomically(const std::string& path, std::string_view bytes);
 // The same for output produced as a stream (CSV rows of millions of
 // requests); `write` must not keep `out` past its return.
@@ -34,8 +33,8 @@ namespace gcpilot {
 [[nodiscard]] Status ReadInputFile(const std::string& path, std::string* out);
 
 // Why `path` could not be written later ("" if it can: its directory
-// exists and is writable, it is not a directory or another non-regular
-// file), so a long job is not made only to lose its results.
+// exists and is writable, it is not a directory), so a long job is not
+// made only to lose its results.
 std::string WhyUnwritable(const std::string& path);
 
 // The last `n` non-empty lines of the file at `path` joined by '|', cut to

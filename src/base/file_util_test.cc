@@ -1,6 +1,7 @@
 #include "base/file_util.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -62,11 +63,22 @@ TEST(FileUtilTest, AtomicWriteRefusesADirectoryAndLeavesNothing) {
   EXPECT_EQ(WhyUnwritable(dir + "/report.html"), "is a directory");
 }
 
-TEST(FileUtilTest, AtomicWriteRefusesADeviceRatherThanReplaceIt) {
-  const Status st = WriteFileAtomically("/dev/null", "x");
-  EXPECT_EQ(st.message(), "/dev/null: is not a regular file");
+// A pipe or device holds no old file to keep: it is written in place, and
+// stays what it is (as root, a rename would replace /dev/null itself).
+TEST(FileUtilTest, AtomicWriteIntoAPipeOrDeviceWritesInPlace) {
+  ASSERT_TRUE(WriteFileAtomically("/dev/null", "x").ok());
   EXPECT_TRUE(std::filesystem::is_character_file("/dev/null"));
-  EXPECT_EQ(WhyUnwritable("/dev/null"), "is not a regular file");
+  EXPECT_EQ(WhyUnwritable("/dev/null"), "");
+  const std::string dir = FreshDir("file_util_fifo");
+  const std::string fifo = dir + "/rows";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::string got;
+  std::thread reader([&] { got = ReadFileOrEmpty(fifo); });
+  EXPECT_TRUE(WriteFileAtomically(fifo, "a,b\n").ok());
+  reader.join();
+  EXPECT_EQ(got, "a,b\n");
+  EXPECT_TRUE(std::filesystem::is_fifo(fifo));
+  EXPECT_EQ(Names(dir), std::vector<std::string>{"rows"});
 }
 
 TEST(FileUtilTest, AtomicWriteThroughASymlinkKeepsTheLink) {
