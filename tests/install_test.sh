@@ -53,8 +53,7 @@ check "no request mix" "gcpilot tune: the built-in study's request mix (workload
   TMP/workloads/paygate/load.toml (a build tree)
   TMP/p/share/gcpilot/workloads/paygate/load.toml (an installed copy)
 install gcpilot (cmake --install BUILD) or name one: --requests FILE
-Run 'gcpilot tune --help' for usage.
-exit 2" "$out"
+exit 1" "$out"
 cp "$tmp/load.toml" "$tmp/mix.toml"
 cp "$p/share/gcpilot/workloads/paygate/pay.json" "$tmp/pay.json"
 out=$(tune "$p/bin/gcpilot" tune --dry-run --requests "$tmp/mix.toml")
@@ -68,8 +67,7 @@ check "no gateway" "gcpilot tune: the built-in study's gateway (workloads/paygat
   TMP/paygate (a build tree)
   TMP/p/libexec/gcpilot/paygate (an installed copy)
 build it (ninja -C BUILD), install it (cmake --install BUILD), or name one: --paygate FILE or GCPILOT_PAYGATE=FILE
-Run 'gcpilot tune --help' for usage.
-exit 2" "$out"
+exit 1" "$out"
 for how in flag env; do
   if [ $how = flag ]; then
     out=$(tune "$p/bin/gcpilot" tune --dry-run --paygate "$tmp/named/paygate")
@@ -80,12 +78,10 @@ for how in flag env; do
 done
 out=$(tune "$p/bin/gcpilot" tune --dry-run --paygate "$tmp/no-such-paygate")
 check "--paygate missing" "gcpilot tune: --paygate TMP/no-such-paygate: does not exist or is not an executable file
-Run 'gcpilot tune --help' for usage.
-exit 2" "$out"
+exit 1" "$out"
 out=$(tune GCPILOT_PAYGATE="$tmp" "$p/bin/gcpilot" tune --dry-run)
 check "GCPILOT_PAYGATE a folder" "gcpilot tune: GCPILOT_PAYGATE=TMP: does not exist or is not an executable file
-Run 'gcpilot tune --help' for usage.
-exit 2" "$out"
+exit 1" "$out"
 
 [ $fail = 0 ] && echo "install_test: the installed gcpilot plans the built-in study from $p"
 exit $fail

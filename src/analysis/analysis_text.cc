@@ -68,6 +68,7 @@ std::string EffectsTable(const StudyAnalysis& a) {
         s += fmt::format("  {}: {:.3f} ±{:.3f} ({})", Show(l.level), l.mean, l.sd, l.n);
       }
     }
+    if (e.unbalanced) s += "  (unbalanced fit: levels ran unequally often)";
     s += "\n";
   }
   if (a.residual_df > 0) {
@@ -172,6 +173,7 @@ nlohmann::ordered_json EffectsJson(const StudyAnalysis& a) {
                        {"anova_share", e.anova_share},
                        {"range_ms", e.range},
                        {"best_level", e.best_level},
+                       {"unbalanced", e.unbalanced},
                        {"levels", levels}});
   }
   return effects;

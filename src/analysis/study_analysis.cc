@@ -51,14 +51,14 @@ void Average(CellStats* c) {
 
 // Groups the finished runs by setting, counting done, failed and pending.
 void GroupCells(const StudyOutline& o, const std::vector<RunResult>& runs, StudyAnalysis* a) {
-  std::map<Env, size_t> index;  // a setting is its environment
+  std::map<Env, size_t> index;  // a setting is its environment, as Go reads it
   for (const RunResult& r : runs) {
     if (r.status == RunStatus::kPending) {
       ++a->pending;
       continue;
     }
     (r.done() ? a->done : a->failed)++;
-    const auto [it, added] = index.emplace(r.env, a->cells.size());
+    const auto [it, added] = index.emplace(CanonicalEnv(r.env), a->cells.size());
     if (added) {
       CellStats c;
       c.env = r.env;
@@ -140,6 +140,8 @@ void MainEffects(const StudyOutline& o, const std::vector<const RunResult*>& des
       }
       e.levels.push_back(le);
     }
+    e.unbalanced =
+        std::any_of(e.levels.begin(), e.levels.end(), [&](const LevelEffect& l) { return l.n != e.levels.front().n; });
     e.range = std::isfinite(best) ? worst - best : 0;
     e.anova_share = ss_total > 0 ? ss / ss_total : 0;
     ss_factors += ss;
@@ -196,7 +198,9 @@ void ParetoFront(StudyAnalysis* a) {
 CellStats VerifiedFigures(const StudyOutline& o, const std::vector<RunResult>& runs, const CellStats& cell) {
   CellStats v;
   for (const RunResult& r : runs) {
-    if (r.phase == RunPhase::kVerify && r.env == cell.env && r.status != RunStatus::kPending) AddRun(o, r, &v);
+    if (r.phase == RunPhase::kVerify && CanonicalEnv(r.env) == CanonicalEnv(cell.env) &&
+        r.status != RunStatus::kPending)
+      AddRun(o, r, &v);
   }
   Average(&v);
   v.env = cell.env;
@@ -246,7 +250,7 @@ void Compare(const StudyOutline& o, const CellStats& best, const CellStats* base
     rec->ratio = baseline->mean > 0 ? b.mean / baseline->mean : 0;
     rec->p_value = WelchPValue(b.values, baseline->values);
     rec->testable = b.values.size() >= 2 && baseline->values.size() >= 2;
-    rec->is_default = b.env == baseline->env;
+    rec->is_default = CanonicalEnv(b.env) == CanonicalEnv(baseline->env);
     rec->significant = rec->testable && !rec->is_default && rec->p_value < 0.05 && b.mean < baseline->mean;
   }
   if (best.mean_gc_cycles < 1) {
@@ -323,9 +327,18 @@ std::string DescribeSetting(const StudyOutline& o, const Env& env) {
   return e;
 }
 
+Env CanonicalEnv(const Env& env) {
+  Env canonical;
+  for (const auto& [name, value] : env) {
+    if (std::string v = CanonicalKnobValue(name, value); !v.empty()) canonical.emplace(name, std::move(v));
+  }
+  return canonical;
+}
+
 const CellStats* StudyAnalysis::Find(const Env& env) const {
+  const Env want = CanonicalEnv(env);
   for (const CellStats& c : cells) {
-    if (c.env == env) return &c;
+    if (CanonicalEnv(c.env) == want) return &c;
   }
   return nullptr;
 }

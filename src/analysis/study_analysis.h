@@ -58,6 +58,9 @@ struct MainEffect {
   double range = 0;        // best to worst level mean
   double anova_share = 0;  // share of the total sum of squares
   std::string best_level;
+  // The levels ran unequally often in the finished design runs (a folded
+  // array column, failed runs): the means compare unequal samples.
+  bool unbalanced = false;
 };
 
 struct PairTable {
@@ -107,6 +110,11 @@ StudyAnalysis Analyze(const StudyOutline& outline, const std::vector<RunResult>&
 std::string DescribeSetting(const StudyOutline& outline, const Env& env);
 // "GOGC=400 GOMEMLIMIT=(unset)": every variable of `env` in key order.
 std::string DescribeEnv(const Env& env);
+// The setting `env` makes, keyed so settings the Go runtime cannot tell
+// apart are equal: every value in CanonicalKnobValue's form and entries
+// that come out "" (unset, the default) left out. GOGC=100, GOGC=0100 and
+// no GOGC are one setting; cells and "was it tried" compare these.
+Env CanonicalEnv(const Env& env);
 // A setting's value of factor `name`, "" where the env does not set it.
 const std::string& ValueOf(const Env& env, const std::string& name);
 

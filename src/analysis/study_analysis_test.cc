@@ -93,6 +93,40 @@ TEST(AnalysisTest, RecommendationAgainstTheDefault) {
   EXPECT_NEAR(a.cells[a.pareto[1]].mean, 15, 1e-12);
 }
 
+// GOGC=100 and GOGC unset are the same setting to Go: one cell, with the
+// runs of both, and the default found by either spelling.
+TEST(AnalysisTest, TheDefaultSpelledOutAndUnsetAreOneCell) {
+  auto runs = AdditiveRuns();
+  runs.push_back(MakeRun("baseline", {0, 1}, {{"GOGC", ""}, {"APP_POOL", "1"}}, 16.2, 400));
+  runs.push_back(MakeRun("baseline", {0, 1}, {{"APP_POOL", "1"}}, 16.4, 400));
+  runs.push_back(MakeRun("baseline", {0, 1}, {{"GOGC", "0100"}, {"APP_POOL", "1"}}, 16.6, 400));
+  const StudyAnalysis a = Analyze(TwoByTwo(), runs);
+  EXPECT_EQ(a.cells.size(), 4u);
+  const CellStats* def = a.Find({{"APP_POOL", "1"}});
+  ASSERT_NE(def, nullptr);
+  EXPECT_EQ(def, a.Find({{"GOGC", "100"}, {"APP_POOL", "1"}}));
+  EXPECT_EQ(def->runs, 5);  // 2 design runs + 3 baseline runs
+  EXPECT_NEAR(def->mean, (15.9 + 16.1 + 16.2 + 16.4 + 16.6) / 5, 1e-12);
+  EXPECT_EQ(CanonicalEnv({{"GOGC", "100"}, {"GOMEMLIMIT", "1024MiB"}, {"GOMAXPROCS", "02"}}),
+            (Env{{"GOMAXPROCS", "2"}, {"GOMEMLIMIT", "1GiB"}}));
+}
+
+// A level run more often than another (a 2-level factor folded onto a
+// 3-level column) is said in the main effects.
+TEST(AnalysisTest, UnequalLevelCountsAreAnUnbalancedFit) {
+  auto runs = AdditiveRuns();
+  EXPECT_FALSE(Analyze(TwoByTwo(), runs).effects[0].unbalanced);
+  runs.push_back(MakeRun("design", {1, 0}, {{"GOGC", "400"}, {"APP_POOL", "0"}}, 10, 800));
+  const StudyAnalysis a = Analyze(TwoByTwo(), runs);
+  EXPECT_FALSE(a.effects[0].levels[0].n == a.effects[0].levels[1].n);
+  EXPECT_TRUE(a.effects[0].unbalanced);
+  EXPECT_TRUE(a.effects[1].unbalanced);
+  const std::string text = AnalysisTable(TwoByTwo(), a);
+  EXPECT_NE(text.find("400: 10.400 ±0.557 (5)  (unbalanced fit: levels ran unequally often)\n"), std::string::npos)
+      << text;
+  EXPECT_EQ(AnalysisJson(a)["main_effects"][0]["unbalanced"], true);
+}
+
 TEST(AnalysisTest, ConstraintsAndFailuresRuleSettingsOut) {
   StudyOutline spec = TwoByTwo();
   spec.max_peak_rss = int64_t{600} << 20;  // GOGC=400 (800 MiB) is over budget

@@ -48,12 +48,10 @@ int Usage(const std::string& msg) {
   return kExitUsage;
 }
 
+// Through a temporary file: a failed or stopped write leaves no half file.
 bool WriteFile(const std::string& path, const std::function<void(std::ostream&)>& write) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  write(out);
-  out.close();
-  if (!out) {
-    std::fprintf(stderr, "gcpilot load: %s: cannot write: %s\n", path.c_str(), std::strerror(errno));
+  if (Status st = WriteFileAtomically(path, write); !st.ok()) {
+    std::fprintf(stderr, "gcpilot load: %s\n", st.message().c_str());
     return false;
   }
   return true;
@@ -80,8 +78,8 @@ std::optional<int> RequestKinds(const LoadFlags& f, const std::string& path, std
   }
   if (!f.body.empty() && !f.body_file.empty()) return Usage("give --body or --body-file, not both");
   RequestFlags rf{path, f.method, f.headers, f.body, f.sign};
-  if (!f.body_file.empty() && !ReadFileToString(f.body_file, &rf.body)) {
-    std::fprintf(stderr, "gcpilot load: --body-file %s: cannot read\n", f.body_file.c_str());
+  if (Status st = f.body_file.empty() ? Status::Ok() : ReadInputFile(f.body_file, &rf.body); !st.ok()) {
+    std::fprintf(stderr, "gcpilot load: --body-file %s\n", st.message().c_str());
     return kExitError;
   }
   auto kind = RequestKindFromFlags(rf);

@@ -12,6 +12,10 @@ namespace gcpilot::cli {
 
 // Shared with tune, which writes the report at its end.
 int WriteStudyReport(const std::string& db, int64_t study, const std::string& out_path) {
+  if (const std::string why = out_path == "-" ? "" : WhyUnwritable(out_path); !why.empty()) {
+    std::fprintf(stderr, "gcpilot report: %s: %s\n", out_path.c_str(), why.c_str());
+    return kExitError;  // before reading the study, and never DIR.tmp
+  }
   auto store = StudyStore::OpenExisting(db);
   if (!store.ok()) {
     std::fprintf(stderr, "gcpilot report: %s\n", store.status().message().c_str());

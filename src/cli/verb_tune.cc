@@ -74,6 +74,12 @@ StatusOr<StudySpec> SpecFromFlags(const TuneFlags& f) {
   return spec;
 }
 
+std::vector<std::string> FactorNames(const StudySpec& spec) {
+  std::vector<std::string> names;
+  for (const Factor& f : spec.factors) names.push_back(f.name);
+  return names;
+}
+
 // --dry-run: the design, the settings and the run order.
 int PrintPlan(const StudySpec& spec, const Design& design) {
   const auto plan = PlanStudy(spec, design);
@@ -83,6 +89,7 @@ int PrintPlan(const StudySpec& spec, const Design& design) {
       "(~%.0f min, plus confirmation and verification runs)\n",
       spec.source.c_str(), design.name.c_str(), design.cells.size(), spec.repeats, plan.size(),
       plan.size() * per_run / 60);
+  for (const std::string& note : DesignNotes(design, FactorNames(spec))) std::printf("note: %s\n", note.c_str());
   for (const RunResult& r : plan) {
     std::printf("  run %2d  %-8s %s\n", r.seq + 1, RunPhaseName(r.phase), DescribeEnv(r.env).c_str());
   }
@@ -135,22 +142,34 @@ int Run(TuneFlags& f) {
   if (!f.resume) {
     auto s = SpecFromFlags(f);
     if (!s.ok()) {
-      // An error in a file names its place; one in the flags gets the hint.
+      // An input file that is missing, unreadable or wrong is an input
+      // error (1) naming its place, as in every verb; a flag's is usage (2).
       const std::string why = s.status().message();
+      bool in_file = s.status().code() != StatusCode::kInvalidArgument;
       for (const std::string& file : {f.spec_path, f.overrides.requests}) {
-        if (!file.empty() && why.rfind(file, 0) == 0) {
-          std::fprintf(stderr, "gcpilot tune: %s\n", why.c_str());
-          return kExitUsage;
-        }
+        in_file |= !file.empty() && why.rfind(file, 0) == 0;
       }
-      return Usage(why);
+      if (!in_file) return Usage(why);
+      std::fprintf(stderr, "gcpilot tune: %s\n", why.c_str());
+      return kExitError;
     }
     spec = std::move(*s);
     std::vector<int> levels;
     for (const Factor& fac : spec.factors) levels.push_back(static_cast<int>(fac.levels.size()));
     auto design = MakeDesign(spec.design, levels);
-    if (!design.ok()) return Usage("design: " + design.status().message());
+    if (!design.ok()) {
+      // A spec file's [design] and [[factor]]s that do not fit are an
+      // input error; --design's or --factor's, a usage error.
+      if (f.spec_path.empty() || !f.overrides.design.empty() || !f.overrides.factors.empty()) {
+        return Usage("design: " + design.status().message());
+      }
+      std::fprintf(stderr, "gcpilot tune: %s: design: %s\n", f.spec_path.c_str(), design.status().message().c_str());
+      return kExitError;
+    }
     if (f.dry_run) return PrintPlan(spec, *design);
+    for (const std::string& note : DesignNotes(*design, FactorNames(spec))) {
+      std::fprintf(stderr, "tune: note: %s\n", note.c_str());
+    }
   }
   const std::string report = f.no_report ? "" : f.report.empty() ? f.db + ".html" : f.report;
   if (const std::string why = report.empty() ? "" : WhyUnwritable(report); !why.empty()) {
@@ -225,7 +244,8 @@ Verb AddTuneVerb(CLI::App& app) {
       "  gcpilot tune --resume --db study.db          # after an interruption\n"
       "  gcpilot tune --ready http://127.0.0.1:{port}/healthz --factor GOGC=50,100,200 \\\n"
       "      -- ./myservice --listen 127.0.0.1:{port}\n"
-      "Exit status: 0 with a recommendation, 1 none (or a runtime error), 2 usage error.");
+      "Exit status: 0 with a recommendation, 1 none, an input file (--spec, --requests, --db) missing,\n"
+      "unreadable or wrong, or a runtime error, 2 usage error.");
   return {cmd, [f] { return Run(*f); }};
 }
 

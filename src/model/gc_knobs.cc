@@ -44,7 +44,7 @@ StatusOr<int64_t> ParseGogc(std::string_view text) {
   if (text == "off") return kGogcOff;
   int64_t n = 0;
   if (!ParseDigits(text, &n) || n > std::numeric_limits<int32_t>::max()) {
-    return Bad("GOGC", text, "want \"off\" or a whole number of percent in 0..2147483647");
+    return Bad("GOGC", text, "want \"off\" or a whole number of percent in 0..2147483647 (2^31-1)");
   }
   return n;
 }
@@ -79,7 +79,7 @@ std::string FormatGomemlimit(int64_t bytes) {
 StatusOr<int32_t> ParseGomaxprocs(std::string_view text) {
   int64_t n = 0;
   if (!ParseDigits(text, &n) || n < 1 || n > std::numeric_limits<int32_t>::max()) {
-    return Bad("GOMAXPROCS", text, "want a whole number in 1..2147483647");
+    return Bad("GOMAXPROCS", text, "want a whole number in 1..2147483647 (2^31-1)");
   }
   return static_cast<int32_t>(n);
 }
@@ -165,6 +165,22 @@ std::optional<int64_t> KnobMagnitude(std::string_view name, std::string_view val
 std::string FormatKnob(std::string_view name, int64_t magnitude) {
   if (name == "GOMEMLIMIT") return FormatGomemlimit(magnitude);
   return std::to_string(magnitude);
+}
+
+std::string CanonicalKnobValue(std::string_view name, std::string_view value) {
+  if (name == "GOGC") {
+    auto n = ParseGogc(value);
+    return !n.ok() ? std::string(value) : *n == 100 ? "" : FormatGogc(*n);
+  }
+  if (name == "GOMEMLIMIT") {
+    auto n = ParseGomemlimit(value);
+    return !n.ok() ? std::string(value) : *n == kMemLimitOff ? "" : FormatGomemlimit(*n);
+  }
+  if (name == "GOMAXPROCS") {
+    auto n = ParseGomaxprocs(value);
+    return n.ok() ? FormatGomaxprocs(*n) : std::string(value);
+  }
+  return std::string(value);
 }
 
 }  // namespace gcpilot

@@ -72,6 +72,15 @@ std::optional<int64_t> KnobMagnitude(std::string_view name, std::string_view val
 // Formats a magnitude of knob `name` back in Go's grammar.
 std::string FormatKnob(std::string_view name, int64_t magnitude);
 
+// The setting `value` of variable `name` makes, as one spelling, so values
+// the runtime cannot tell apart compare equal: a knob's value parsed and
+// formatted again (GOGC "007" -> "7", GOMEMLIMIT "1024MiB" -> "1GiB"), and
+// the runtime's fixed default as "" (unset): GOGC "100" and GOMEMLIMIT
+// "off". GOMAXPROCS has no fixed default (it is the CPU count), so "2"
+// stays "2". Other variables and values that do not parse are returned as
+// given.
+std::string CanonicalKnobValue(std::string_view name, std::string_view value);
+
 }  // namespace gcpilot
 
 #endif  // GCPILOT_MODEL_GC_KNOBS_H_

@@ -10,7 +10,7 @@ TEST(GcKnobsTest, GogcReadsOffAndWholePercents) {
   EXPECT_EQ(*ParseGogc("0"), 0);
   EXPECT_EQ(*ParseGogc("400"), 400);
   EXPECT_EQ(ParseGogc("-1").status().message(),
-            "GOGC \"-1\": want \"off\" or a whole number of percent in 0..2147483647");
+            "GOGC \"-1\": want \"off\" or a whole number of percent in 0..2147483647 (2^31-1)");
   EXPECT_FALSE(ParseGogc("1.5").ok());
   EXPECT_FALSE(ParseGogc(" 100").ok());
   EXPECT_FALSE(ParseGogc("2147483648").ok());
@@ -47,7 +47,7 @@ TEST(GcKnobsTest, GomemlimitFormatsInTheLargestExactUnit) {
 TEST(GcKnobsTest, GomaxprocsIsAPositiveInt32) {
   EXPECT_EQ(*ParseGomaxprocs("1"), 1);
   EXPECT_EQ(*ParseGomaxprocs("5000"), 5000);
-  EXPECT_EQ(ParseGomaxprocs("0").status().message(), "GOMAXPROCS \"0\": want a whole number in 1..2147483647");
+  EXPECT_EQ(ParseGomaxprocs("0").status().message(), "GOMAXPROCS \"0\": want a whole number in 1..2147483647 (2^31-1)");
   EXPECT_FALSE(ParseGomaxprocs("2147483648").ok());
   EXPECT_FALSE(ParseGomaxprocs("two").ok());
 }
@@ -83,10 +83,29 @@ TEST(GcKnobsTest, MagnitudesCompareLevelsOnOneScale) {
   EXPECT_EQ(KnobMagnitude("PAYGATE_POOL", "x"), std::nullopt);
   EXPECT_EQ(FormatKnob("GOMEMLIMIT", int64_t{900} << 20), "900MiB");
   EXPECT_EQ(FormatKnob("GOGC", 250), "250");
-  EXPECT_EQ(KnobValueProblem("GOMAXPROCS", "0"), "want a whole number in 1..2147483647");
+  EXPECT_EQ(KnobValueProblem("GOMAXPROCS", "0"), "want a whole number in 1..2147483647 (2^31-1)");
   EXPECT_EQ(KnobValueProblem("GOMAXPROCS", "2"), "");
   EXPECT_EQ(KnobValueProblem("GOGC", ""), "");
   EXPECT_EQ(KnobValueProblem("APP_MODE", "anything"), "");
+}
+
+// Values the runtime cannot tell apart are one setting: Go parses GOGC and
+// GOMAXPROCS as decimal integers (007 is 7) and the default is unset.
+TEST(GcKnobsTest, CanonicalValuesMakeOneSettingOneSpelling) {
+  EXPECT_EQ(CanonicalKnobValue("GOGC", "100"), "");
+  EXPECT_EQ(CanonicalKnobValue("GOGC", "0100"), "");
+  EXPECT_EQ(CanonicalKnobValue("GOGC", ""), "");
+  EXPECT_EQ(CanonicalKnobValue("GOGC", "007"), "7");
+  EXPECT_EQ(CanonicalKnobValue("GOGC", "0"), "0");
+  EXPECT_EQ(CanonicalKnobValue("GOGC", "off"), "off");
+  EXPECT_EQ(CanonicalKnobValue("GOMEMLIMIT", "off"), "");
+  EXPECT_EQ(CanonicalKnobValue("GOMEMLIMIT", "9223372036854775807"), "");  // the same "no limit"
+  EXPECT_EQ(CanonicalKnobValue("GOMEMLIMIT", "1024MiB"), "1GiB");
+  EXPECT_EQ(CanonicalKnobValue("GOMEMLIMIT", "1073741824"), "1GiB");
+  EXPECT_EQ(CanonicalKnobValue("GOMAXPROCS", "02"), "2");
+  EXPECT_EQ(CanonicalKnobValue("GOMAXPROCS", ""), "");  // unset: the CPU count, no fixed number
+  EXPECT_EQ(CanonicalKnobValue("GOGC", "1.5"), "1.5");  // not Go's: left as given
+  EXPECT_EQ(CanonicalKnobValue("PAYGATE_POOL", "01"), "01");
 }
 
 }  // namespace

@@ -255,7 +255,7 @@ std::string PercentileSection(const ReportInput& in) {
     if (it->values.empty()) continue;
     bool drawn = false;
     for (Pick& pk : picks) {
-      if (pk.cell->env != it->env) continue;
+      if (CanonicalEnv(pk.cell->env) != CanonicalEnv(it->env)) continue;
       pk.role += " (the worst setting)";
       drawn = true;
     }

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <filesystem>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -13,6 +15,13 @@ namespace gcpilot {
 using store_internal::Stmt;
 
 namespace {
+
+// SQLite says only "unable to open database file" of a directory.
+Status RefuseDirectory(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(path, ec)) return Status::Ok();
+  return Status::IoError(fmt::format("{}: is a directory, not a study database", path));
+}
 
 StatusOr<sqlite3*> OpenDb(const std::string& path, int flags) {
   sqlite3* db = nullptr;
@@ -103,6 +112,7 @@ std::string ReadMetrics(const Stmt& s, int first, RunMetrics* m) {
 }  // namespace
 
 StatusOr<StudyStore> StudyStore::Open(const std::string& path) {
+  if (Status st = RefuseDirectory(path); !st.ok()) return st;
   auto db = OpenDb(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   if (!db.ok()) return db.status();
   StudyStore store(*db, path);
@@ -123,6 +133,7 @@ StatusOr<StudyStore> StudyStore::OpenExisting(const std::string& path) {
   if (access(path.c_str(), F_OK) != 0) {
     return Status::NotFound(fmt::format("{}: no such study database", path));
   }
+  if (Status st = RefuseDirectory(path); !st.ok()) return st;
   auto db = OpenDb(path, SQLITE_OPEN_READWRITE);
   if (!db.ok()) return db.status();
   StudyStore store(*db, path);

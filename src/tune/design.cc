@@ -82,9 +82,10 @@ StatusOr<OrthogonalArray> ArrayByName(const std::string& name) {
   for (OrthogonalArray& a : AllArrays()) {
     if (a.name == name) return std::move(a);
   }
-  return Status::InvalidArgument(
-      fmt::format("design \"{}\" is unknown (known: auto, full, L4, L8, L9, L16, L18, L27)", name));
+  return Status::InvalidArgument(fmt::format("design \"{}\" is unknown (known: {})", name, kDesignKinds));
 }
+
+bool IsDesignKind(const std::string& kind) { return kind == "auto" || kind == "full" || ArrayByName(kind).ok(); }
 
 bool IsOrthogonal(const OrthogonalArray& a) {
   const size_t cols = a.column_levels.size();
@@ -145,6 +146,9 @@ StatusOr<Design> FitArray(const OrthogonalArray& a, const std::vector<int>& leve
       d.columns.push_back(free3[free3.size() - 1 - (next2++ - free2.size())]);
     }
   }
+  for (size_t f = 0; f < levels.size(); ++f) {
+    if (a.column_levels[d.columns[f]] != levels[f]) d.unbalanced.push_back(static_cast<int>(f));
+  }
   for (const auto& row : a.rows) {
     std::vector<int> cell;
     for (size_t f = 0; f < levels.size(); ++f) {
@@ -156,15 +160,35 @@ StatusOr<Design> FitArray(const OrthogonalArray& a, const std::vector<int>& leve
   return d;
 }
 
+std::vector<std::string> DesignNotes(const Design& d, const std::vector<std::string>& names) {
+  std::vector<std::string> notes;
+  if (!d.replaced.empty()) {
+    notes.push_back(
+        fmt::format("{} has more rows than the {} settings of the full factorial: running the full "
+                    "factorial instead (each setting once per repeat)",
+                    d.replaced, d.cells.size()));
+  }
+  for (int f : d.unbalanced) {
+    int first = 0;
+    for (const auto& cell : d.cells) first += cell[f] == 0;
+    notes.push_back(
+        fmt::format("unbalanced: {} has 2 levels on a 3-level column of {}, so its first level runs "
+                    "in {} of {} rows; its main effect compares unequal samples",
+                    f < static_cast<int>(names.size()) ? names[f] : fmt::format("factor {}", f + 1), d.name, first,
+                    d.cells.size()));
+  }
+  return notes;
+}
+
 StatusOr<Design> MakeDesign(const std::string& kind, const std::vector<int>& levels) {
   if (levels.empty()) return Status::InvalidArgument("no factors to vary");
   for (int l : levels) {
     if (l < 1) return Status::InvalidArgument("a factor needs at least one level");
   }
   if (kind == "full") return FullFactorial(levels);
+  size_t grid = 1;
+  for (int l : levels) grid *= static_cast<size_t>(l);
   if (kind == "auto") {
-    size_t grid = 1;
-    for (int l : levels) grid *= static_cast<size_t>(l);
     for (const OrthogonalArray& a : AllArrays()) {
       if (a.rows.size() >= grid) break;  // the full grid is no larger
       auto d = FitArray(a, levels);
@@ -174,7 +198,13 @@ StatusOr<Design> MakeDesign(const std::string& kind, const std::vector<int>& lev
   }
   auto a = ArrayByName(kind);
   if (!a.ok()) return a.status();
-  return FitArray(*a, levels);
+  auto d = FitArray(*a, levels);
+  if (d.ok() && a->rows.size() > grid) {
+    Design full = FullFactorial(levels);
+    full.replaced = a->name;
+    return full;
+  }
+  return d;
 }
 
 }  // namespace gcpilot

@@ -26,6 +26,11 @@ struct OrthogonalArray {
   std::vector<std::vector<int>> rows;  // level index 0.. per column
 };
 
+// The design kinds a spec or --design may name.
+inline constexpr char kDesignKinds[] = "auto, full, L4, L8, L9, L16, L18, L27";
+// Whether `kind` is one of them.
+bool IsDesignKind(const std::string& kind);
+
 // The array by name ("L4", "L8", "L9", "L16", "L18", "L27").
 StatusOr<OrthogonalArray> ArrayByName(const std::string& name);
 // All supported arrays, smallest first.
@@ -37,7 +42,18 @@ struct Design {
   std::string name;                     // "full factorial", "L9", ...
   std::vector<std::vector<int>> cells;  // level index per factor
   std::vector<int> columns;             // array column used by each factor (OA only)
+  // The array asked for when it was replaced by the full factorial because
+  // it has more rows than the grid has settings ("L27"), else "".
+  std::string replaced;
+  // Factors (indexes) whose levels the array runs unequally often: a
+  // 2-level factor folded onto a 3-level column runs its first level in
+  // 2/3 of the rows.
+  std::vector<int> unbalanced;
 };
+
+// What the plan must say about `d` (one line each, no newline): the array
+// it replaced, the factors it runs unequally; `names` are the factors'.
+std::vector<std::string> DesignNotes(const Design& d, const std::vector<std::string>& names);
 
 // The full grid over `levels` (levels per factor), first factor slowest.
 Design FullFactorial(const std::vector<int>& levels);
@@ -50,7 +66,9 @@ StatusOr<Design> FitArray(const OrthogonalArray& array, const std::vector<int>& 
 
 // `kind` is "full", "auto" (the smallest array that fits, or the full grid
 // when that is no larger) or an array name. Every factor needs 2 or 3
-// levels for an array; a full factorial takes any number >= 1.
+// levels for an array; a full factorial takes any number >= 1. An array
+// with more rows than the grid has settings would only repeat settings: it
+// is replaced by the full factorial (Design::replaced says so).
 StatusOr<Design> MakeDesign(const std::string& kind, const std::vector<int>& levels);
 
 }  // namespace gcpilot

@@ -61,6 +61,34 @@ TEST(DesignTest, FittedDesignsKeepBalance) {
   }
 }
 
+TEST(DesignTest, AnArrayLargerThanTheGridIsReplacedByTheFullFactorial) {
+  // An L27 for one two-level factor would run 27 rows of 2 settings.
+  auto d = MakeDesign("L27", {2});
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->name, "full factorial");
+  EXPECT_EQ(d->cells, (std::vector<std::vector<int>>{{0}, {1}}));
+  EXPECT_EQ(d->replaced, "L27");
+  EXPECT_EQ(DesignNotes(*d, {"GOGC"}),
+            std::vector<std::string>{"L27 has more rows than the 2 settings of the full factorial: running the full "
+                                     "factorial instead (each setting once per repeat)"});
+  EXPECT_EQ(MakeDesign("L9", {2, 2, 2})->name, "full factorial");  // 9 rows, 8 settings
+  EXPECT_EQ(MakeDesign("L9", {3, 3, 3})->replaced, "");            // 9 rows, 27 settings
+  EXPECT_EQ(MakeDesign("L4", {2, 2})->name, "L4");                 // as many rows as settings: kept
+  EXPECT_EQ(MakeDesign("L27", {3, 3})->cells.size(), 9u);
+}
+
+TEST(DesignTest, AFoldedFactorIsNamedUnbalanced) {
+  auto d = MakeDesign("auto", {3, 3, 3, 2});  // the built-in study: PAYGATE_POOL on a 3-level column
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->name, "L9");
+  EXPECT_EQ(d->unbalanced, std::vector<int>{3});
+  EXPECT_EQ(DesignNotes(*d, {"GOGC", "GOMEMLIMIT", "GOMAXPROCS", "PAYGATE_POOL"}),
+            std::vector<std::string>{"unbalanced: PAYGATE_POOL has 2 levels on a 3-level column of L9, so its first "
+                                     "level runs in 6 of 9 rows; its main effect compares unequal samples"});
+  EXPECT_EQ(MakeDesign("L18", {2, 3, 3})->unbalanced, std::vector<int>{});  // the 2-level column
+  EXPECT_EQ(MakeDesign("auto", {2, 2, 2})->unbalanced, std::vector<int>{});
+}
+
 TEST(DesignTest, ImpossibleDesignsSayWhy) {
   auto d = MakeDesign("L9", {3, 3, 3, 3, 3});
   ASSERT_FALSE(d.ok());

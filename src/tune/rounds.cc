@@ -14,8 +14,10 @@ bool HasPhase(const std::vector<RunResult>& runs, RunPhase phase) {
   return std::any_of(runs.begin(), runs.end(), [&](const RunResult& r) { return r.phase == phase; });
 }
 
+// Whether a run had the setting `env` makes (GOGC=100 is GOGC unset).
 bool Tried(const std::vector<RunResult>& runs, const Env& env) {
-  return std::any_of(runs.begin(), runs.end(), [&](const RunResult& r) { return r.env == env; });
+  const Env want = CanonicalEnv(env);
+  return std::any_of(runs.begin(), runs.end(), [&](const RunResult& r) { return CanonicalEnv(r.env) == want; });
 }
 
 }  // namespace
@@ -23,7 +25,9 @@ bool Tried(const std::vector<RunResult>& runs, const Env& env) {
 std::vector<int> LevelsOf(const StudySpec& spec, const Env& env) {
   std::vector<int> levels;
   for (const Factor& f : spec.factors) {
-    const auto it = std::find(f.levels.begin(), f.levels.end(), ValueOf(env, f.name));
+    const std::string value = CanonicalKnobValue(f.name, ValueOf(env, f.name));
+    const auto it = std::find_if(f.levels.begin(), f.levels.end(),
+                                 [&](const std::string& l) { return CanonicalKnobValue(f.name, l) == value; });
     levels.push_back(it == f.levels.end() ? RunResult::kNotALevel : static_cast<int>(it - f.levels.begin()));
   }
   return levels;
@@ -79,7 +83,7 @@ std::optional<RoundPlan> PlanRefinement(const StudySpec& spec, const std::vector
     for (const std::string& mid : NeighbourMidpoints(f, ValueOf(a.rec.best.env, f.name))) {
       Env env = a.rec.best.env;
       env[f.name] = mid;
-      if (!Tried(runs, env) && std::find(plan.settings.begin(), plan.settings.end(), env) == plan.settings.end()) {
+      if (!Tried(runs, env) && !Tried(RoundRuns(spec, plan, 0), env)) {
         plan.settings.push_back(env);
       }
     }

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <functional>
 #include <limits>
+#include <map>
 #include <set>
 #include <vector>
 
@@ -24,6 +25,7 @@
 #include "base/read_file.h"
 #include "loadgen/schedule.h"
 #include "net/url.h"
+#include "tune/design.h"
 #include "tune/spec_flags.h"
 
 namespace gcpilot {
@@ -75,9 +77,9 @@ bool OnPath(const std::string& prog) {
 
 }  // namespace
 
-Status CheckFactorValue(const std::string& name, const std::string& value) {
+Status CheckFactorValue(const std::string& name, const std::string& value, std::string_view what) {
   auto bad = [&](std::string why) {
-    return Status::InvalidArgument(fmt::format("factor {}: level \"{}\": {}", name, value, why));
+    return Status::InvalidArgument(fmt::format("factor {}: {} \"{}\": {}", name, what, value, why));
   };
   // The Go runtime's GC knobs; another GO-prefixed name is a misspelling
   // (GOMEMLIMT) or folklore (GOGCPERCENT) and would silently do nothing.
@@ -114,6 +116,46 @@ Status CheckFactorValue(const std::string& name, const std::string& value) {
   return Status::Ok();
 }
 
+Status CheckStudyUrl(const std::string& key, const std::string& url) {
+  std::string u = url;
+  const size_t at = u.find("{port}");
+  if (at != std::string::npos) u.replace(at, 6, "1");
+  auto p = ParseLoopbackUrl(u);
+  if (!p.ok()) {
+    std::string why = p.status().message();  // name the URL as written
+    if (const size_t at = why.find(u); at != std::string::npos) why.replace(at, u.size(), url);
+    return Status::InvalidArgument(fmt::format("{}: {}", key, why));
+  }
+  return Status::Ok();
+}
+
+std::string FlagToKey(const std::string& message, std::string_view flag, std::string_view key) {
+  if (!message.starts_with(flag)) return message;
+  return std::string(key) + message.substr(flag.size());
+}
+
+Status CheckFactorLevels(const Factor& f) {
+  if (f.levels.empty()) return Status::InvalidArgument(fmt::format("factor {} has no levels", f.name));
+  std::map<std::string, std::string> seen;  // the setting each level makes -> the level
+  for (const std::string& l : f.levels) {
+    if (Status st = CheckFactorValue(f.name, l); !st.ok()) return st;
+    const auto [it, added] = seen.emplace(CanonicalKnobValue(f.name, l), l);
+    if (added) continue;
+    if (it->second == l) {
+      return Status::InvalidArgument(fmt::format("factor {}: level \"{}\" is given twice", f.name, l));
+    }
+    const std::string why = it->first.empty() ? " (Go's default is the same as leaving the variable unset)" : "";
+    return Status::InvalidArgument(
+        fmt::format("factor {}: levels \"{}\" and \"{}\" are the same setting to Go{}", f.name, it->second, l, why));
+  }
+  return Status::Ok();
+}
+
+Status CheckFactor(const Factor& f) {
+  if (Status st = CheckFactorLevels(f); !st.ok()) return st;
+  return CheckFactorValue(f.name, f.baseline, "baseline");
+}
+
 Status ValidateStudySpec(const StudySpec& s) {
   auto bad = [](std::string m) { return Status::InvalidArgument(std::move(m)); };
   if (s.command.empty() || s.command[0].empty()) return bad("target.command is empty");
@@ -125,24 +167,12 @@ Status ValidateStudySpec(const StudySpec& s) {
   } else if (!OnPath(prog)) {
     return bad(fmt::format("target.command: {} is not an executable in $PATH", prog));
   }
-  auto check_url = [&](const std::string& key, const std::string& url) -> Status {
-    std::string u = url;
-    const size_t at = u.find("{port}");
-    if (at != std::string::npos) u.replace(at, 6, "1");
-    auto p = ParseLoopbackUrl(u);
-    if (!p.ok()) {
-      std::string why = p.status().message();  // name the URL as written
-      if (const size_t at = why.find(u); at != std::string::npos) why.replace(at, u.size(), url);
-      return bad(fmt::format("{}: {}", key, why));
-    }
-    return Status::Ok();
-  };
-  if (Status st = check_url("target.ready", s.ready_url); !st.ok()) return st;
+  if (Status st = CheckStudyUrl("target.ready", s.ready_url); !st.ok()) return st;
   if (s.ready_timeout_ns <= 0) return bad("target.ready_timeout must be > 0");
-  if (Status st = check_url("load.url", s.load_url); !st.ok()) return st;
+  if (Status st = CheckStudyUrl("load.url", s.load_url); !st.ok()) return st;
   if (s.kinds.empty()) return bad("load: no requests");
   auto sched = RateSchedule::Parse(s.rate, s.duration_ns);
-  if (!sched.ok()) return bad("load.rate: " + sched.status().message());
+  if (!sched.ok()) return bad(FlagToKey(sched.status().message(), "--rate", "load.rate"));
   const std::vector<int> usable = UsableCpuList();
   for (const auto& [key, cpus] :
        {std::pair<const char*, const std::vector<int>&>{"target.cpus", s.target_cpus}, {"load.cpus", s.load_cpus}}) {
@@ -166,13 +196,7 @@ Status ValidateStudySpec(const StudySpec& s) {
   std::set<std::string> names;
   for (const Factor& f : s.factors) {
     if (!names.insert(f.name).second) return bad(fmt::format("factor {} is given twice", f.name));
-    if (f.levels.empty()) return bad(fmt::format("factor {} has no levels", f.name));
-    std::set<std::string> seen;
-    for (const std::string& l : f.levels) {
-      if (Status st = CheckFactorValue(f.name, l); !st.ok()) return st;
-      if (!seen.insert(l).second) return bad(fmt::format("factor {}: level \"{}\" is given twice", f.name, l));
-    }
-    if (Status st = CheckFactorValue(f.name, f.baseline); !st.ok()) return st;
+    if (Status st = CheckFactor(f); !st.ok()) return st;
   }
   if (s.repeats < 1 || s.repeats > 100) return bad("design.repeats must be 1..100");
   if (s.max_error_rate < 0 || s.max_error_rate > 1) return bad("constraints.max_error_rate must be 0..1");
@@ -206,6 +230,7 @@ class TableReader {
   template <typename N>
   std::string At(const N& n) const {
     const auto& b = n.source().begin;
+    if (b.line == 0) return path_;  // a node with no place in the file: no made-up ":0:0"
     return fmt::format("{}:{}:{}", path_, b.line, b.column);
   }
   const toml::node* Get(std::string_view key) const { return t_ ? t_->get(key) : nullptr; }
@@ -296,6 +321,11 @@ Status ReadTarget(const std::string& path, const toml::table& doc, const Rel& re
     s.command[0] = rel(s.command[0]);
   }
   RETURN_IF_ERROR(target.String("ready", &s.ready_url));
+  if (const toml::node* ready = target.Get("ready")) {
+    if (Status st = CheckStudyUrl("target.ready", s.ready_url); !st.ok()) {
+      return Status::InvalidArgument(fmt::format("{}: {}", target.At(*ready), st.message()));
+    }
+  }
   RETURN_IF_ERROR(target.Duration("ready_timeout", &s.ready_timeout_ns));
   RETURN_IF_ERROR(target.Cpus("cpus", &s.target_cpus));
   if (const toml::node* env = target.Get("env")) {
@@ -317,6 +347,11 @@ Status ReadLoad(const std::string& path, const toml::table& doc, const Rel& rel,
   RETURN_IF_ERROR(load.CheckKeys({"url", "requests", "method", "path", "body", "rate", "duration", "warmup",
                                   "connections", "max_connections", "timeout", "cpus"}));
   RETURN_IF_ERROR(load.String("url", &s.load_url));
+  if (const toml::node* url = load.Get("url")) {
+    if (Status st = CheckStudyUrl("load.url", s.load_url); !st.ok()) {
+      return Status::InvalidArgument(fmt::format("{}: {}", load.At(*url), st.message()));
+    }
+  }
   std::string requests;
   RETURN_IF_ERROR(load.String("requests", &requests));
   RequestKindSpec one;
@@ -335,6 +370,12 @@ Status ReadLoad(const std::string& path, const toml::table& doc, const Rel& rel,
   RETURN_IF_ERROR(load.Duration("duration", &s.duration_ns));
   RETURN_IF_ERROR(load.Duration("warmup", &s.warmup_ns, /*zero_ok=*/true));
   RETURN_IF_ERROR(load.Duration("timeout", &s.timeout_ns));
+  if (const toml::node* rate = load.Get("rate")) {  // against the duration, so after it
+    if (auto sched = RateSchedule::Parse(s.rate, s.duration_ns); !sched.ok()) {
+      return Status::InvalidArgument(
+          fmt::format("{}: {}", load.At(*rate), FlagToKey(sched.status().message(), "--rate", "load.rate")));
+    }
+  }
   int64_t n = s.connections;
   RETURN_IF_ERROR(load.Int("connections", 1, 10000, &n));
   s.connections = static_cast<int>(n);
@@ -353,6 +394,7 @@ Status ReadFactors(const std::string& path, const toml::table& doc, const Rel& r
   if (const toml::node* fs = doc.get("factor")) {
     const toml::array* a = fs->as_array();
     if (!a) return TableReader(path, &doc, "the spec").Err(*fs, "factor", "must be [[factor]] tables");
+    std::map<std::string, std::string> names;  // factor name -> where it is given
     for (const toml::node& fn : *a) {
       TableReader f(path, fn.as_table(), "factor");
       RETURN_IF_ERROR(f.CheckKeys({"name", "levels", "baseline"}));
@@ -361,11 +403,17 @@ Status ReadFactors(const std::string& path, const toml::table& doc, const Rel& r
       RETURN_IF_ERROR(f.Strings("levels", &factor.levels));
       factor.baseline = DefaultBaseline(factor);  // as the --factor flag does
       RETURN_IF_ERROR(f.String("baseline", &factor.baseline));
-      // Say where a bad level is: re-check here with the position.
-      for (const std::string& l : factor.levels) {
-        if (Status st = CheckFactorValue(factor.name, l); !st.ok()) {
-          return Status::InvalidArgument(fmt::format("{}: {}", f.At(*fn.as_table()->get("levels")), st.message()));
-        }
+      // The flags' checks (CheckFactor), each error at the key it is about.
+      const auto at = [&](std::string_view key) { return f.Get(key) ? f.At(*f.Get(key)) : f.At(fn); };
+      if (!names.emplace(factor.name, at("name")).second) {
+        return Status::InvalidArgument(
+            fmt::format("{}: factor {} is given twice (first at {})", at("name"), factor.name, names[factor.name]));
+      }
+      if (Status st = CheckFactorLevels(factor); !st.ok()) {
+        return Status::InvalidArgument(fmt::format("{}: {}", at("levels"), st.message()));
+      }
+      if (Status st = CheckFactorValue(factor.name, factor.baseline, "baseline"); !st.ok()) {
+        return Status::InvalidArgument(fmt::format("{}: {}", at("baseline"), st.message()));
       }
       s.factors.push_back(std::move(factor));
     }
@@ -381,6 +429,9 @@ Status ReadDesign(const std::string& path, const toml::table& doc, const Rel& re
   TableReader design(path, doc["design"].as_table(), "design");
   RETURN_IF_ERROR(design.CheckKeys({"type", "repeats", "seed", "confirm", "refine", "verify"}));
   RETURN_IF_ERROR(design.String("type", &s.design));
+  if (const toml::node* type = design.Get("type"); type && !IsDesignKind(s.design)) {
+    return design.Err(*type, "type", fmt::format("\"{}\" is unknown (known: {})", s.design, kDesignKinds));
+  }
   int64_t n = s.repeats;
   RETURN_IF_ERROR(design.Int("repeats", 1, 100, &n));
   s.repeats = static_cast<int>(n);
@@ -421,12 +472,12 @@ Status ReadJudgement(const std::string& path, const toml::table& doc, const Rel&
   }
   if (const toml::node* e = cons.Get("max_error_rate")) {
     auto v = e->value<double>();
-    if (!v) return cons.Err(*e, "max_error_rate", "must be a number 0..1");
+    if (!v || *v < 0 || *v > 1) return cons.Err(*e, "max_error_rate", "must be a number 0..1");
     s.max_error_rate = *v;
   }
   if (const toml::node* e = cons.Get("min_gc_cycles")) {
     auto v = e->value<double>();
-    if (!v || *v < 0 || *v > 1e6) return cons.Err(*e, "min_gc_cycles", "must be a number >= 0");
+    if (!v || *v < 0 || *v > 1e6) return cons.Err(*e, "min_gc_cycles", "must be a number 0..1000000");
     s.min_gc_cycles = *v;
   }
   return Status::Ok();

@@ -27,6 +27,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -70,7 +71,23 @@ struct StudySpec : StudyOutline {
 // GOMEMLIMIT ("off" or bytes with B/KiB/MiB/GiB/TiB), GOMAXPROCS (>= 1);
 // other names must be valid environment variable names, and names that
 // are not Go knobs though often written about (GCPROCS) are refused.
-Status CheckFactorValue(const std::string& name, const std::string& value);
+// Errors read `factor NAME: WHAT "value": why`, WHAT "level" or "baseline".
+Status CheckFactorValue(const std::string& name, const std::string& value, std::string_view what = "level");
+
+// Checks one factor the same way for a spec file and the --factor flag:
+// at least one level, each valid (CheckFactorValue; "" is the variable
+// unset), no two levels that make the same setting (GOGC "100" and "",
+// "007" and "7": CanonicalKnobValue), and a valid baseline.
+// CheckFactorLevels is all of it but the baseline.
+Status CheckFactor(const Factor& f);
+Status CheckFactorLevels(const Factor& f);
+
+// Checks a target or load URL (loopback, {port} allowed); errors start
+// with `key` ("load.url", "--url") and name the URL as written.
+Status CheckStudyUrl(const std::string& key, const std::string& url);
+// `message` with a leading `flag` ("--rate") replaced by `key`
+// ("load.rate"): a library message said of a flag, said of a spec key.
+std::string FlagToKey(const std::string& message, std::string_view flag, std::string_view key);
 
 // Reads and checks a study spec. Errors name file:line:column and the key.
 StatusOr<StudySpec> LoadStudySpec(const std::string& path);

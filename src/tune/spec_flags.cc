@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "loadgen/schedule.h"
+#include "tune/design.h"
 
 namespace gcpilot {
 
@@ -28,6 +29,9 @@ StatusOr<Factor> ParseFactorFlag(const std::string& text) {
     at = comma + 1;
   }
   f.baseline = DefaultBaseline(f);
+  if (Status st = CheckFactor(f); !st.ok()) {
+    return Status::InvalidArgument(fmt::format("--factor {}: {}", text, st.message()));
+  }
   return f;
 }
 
@@ -55,7 +59,10 @@ Status ApplyOverrides(const SpecOverrides& o, StudySpec* spec) {
     if (!kinds.ok()) return kinds.status();
     spec->kinds = *kinds;
   }
-  if (!o.url.empty()) spec->load_url = o.url;
+  if (!o.url.empty()) {
+    if (Status st = CheckStudyUrl("--url", o.url); !st.ok()) return st;
+    spec->load_url = o.url;
+  }
   if (!o.rate.empty()) spec->rate = o.rate;
   if (!o.duration.empty()) {
     auto d = ParseDurationNs(o.duration);
@@ -66,6 +73,12 @@ Status ApplyOverrides(const SpecOverrides& o, StudySpec* spec) {
     auto d = ParseOptionalDurationNs(o.warmup);
     if (!d.ok()) return Status::InvalidArgument("--warmup: " + d.status().message());
     spec->warmup_ns = *d;
+  }
+  if (!o.rate.empty()) {  // against the duration, so after it
+    if (auto sched = RateSchedule::Parse(spec->rate, spec->duration_ns); !sched.ok()) return sched.status();
+  }
+  if (!o.design.empty() && !IsDesignKind(o.design)) {
+    return Status::InvalidArgument(fmt::format("--design \"{}\" is unknown (known: {})", o.design, kDesignKinds));
   }
   if (!o.design.empty()) spec->design = o.design;
   if (o.repeats > 0) spec->repeats = o.repeats;

@@ -1,5 +1,6 @@
 #include "tune/spec.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "base/cpus.h"
@@ -15,7 +16,8 @@ TEST(SpecTest, KnobValues) {
   const std::pair<std::pair<const char*, const char*>, const char*> cases[] = {
       {{"GOGC", "100"}, ""},
       {{"GOGC", "off"}, ""},
-      {{"GOGC", "-5"}, "factor GOGC: level \"-5\": want \"off\" or a whole number of percent in 0..2147483647"},
+      {{"GOGC", "-5"},
+       "factor GOGC: level \"-5\": want \"off\" or a whole number of percent in 0..2147483647 (2^31-1)"},
       {{"GOMEMLIMIT", "512MiB"}, ""},
       {{"GOMEMLIMIT", "off"}, ""},
       {{"GOMEMLIMIT", "1073741824"}, ""},
@@ -24,7 +26,7 @@ TEST(SpecTest, KnobValues) {
        "512MiB)"},
       {{"GOMEMLIMIT", "1GB"},
        "factor GOMEMLIMIT: level \"1GB\": want \"off\" or a whole number with B, KiB, MiB, GiB or TiB (e.g. 512MiB)"},
-      {{"GOMAXPROCS", "0"}, "factor GOMAXPROCS: level \"0\": want a whole number in 1..2147483647"},
+      {{"GOMAXPROCS", "0"}, "factor GOMAXPROCS: level \"0\": want a whole number in 1..2147483647 (2^31-1)"},
       {{"GCPROCS", "2"},
        "factor GCPROCS: not a Go runtime knob (the runtime reads GOGC, GOMEMLIMIT, GOMAXPROCS, GODEBUG)"},
       {{"GOMEMLIMT", "1GiB"},
@@ -200,6 +202,60 @@ TEST(SpecFlagsTest, FlagsAndSpecFilesAgreeOnTheDefaultSetting) {
   ASSERT_EQ(file->factors.size(), 2u);
   EXPECT_EQ(file->factors[0], *ParseFactorFlag("GOGC=50,100,400"));
   EXPECT_EQ(file->factors[1], *ParseFactorFlag("GOMEMLIMIT=off,1GiB"));
+}
+
+// One check (CheckFactor) for both ways in: each --factor text is refused
+// with the same reason the spec file's levels are.
+TEST(SpecFlagsTest, FlagsAndSpecFilesRefuseTheSameLevels) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"GOGC=50,,100",
+       "factor GOGC: levels \"\" and \"100\" are the same setting to Go (Go's default is the same "
+       "as leaving the variable unset)"},
+      {"GOGC=007,7", "factor GOGC: levels \"007\" and \"7\" are the same setting to Go"},
+      {"GOMEMLIMIT=off,",
+       "factor GOMEMLIMIT: levels \"off\" and \"\" are the same setting to Go (Go's default is "
+       "the same as leaving the variable unset)"},
+      {"GOMEMLIMIT=1GiB,1024MiB", "factor GOMEMLIMIT: levels \"1GiB\" and \"1024MiB\" are the same setting to Go"},
+      {"GOGC=50,50", "factor GOGC: level \"50\" is given twice"},
+      {"GOMAXPROCS=2,02", "factor GOMAXPROCS: levels \"2\" and \"02\" are the same setting to Go"},
+      {"GOMAXPROCS=-1", "factor GOMAXPROCS: level \"-1\": want a whole number in 1..2147483647 (2^31-1)"},
+      {"APP_MODE=a,,a", "factor APP_MODE: level \"a\" is given twice"},
+  };
+  for (const auto& [text, want] : cases) {
+    const std::string name = std::string(text).substr(0, std::string(text).find('='));
+    Factor f{name, {}, ""};
+    const std::string rest = std::string(text).substr(name.size() + 1);
+    for (size_t at = 0;;) {
+      const size_t comma = rest.find(',', at);
+      f.levels.push_back(rest.substr(at, comma - at));
+      if (comma == std::string::npos) break;
+      at = comma + 1;
+    }
+    EXPECT_EQ(CheckFactor(f).message(), want) << text;
+    EXPECT_EQ(ParseFactorFlag(text).status().message(), fmt::format("--factor {}: {}", text, want));
+  }
+  // Unset is a level like any other where it is no other level's setting:
+  // GOMAXPROCS unset is the CPU count, an app switch unset is the app's own default.
+  EXPECT_TRUE(ParseFactorFlag("GOMAXPROCS=,1,2").ok());
+  EXPECT_TRUE(ParseFactorFlag("APP_MODE=,fast").ok());
+  EXPECT_TRUE(CheckFactor({"GOMAXPROCS", {"", "1", "2"}, ""}).ok());
+}
+
+// A setting equal to the default is the default's cell: GOGC=100 and GOGC
+// unset are planned, grouped and found as one.
+TEST(StudyPlanTest, TheDefaultSpelledOutIsTheDefaultsLevel) {
+  StudySpec spec;
+  spec.factors = {{"GOGC", {"50", ""}, "100"}, {"GOMEMLIMIT", {"off", "1GiB"}, "off"}};
+  EXPECT_EQ(LevelsOf(spec, {{"GOGC", "100"}, {"GOMEMLIMIT", "1024MiB"}}), (std::vector<int>{1, 1}));
+  EXPECT_EQ(LevelsOf(spec, {{"GOGC", "050"}}), (std::vector<int>{0, 0}));  // GOMEMLIMIT unset is "off"
+  spec.repeats = 1;
+  const auto plan = PlanStudy(spec, *MakeDesign("full", {2, 2}));
+  for (const RunResult& r : plan) {
+    if (r.phase == RunPhase::kBaseline) {
+      EXPECT_EQ(r.levels, (std::vector<int>{1, 0}));
+      EXPECT_EQ(r.env, (Env{{"GOGC", ""}, {"GOMEMLIMIT", "off"}}));
+    }
+  }
 }
 
 TEST(SpecFlagsTest, ACommandLineStudyLoadsThePathOfItsUrl) {

@@ -110,12 +110,9 @@ class PendingRunner {
 
 std::vector<RunResult> PlanStudy(const StudySpec& spec, const Design& design) {
   std::vector<RunResult> plan;
-  std::vector<int> baseline(spec.factors.size(), RunResult::kNotALevel);
-  for (size_t f = 0; f < spec.factors.size(); ++f) {
-    const auto& lv = spec.factors[f].levels;
-    const auto it = std::find(lv.begin(), lv.end(), spec.factors[f].baseline);
-    if (it != lv.end()) baseline[f] = static_cast<int>(it - lv.begin());
-  }
+  Env baseline_env;
+  for (const Factor& f : spec.factors) baseline_env[f.name] = f.baseline;
+  const std::vector<int> baseline = LevelsOf(spec, baseline_env);  // "100" is the level "" too
   for (int rep = 0; rep < spec.repeats; ++rep) {
     for (size_t c = 0; c < design.cells.size(); ++c) {
       RunResult r;

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Bad inputs to every verb, one row each: the real gcpilot binary, the exit
+# status it must give (1 input error, 2 usage error) and a piece of the
+# message it must print. No row may print a made-up ":0:0:" position.
+# Runs in the source directory (paths in messages are relative).
+# Usage: bad_inputs_test.sh GCPILOT
+set -uo pipefail
+gcpilot=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir "$tmp/dir" "$tmp/out.html"
+failures=0
+
+# row RC 'message piece' ARGS...
+row() {
+  local want_rc=$1 want=$2
+  shift 2
+  local out rc
+  out=$("$gcpilot" "$@" 2>&1 </dev/null)
+  rc=$?
+  local bad=""
+  [ "$rc" = "$want_rc" ] || bad="exit status $rc, expected $want_rc"
+  [[ "$out" == *"$want"* ]] || bad="${bad:+$bad; }no \"$want\" in the output"
+  [[ "$out" != *":0:0:"* ]] || bad="${bad:+$bad; }a :0:0: position"
+  if [ -n "$bad" ]; then
+    echo "FAIL: gcpilot $*: $bad"
+    echo "$out" | sed 's/^/    /'
+    failures=$((failures + 1))
+  fi
+}
+
+spec=testdata/tune
+db="--db $tmp/never.db"
+cmd=(--ready 'http://127.0.0.1:{port}/' -- /bin/true)
+
+# An unknown verb is a usage error, with or without --help.
+row 2 'unknown command "NOSUCHVERB" (commands: gctrace, load, tune, report)' NOSUCHVERB --help
+row 2 'unknown command "NOSUCHVERB"' NOSUCHVERB
+row 2 'unknown command "NOSUCHVERB"' NOSUCHVERB --version
+
+# A missing or unreadable input file is exit 1 and says why.
+row 1 'testdata/gctrace/no-such.log: cannot open: No such file or directory' gctrace testdata/gctrace/no-such.log
+row 1 "$tmp/dir: read failed: Is a directory" gctrace "$tmp/dir"
+row 1 "$tmp/no.toml: cannot open: No such file or directory" load http://127.0.0.1:9/ --requests "$tmp/no.toml"
+row 1 "$tmp/dir: is a directory, not a TOML file" load http://127.0.0.1:9/ --requests "$tmp/dir"
+row 1 "--body-file $tmp/pay.json: cannot open: No such file or directory" load http://127.0.0.1:9/ --body-file "$tmp/pay.json"
+row 1 "--body-file $tmp/dir: is a directory" load http://127.0.0.1:9/ --body-file "$tmp/dir"
+row 1 "$tmp/no.toml: cannot open: No such file or directory" tune --spec "$tmp/no.toml" $db
+row 1 "$tmp/dir: is a directory, not a TOML file" tune --spec "$tmp/dir" $db
+row 1 "$tmp/no.toml: cannot open: No such file or directory" tune --requests "$tmp/no.toml" $db "${cmd[@]}"
+row 1 "$tmp/no.db: no such study database" tune --resume --db "$tmp/no.db"
+row 1 "$tmp/dir: is a directory, not a study database" tune --resume --db "$tmp/dir"
+row 1 "$tmp/dir: is a directory, not a study database" tune --db "$tmp/dir" --report "$tmp/r.html" "${cmd[@]}"
+row 1 "$tmp/no.db: no such study database" report "$tmp/no.db" -o "$tmp/r.html"
+row 1 "$tmp/dir: is a directory, not a study database" report "$tmp/dir" -o "$tmp/r.html"
+
+# An output that is a directory is refused, not replaced (and no DIR.tmp).
+row 1 "$tmp/out.html: is a directory" report "$tmp/no.db" -o "$tmp/out.html"
+row 2 "--report $tmp/out.html: is a directory" tune --report "$tmp/out.html" $db "${cmd[@]}"
+
+# A wrong spec names file:line:column and the spec's key, not a flag.
+row 1 "$spec/bad-baseline.toml:10:12: factor GOMEMLIMIT: baseline \"1.5GiB\": want \"off\" or a whole number" \
+  tune --spec $spec/bad-baseline.toml $db
+row 1 "$spec/bad-rate.toml:7:8: load.rate \"1000@30s,5000\": segment 2" tune --spec $spec/bad-rate.toml $db
+row 1 "$spec/not-loopback.toml:6:7: load.url: " tune --spec $spec/not-loopback.toml $db
+row 1 "$spec/factor-twice.toml:11:8: factor GOGC is given twice (first at $spec/factor-twice.toml:8:8)" \
+  tune --spec $spec/factor-twice.toml $db
+row 1 "$spec/unknown-design.toml:8:8: design.type \"L12\" is unknown (known: auto, full, L4, L8, L9, L16, L18, L27)" \
+  tune --spec $spec/unknown-design.toml $db
+row 1 "$spec/same-setting-levels.toml:9:10: factor GOGC: levels \"100\" and \"\" are the same setting to Go" \
+  tune --spec $spec/same-setting-levels.toml $db
+row 1 "$spec/bad-constraints.toml:11:18: constraints.max_error_rate must be a number 0..1" \
+  tune --spec $spec/bad-constraints.toml $db
+row 1 "$spec/unknown-key.toml:4:1: unknown key \"reddy\" in target" tune --spec $spec/unknown-key.toml $db
+
+# The flags: the same checks as a spec file, said of the flag.
+row 2 '--factor GOGC=50,,100: factor GOGC: levels "" and "100" are the same setting to Go' \
+  tune --factor GOGC=50,,100 $db "${cmd[@]}"
+row 2 '--factor GOGC=50,050: factor GOGC: levels "50" and "050" are the same setting to Go' \
+  tune --factor GOGC=50,050 $db "${cmd[@]}"
+row 2 '--factor GOMEMLIMIT=off,1GiB,1024MiB: factor GOMEMLIMIT: levels "1GiB" and "1024MiB"' \
+  tune --factor GOMEMLIMIT=off,1GiB,1024MiB $db "${cmd[@]}"
+row 2 '--factor GOGC=50,50: factor GOGC: level "50" is given twice' tune --factor GOGC=50,50 $db "${cmd[@]}"
+row 2 'factor GOMAXPROCS: level "0": want a whole number in 1..2147483647 (2^31-1)' \
+  tune --factor GOMAXPROCS=0,2 $db "${cmd[@]}"
+row 2 '--rate "1000@30s,5000": segment 2' tune --rate 1000@30s,5000 $db "${cmd[@]}"
+row 2 '--url: ' tune --url http://10.1.2.3:80/ $db "${cmd[@]}"
+row 2 '--design "L12" is unknown (known: auto, full' tune --design L12 $db "${cmd[@]}"
+
+row 1 'testdata/load/bad-key.toml:' load http://127.0.0.1:9/ --requests testdata/load/bad-key.toml
+row 1 'testdata/load/bad-key.toml:' tune --requests testdata/load/bad-key.toml $db "${cmd[@]}"
+
+# "" (unset) is a level in both ways in, and the default's cell: the same plan.
+row 0 'full factorial design, 2 settings x 2 repeats + the default setting = 6 runs' \
+  tune --dry-run --factor GOGC=50, $db "${cmd[@]}"
+row 0 'full factorial design, 2 settings x 2 repeats + the default setting = 6 runs' \
+  tune --dry-run --spec $spec/unset-level.toml $db
+plan_flags=$("$gcpilot" tune --dry-run --factor GOGC=50, $db "${cmd[@]}" | tail -n +2)
+plan_spec=$("$gcpilot" tune --dry-run --spec $spec/unset-level.toml $db | tail -n +2)
+if [ "$plan_flags" != "$plan_spec" ] || [[ "$plan_spec" != *"baseline GOGC=(unset)"* ]]; then
+  echo "FAIL: --factor GOGC=50, and levels = [\"50\", \"\"] plan differently:"
+  diff <(echo "$plan_flags") <(echo "$plan_spec")
+  failures=$((failures + 1))
+fi
+
+# A design that would waste runs is shrunk, and the plan says so.
+row 0 'note: L27 has more rows than the 2 settings of the full factorial' \
+  tune --dry-run --spec $spec/oversized-design.toml $db
+row 0 'full factorial design, 2 settings x 2 repeats + the default setting = 6 runs' \
+  tune --dry-run --spec $spec/oversized-design.toml $db
+
+leftovers=$(find "$tmp" -name '*.tmp' -o -name '.*gcpilot-*' | head -5)
+if [ -n "$leftovers" ]; then
+  echo "FAIL: temporary files left behind: $leftovers"
+  failures=$((failures + 1))
+fi
+[ -z "$(ls -A "$tmp/out.html")" ] || { echo "FAIL: $tmp/out.html was written into"; failures=$((failures + 1)); }
+[ "$failures" = 0 ] && echo "all bad inputs refused as expected"
+exit $((failures > 0))
