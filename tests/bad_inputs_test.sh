@@ -72,6 +72,11 @@ row 1 "$spec/same-setting-levels.toml:9:10: factor GOGC: levels \"100\" and \"\"
 row 1 "$spec/bad-constraints.toml:11:18: constraints.max_error_rate must be a number 0..1" \
   tune --spec $spec/bad-constraints.toml $db
 row 1 "$spec/unknown-key.toml:4:1: unknown key \"reddy\" in target" tune --spec $spec/unknown-key.toml $db
+row 1 "$spec/empty-method.toml:7:10: load.method gives a request no service can answer: method \"\" is not" \
+  tune --spec $spec/empty-method.toml $db
+row 1 "$spec/empty-path.toml:7:8: load.path gives a request no service can answer: path \"\" must start with /" \
+  tune --spec $spec/empty-path.toml $db
+row 1 "$spec/factor-in-env.toml:9:8: factor GOGC is also set in [target] env" tune --spec $spec/factor-in-env.toml $db
 
 # The flags: the same checks as a spec file, said of the flag.
 row 2 '--factor GOGC=50,,100: factor GOGC: levels "" and "100" are the same setting to Go' \

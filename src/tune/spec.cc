@@ -23,6 +23,7 @@
 #include "analysis/outline_json.h"
 #include "base/cpus.h"
 #include "base/read_file.h"
+#include "loadgen/request.h"
 #include "loadgen/schedule.h"
 #include "net/url.h"
 #include "tune/design.h"
@@ -340,6 +341,26 @@ Status ReadTarget(const std::string& path, const toml::table& doc, const Rel& re
   return Status::Ok();
 }
 
+// [load]'s one request kind, compiled as the load engine will compile it,
+// so a bad method or path is refused at its key before any run: the method
+// alone first, then the whole kind at `path` (or `url`, whose path it is).
+Status CheckOneKind(const TableReader& load, const RequestKindSpec& one) {
+  RequestKindSpec method_only;
+  method_only.method = one.method;
+  const std::pair<const RequestKindSpec*, const char*> checks[] = {{&method_only, "method"},
+                                                                   {&one, load.Get("path") ? "path" : "url"}};
+  for (const auto& [kind, key] : checks) {
+    auto compiled = RequestTemplate::Compile(*kind, "127.0.0.1");
+    if (compiled.ok()) continue;
+    const toml::node* n = load.Get(key);
+    if (!n) return Status::InvalidArgument(fmt::format("[load]: {}", compiled.status().message()));
+    std::string why = compiled.status().message();  // "request "request": method ..."
+    if (const size_t colon = why.find(": "); colon != std::string::npos) why.erase(0, colon + 2);
+    return load.Err(*n, key, fmt::format("gives a request no service can answer: {}", why));
+  }
+  return Status::Ok();
+}
+
 // [load]: the URL, the request mix or one kind, the schedule and CPUs.
 Status ReadLoad(const std::string& path, const toml::table& doc, const Rel& rel, StudySpec* spec) {
   StudySpec& s = *spec;
@@ -364,6 +385,7 @@ Status ReadLoad(const std::string& path, const toml::table& doc, const Rel& rel,
     s.kinds = std::move(*kinds);
   } else {
     if (!load.Get("path")) one.path = LoadUrlPath(s.load_url);  // e.g. .../healthz
+    RETURN_IF_ERROR(CheckOneKind(load, one));
     s.kinds = {one};
   }
   RETURN_IF_ERROR(load.String("rate", &s.rate));
@@ -414,6 +436,15 @@ Status ReadFactors(const std::string& path, const toml::table& doc, const Rel& r
       }
       if (Status st = CheckFactorValue(factor.name, factor.baseline, "baseline"); !st.ok()) {
         return Status::InvalidArgument(fmt::format("{}: {}", at("baseline"), st.message()));
+      }
+      // Go reads the first copy of a variable, and [target] env comes first.
+      const bool in_env =
+          std::any_of(s.env.begin(), s.env.end(), [&](const auto& kv) { return kv.first == factor.name; });
+      if (in_env && factor.name != "GODEBUG") {
+        return Status::InvalidArgument(fmt::format(
+            "{}: factor {} is also set in [target] env: the service would read that value, not the levels (remove it "
+            "from env)",
+            at("name"), factor.name));
       }
       s.factors.push_back(std::move(factor));
     }
