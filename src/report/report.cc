@@ -210,7 +210,9 @@ std::string MainEffectSection(const ReportInput& in) {
   const std::string obj = ObjectiveLabel(a.objective);
   std::string h = fmt::format("<h2>Main effects on {} (mean ± sd over design runs)</h2>\n<div class=\"figs\">\n", obj);
   for (const MainEffect& e : a.effects) {
-    XyPlot p(fmt::format("{}: {:.1f}% of variance", e.factor, 100 * e.anova_share), 400, 260);
+    XyPlot p(fmt::format("{}: {:.1f}% of variance{}", e.factor, 100 * e.anova_share,
+                         e.unbalanced ? " (unbalanced fit)" : ""),
+             400, 260);
     p.x().label = e.factor;
     p.y().label = obj + " (ms)";
     p.y().nonnegative = true;
@@ -229,6 +231,10 @@ std::string MainEffectSection(const ReportInput& in) {
   }
   h += "</div>\n<p class=\"meta\">Bars: ±1 sd of the level's design runs; a bar that would reach below 0 ms is cut "
        "at 0 and ends in a chevron.";
+  if (std::any_of(a.effects.begin(), a.effects.end(), [](const MainEffect& e) { return e.unbalanced; })) {
+    h += " An unbalanced fit: the factor's levels ran unequally often (a folded array column or failed runs), so "
+         "its level means compare unequal samples.";
+  }
   h += a.residual_df > 0
            ? fmt::format(" Residual (noise and interactions): {:.1f}% of variance.</p>\n", 100 * a.residual_share)
            : std::string(

@@ -50,6 +50,17 @@ TEST(ReportTest, FullStudyHasEverySection) {
   EXPECT_TRUE(Has(html, "each run: 3 s warm-up, then 10 s measured under the load schedule \"3000\" (req/s)"));
 }
 
+// A factor whose levels ran unequally often says so in its plot's title
+// (the analysis decides it: AnalysisTest.UnequalLevelCountsAreAnUnbalancedFit).
+TEST(ReportTest, AnUnbalancedFitIsNamedInItsPlot) {
+  ReportInput in = ReportFixture("full");
+  EXPECT_FALSE(Has(RenderReport(in), "(unbalanced fit)"));
+  in.analysis.effects[1].unbalanced = true;
+  const std::string html = RenderReport(in);
+  EXPECT_EQ(Count(html, "(unbalanced fit)"), 1u);
+  EXPECT_TRUE(Has(html, in.analysis.effects[1].factor + ": "));
+}
+
 // Every figure beside the verdict comes from the runs its p99 comes from:
 // the best setting's 3 verification runs (seq 20, 22, 24: 0.70, 0.82 and
 // 0.94 ms, 832 MiB each, where its design runs used 800 MiB), the
