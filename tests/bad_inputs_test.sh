@@ -108,6 +108,10 @@ if [ "$plan_flags" != "$plan_spec" ] || [[ "$plan_spec" != *"baseline GOGC=(unse
   failures=$((failures + 1))
 fi
 
+# Counts read right at one.
+row 0 'full factorial design, 2 settings x 1 repeat + the default setting = 3 runs' \
+  tune --dry-run --repeats 1 --factor GOGC=50,200 $db "${cmd[@]}"
+
 # A design that would waste runs is shrunk, and the plan says so.
 row 0 'note: L27 has more rows than the 2 settings of the full factorial' \
   tune --dry-run --spec $spec/oversized-design.toml $db

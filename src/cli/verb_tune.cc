@@ -12,6 +12,7 @@
 #include "analysis/analysis_text.h"
 #include "base/file_util.h"
 #include "base/interrupt_note.h"
+#include "base/plural.h"
 #include "cli/bundled_gateway.h"
 #include "cli/progress.h"
 #include "cli/verbs.h"
@@ -85,10 +86,10 @@ int PrintPlan(const StudySpec& spec, const Design& design) {
   const auto plan = PlanStudy(spec, design);
   const double per_run = (spec.warmup_ns + spec.duration_ns) / 1e9 + 3;
   std::printf(
-      "study of %s: %s design, %zu settings x %d repeats + the default setting = %zu runs "
+      "study of %s: %s design, %s x %s + the default setting = %s "
       "(~%.0f min, plus confirmation and verification runs)\n",
-      spec.source.c_str(), design.name.c_str(), design.cells.size(), spec.repeats, plan.size(),
-      plan.size() * per_run / 60);
+      spec.source.c_str(), design.name.c_str(), CountOf(design.cells.size(), "setting").c_str(),
+      CountOf(spec.repeats, "repeat").c_str(), CountOf(plan.size(), "run").c_str(), plan.size() * per_run / 60);
   for (const std::string& note : DesignNotes(design, FactorNames(spec))) std::printf("note: %s\n", note.c_str());
   for (const RunResult& r : plan) {
     std::printf("  run %2d  %-8s %s\n", r.seq + 1, RunPhaseName(r.phase), DescribeEnv(r.env).c_str());
@@ -128,8 +129,8 @@ void PrintOutcome(const TuneFlags& f, const StudyOutcome& out) {
     j["analysis"] = AnalysisJson(out.analysis);
     std::printf("%s\n", j.dump(2).c_str());
   } else {
-    std::printf("study %lld in %s: %s, %s design, %d repeats, objective %s at %s\n\n", static_cast<long long>(out.id),
-                f.db.c_str(), out.spec.source.c_str(), out.design.c_str(), out.spec.repeats,
+    std::printf("study %lld in %s: %s, %s design, %s, objective %s at %s\n\n", static_cast<long long>(out.id),
+                f.db.c_str(), out.spec.source.c_str(), out.design.c_str(), CountOf(out.spec.repeats, "repeat").c_str(),
                 ObjectiveKey(out.spec.objective),
                 RateSchedule::Parse(out.spec.rate, out.spec.duration_ns)->Describe().c_str());
     std::fputs(AnalysisTable(out.spec, out.analysis).c_str(), stdout);

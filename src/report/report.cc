@@ -8,6 +8,7 @@
 
 #include "analysis/analysis_text.h"
 #include "analysis/outline_json.h"
+#include "base/plural.h"
 #include "model/gc_knobs.h"
 #include "report/gc_timeline_section.h"
 #include "report/html_figure.h"
@@ -94,10 +95,10 @@ std::string HeaderSection(const ReportInput& in) {
   }
   std::string h = fmt::format("<h1>gcpilot study {}: {}</h1>\n", in.study_id, Esc(spec.source));
   h += fmt::format(
-      "<p class=\"meta\">{} design, {} repeats, objective: minimize {} (corrected latency); {}; {} runs done, {} "
+      "<p class=\"meta\">{} design, {}, objective: minimize {} (corrected latency); {}; {} done, {} "
       "failed, {} pending{}</p>\n",
-      Esc(in.design), spec.repeats, ObjectiveLabel(a.objective), load, a.done, a.failed, a.pending,
-      in.created.empty() ? "" : "; created " + Esc(in.created));
+      Esc(in.design), CountOf(spec.repeats, "repeat"), ObjectiveLabel(a.objective), load, CountOf(a.done, "run"),
+      a.failed, a.pending, in.created.empty() ? "" : "; created " + Esc(in.created));
   return h;
 }
 
