@@ -77,6 +77,9 @@ row 1 "$spec/empty-method.toml:7:10: load.method gives a request no service can 
 row 1 "$spec/empty-path.toml:7:8: load.path gives a request no service can answer: path \"\" must start with /" \
   tune --spec $spec/empty-path.toml $db
 row 1 "$spec/factor-in-env.toml:9:8: factor GOGC is also set in [target] env" tune --spec $spec/factor-in-env.toml $db
+row 2 "factor GOGC is also set in [target] env" tune --spec $spec/env-gogc.toml --factor GOGC=50,400 $db
+row 0 "2 settings" tune --dry-run --spec $spec/env-gogc.toml $db
+row 1 "testdata/load/bad-key.toml:" tune --spec $spec/bad-mix-spec.toml $db
 
 # The flags: the same checks as a spec file, said of the flag.
 row 2 '--factor GOGC=50,,100: factor GOGC: levels "" and "100" are the same setting to Go' \

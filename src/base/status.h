@@ -45,6 +45,12 @@ class [[nodiscard]] Status {
 
 // Holds either a value or a non-ok Status. Accessing value() on an error is
 // a programming bug (checked with assert-like abort in debug builds).
+// `st` said of input data: a file whose contents are wrong is the input's
+// error (kCorruption: exit 1), not the caller's usage (kInvalidArgument).
+inline Status AsInputError(Status st) {
+  return st.code() == StatusCode::kInvalidArgument ? Status::Corruption(st.message()) : st;
+}
+
 template <typename T>
 class [[nodiscard]] StatusOr {
  public:

@@ -146,11 +146,7 @@ int Run(TuneFlags& f) {
       // An input file that is missing, unreadable or wrong is an input
       // error (1) naming its place, as in every verb; a flag's is usage (2).
       const std::string why = s.status().message();
-      bool in_file = s.status().code() != StatusCode::kInvalidArgument;
-      for (const std::string& file : {f.spec_path, f.overrides.requests}) {
-        in_file |= !file.empty() && why.rfind(file, 0) == 0;
-      }
-      if (!in_file) return Usage(why);
+      if (s.status().code() == StatusCode::kInvalidArgument) return Usage(why);
       std::fprintf(stderr, "gcpilot tune: %s\n", why.c_str());
       return kExitError;
     }

@@ -157,6 +157,22 @@ Status CheckFactor(const Factor& f) {
   return CheckFactorValue(f.name, f.baseline, "baseline");
 }
 
+// Go reads the first copy of a variable, and [target] env comes first, so a
+// factor also set there would never get its levels (a GODEBUG factor's level
+// replaces env's GODEBUG instead: the trial merges the two).
+Status CheckFactorNotInEnv(const StudySpec& s, const Factor& f) {
+  if (f.name == "GODEBUG") return Status::Ok();
+  for (const auto& [name, value] : s.env) {
+    if (name == f.name) {
+      return Status::InvalidArgument(fmt::format(
+          "factor {} is also set in [target] env: the service would read that value, not the levels (remove it "
+          "from env)",
+          f.name));
+    }
+  }
+  return Status::Ok();
+}
+
 Status ValidateStudySpec(const StudySpec& s) {
   auto bad = [](std::string m) { return Status::InvalidArgument(std::move(m)); };
   if (s.command.empty() || s.command[0].empty()) return bad("target.command is empty");
@@ -198,6 +214,7 @@ Status ValidateStudySpec(const StudySpec& s) {
   for (const Factor& f : s.factors) {
     if (!names.insert(f.name).second) return bad(fmt::format("factor {} is given twice", f.name));
     if (Status st = CheckFactor(f); !st.ok()) return st;
+    if (Status st = CheckFactorNotInEnv(s, f); !st.ok()) return st;
   }
   if (s.repeats < 1 || s.repeats > 100) return bad("design.repeats must be 1..100");
   if (s.max_error_rate < 0 || s.max_error_rate > 1) return bad("constraints.max_error_rate must be 0..1");
@@ -437,14 +454,8 @@ Status ReadFactors(const std::string& path, const toml::table& doc, const Rel& r
       if (Status st = CheckFactorValue(factor.name, factor.baseline, "baseline"); !st.ok()) {
         return Status::InvalidArgument(fmt::format("{}: {}", at("baseline"), st.message()));
       }
-      // Go reads the first copy of a variable, and [target] env comes first.
-      const bool in_env =
-          std::any_of(s.env.begin(), s.env.end(), [&](const auto& kv) { return kv.first == factor.name; });
-      if (in_env && factor.name != "GODEBUG") {
-        return Status::InvalidArgument(fmt::format(
-            "{}: factor {} is also set in [target] env: the service would read that value, not the levels (remove it "
-            "from env)",
-            at("name"), factor.name));
+      if (Status st = CheckFactorNotInEnv(s, factor); !st.ok()) {
+        return Status::InvalidArgument(fmt::format("{}: {}", at("name"), st.message()));
       }
       s.factors.push_back(std::move(factor));
     }
@@ -514,9 +525,7 @@ Status ReadJudgement(const std::string& path, const toml::table& doc, const Rel&
   return Status::Ok();
 }
 
-}  // namespace
-
-StatusOr<StudySpec> LoadStudySpec(const std::string& path) {
+StatusOr<StudySpec> ReadStudySpec(const std::string& path) {
   auto parsed = ReadTomlFile(path);
   if (!parsed.ok()) return parsed.status();
   const toml::table doc = std::move(*parsed);
@@ -536,6 +545,14 @@ StatusOr<StudySpec> LoadStudySpec(const std::string& path) {
     return Status::InvalidArgument(fmt::format("{}: {}", path, st.message()));
   }
   return s;
+}
+
+}  // namespace
+
+StatusOr<StudySpec> LoadStudySpec(const std::string& path) {
+  auto spec = ReadStudySpec(path);
+  if (!spec.ok()) return AsInputError(spec.status());
+  return spec;
 }
 
 std::string LoadUrlPath(const std::string& url) {

@@ -81,6 +81,9 @@ Status CheckFactorValue(const std::string& name, const std::string& value, std::
 // CheckFactorLevels is all of it but the baseline.
 Status CheckFactor(const Factor& f);
 Status CheckFactorLevels(const Factor& f);
+// A factor whose variable [target] env also sets is refused: Go reads the
+// first copy, env's, so the levels would never apply (GODEBUG is merged).
+Status CheckFactorNotInEnv(const StudySpec& s, const Factor& f);
 
 // Checks a target or load URL (loopback, {port} allowed); errors start
 // with `key` ("load.url", "--url") and name the URL as written.
@@ -89,7 +92,8 @@ Status CheckStudyUrl(const std::string& key, const std::string& url);
 // ("load.rate"): a library message said of a flag, said of a spec key.
 std::string FlagToKey(const std::string& message, std::string_view flag, std::string_view key);
 
-// Reads and checks a study spec. Errors name file:line:column and the key.
+// Reads and checks a study spec. Errors name file:line:column and the key,
+// and are input errors (kCorruption), never usage errors (AsInputError).
 StatusOr<StudySpec> LoadStudySpec(const std::string& path);
 
 // The path (with any query) a load URL asks for; {port} allowed. "/" for a

@@ -56,7 +56,7 @@ StatusOr<StudySpec> CommandLineSpec(const std::vector<std::string>& command, con
 Status ApplyOverrides(const SpecOverrides& o, StudySpec* spec) {
   if (!o.requests.empty()) {
     auto kinds = LoadRequestKinds(o.requests);
-    if (!kinds.ok()) return kinds.status();
+    if (!kinds.ok()) return AsInputError(kinds.status());
     spec->kinds = *kinds;
   }
   if (!o.url.empty()) {
