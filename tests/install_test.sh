@@ -24,7 +24,8 @@ check() {  # NAME EXPECTED ACTUAL
 mv "$tmp/staged" "$tmp/p"
 p=$tmp/p
 for f in bin/gcpilot libexec/gcpilot/paygate share/gcpilot/workloads/paygate/load.toml \
-  share/gcpilot/workloads/paygate/pay.json; do
+  share/gcpilot/workloads/paygate/pay.json share/doc/gcpilot/README.md share/doc/gcpilot/docs/glossary.md \
+  share/doc/gcpilot/docs/study-spec.md share/doc/gcpilot/docs/gctrace-format.md; do
   [ -f "$p/$f" ] || { echo "install_test: $f was not installed" >&2; fail=1; }
 done
 for newer in "$build"/paygate-go1.*; do  # every other gateway build too

@@ -74,6 +74,7 @@ StatusOr<BundledGateway> FindBundledGateway(const std::string& self_dir, const s
   const std::vector<Layout> layouts = Layouts(self_dir);
   BundledGateway found;
   const std::string named = !flag.empty() ? flag : env ? env : "";
+  size_t from = 0;  // the layout the binary came from: its own mix first
   if (!named.empty()) {
     if (!IsExecutableFile(named)) {
       const std::string by = !flag.empty() ? "--paygate " + flag : fmt::format("GCPILOT_PAYGATE={}", named);
@@ -81,20 +82,14 @@ StatusOr<BundledGateway> FindBundledGateway(const std::string& self_dir, const s
     }
     found.binary = named;
   } else {
-    for (const Layout& l : layouts) {
-      if (IsExecutableFile(l.binary)) {
-        found.binary = l.binary;
-        break;
-      }
-    }
-    if (found.binary.empty()) return NoGateway(layouts);
+    while (from < layouts.size() && !IsExecutableFile(layouts[from].binary)) ++from;
+    if (from == layouts.size()) return NoGateway(layouts);
+    found.binary = layouts[from].binary;
   }
   std::error_code ec;
-  for (const Layout& l : layouts) {
-    if (std::filesystem::is_regular_file(MixOf(l.data_dir), ec)) {
-      found.data_dir = l.data_dir;
-      break;
-    }
+  for (size_t i = 0; i < layouts.size() && found.data_dir.empty(); ++i) {
+    const Layout& l = layouts[(from + i) % layouts.size()];
+    if (std::filesystem::is_regular_file(MixOf(l.data_dir), ec)) found.data_dir = l.data_dir;
   }
   if (found.data_dir.empty() && need_mix) return NoMix(layouts);
   return found;

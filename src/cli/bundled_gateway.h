@@ -32,7 +32,8 @@ std::string SelfDir();
 // (--paygate FILE; "" = not given), else `env` ($GCPILOT_PAYGATE; null or
 // "" = not set); it must be an executable file. Otherwise the first layout above
 // (from `self_dir`) whose gateway is an executable file. The request mix
-// is the first layout's that exists; with `need_mix` false (the user gave
+// is that layout's when it has one (a gateway and a mix from one copy),
+// else the first other layout's that exists; with `need_mix` false (the user gave
 // --requests) a missing one is no error.
 // Errors (kNotFound) list every path looked at and how to name one.
 StatusOr<BundledGateway> FindBundledGateway(const std::string& self_dir, const std::string& flag, const char* env,
