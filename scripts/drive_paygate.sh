@@ -13,10 +13,18 @@
 # the forced cycles).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-log=${1:?usage: drive_paygate.sh LOG [SECONDS [LIVE_MB [FORCED_GCS]]]}
+usage="usage: drive_paygate.sh LOG [SECONDS [LIVE_MB [FORCED_GCS]]]"
+[ $# -ge 1 ] && [ $# -le 4 ] || { echo "$usage" >&2; exit 2; }
+log=$1
 seconds=${2:-10}
 live_mb=${3:-128}
 forced=${4:-0}
+for arg in "seconds=$seconds" "live_mb=$live_mb" "forced_gcs=$forced"; do
+  [[ "${arg#*=}" =~ ^[0-9]+$ ]] || { echo "drive_paygate: ${arg%%=*} \"${arg#*=}\" is not a whole number; $usage" >&2; exit 2; }
+done
+[ "$seconds" -ge 1 ] || { echo "drive_paygate: seconds must be at least 1" >&2; exit 2; }
+log_dir=$(dirname "$log")
+[ -d "$log_dir" ] || { echo "drive_paygate: $log: its folder $log_dir does not exist" >&2; exit 1; }
 paygate=${PAYGATE:-$root/build/paygate}
 gctrace=${GCTRACE:-1}
 metrics=${METRICS:-}
