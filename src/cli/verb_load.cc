@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "base/file_util.h"
+#include "base/input_file.h"
 #include "base/plural.h"
 #include "base/read_file.h"
 #include "cli/progress.h"
@@ -78,7 +79,8 @@ std::optional<int> RequestKinds(const LoadFlags& f, const std::string& path, std
   }
   if (!f.body.empty() && !f.body_file.empty()) return Usage("give --body or --body-file, not both");
   RequestFlags rf{path, f.method, f.headers, f.body, f.sign};
-  if (Status st = f.body_file.empty() ? Status::Ok() : ReadInputFile(f.body_file, &rf.body); !st.ok()) {
+  if (Status st = f.body_file.empty() ? Status::Ok() : ReadInputFile(f.body_file, "a request body", &rf.body);
+      !st.ok()) {
     std::fprintf(stderr, "gcpilot load: --body-file %s\n", st.message().c_str());
     return kExitError;
   }
