@@ -54,6 +54,15 @@ echo "<!-- before -->" >"$tmp/page.html"
 [ "$(head -1 "$tmp/page.html")" = "<!-- before -->" ] || fail "report -o /dev/stdout >> page.html: the file was replaced"
 grep -q '</html>' "$tmp/page.html" || fail "report -o /dev/stdout >> page.html: no report in it"
 
+# A write that fails once its temporary exists (a file size limit: root
+# ignores permissions, not RLIMIT_FSIZE) keeps the old file, no temporary.
+echo "old rows" >"$tmp/requests.csv"
+out=$( (trap '' XFSZ; ulimit -f 1; "$gcpilot" load "$url" --rate 200 -d 1s -c 2 -q --requests-csv "$tmp/requests.csv") 2>&1)
+rc=$?
+[ "$rc" = 1 ] && [[ "$out" == *"$tmp/requests.csv: cannot write: File too large"* ]] ||
+  fail "load --requests-csv over the size limit: exit $rc: $(tail -2 <<<"$out")"
+[ "$(cat "$tmp/requests.csv")" = "old rows" ] || fail "a failed --requests-csv write did not keep the old file"
+
 leftovers=$(find "$tmp" -name '.*gcpilot-*' | head -5)
 [ -z "$leftovers" ] || fail "temporary files left behind: $leftovers"
 [ "$failures" = 0 ] && echo "outputs to our own descriptors kept what was printed"
