@@ -8,7 +8,8 @@ set -uo pipefail
 gcpilot=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir "$tmp/dir" "$tmp/out.html"
+mkdir "$tmp/dir" "$tmp/out.html" "$tmp/h.uncorrected.hgrm"
+printf '[[request]]\nbody_file = "no-body.json"\n' >"$tmp/mix.toml"
 failures=0
 
 # row RC 'message piece' ARGS...
@@ -40,11 +41,13 @@ row 2 'unknown command "NOSUCHVERB"' NOSUCHVERB --version
 
 # A missing or unreadable input file is exit 1 and says why.
 row 1 'testdata/gctrace/no-such.log: cannot open: No such file or directory' gctrace testdata/gctrace/no-such.log
-row 1 "$tmp/dir: read failed: Is a directory" gctrace "$tmp/dir"
+row 1 "$tmp/dir: is a directory, not a log file" gctrace "$tmp/dir"
 row 1 "$tmp/no.toml: cannot open: No such file or directory" load http://127.0.0.1:9/ --requests "$tmp/no.toml"
 row 1 "$tmp/dir: is a directory, not a TOML file" load http://127.0.0.1:9/ --requests "$tmp/dir"
 row 1 "--body-file $tmp/pay.json: cannot open: No such file or directory" load http://127.0.0.1:9/ --body-file "$tmp/pay.json"
-row 1 "--body-file $tmp/dir: is a directory" load http://127.0.0.1:9/ --body-file "$tmp/dir"
+row 1 "--body-file $tmp/dir: is a directory, not a request body" load http://127.0.0.1:9/ --body-file "$tmp/dir"
+row 1 "$tmp/mix.toml:2:13: body_file $tmp/no-body.json: cannot open: No such file or directory" \
+  load http://127.0.0.1:9/ --requests "$tmp/mix.toml"
 row 1 "$tmp/no.toml: cannot open: No such file or directory" tune --spec "$tmp/no.toml" $db
 row 1 "$tmp/dir: is a directory, not a TOML file" tune --spec "$tmp/dir" $db
 row 1 "$tmp/no.toml: cannot open: No such file or directory" tune --requests "$tmp/no.toml" $db "${cmd[@]}"
@@ -54,9 +57,24 @@ row 1 "$tmp/dir: is a directory, not a study database" tune --db "$tmp/dir" --re
 row 1 "$tmp/no.db: no such study database" report "$tmp/no.db" -o "$tmp/r.html"
 row 1 "$tmp/dir: is a directory, not a study database" report "$tmp/dir" -o "$tmp/r.html"
 
-# An output that is a directory is refused, not replaced (and no DIR.tmp).
+# An output that is a directory is refused, not replaced (and no DIR.tmp):
+# exit 1 in every verb, the flag itself being well formed.
 row 1 "$tmp/out.html: is a directory" report "$tmp/no.db" -o "$tmp/out.html"
-row 2 "--report $tmp/out.html: is a directory" tune --report "$tmp/out.html" $db "${cmd[@]}"
+row 1 "--report $tmp/out.html: is a directory" tune --report "$tmp/out.html" $db "${cmd[@]}"
+row 1 "--timeline $tmp/out.html: is a directory" load http://127.0.0.1:9/ --timeline "$tmp/out.html"
+row 1 "--hgrm $tmp/h.uncorrected.hgrm: is a directory" load http://127.0.0.1:9/ --hgrm "$tmp/h"
+
+# Outputs that are written: a new file, one replaced (its mode kept); none
+# leaves a temporary behind (a write that fails once its temporary exists
+# is in output_files_test.sh, which has a gateway to load).
+cp testdata/store/study-v1.db "$tmp/study.db"
+row 0 "gcpilot report: wrote $tmp/new.html" report "$tmp/study.db" -o "$tmp/new.html"
+grep -q '</html>' "$tmp/new.html" || { echo "FAIL: report -o $tmp/new.html wrote no page"; failures=$((failures + 1)); }
+echo "old page" >"$tmp/old.html"
+chmod 600 "$tmp/old.html"
+row 0 "gcpilot report: wrote $tmp/old.html" report "$tmp/study.db" -o "$tmp/old.html"
+grep -q '</html>' "$tmp/old.html" || { echo "FAIL: report -o $tmp/old.html did not replace it"; failures=$((failures + 1)); }
+[ "$(stat -c %a "$tmp/old.html")" = 600 ] || { echo "FAIL: report -o changed the mode of $tmp/old.html"; failures=$((failures + 1)); }
 
 # A wrong spec names file:line:column and the spec's key, not a flag.
 row 1 "$spec/bad-baseline.toml:10:12: factor GOMEMLIMIT: baseline \"1.5GiB\": want \"off\" or a whole number" \
@@ -122,6 +140,8 @@ row 0 'full factorial design, 2 settings x 2 repeats + the default setting = 6 r
   tune --dry-run --spec $spec/oversized-design.toml $db
 
 leftovers=$(find "$tmp" -name '*.tmp' -o -name '.*gcpilot-*' | head -5)
+written=$(find "$tmp" -maxdepth 1 -name '*.html' -type f | wc -l)
+[ "$written" = 2 ] || { echo "FAIL: the leftover check saw $written written pages, not 2"; failures=$((failures + 1)); }
 if [ -n "$leftovers" ]; then
   echo "FAIL: temporary files left behind: $leftovers"
   failures=$((failures + 1))

@@ -1,6 +1,7 @@
 #include "base/chunk_source.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -13,6 +14,8 @@
 #include <vector>
 
 #include <fmt/format.h>
+
+#include "base/input_file.h"
 
 namespace gcpilot {
 namespace {
@@ -32,6 +35,8 @@ class Fd {
   int fd_;
   bool owned_;
 };
+
+constexpr std::string_view kWhat = "a log file";  // what a directory given as input is not
 
 // read(2) until the buffer is full or EOF; returns bytes read or -1.
 ssize_t ReadFull(int fd, char* buf, size_t n) {
@@ -113,11 +118,9 @@ Status ReadChunksDirect(const std::string& path, const ChunkSink& sink, size_t c
   const bool is_stdin = path == "-";
   Fd fd(is_stdin ? 0 : open(path.c_str(), O_RDONLY | O_CLOEXEC), !is_stdin);
   const std::string name = is_stdin ? "<stdin>" : path;
-  if (fd.get() < 0) {
-    const int e = errno;
-    std::string msg = fmt::format("{}: cannot open: {}", name, std::strerror(e));
-    return e == ENOENT ? Status::NotFound(msg) : Status::IoError(msg);
-  }
+  if (fd.get() < 0) return InputFileError(name, errno, kWhat);
+  struct stat st {};
+  if (fstat(fd.get(), &st) == 0 && S_ISDIR(st.st_mode)) return InputFileError(name, EISDIR, kWhat);
   if (!is_stdin) posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
   std::vector<char> buf(chunk_bytes);
   ssize_t r = ReadFull(fd.get(), buf.data(), buf.size());

@@ -103,6 +103,14 @@ TEST_F(ChunkSourceTest, MissingFileNamesIt) {
   EXPECT_EQ(s.message(), dir_ + "/nope.log: cannot open: No such file or directory");
 }
 
+// A directory is refused as every verb refuses one, not "read failed".
+TEST_F(ChunkSourceTest, ADirectoryIsNotALogFile) {
+  std::string got;
+  Status s = ReadAll(dir_, &got, 4096);
+  EXPECT_EQ(s.code(), StatusCode::kIoError);
+  EXPECT_EQ(s.message(), dir_ + ": is a directory, not a log file");
+}
+
 TEST_F(ChunkSourceTest, SinkErrorStopsReading) {
   const std::string path = Write("a.log", Lines(1000));
   int calls = 0;

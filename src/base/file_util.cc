@@ -1,8 +1,6 @@
 #include "base/file_util.h"
 
 #include <fcntl.h>
-#include <pthread.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,86 +9,81 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <random>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "base/fd_ostream.h"
+#include "base/interrupt_note.h"
+#include "base/output_target.h"
 #include "base/read_file.h"
+#include "base/unique_fd.h"
 
 namespace gcpilot {
 
 namespace {
 
-// What is at `path` (symlinks followed).
-enum class Target { kAbsentOrRegular, kDirectory, kStream };
-Target TargetAt(const std::string& path) {
-  struct stat st {};
-  if (stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode)) return Target::kAbsentOrRegular;
-  return S_ISDIR(st.st_mode) ? Target::kDirectory : Target::kStream;  // a FIFO, /dev/stdout, /dev/null
+Status CannotWrite(const std::string& path, int error) {
+  return Status::IoError(fmt::format("{}: cannot write: {}", path, std::strerror(error)));
 }
 
-// Writes straight into a stream target: it holds no old contents to keep,
-// and renaming over it would replace the device or pipe itself.
+// Writes straight into a FIFO or device by name: it holds no old contents
+// to keep, and renaming over it would replace the device or pipe itself.
 Status WriteInPlace(const std::string& path, const std::function<void(std::ostream& out)>& write) {
   std::ofstream out(path, std::ios::binary);
   errno = 0;
   if (out) write(out);
   out.close();
-  if (!out) return Status::IoError(fmt::format("{}: cannot write: {}", path, std::strerror(errno ? errno : EIO)));
+  if (!out) return CannotWrite(path, errno ? errno : EIO);
   return Status::Ok();
 }
 
-// Where a write to `path` lands: a symlink's target, so the link stays.
-std::string Resolved(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_symlink(path, ec)) return path;
-  const std::filesystem::path target = std::filesystem::canonical(path, ec);
-  return ec ? path : target.string();
+// Writes into one of our descriptors at its offset (O_APPEND kept): the
+// table printed to a redirected stdout before stays in the user's file.
+Status WriteToOpenFd(const std::string& path, int fd, const std::function<void(std::ostream& out)>& write) {
+  std::fflush(nullptr);  // what stdio holds for this descriptor goes first
+  FdOstream out(fd);
+  write(out);
+  out.flush();
+  if (!out) return CannotWrite(path, out.error() != 0 ? out.error() : EIO);
+  return Status::Ok();
 }
 
-// The mode the new file gets: the old file's, or what a plain create gives.
-mode_t ModeFor(const std::string& path) {
-  struct stat st {};
-  if (stat(path.c_str(), &st) == 0) return st.st_mode & 07777;
-  const mode_t mask = umask(0);
-  umask(mask);
-  return 0666 & ~mask;
+// Six random letters or digits for a temporary file's name.
+std::string RandomSuffix() {
+  static constexpr char kChars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::uniform_int_distribution<size_t> pick(0, sizeof kChars - 2);
+  std::string s(6, ' ');
+  for (char& c : s) c = kChars[pick(rng)];
+  return s;
 }
 
-// Holds SIGINT and SIGTERM in this thread while it lives: a stop arrives
-// after the temporary file is renamed or removed, never in between.
-class StopSignalsHeld {
- public:
-  StopSignalsHeld() {
-    sigset_t stops;
-    sigemptyset(&stops);
-    sigaddset(&stops, SIGINT);
-    sigaddset(&stops, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stops, &old_);
-  }
-  ~StopSignalsHeld() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
-  StopSignalsHeld(const StopSignalsHeld&) = delete;
-  StopSignalsHeld& operator=(const StopSignalsHeld&) = delete;
-
- private:
-  sigset_t old_;
-};
-
-// A temporary file beside `target` (".NAME.gcpilot-XXXXXX"), removed when
-// this goes out of scope unless Commit() renamed it over the target.
+// A temporary file beside `target` (".NAME.gcpilot-XXXXXX"), open for
+// writing, removed when this goes out of scope or a stop signal arrives
+// unless Commit() renamed it over the target.
 class TempFile {
  public:
   explicit TempFile(const std::string& target) : target_(target) {
     const std::filesystem::path p(target);
-    name_ = (p.parent_path() / ("." + p.filename().string() + ".gcpilot-XXXXXX")).string();
-    const int fd = mkstemp(name_.data());
-    if (fd < 0) {
-      error_ = errno;
+    const std::string stem = (p.parent_path() / ("." + p.filename().string() + ".gcpilot-")).string();
+    for (int attempt = 0; attempt < 100 && !fd_.valid(); ++attempt) {
+      name_ = stem + RandomSuffix();
+      on_stop_.emplace(name_);  // before the file exists, so no stop can miss it
+      // 0666: the kernel applies the umask, as for a plain create.
+      fd_ = UniqueFd(open(name_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666));
+      error_ = fd_.valid() ? 0 : errno;
+      if (error_ != EEXIST) break;
+    }
+    if (!fd_.valid()) {
+      on_stop_.reset();
       name_.clear();
       return;
     }
-    fchmod(fd, ModeFor(target));
-    close(fd);
+    struct stat old {};
+    if (stat(target_.c_str(), &old) == 0) fchmod(fd_.get(), old.st_mode & 07777);  // a replaced file keeps its mode
   }
   ~TempFile() {
     if (!name_.empty()) unlink(name_.c_str());
@@ -98,66 +91,61 @@ class TempFile {
   TempFile(const TempFile&) = delete;
   TempFile& operator=(const TempFile&) = delete;
 
-  // errno of the failed create, 0 if the file exists.
+  // errno of the failed create, 0 if the file is open.
   int error() const { return error_; }
-  const std::string& name() const { return name_; }
+  int fd() const { return fd_.get(); }
   // Flushes the file to disk and renames it over the target; errno or 0.
   int Commit() {
-    const int fd = open(name_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || fsync(fd) != 0) {
-      const int e = errno;
-      if (fd >= 0) close(fd);
-      return e;
-    }
-    close(fd);
+    if (fsync(fd_.get()) != 0) return errno;
+    fd_.Reset();
     if (std::rename(name_.c_str(), target_.c_str()) != 0) return errno;
     name_.clear();
+    on_stop_.reset();
     return 0;
   }
 
  private:
   std::string target_, name_;
+  UniqueFd fd_;
+  std::optional<RemovedOnStop> on_stop_;
   int error_ = 0;
 };
 
-Status CannotWrite(const std::string& path, int error) {
-  return Status::IoError(fmt::format("{}: cannot write: {}", path, std::strerror(error)));
+// The regular-file case: a temporary beside `target`, renamed over it.
+Status WriteThroughTemporary(const std::string& path, const std::string& target,
+                             const std::function<void(std::ostream& out)>& write) {
+  TempFile tmp(target);
+  if (tmp.error() != 0) return CannotWrite(path, tmp.error());
+  {
+    FdOstream out(tmp.fd());
+    write(out);
+    out.flush();
+    if (!out) return CannotWrite(path, out.error() != 0 ? out.error() : EIO);
+  }
+  if (const int e = tmp.Commit(); e != 0) return CannotWrite(path, e);
+  return Status::Ok();
 }
 
 }  // namespace
 
 Status WriteFileAtomically(const std::string& path, const std::function<void(std::ostream& out)>& write) {
-  const Target target = TargetAt(path);
-  if (target == Target::kDirectory) return Status::IoError(fmt::format("{}: is a directory", path));
-  if (target == Target::kStream) return WriteInPlace(path, write);
-  const StopSignalsHeld held;
-  TempFile tmp(Resolved(path));
-  if (tmp.error() != 0) return CannotWrite(path, tmp.error());
-  std::ofstream out(tmp.name(), std::ios::binary | std::ios::trunc);
-  errno = 0;
-  write(out);
-  out.close();
-  if (!out) return CannotWrite(path, errno != 0 ? errno : EIO);
-  if (const int e = tmp.Commit(); e != 0) return CannotWrite(path, e);
-  return Status::Ok();
+  const OutputTarget target = ResolveOutput(path);
+  switch (target.kind) {
+    case OutputTarget::Kind::kDirectory:
+      return Status::IoError(fmt::format("{}: is a directory", path));
+    case OutputTarget::Kind::kOpenFd:
+      return WriteToOpenFd(path, target.fd, write);
+    case OutputTarget::Kind::kStream:
+      return WriteInPlace(path, write);
+    case OutputTarget::Kind::kFile:
+      break;
+  }
+  return WriteThroughTemporary(path, target.path, write);
 }
 
 Status WriteFileAtomically(const std::string& path, std::string_view bytes) {
   return WriteFileAtomically(
       path, [&](std::ostream& out) { out.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); });
-}
-
-Status ReadInputFile(const std::string& path, std::string* out) {
-  struct stat st {};
-  const bool is_dir = stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-  if (is_dir) return Status::IoError(fmt::format("{}: is a directory", path));
-  errno = 0;
-  if (!ReadFileToString(path, out)) {
-    const int e = errno != 0 ? errno : EIO;
-    const std::string why = fmt::format("{}: cannot open: {}", path, std::strerror(e));
-    return e == ENOENT ? Status::NotFound(why) : Status::IoError(why);
-  }
-  return Status::Ok();
 }
 
 std::string TailLines(const std::string& path, int n, size_t max_bytes) {
@@ -177,12 +165,17 @@ std::string TailLines(const std::string& path, int n, size_t max_bytes) {
 }
 
 std::string WhyUnwritable(const std::string& path) {
-  const std::filesystem::path p(path);
+  const OutputTarget target = ResolveOutput(path);
+  if (target.kind == OutputTarget::Kind::kDirectory) return "is a directory";
+  if (target.kind == OutputTarget::Kind::kOpenFd) {
+    const int flags = fcntl(target.fd, F_GETFL);
+    return flags != -1 && (flags & O_ACCMODE) != O_RDONLY ? "" : fmt::format("cannot write: {}", std::strerror(EBADF));
+  }
+  const std::filesystem::path p(target.path);
   const std::filesystem::path dir = p.has_parent_path() ? p.parent_path() : std::filesystem::path(".");
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) return fmt::format("directory {} does not exist", dir.string());
-  if (TargetAt(path) == Target::kDirectory) return "is a directory";
-  if (access(std::filesystem::exists(p, ec) ? path.c_str() : dir.c_str(), W_OK) != 0) {
+  if (access(std::filesystem::exists(p, ec) ? target.path.c_str() : dir.c_str(), W_OK) != 0) {
     return fmt::format("cannot write: {}", std::strerror(errno));
   }
   return "";

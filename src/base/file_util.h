@@ -14,27 +14,28 @@ namespace gcpilot {
 
 // Writes `bytes` to `path` so that `path` is either the old file or the
 // whole new one: through a temporary file unique to this call
-// (".NAME.gcpilot-XXXXXX" beside `path`, from mkstemp), renamed over
-// `path` only when complete and removed on every error. SIGINT and SIGTERM
-// wait until the temporary file is renamed or removed, so a stopped run
-// leaves none behind. A symlink is written through (the link stays); a
-// directory at `path` is refused, never replaced; a FIFO or device
-// (/dev/stdout) is written in place, as it cannot hold a half file. A new file gets the mode a plain create would (0666
-// & ~umask), an existing one keeps its mode. Errors are kIoError naming `path` and the reason: "out.html: is a
-// directory", "x/y.csv: cannot write: No such file or directory".
+// (".NAME.gcpilot-XXXXXX" beside `path`, random, created with O_EXCL),
+// renamed over `path` only when complete and removed on every error. A
+// SIGINT or SIGTERM in any thread during the write stops it: the handler
+// removes the temporary (interrupt_note.h), so a stopped run leaves the old
+// file and no temporary. A symlink is written through (the link stays,
+// and a dangling one's target is created); a directory at `path` is
+// refused, never replaced; one of our open descriptors (/dev/stdout,
+// /dev/fd/N, or the file stdout is redirected to) is written at its offset,
+// after what was printed before, and a FIFO or device in place: neither
+// holds a half file to fear (output_target.h). A new file gets the mode a
+// plain create gives (0666 & ~umask, applied by the kernel; the umask is
+// never changed), a replaced one keeps its mode. Errors are kIoError
+// naming `path` and the reason: "out.html: is a directory", "x/y.csv:
+// cannot write: No such file or directory".
 [[nodiscard]] Status WriteFileAtomically(const std::string& path, std::string_view bytes);
 // The same for output produced as a stream (CSV rows of millions of
 // requests); `write` must not keep `out` past its return.
 [[nodiscard]] Status WriteFileAtomically(const std::string& path, const std::function<void(std::ostream& out)>& write);
 
-// Replaces *out with the bytes of the file at `path` (a small input such
-// as a request body). kNotFound or kIoError naming `path` and the reason:
-// "pay.json: cannot open: No such file or directory", "x: is a directory".
-[[nodiscard]] Status ReadInputFile(const std::string& path, std::string* out);
-
-// Why `path` could not be written later ("" if it can: its directory
-// exists and is writable, it is not a directory), so a long job is not
-// made only to lose its results.
+// Why `path` could not be written later ("" if it can: it is a writable
+// descriptor of ours, or its directory exists and is writable and it is
+// not a directory), so a long job is not made only to lose its results.
 std::string WhyUnwritable(const std::string& path);
 
 // The last `n` non-empty lines of the file at `path` joined by '|', cut to

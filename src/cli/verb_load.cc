@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "base/file_util.h"
+#include "base/input_file.h"
 #include "base/plural.h"
 #include "base/read_file.h"
 #include "cli/progress.h"
@@ -78,7 +79,8 @@ std::optional<int> RequestKinds(const LoadFlags& f, const std::string& path, std
   }
   if (!f.body.empty() && !f.body_file.empty()) return Usage("give --body or --body-file, not both");
   RequestFlags rf{path, f.method, f.headers, f.body, f.sign};
-  if (Status st = f.body_file.empty() ? Status::Ok() : ReadInputFile(f.body_file, &rf.body); !st.ok()) {
+  if (Status st = f.body_file.empty() ? Status::Ok() : ReadInputFile(f.body_file, "a request body", &rf.body);
+      !st.ok()) {
     std::fprintf(stderr, "gcpilot load: --body-file %s\n", st.message().c_str());
     return kExitError;
   }
@@ -119,15 +121,20 @@ std::optional<int> Schedule(const LoadFlags& f, LoadSpec* spec) {
 }
 
 // Every output file the flags name, checked before the run so a run is not
-// made only to lose its results; exit status on failure.
+// made only to lose its results; exit status on failure (1: the flag is
+// well formed, the file system refuses it, as for report -o and tune --report).
 std::optional<int> CheckOutputs(const LoadFlags& f) {
   std::vector<std::pair<const char*, std::string>> outputs;
-  if (!f.hgrm.empty()) outputs.emplace_back("--hgrm", f.hgrm + ".corrected.hgrm");
+  if (!f.hgrm.empty()) {
+    outputs.emplace_back("--hgrm", f.hgrm + ".corrected.hgrm");
+    outputs.emplace_back("--hgrm", f.hgrm + ".uncorrected.hgrm");
+  }
   if (!f.timeline.empty()) outputs.emplace_back("--timeline", f.timeline);
   if (!f.requests_csv.empty()) outputs.emplace_back("--requests-csv", f.requests_csv);
   for (const auto& [flag, path] : outputs) {
     if (const std::string why = WhyUnwritable(path); !why.empty()) {
-      return Usage(fmt::format("{} {}: {}", flag, path, why));
+      std::fprintf(stderr, "gcpilot load: %s %s: %s\n", flag, path.c_str(), why.c_str());
+      return kExitError;
     }
   }
   return std::nullopt;
@@ -234,7 +241,7 @@ Verb AddLoadVerb(CLI::App& app) {
   cmd->footer(
       "Latency is measured from when each request was due (corrected) and from when it was "
       "sent (uncorrected).\nExit status: 0 done, 1 target unreachable or died or no request got a 2xx answer, "
-      "2 usage error.");
+      "an input file unreadable or an output file unwritable, 2 usage error.");
   return {cmd, [f] { return Run(*f); }};
 }
 

@@ -170,7 +170,9 @@ int Run(TuneFlags& f) {
   }
   const std::string report = f.no_report ? "" : f.report.empty() ? f.db + ".html" : f.report;
   if (const std::string why = report.empty() ? "" : WhyUnwritable(report); !why.empty()) {
-    return Usage(fmt::format("--report {}: {}", report, why));  // before hours of runs, not after
+    // Before hours of runs, not after; exit 1 as report -o's (the flag is well formed).
+    std::fprintf(stderr, "gcpilot tune: --report %s: %s\n", report.c_str(), why.c_str());
+    return kExitError;
   }
   auto store = f.resume ? StudyStore::OpenExisting(f.db) : StudyStore::Open(f.db);
   if (!store.ok()) {
@@ -242,7 +244,7 @@ Verb AddTuneVerb(CLI::App& app) {
       "  gcpilot tune --ready http://127.0.0.1:{port}/healthz --factor GOGC=50,100,200 \\\n"
       "      -- ./myservice --listen 127.0.0.1:{port}\n"
       "Exit status: 0 with a recommendation, 1 none, an input file (--spec, --requests, --db) missing,\n"
-      "unreadable or wrong, or a runtime error, 2 usage error.");
+      "unreadable or wrong, an unwritable --report, or a runtime error, 2 usage error.");
   return {cmd, [f] { return Run(*f); }};
 }
 

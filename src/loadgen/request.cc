@@ -13,7 +13,7 @@
 
 #include "loadgen/toml_file.h"
 
-#include "base/read_file.h"
+#include "base/input_file.h"
 
 namespace gcpilot {
 namespace {
@@ -284,8 +284,10 @@ StatusOr<std::vector<RequestKindSpec>> LoadRequestKinds(const std::string& path)
         st = want_string(&file);
         if (st.ok()) {
           const auto full = std::filesystem::path(path).parent_path() / file;
-          if (!ReadFileToString(full.string(), &k.body)) {
-            return Status::InvalidArgument(fmt::format("{}: body_file {}: cannot read", at(v), full.string()));
+          if (Status read = ReadInputFile(full.string(), "a request body", &k.body); !read.ok()) {
+            return read.code() == StatusCode::kNotFound
+                       ? Status::NotFound(fmt::format("{}: body_file {}", at(v), read.message()))
+                       : Status::IoError(fmt::format("{}: body_file {}", at(v), read.message()));
           }
           while (!k.body.empty() && (k.body.back() == '\n' || k.body.back() == '\r')) k.body.pop_back();
         }

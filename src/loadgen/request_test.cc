@@ -2,6 +2,8 @@
 
 #include <fstream>
 
+#include <filesystem>
+
 #include <gtest/gtest.h>
 
 namespace gcpilot {
@@ -138,6 +140,25 @@ TEST(RequestTest, TomlErrorsNamePlace) {
   EXPECT_EQ(err(""), p + ": no [[request]] tables");
   const std::string broken = err("[[request]\n");
   EXPECT_EQ(broken.rfind(p + ":1:", 0), 0u) << broken;
+}
+
+// A body_file that cannot be read says why, worded as every input file is,
+// and is an input error (the mix is well formed), not an invalid argument.
+TEST(RequestTest, AnUnreadableBodyFileSaysWhy) {
+  const std::string dir = ::testing::TempDir();
+  const std::string mix = WriteTemp("gcpilot_body_missing.toml", "[[request]]\nbody_file = \"gcpilot_no_body.json\"\n");
+  auto missing = LoadRequestKinds(mix);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(missing.status().message(),
+            mix + ":2:13: body_file " + dir + "gcpilot_no_body.json: cannot open: No such file or directory");
+  std::filesystem::create_directories(dir + "gcpilot_body_dir");
+  const std::string in_dir = WriteTemp("gcpilot_body_dir.toml", "[[request]]\nbody_file = \"gcpilot_body_dir\"\n");
+  auto is_dir = LoadRequestKinds(in_dir);
+  ASSERT_FALSE(is_dir.ok());
+  EXPECT_EQ(is_dir.status().code(), StatusCode::kIoError);
+  EXPECT_EQ(is_dir.status().message(),
+            in_dir + ":2:13: body_file " + dir + "gcpilot_body_dir: is a directory, not a request body");
 }
 
 }  // namespace

@@ -5,34 +5,21 @@
 #ifndef GCPILOT_LOADGEN_TOML_FILE_H_
 #define GCPILOT_LOADGEN_TOML_FILE_H_
 
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <string>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "base/input_file.h"
 #include "base/status.h"
 
 namespace gcpilot {
 
-// A file that cannot be read is kNotFound (absent) or kIoError (a
-// directory, no permission) naming the OS reason; a syntax error is
+// A file that cannot be read is CheckInputFile's error (kNotFound absent,
+// kIoError a directory or no permission); a syntax error is
 // kInvalidArgument.
 inline StatusOr<toml::table> ReadTomlFile(const std::string& path) {
-  struct stat st {};
-  if (stat(path.c_str(), &st) != 0) {
-    const int e = errno;
-    const std::string why = fmt::format("{}: cannot open: {}", path, std::strerror(e));
-    return e == ENOENT ? Status::NotFound(why) : Status::IoError(why);
-  }
-  if (S_ISDIR(st.st_mode)) return Status::IoError(fmt::format("{}: is a directory, not a TOML file", path));
-  if (access(path.c_str(), R_OK) != 0) {
-    return Status::IoError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
-  }
+  if (Status st = CheckInputFile(path, "a TOML file"); !st.ok()) return st;
   try {
     return toml::parse_file(path);
   } catch (const toml::parse_error& e) {

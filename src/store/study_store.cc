@@ -2,11 +2,13 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "base/input_file.h"
 #include "store/sql_stmt.h"
 #include "store/store_schema.h"
 
@@ -20,7 +22,7 @@ namespace {
 Status RefuseDirectory(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_directory(path, ec)) return Status::Ok();
-  return Status::IoError(fmt::format("{}: is a directory, not a study database", path));
+  return InputFileError(path, EISDIR, "a study database");
 }
 
 StatusOr<sqlite3*> OpenDb(const std::string& path, int flags) {
