@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "gclog/gctrace_parser.h"
+#include "model/gc_cpu.h"  // WindowGcCpuShare, for the callers that summarize a window
 #include "model/gc_cycle.h"
 #include "stats/value_counts.h"
 
@@ -124,15 +125,6 @@ class GctraceAnalyzer {
   __int128 in_span_gc_cpu_ns_ = 0;
   __int128 in_span_wall_ns_ = 0;
 };
-
-// GC CPU share of the window [from_ns, to_ns) of one process's log (cycle
-// times count from its start): the GC CPU of the cycles that began in the
-// window (idle marking excluded, as the runtime's own % counts it) over the
-// window's capacity, its length x GOMAXPROCS of the latest cycle begun
-// before its end. A window without a cycle spent nothing on GC: 0. -1 when
-// no cycle began before the window's end (GOMAXPROCS unknown) or the
-// window is empty.
-double WindowGcCpuShare(const std::vector<GcCycle>& cycles, int64_t from_ns, int64_t to_ns);
 
 // Human-readable name of a format, e.g. "go1.18+ (stacks/globals)".
 const char* GctraceFormatName(GctraceFormat f);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "gclog/gctrace_test_util.h"
+#include "model/gc_cpu.h"
 
 namespace gcpilot {
 namespace {
@@ -466,20 +467,6 @@ TEST(GctraceAnalysisTest, SpanAndMissingNumbersNeverSaturate) {
   EXPECT_EQ(b.missing_cycles, 8'999'999'999'999'999'998);
   EXPECT_EQ(b.unsummed_cycles, 1);
   EXPECT_EQ(b.first_unsummed_line, 4);
-}
-
-// The sum of many cycles' GC CPU in a window may pass int64; the share
-// stays right.
-TEST(GctraceAnalysisTest, WindowGcCpuShareDoesNotOverflow) {
-  GcCycle c;
-  c.procs = 1;
-  c.cpu_assist_ns = 4'000'000'000'000'000'000;
-  std::vector<GcCycle> cycles;
-  for (int i = 0; i < 4; ++i) {
-    c.start_ns = i;
-    cycles.push_back(c);
-  }
-  EXPECT_DOUBLE_EQ(WindowGcCpuShare(cycles, 0, 8'000'000'000'000'000'000), 2.0);
 }
 
 TEST(GctraceAnalysisTest, EmptyInput) {
