@@ -449,6 +449,58 @@ TEST(GctraceAnalysisTest, CycleThatOverflowsTheTotalsIsLeftOut) {
   EXPECT_TRUE(HasFinding(s, "unsummed", Severity::kWarning));
 }
 
+// A left-out cycle still counts as printed: the next cycle's number and
+// interval follow on from it, not from the cycle before it. gc 10 of 11
+// (at 1..11 s) is left out: no number is missing, and the intervals on
+// either side of it (9-10 s, 10-11 s) are in no figure, since each side's
+// GC CPU and gap would need its times: 8 intervals over 8 s. (It passes
+// the idle total: nine cycles of 10^18 ns idle marking fit, the tenth does
+// not; idle is no part of the GC CPU share.)
+TEST(GctraceAnalysisTest, LeftOutCycleIsNotAMissingNumber) {
+  std::string log;
+  for (int i = 1; i <= 11; ++i) {
+    log += "gc " + std::to_string(i) + " @" + std::to_string(i) + ".000s 5%: 1+1+1 ms clock, 1+1/1/" +
+           (i <= 10 ? "1000000000000" : "0") + "+1 ms cpu, 8->9->4 MB, 8 MB goal, 2 P\n";
+  }
+  const GctraceSummary s = Summarize(log);
+  EXPECT_EQ(s.cycles, 10);
+  EXPECT_EQ(s.unsummed_cycles, 1);
+  EXPECT_EQ(s.first_unsummed_line, 10);
+  EXPECT_EQ(s.segments, 1);
+  EXPECT_EQ(s.missing_cycles, 0);
+  EXPECT_EQ(s.gaps, 8);
+  EXPECT_EQ(s.span_ns, 8'000'000'000);
+  EXPECT_DOUBLE_EQ(s.cycles_per_sec, 1.0);
+  // 1 + 1 + 1 + 1 ms of GC CPU (idle 0) in each 1 s x 2 Ps.
+  EXPECT_DOUBLE_EQ(s.gc_cpu_share, 4.0 / 2000);
+  EXPECT_EQ(s.cpu_assist_ns, 10 * 1'000'000);
+  EXPECT_EQ(s.cpu_idle_ns, 9 * 1'000'000'000'000'000'000);
+}
+
+// A left-out cycle that starts a process run still starts it: the run's
+// next cycle is its second, not a cycle of the previous run's numbers.
+TEST(GctraceAnalysisTest, LeftOutCycleStillStartsItsRun) {
+  const std::string tail = " ms cpu, 8->9->4 MB, 8 MB goal, 2 P\n";
+  std::string log;
+  for (int i = 1; i <= 9; ++i) {
+    log +=
+        "gc " + std::to_string(i) + " @" + std::to_string(i) + ".000s 5%: 1+1+1 ms clock, 1+1000000000000/1/0+1" + tail;
+  }
+  // A new process: its gc 1 passes the assist total, its gc 2 fits; its
+  // gc 12 at 20 s follows a gc 2 at 10 s, 9 numbers missing.
+  log += "gc 1 @0.500s 5%: 1+1+1 ms clock, 1+1000000000000/1/0+1" + tail;
+  log += "gc 2 @10.000s 5%: 1+1+1 ms clock, 1+1/1/0+1" + tail;
+  log += "gc 12 @20.000s 5%: 1+1+1 ms clock, 1+1/1/0+1" + tail;
+  const GctraceSummary s = Summarize(log);
+  EXPECT_EQ(s.cycles, 11);
+  EXPECT_EQ(s.unsummed_cycles, 1);
+  EXPECT_EQ(s.first_unsummed_line, 10);
+  EXPECT_EQ(s.segments, 2);
+  EXPECT_EQ(s.missing_cycles, 9);
+  EXPECT_EQ(s.gaps, 8 + 1);
+  EXPECT_EQ(s.span_ns, 8'000'000'000 + 10'000'000'000);
+}
+
 // The same for the span and the missing numbers: ten runs of ~10^18 ns
 // each pass int64 at the tenth; two runs each skipping ~9e18 numbers pass
 // it at the second.
