@@ -135,5 +135,21 @@ while IFS='|' read -r source term; do
     fail=1
   fi
 done <<<"$terms"
+# Output the glossary quotes as an example: SOURCE | the quoted text.
+quoted='
+report_full.html|sd 0.120 over 3 verification runs
+report_single.html|sd 0.099 over 2 design runs
+'
+while IFS='|' read -r source text; do
+  [ -n "$source" ] || continue
+  if ! grep -qF -- "\`$text\`" "$src/docs/glossary.md"; then
+    echo "glossary_test: docs/glossary.md no longer quotes \"$text\": update this list" >&2
+    fail=1
+  fi
+  if ! grep -qF -- "$text" "$src/testdata/golden/$source"; then
+    echo "glossary_test: docs/glossary.md quotes \"$text\", which $source does not print" >&2
+    fail=1
+  fi
+done <<<"$quoted"
 [ $fail = 0 ] && echo "glossary_test: $(grep -c '|' <<<"$terms") terms printed and explained"
 exit $fail

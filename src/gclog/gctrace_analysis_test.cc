@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "gclog/gctrace_report.h"
 #include "gclog/gctrace_test_util.h"
 #include "model/gc_cpu.h"
 
@@ -499,6 +500,22 @@ TEST(GctraceAnalysisTest, LeftOutCycleStillStartsItsRun) {
   EXPECT_EQ(s.missing_cycles, 9);
   EXPECT_EQ(s.gaps, 8 + 1);
   EXPECT_EQ(s.span_ns, 8'000'000'000 + 10'000'000'000);
+}
+
+// The table lists the GOMAXPROCS values seen once each, smallest first
+// (docs/glossary.md), not in the order they appeared: 4, 2, 4 P.
+TEST(GctraceAnalysisTest, GomaxprocsAreListedSmallestFirst) {
+  std::string log;
+  int n = 0;
+  for (int procs : {4, 2, 4}) {
+    ++n;
+    log +=
+        fmt::format("gc {} @{}.000s 5%: 1+1+1 ms clock, 1+1/1/0+1 ms cpu, 8->9->4 MB, 8 MB goal, {} P\n", n, n, procs);
+  }
+  const GctraceSummary s = Summarize(log);
+  ASSERT_EQ(s.cycles, 3);
+  ASSERT_EQ(s.segments, 1);
+  EXPECT_NE(FormatGctraceTable(s, "gc.log").find("  GOMAXPROCS 2,4\n"), std::string::npos);
 }
 
 // The same for the span and the missing numbers: ten runs of ~10^18 ns
