@@ -25,9 +25,10 @@ shoot() {  # shoot HTML PNG WIDTH HEIGHT -> console log in PNG.log
 # report with a script that measures each drawn element's box (transforms
 # and real font metrics included) and writes what it finds into the page,
 # read back with --dump-dom. Checked: nothing drawn outside its SVG; every
-# curve, point, bar and mark inside its plot's frame (rect class "frame",
-# or the grey unfilled rect of reports before the class; legends, kept in
-# class "legend", are outside the frames);
+# curve, point, bar, band and tick (every drawn shape, rects too) inside
+# its plot's frame (rect class "frame", or the grey unfilled rect of
+# reports before the class; the frame and the rect class "background"
+# themselves and legends, kept in class "legend", are not checked);
 # the Pareto plot labels every point, with no two labels overlapping; the
 # percentile plot's legend names the setting of the "worst" curve; no
 # latency axis below 0.
@@ -59,7 +60,7 @@ script = r"""<script>
     const frameEl = svg.querySelector('rect.frame') || svg.querySelector('rect[fill="none"][stroke="#555"]');
     if (frameEl) {
       const f = rel(frameEl);
-      svg.querySelectorAll('polyline, polygon, circle, line, path').forEach((el) => {
+      svg.querySelectorAll('polyline, polygon, circle, line, path, rect:not(.frame):not(.background)').forEach((el) => {
         if (el.closest('.legend')) return;
         const r = rel(el);
         if (!inside(r, f)) bad.push(name + ': ' + what(el) + ' outside the frame (' + [r.x0, r.y0, r.x1, r.y1].map((v) => v.toFixed(1)).join(',') + ' vs ' + [f.x0, f.y0, f.x1, f.y1].map((v) => v.toFixed(1)).join(',') + ')');
@@ -120,6 +121,28 @@ if found:
 print(f"{sys.argv[2]}: geometry ok")
 PY
 }
+# The check can fail: the full report with one stop-the-world tick moved
+# 20 px under its frame's bottom edge (still inside its SVG) is refused.
+python3 - "$work/report_full.html" "$work/report_broken_tick.html" <<'PY'
+import re, sys
+html = open(sys.argv[1]).read()
+tick = re.compile(r'(<rect x="[0-9.]+" y=")([0-9.]+)(" width="3" height="12" fill="#b00020"/>)')
+m = tick.search(html)
+if not m:
+    sys.exit("report_browser_test: no stop-the-world tick in the full report to break")
+broken = html[:m.start()] + m.group(1) + f"{float(m.group(2)) + 20:.1f}" + m.group(3) + html[m.end():]
+open(sys.argv[2], "w").write(broken)
+PY
+if geometry "$work/report_broken_tick.html" broken_tick 2>"$work/broken_tick.err"; then
+  echo "report_browser_test: a tick drawn under its plot's frame passed the geometry check" >&2
+  exit 1
+fi
+grep -q 'rect outside the frame' "$work/broken_tick.err" || {
+  cat "$work/broken_tick.err" >&2
+  echo "report_browser_test: the broken tick was refused, but not as a rect outside the frame" >&2
+  exit 1
+}
+echo "broken_tick: refused (a rect outside the frame)"
 for kind in full single failed; do
   html="$work/report_$kind.html"
   shoot "$html" "$work/page_$kind.png" 1300 3000
@@ -127,7 +150,7 @@ for kind in full single failed; do
     echo "report_browser_test: $kind: console errors (above)" >&2
     exit 1
   fi
-  geometry "$html" "$kind"
+  geometry "$html" "$kind" || exit 1
     # The plots, one per 600-px band, at their own sizes (no plot is taller).
   python3 - "$html" "$work/bands_$kind.html" "$work/bands_$kind.json" <<'PY'
 import json, re, sys

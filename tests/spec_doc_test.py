@@ -62,10 +62,62 @@ def example_matches(src):
     return example is not None and example.group(1) == "".join(lines)
 
 
+def parser_ranges(src):
+    """(table, key) -> the range the parser checks, as the doc must write it:
+    `integer LO..HI` (`integer >= LO` up to INT64_MAX) for each
+    `READER.Int("key", LO, HI, ...)`, `number LO..HI` for each number
+    refused with "must be a number LO..HI"."""
+    spec = open(f"{src}/src/tune/spec.cc").read()
+    tables = dict(re.findall(r'TableReader (\w+)\([^;]*?"([^"]+)"\);', spec))
+    ranges = {}
+    for reader, key, lo, hi in re.findall(r'(\w+)\.Int\("(\w+)", (\w+), (\w+),', spec):
+        text = f"integer >= {lo}" if hi == "INT64_MAX" else f"integer {lo}..{hi}"
+        ranges[(tables[reader], key)] = text
+    for reader, key, lo, hi in re.findall(r'(\w+)\.Err\([^,]*, "(\w+)", "must be a number ([0-9.]+)\.\.([0-9.]+)"\)', spec):
+        ranges[(tables[reader], key)] = f"number {lo}..{hi}"
+    return ranges
+
+
+def doc_types(src):
+    """(table, key) -> the type column of its row in docs/study-spec.md."""
+    types, table = {}, None
+    for line in open(f"{src}/docs/study-spec.md"):
+        heading = re.match(r"#+ (.*)", line)
+        if heading:
+            text = heading.group(1).strip()
+            named = re.search(r"\[\[?(\w+)\]\]?", text)
+            table = HEADINGS.get(text) or (named.group(1) if named else None)
+            continue
+        row = re.match(r"\| `(\w+)` \| ([^|]*) \|", line)
+        if row and table:
+            types[(table, row.group(1))] = row.group(2).strip()
+    return types
+
+
+def exit_status_matches(src):
+    """The exit status the doc gives a refused spec is the one the
+    tune_unknown_key whole-program case expects (tests/CMakeLists.txt)."""
+    doc = " ".join(open(f"{src}/docs/study-spec.md").read().split())
+    said = re.search(r"is refused with [^.]*?exit status (\d)", doc)
+    case = re.search(r"cli_case\(tune_unknown_key (\d) ", open(f"{src}/tests/CMakeLists.txt").read())
+    if not said or not case:
+        sys.exit("spec_doc_test: the doc's exit status or the tune_unknown_key case was not found")
+    if said.group(1) != case.group(1):
+        print(f"docs/study-spec.md: a refused spec is said to exit {said.group(1)}; gcpilot exits {case.group(1)}")
+        return False
+    return True
+
+
 def main():
     src = sys.argv[1]
     accepted, documented = parser_keys(src), doc_keys(src)
-    fail = False
+    fail = not exit_status_matches(src)
+    types = doc_types(src)
+    for (table, key), want in sorted(parser_ranges(src).items()):
+        if want not in types.get((table, key), ""):
+            print(f"docs/study-spec.md: [{table}] {key} is documented as \"{types.get((table, key))}\"; "
+                  f"the parser checks {want}")
+            fail = True
     if not example_matches(src):
         print("docs/study-spec.md: the example is not workloads/paygate/study.toml (without its comments)")
         fail = True
@@ -77,7 +129,7 @@ def main():
         fail = True
     if fail:
         sys.exit(1)
-    print(f"spec_doc_test: {len(accepted)} keys, all documented")
+    print(f"spec_doc_test: {len(accepted)} keys, all documented, their ranges as the parser checks them")
 
 
 main()

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "base/plural.h"
 #include "model/gc_knobs.h"
 
 namespace gcpilot {
@@ -224,15 +225,14 @@ nlohmann::ordered_json RecommendationJson(const StudyAnalysis& a) {
 std::string RunSetText(const CellStats& c) {
   const size_t n = c.values.size();
   if (n == 0) return "no finished run";
-  const auto noun = [](size_t k) { return k == 1 ? "run" : "runs"; };
   if (c.done_by_phase.size() == 1) {
-    return fmt::format("{} {} {}", n, RoundWord(c.done_by_phase.begin()->first), noun(n));
+    return CountOf(static_cast<int64_t>(n), fmt::format("{} run", RoundWord(c.done_by_phase.begin()->first)));
   }
   std::string by_round;
   for (const auto& [phase, k] : c.done_by_phase) {
     by_round += fmt::format("{}{} {}", by_round.empty() ? "" : ", ", k, RoundWord(phase));
   }
-  return fmt::format("{} {}{}", n, noun(n), by_round.empty() ? "" : ": " + by_round);
+  return CountOf(static_cast<int64_t>(n), "run") + (by_round.empty() ? "" : ": " + by_round);
 }
 
 std::string SpreadText(const CellStats& c) {

@@ -35,18 +35,6 @@ std::string Pct(double share) { return fmt::format("{:.0f}%", share * 100); }
 
 }  // namespace
 
-double WindowGcCpuShare(const std::vector<GcCycle>& cycles, int64_t from_ns, int64_t to_ns) {
-  int32_t procs = 0;
-  __int128 gc_cpu_ns = 0;  // each cycle's fits an int64, their sum need not
-  for (const GcCycle& c : cycles) {
-    if (c.start_ns >= to_ns) continue;
-    procs = c.procs;
-    if (c.start_ns >= from_ns) gc_cpu_ns += c.gc_cpu_ns();
-  }
-  if (procs <= 0 || to_ns <= from_ns) return -1;
-  return static_cast<double>(gc_cpu_ns) / (static_cast<double>(to_ns - from_ns) * procs);
-}
-
 const char* GctraceFormatName(GctraceFormat f) {
   switch (f) {
     case GctraceFormat::kFivePhase:
@@ -84,17 +72,37 @@ bool GctraceAnalyzer::FitsTotals(const GcCycle& c) const {
               __builtin_add_overflow(a.cpu_background_ns, c.cpu_background_ns, &sum) ||
               __builtin_add_overflow(a.cpu_idle_ns, c.cpu_idle_ns, &sum) ||
               __builtin_add_overflow(a.cpu_other_ns, c.cpu_other_ns, &sum);
-  if (!StartsSegment(c)) {
-    over = over || __builtin_add_overflow(a.span_ns, c.start_ns - prev_.start_ns, &sum) ||
-           __builtin_add_overflow(a.missing_cycles, c.number - prev_.number - 1, &sum);
-  }
+  if (!StartsSegment(c)) over = over || __builtin_add_overflow(a.missing_cycles, c.number - prev_.number - 1, &sum);
+  if (CountsInterval(c)) over = over || __builtin_add_overflow(a.span_ns, c.start_ns - prev_.start_ns, &sum);
   return !over;
+}
+
+// The interval from prev_ to `c` counts when both are of one process run
+// and prev_ was summed: a left-out cycle's GC CPU and wall time are in no
+// figure, so neither is the interval it begins (its share would need them)
+// nor the one it ends (which may be what passes int64).
+bool GctraceAnalyzer::CountsInterval(const GcCycle& c) const { return !StartsSegment(c) && !prev_left_out_; }
+
+// A left-out cycle was still printed: it starts its process run if it
+// does, its number is not missing and the next cycle's follows on from it.
+// The numbers skipped before it count where they fit.
+void GctraceAnalyzer::LeaveOut(const GcCycle& c) {
+  GctraceSummary& a = acc_;
+  if (a.unsummed_cycles++ == 0) a.first_unsummed_line = c.origin.line;
+  if (StartsSegment(c)) {
+    ++a.segments;
+  } else if (int64_t sum; !__builtin_add_overflow(a.missing_cycles, c.number - prev_.number - 1, &sum)) {
+    a.missing_cycles = sum;
+  }
+  prev_ = c;
+  have_prev_ = true;
+  prev_left_out_ = true;
 }
 
 void GctraceAnalyzer::Add(const GcCycle& c) {
   GctraceSummary& a = acc_;
   if (!FitsTotals(c)) {
-    if (a.unsummed_cycles++ == 0) a.first_unsummed_line = c.origin.line;
+    LeaveOut(c);
     return;
   }
   ++a.cycles;
@@ -132,11 +140,14 @@ void GctraceAnalyzer::Add(const GcCycle& c) {
   a.cpu_other_ns += c.cpu_other_ns;
   if (StartsSegment(c)) {
     ++a.segments;
-  } else {
+  } else if (CountsInterval(c)) {
     AddInterval(c);
+  } else {
+    a.missing_cycles += c.number - prev_.number - 1;
   }
   prev_ = c;
   have_prev_ = true;
+  prev_left_out_ = false;
 }
 
 // What lies between prev_ and `c`, a cycle of the same process.

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "gclog/gctrace_parser.h"
+#include "model/gc_cpu.h"  // WindowGcCpuShare, for the callers that summarize a window
 #include "model/gc_cycle.h"
 #include "stats/value_counts.h"
 
@@ -44,7 +45,9 @@ struct GctraceSummary {
   double cycles_per_sec = -1;  // intervals / span; -1 when span is 0 (no meaning)
   // Cycles left out of every figure because their times would push a
   // total (GC CPU, span, missing numbers) past int64 ns (292 years): never
-  // a real log, but no total is ever a stand-in. The first one's line.
+  // a real log, but no total is ever a stand-in. The first one's line. Such
+  // a cycle still starts its segment and is no missing number; the
+  // intervals on either side of it are in no span, gap or share.
   int64_t unsummed_cycles = 0;
   int64_t first_unsummed_line = 0;
 
@@ -74,7 +77,8 @@ struct GctraceSummary {
   // Wall time with a cycle running (sum of clock phases) over the span.
   double gc_wall_share = -1;
   // Gaps between one cycle's end (@ + its clock phases) and the next
-  // one's start, within each process run (cycles - segments of them), and
+  // one's start, within each process run (cycles - segments of them, less
+  // the intervals beside a left-out cycle), and
   // how many were under kShortGapNs: the GC ran (nearly) back to back.
   // Gaps are exact up to the printed `@T s`, which has whole milliseconds,
   // so the bound is well above that: a user can check each gap by hand.
@@ -100,7 +104,8 @@ class GctraceAnalyzer {
  public:
   GctraceAnalyzer();
   // Adds a cycle, in input order; one whose times would push a total past
-  // int64 is counted in unsummed_cycles instead.
+  // int64 is counted in unsummed_cycles instead (and still advances the
+  // segment and cycle-number bookkeeping).
   void Add(const GcCycle& c);
   // Computes the summary; `parse` is copied in for the report.
   GctraceSummary Summarize(const GctraceParseStats& parse) const;
@@ -109,6 +114,8 @@ class GctraceAnalyzer {
   bool StartsSegment(const GcCycle& c) const;
   // Whether adding `c` keeps every int64 total within its range.
   bool FitsTotals(const GcCycle& c) const;
+  bool CountsInterval(const GcCycle& c) const;
+  void LeaveOut(const GcCycle& c);
   void AddInterval(const GcCycle& c);
 
   // Durations are printed to the microsecond below 10 ms and to the
@@ -117,22 +124,14 @@ class GctraceAnalyzer {
   ValueCounts<1> live_, start_, end_, goal_, goal_ratio_permille_;
   GctraceSummary acc_;  // running sums; digests filled by Summarize
   bool have_prev_ = false;
-  int32_t last_procs_ = -1;  // skips the set insert when unchanged
+  bool prev_left_out_ = false;  // prev_ is a cycle counted in unsummed_cycles
+  int32_t last_procs_ = -1;     // skips the set insert when unchanged
   int last_format_ = -1;
   GcCycle prev_;
   __int128 capacity_ns_ = 0;  // sum of P x interval within segments
   __int128 in_span_gc_cpu_ns_ = 0;
   __int128 in_span_wall_ns_ = 0;
 };
-
-// GC CPU share of the window [from_ns, to_ns) of one process's log (cycle
-// times count from its start): the GC CPU of the cycles that began in the
-// window (idle marking excluded, as the runtime's own % counts it) over the
-// window's capacity, its length x GOMAXPROCS of the latest cycle begun
-// before its end. A window without a cycle spent nothing on GC: 0. -1 when
-// no cycle began before the window's end (GOMAXPROCS unknown) or the
-// window is empty.
-double WindowGcCpuShare(const std::vector<GcCycle>& cycles, int64_t from_ns, int64_t to_ns);
 
 // Human-readable name of a format, e.g. "go1.18+ (stacks/globals)".
 const char* GctraceFormatName(GctraceFormat f);

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include "analysis/analysis_text.h"
+#include "base/plural.h"
+#include "model/gc_cpu.h"
 #include "report/html_figure.h"
 #include "report/svg.h"
 
@@ -15,23 +17,6 @@ namespace {
 constexpr const char* kStw = "#b00020";
 constexpr const char* kWarmupBand = "#eeeeee";
 constexpr const char* kMeasuredBand = "#e6f0fb";
-
-// GC CPU of the cycles begun in [from, to) over (to - from) x GOMAXPROCS:
-// the cycles' cpu terms (idle marking excluded), the same definition as a
-// run's gc_cpu_share (docs/study-database.md); -1 where no cycle says
-// GOMAXPROCS. Not the printed %, which is cumulative since the process
-// started.
-double WindowGcCpu(const std::vector<GcCycle>& cycles, const TimeSpan& w) {
-  int32_t procs = 0;
-  int64_t cpu_ns = 0;
-  for (const GcCycle& c : cycles) {
-    if (c.start_ns >= w.end_ns) continue;
-    procs = c.procs;
-    if (c.start_ns >= w.start_ns) cpu_ns += c.gc_cpu_ns();
-  }
-  if (procs <= 0 || w.end_ns <= w.start_ns) return -1;
-  return static_cast<double>(cpu_ns) / (static_cast<double>(w.duration_ns()) * procs);
-}
 
 // The warm-up and measured window as shaded spans (seconds).
 void AddWindowBands(const ReportInput& in, const std::optional<TimeSpan>& w, XyPlot* p) {
@@ -104,16 +89,15 @@ std::string TimelineCaption(const ReportInput& in, const std::vector<GcCycle>& c
                             const std::optional<TimeSpan>& w) {
   int64_t stw_max = 0;
   for (const GcCycle& c : cycles) stw_max = std::max(stw_max, c.stw_ns());
-  const auto plural = [](size_t n) { return n == 1 ? "cycle" : "cycles"; };
   std::string s;
   if (w) {
     size_t in_window = 0;
     for (const GcCycle& c : cycles) in_window += c.start_ns >= w->start_ns && c.start_ns < w->end_ns;
     s += fmt::format("Measured window {:.1f}-{:.1f} s of the target's clock", w->start_ns / 1e9, w->end_ns / 1e9);
     if (in.warmup_ns > 0) s += fmt::format(" (warm-up from {:.1f} s)", (w->start_ns - in.warmup_ns) / 1e9);
-    s +=
-        fmt::format("; {} {} in the measured window, {} in the whole run", in_window, plural(in_window), cycles.size());
-    const double cpu = WindowGcCpu(cycles, *w);
+    s += fmt::format("; {} in the measured window, {} in the whole run",
+                     CountOf(static_cast<int64_t>(in_window), "cycle"), cycles.size());
+    const double cpu = WindowGcCpuShare(cycles, w->start_ns, w->end_ns);
     s += cpu >= 0 ? fmt::format(
                         "; GC CPU over the measured window {:.1f}% of GOMAXPROCS (the cycles' cpu terms, idle marking "
                         "excluded; gctrace's printed % counts from the process start)",
@@ -121,9 +105,9 @@ std::string TimelineCaption(const ReportInput& in, const std::vector<GcCycle>& c
                   : "; GC CPU over the measured window unknown (no cycle gave GOMAXPROCS)";
   } else {
     s += fmt::format(
-        "The measured window of this run was not recorded (no request log or clock alignment in the study): {} {} "
-        "in the whole run",
-        cycles.size(), plural(cycles.size()));
+        "The measured window of this run was not recorded (no request log or clock alignment in the study): {} in "
+        "the whole run",
+        CountOf(static_cast<int64_t>(cycles.size()), "cycle"));
   }
   s += fmt::format("; longest stop-the-world pause {:.3f} ms.", stw_max / 1e6);
   return s;

@@ -1,5 +1,6 @@
 #include "report/report.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 
@@ -137,6 +138,45 @@ TEST(ReportTest, GcTimelinesOfTheVerificationRunsSayWhichWindow) {
   EXPECT_EQ(Count(html, "width=\"3\" height=\"12\" fill=\"#b00020\"/>"), 45u + 6u);  // + 6 legend swatches
   EXPECT_FALSE(Has(html, ">MB<"));
   EXPECT_TRUE(Has(html, ">MiB</text>"));
+}
+
+// A timeline caption's GC CPU is the run's gc_cpu_share (model/gc_cpu.h):
+// cycles whose GC CPU sums past int64 still give the right share. The
+// first verification run of the recommendation: its 3 cycles in the 5-15 s
+// window (6, 9, 12 s) with 4e18 ns of assists each, besides their 40.06 ms
+// + 10 us x (2 + 3 + 4), over 10 s x 2 Ps: 60000000000.6%.
+TEST(ReportTest, TimelineGcCpuOfHugeCyclesDoesNotOverflow) {
+  ReportInput in = ReportFixture("full");
+  const auto run = std::find_if(in.runs.begin(), in.runs.end(), [](const RunResult& r) {
+    return r.phase == RunPhase::kVerify && r.env.at("GOGC") == "400";
+  });
+  ASSERT_NE(run, in.runs.end());
+  for (GcCycle& c : in.cycles.at(run->id).cycles) c.cpu_assist_ns = 4'000'000'000'000'000'000;
+  const std::string html = RenderReport(in);
+  EXPECT_EQ(Count(html,
+                  "3 cycles in the measured window, 5 in the whole run; GC CPU over the measured window "
+                  "60000000000.6% of GOMAXPROCS"),
+            1u);
+}
+
+// A caption counts its cycles in words that read right at one (CountOf):
+// the first verification run of the recommendation keeps its cycle at 9 s
+// only; the second loses its window.
+TEST(ReportTest, TimelineCaptionsSayOneCycle) {
+  ReportInput in = ReportFixture("full");
+  std::vector<int64_t> ids;
+  for (const RunResult& r : in.runs) {
+    if (r.phase == RunPhase::kVerify && r.env.at("GOGC") == "400") ids.push_back(r.id);
+  }
+  ASSERT_EQ(ids.size(), 3u);
+  std::vector<GcCycle>& first = in.cycles.at(ids[0]).cycles;
+  first = {first[2]};
+  ASSERT_EQ(first[0].start_ns, 9'000'000'000);
+  in.cycles.at(ids[1]).cycles.resize(1);
+  in.measured.erase(ids[1]);
+  const std::string html = RenderReport(in);
+  EXPECT_EQ(Count(html, "; 1 cycle in the measured window, 1 in the whole run;"), 1u);
+  EXPECT_EQ(Count(html, "(no request log or clock alignment in the study): 1 cycle in the whole run;"), 1u);
 }
 
 // The Pareto plot labels every setting and rings the recommended and the

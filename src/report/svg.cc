@@ -402,7 +402,7 @@ std::string XyPlot::Render() const {
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" "
       "font-family=\"sans-serif\" font-size=\"11\">\n",
       w_, h, w_, h);
-  s += fmt::format("<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"#fff\"/>\n", w_, h);
+  s += fmt::format("<rect class=\"background\" x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"#fff\"/>\n", w_, h);
   s += fmt::format("<text x=\"{}\" y=\"18\" font-size=\"13\" font-weight=\"bold\">{}</text>\n", kLeft,
                    XmlEscape(title_));
   s += RenderBands(f);
@@ -459,7 +459,8 @@ std::string HeatMap(const std::string& title, const std::string& row_label, cons
   const double span = hi > lo ? hi - lo : 1;
   std::string s = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" "
-      "font-family=\"sans-serif\" font-size=\"11\">\n<rect x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" "
+      "font-family=\"sans-serif\" font-size=\"11\">\n<rect class=\"background\" x=\"0\" y=\"0\" width=\"{}\" "
+      "height=\"{}\" "
       "fill=\"#fff\"/>\n",
       w, h, w, h, w, h);
   s += fmt::format("<text x=\"8\" y=\"18\" font-size=\"13\" font-weight=\"bold\">{}</text>\n", XmlEscape(title));

@@ -9,7 +9,9 @@
 // bar end, span and mark with room for a point's radius, and a spread bar
 // that would cross 0 on a non-negative axis is cut at 0 and ends in a
 // chevron. Legends sit under the frame (<g class="legend">), so they never
-// cover data. tests/report_browser_test.sh checks all of it in Chromium.
+// cover data. tests/report_browser_test.sh checks all of it in Chromium:
+// every line, curve, point, bar, band and tick (every element but the
+// frame, the <rect class="background"> and the legends).
 #ifndef GCPILOT_REPORT_SVG_H_
 #define GCPILOT_REPORT_SVG_H_
 
