@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "gclog/gctrace_parser.h"
-#include "model/gc_cpu.h"  // WindowGcCpuShare, for the callers that summarize a window
 #include "model/gc_cycle.h"
 #include "stats/value_counts.h"
 

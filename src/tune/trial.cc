@@ -17,6 +17,7 @@
 #include "gclog/gctrace_analysis.h"
 #include "gclog/gctrace_parser.h"
 #include "loadgen/engine.h"
+#include "model/gc_cpu.h"
 #include "net/http_get.h"
 #include "runner/process.h"
 
