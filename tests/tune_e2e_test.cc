@@ -352,7 +352,7 @@ TEST(TuneE2eTest, FailingTargetFailsEveryRunWithItsReason) {
   const std::string db2 = dir + "/silent.db";
   const ExitInfo silent =
       RunGcpilot({"tune", "--db", db2, "--ready", "http://127.0.0.1:{port}/healthz", "--factor", "GOGC=50,200",
-                  "--repeats", "1", "--duration", "1s", "--json", "-q", "--", "/bin/false"},
+                  "--repeats", "1", "--duration", "1s", "--json", "-q", "--", "/bin/false", "{port}"},
                  dir + "/silent.json");
   EXPECT_EQ(silent.Describe(), "exit 1") << ReadFileOrEmpty(dir + "/silent.json.err");
   auto store2 = StudyStore::Open(db2);

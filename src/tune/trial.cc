@@ -227,7 +227,9 @@ TrialOutcome RunTrial(const StudySpec& spec, RunResult run, const std::string& w
   // from the target's start).
   ReadCycles(ps.stderr_path, &out.data.gc, &gctrace);
   const int64_t from = MonotonicNs(load_start) - MonotonicNs(spawned) + spec.warmup_ns;
-  WindowGcMetrics(out.data.gc, gctrace, from, from + spec.duration_ns, &r.metrics);
+  // The schedule's own length: a stepped rate measures its steps' sum.
+  const int64_t measured_ns = RateSchedule::Parse(spec.rate, spec.duration_ns)->duration_ns();
+  WindowGcMetrics(out.data.gc, gctrace, from, from + measured_ns, &r.metrics);
   if (!load.ok()) {
     Fail(out, "load: " + load.status().message());
     return out;
