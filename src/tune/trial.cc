@@ -84,8 +84,9 @@ ProcessSpec TargetProcess(const StudySpec& spec, const RunResult& r, int port, c
   }
   ps.env.emplace_back("GODEBUG", godebug.empty() ? "gctrace=1" : godebug + ",gctrace=1");
   ps.cpus = spec.target_cpus;
-  ps.stderr_path = fmt::format("{}/run-{:03d}.stderr", work_dir, r.seq);
-  ps.stdout_path = fmt::format("{}/run-{:03d}.stdout", work_dir, r.seq);
+  // Named by the run number progress and the report show ("run 1").
+  ps.stderr_path = fmt::format("{}/run-{:03d}.stderr", work_dir, r.seq + 1);
+  ps.stdout_path = fmt::format("{}/run-{:03d}.stdout", work_dir, r.seq + 1);
   return ps;
 }
 
