@@ -148,6 +148,8 @@ row 2 '--resume runs the stored study as it was planned; --factor cannot change 
 row 2 '--resume runs the stored study as it was planned; --spec cannot change it' \
   tune --resume --db "$tmp/no.db" --spec $spec/two-knobs.toml
 row 2 '--resume runs the stored study as it was planned; --rate cannot change it' tune --resume --db "$tmp/no.db" --rate 10
+row 2 '--dry-run plans a new study and --resume continues a stored one: give one of them' \
+  tune --resume --dry-run --db "$tmp/no.db"
 # --dry-run refuses the outputs the run would refuse; --db is named as --db.
 echo 'not a database' >"$tmp/s.toml"
 : >"$tmp/afile"

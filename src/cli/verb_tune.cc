@@ -214,6 +214,7 @@ std::optional<int> CheckOutputs(const TuneFlags& f) {
 // A flag the chosen study would silently ignore, as a usage message.
 std::string IgnoredFlag(const TuneFlags& f) {
   const SpecOverrides& o = f.overrides;
+  if (f.resume && f.dry_run) return "--dry-run plans a new study and --resume continues a stored one: give one of them";
   if (f.resume) {
     const std::pair<bool, const char*> changes[] = {{!f.spec_path.empty(), "--spec"},
                                                     {!f.command.empty(), "a command"},
@@ -228,8 +229,7 @@ std::string IgnoredFlag(const TuneFlags& f) {
                                                     {o.refine, "--refine"},
                                                     {!o.factors.empty(), "--factor"},
                                                     {!f.live_mb.empty(), "--live-mb"},
-                                                    {!f.paygate.empty(), "--paygate"},
-                                                    {f.dry_run, "--dry-run"}};
+                                                    {!f.paygate.empty(), "--paygate"}};
     for (const auto& [given, flag] : changes) {
       if (given) return fmt::format("--resume runs the stored study as it was planned; {} cannot change it", flag);
     }
