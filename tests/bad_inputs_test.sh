@@ -32,7 +32,7 @@ row() {
 
 spec=testdata/tune
 db="--db $tmp/never.db"
-cmd=(--ready 'http://127.0.0.1:{port}/' -- /bin/true)
+cmd=(--ready 'http://127.0.0.1:{port}/' -- /bin/true '{port}')
 
 # An unknown verb is a usage error, with or without --help.
 row 2 'unknown command "NOSUCHVERB" (commands: gctrace, load, tune, report)' NOSUCHVERB --help
@@ -75,6 +75,12 @@ chmod 600 "$tmp/old.html"
 row 0 "gcpilot report: wrote $tmp/old.html" report "$tmp/study.db" -o "$tmp/old.html"
 grep -q '</html>' "$tmp/old.html" || { echo "FAIL: report -o $tmp/old.html did not replace it"; failures=$((failures + 1)); }
 [ "$(stat -c %a "$tmp/old.html")" = 600 ] || { echo "FAIL: report -o changed the mode of $tmp/old.html"; failures=$((failures + 1)); }
+# An output that is the study database itself is refused, the study kept.
+row 2 "-o $tmp/study.db: is the study database" report "$tmp/study.db" -o "$tmp/study.db"
+row 2 "-o $tmp/./study.db: is the study database" report "$tmp/study.db" -o "$tmp/./study.db"
+row 2 "--report $tmp/study.db: is the study database (--db)" tune --resume --db "$tmp/study.db" --report "$tmp/study.db"
+row 2 "--report $tmp/fresh.db: is the study database (--db)" tune --db "$tmp/fresh.db" --report "$tmp/fresh.db" "${cmd[@]}"
+row 0 "gcpilot report: wrote $tmp/again.html" report "$tmp/study.db" -o "$tmp/again.html"
 
 # A wrong spec names file:line:column and the spec's key, not a flag.
 row 1 "$spec/bad-baseline.toml:10:12: factor GOMEMLIMIT: baseline \"1.5GiB\": want \"off\" or a whole number" \
@@ -139,9 +145,67 @@ row 0 'note: L27 has more rows than the 2 settings of the full factorial' \
 row 0 'full factorial design, 2 settings x 2 repeats + the default setting = 6 runs' \
   tune --dry-run --spec $spec/oversized-design.toml $db
 
+# tune: flags and specs a new user's trial found silently wrong (issue 9).
+# A stepped rate measures its steps; a different duration beside it is refused.
+row 2 '--duration 6s conflicts with the 2s the --rate segments add up to; give one of them' \
+  tune --dry-run --rate 200@1s,300@1s --duration 6s $db "${cmd[@]}"
+row 1 "$spec/stepped-rate-duration.toml:9:12: load.duration 6s conflicts with the 2s the load.rate segments add up" \
+  tune --dry-run --spec $spec/stepped-rate-duration.toml $db
+# Nothing to compare: every factor's one level is its baseline.
+for f in GOGC=100 GOGC= GOMEMLIMIT=off; do
+  row 2 'nothing to compare: every factor has one level and it is the default setting' \
+    tune --dry-run --factor $f $db "${cmd[@]}"
+done
+row 1 "$spec/nothing-to-compare.toml: nothing to compare: every factor has one level and it is the default setting (GOGC=(unset))" \
+  tune --dry-run --spec $spec/nothing-to-compare.toml $db
+row 0 "note: the default setting is design cell 2 too: its 2 design runs and 2 baseline runs are pooled, 4 runs that every setting is compared against" \
+  tune --dry-run --factor GOGC=50,100 $db "${cmd[@]}"
+# Flags the chosen study would ignore.
+row 2 '--live-mb is for the built-in study; --spec has its own' tune --dry-run --live-mb 64 --spec $spec/two-knobs.toml $db
+row 2 '--live-mb is for the built-in study; a command after -- has its own' tune --dry-run --live-mb 64 $db "${cmd[@]}"
+row 2 '--paygate is for the built-in study; --spec names its own target' \
+  tune --dry-run --paygate /bin/true --spec $spec/two-knobs.toml $db
+row 2 '--ready is for a command after --' tune --dry-run --ready 'http://127.0.0.1:{port}/' $db
+row 2 '--url is for a command after -- or --spec' tune --dry-run --url 'http://127.0.0.1:{port}/' $db
+row 2 '--resume runs the stored study as it was planned; --factor cannot change it' \
+  tune --resume --db "$tmp/no.db" --factor GOGC=50,200
+row 2 '--resume runs the stored study as it was planned; --spec cannot change it' \
+  tune --resume --db "$tmp/no.db" --spec $spec/two-knobs.toml
+row 2 '--resume runs the stored study as it was planned; --rate cannot change it' tune --resume --db "$tmp/no.db" --rate 10
+row 2 '--dry-run plans a new study and --resume continues a stored one: give one of them' \
+  tune --resume --dry-run --db "$tmp/no.db"
+# --dry-run refuses the outputs the run would refuse; --db is named as --db.
+echo 'not a database' >"$tmp/s.toml"
+: >"$tmp/afile"
+row 1 "$tmp/dir: is a directory, not a study database" tune --dry-run --db "$tmp/dir" "${cmd[@]}"
+row 1 "$tmp/s.toml: " tune --dry-run --db "$tmp/s.toml" "${cmd[@]}"
+row 1 "--report $tmp/out.html: is a directory" tune --dry-run --report "$tmp/out.html" $db "${cmd[@]}"
+row 1 "--work-dir $tmp/afile: is not a directory" tune --dry-run --work-dir "$tmp/afile" $db "${cmd[@]}"
+row 1 "--work-dir $tmp/afile: is not a directory" tune --work-dir "$tmp/afile" $db "${cmd[@]}"
+row 1 '--db /nonexistent/dir/x.db: directory /nonexistent/dir does not exist' tune --db /nonexistent/dir/x.db "${cmd[@]}"
+[ "$(head -c 14 "$tmp/s.toml")" = "not a database" ] || { echo "FAIL: --db $tmp/s.toml was written"; failures=$((failures + 1)); }
+# The plan line: seconds for a short study, and only the rounds that can happen.
+row 0 'full factorial design, 2 settings x 2 repeats + the default setting = 6 runs (~24 s)' \
+  tune --dry-run --factor GOGC=50,200 --duration 1s --warmup 0s $db "${cmd[@]}"
+row 0 '= 10 runs (~5 min, plus up to 2 confirmation runs)' \
+  tune --dry-run --factor GOGC=50,200 --factor GOMEMLIMIT=off,1GiB --factor GOMAXPROCS=1,2 --design L4 $db "${cmd[@]}"
+# A {port} the service is never told.
+row 2 'the readiness URL uses {port}, a free port chosen for each run, but neither the command nor its env passes' \
+  tune --dry-run --ready 'http://127.0.0.1:{port}/' $db -- /bin/true
+row 1 "$spec/port-not-passed.toml: the readiness URL uses {port}" tune --dry-run --spec $spec/port-not-passed.toml $db
+# A Go knob inherited from this shell reaches every run: the plan says so.
+inherited=$(GOMEMLIMIT=1GiB "$gcpilot" tune --dry-run --factor GOGC=50,200 $db "${cmd[@]}" 2>&1)
+want='note: GOMEMLIMIT=1GiB is inherited from this shell and applies to every run, the default setting'"'"'s too'
+if [[ "$inherited" != *"$want"* ]]; then
+  echo "FAIL: an inherited GOMEMLIMIT=1GiB is not named in the plan:"
+  echo "$inherited" | sed 's/^/    /'
+  failures=$((failures + 1))
+fi
+# (end of issue 9's tune rows)
+
 leftovers=$(find "$tmp" -name '*.tmp' -o -name '.*gcpilot-*' | head -5)
 written=$(find "$tmp" -maxdepth 1 -name '*.html' -type f | wc -l)
-[ "$written" = 2 ] || { echo "FAIL: the leftover check saw $written written pages, not 2"; failures=$((failures + 1)); }
+[ "$written" = 3 ] || { echo "FAIL: the leftover check saw $written written pages, not 3"; failures=$((failures + 1)); }
 if [ -n "$leftovers" ]; then
   echo "FAIL: temporary files left behind: $leftovers"
   failures=$((failures + 1))

@@ -348,11 +348,17 @@ TEST(TuneE2eTest, FailingTargetFailsEveryRunWithItsReason) {
     EXPECT_EQ(r.status, RunStatus::kFailed);
     EXPECT_EQ(r.reason, "exited before it was ready (exit 3); stderr: boom: cannot open config");
   }
+  // The target's output files carry the run numbers progress and the report show.
+  for (const char* name : {"run-001.stderr", "run-002.stderr", "run-003.stderr", "run-003.stdout"}) {
+    EXPECT_TRUE(std::filesystem::exists(db + ".runs/" + name)) << name;
+  }
+  EXPECT_FALSE(std::filesystem::exists(db + ".runs/run-000.stderr"));
+  EXPECT_FALSE(std::filesystem::exists(db + ".runs/run-004.stderr"));
   // A target that dies silently: the reason says so; the study goes on.
   const std::string db2 = dir + "/silent.db";
   const ExitInfo silent =
       RunGcpilot({"tune", "--db", db2, "--ready", "http://127.0.0.1:{port}/healthz", "--factor", "GOGC=50,200",
-                  "--repeats", "1", "--duration", "1s", "--json", "-q", "--", "/bin/false"},
+                  "--repeats", "1", "--duration", "1s", "--json", "-q", "--", "/bin/false", "{port}"},
                  dir + "/silent.json");
   EXPECT_EQ(silent.Describe(), "exit 1") << ReadFileOrEmpty(dir + "/silent.json.err");
   auto store2 = StudyStore::Open(db2);

@@ -164,6 +164,15 @@ std::string TailLines(const std::string& path, int n, size_t max_bytes) {
   return tail.size() > max_bytes ? tail.substr(tail.size() - max_bytes) : tail;
 }
 
+bool SameFile(const std::string& a, const std::string& b) {
+  struct stat sa {
+  }, sb{};
+  if (stat(a.c_str(), &sa) == 0 && stat(b.c_str(), &sb) == 0) return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+  std::error_code ea, eb;
+  const auto pa = std::filesystem::weakly_canonical(a, ea), pb = std::filesystem::weakly_canonical(b, eb);
+  return !ea && !eb && pa == pb;
+}
+
 std::string WhyUnwritable(const std::string& path) {
   const OutputTarget target = ResolveOutput(path);
   if (target.kind == OutputTarget::Kind::kDirectory) return "is a directory";

@@ -38,6 +38,11 @@ namespace gcpilot {
 // not a directory), so a long job is not made only to lose its results.
 std::string WhyUnwritable(const std::string& path);
 
+// Whether `a` and `b` name one file: the same existing inode, or the same
+// path once made absolute and normal when neither exists yet (through
+// symlinks), so an output is never written over an input.
+bool SameFile(const std::string& a, const std::string& b);
+
 // The last `n` non-empty lines of the file at `path` joined by '|', cut to
 // its last `max_bytes` bytes, for failure reasons; "" for an empty or
 // missing file.

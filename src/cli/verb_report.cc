@@ -12,6 +12,11 @@ namespace gcpilot::cli {
 
 // Shared with tune, which writes the report at its end.
 int WriteStudyReport(const std::string& db, int64_t study, const std::string& out_path) {
+  if (out_path != "-" && SameFile(out_path, db)) {
+    std::fprintf(stderr, "gcpilot report: -o %s: is the study database: the page would replace the study\n",
+                 out_path.c_str());
+    return kExitUsage;
+  }
   if (const std::string why = out_path == "-" ? "" : WhyUnwritable(out_path); !why.empty()) {
     std::fprintf(stderr, "gcpilot report: %s: %s\n", out_path.c_str(), why.c_str());
     return kExitError;  // before reading the study, and never DIR.tmp

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,7 @@
 #include "cli/verbs.h"
 #include "loadgen/schedule.h"
 #include "store/study_store.h"
+#include "tune/rounds.h"
 #include "tune/spec_flags.h"
 #include "tune/study.h"
 
@@ -81,16 +84,54 @@ std::vector<std::string> FactorNames(const StudySpec& spec) {
   return names;
 }
 
+// "~45 s", "~7 min": short studies in seconds, never "~0 min".
+std::string ApproxTime(double seconds) {
+  if (seconds < 59.5) return fmt::format("~{:.0f} s", seconds);
+  return fmt::format("~{:.0f} min", seconds / 60);
+}
+
+// ", plus up to 2 confirmation runs and 6 verification runs": only the
+// rounds that can happen after the design.
+std::string RoundsText(const RoundRunBounds& b) {
+  std::vector<std::string> parts;
+  if (b.confirm > 0) parts.push_back(CountOf(b.confirm, "confirmation run"));
+  if (b.refine > 0) parts.push_back(CountOf(b.refine, "refinement run"));
+  if (b.verify > 0) parts.push_back(CountOf(b.verify, "verification run"));
+  std::string text;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    text += (i == 0 ? ", plus up to " : i + 1 == parts.size() ? " and " : ", ") + parts[i];
+  }
+  return text;
+}
+
+// Notes on what every run shares or repeats, for the plan and the run.
+std::vector<std::string> StudyNotes(const StudySpec& spec, const Design& design) {
+  std::vector<std::string> notes = DesignNotes(design, FactorNames(spec));
+  if (const auto cell = DefaultSettingCell(spec, design)) {
+    notes.push_back(fmt::format(
+        "the default setting is design cell {} too: its {} and {} are pooled, {} that every setting is compared "
+        "against",
+        *cell + 1, CountOf(spec.repeats, "design run"), CountOf(spec.repeats, "baseline run"),
+        CountOf(2 * spec.repeats, "run")));
+  }
+  for (const auto& [name, value] : InheritedGoKnobs(spec)) {
+    notes.push_back(
+        fmt::format("{}={} is inherited from this shell and applies to every run, the default setting's too (set it in "
+                    "[target] env to make it explicit, or unset it)",
+                    name, value));
+  }
+  return notes;
+}
+
 // --dry-run: the design, the settings and the run order.
 int PrintPlan(const StudySpec& spec, const Design& design) {
   const auto plan = PlanStudy(spec, design);
   const double per_run = (spec.warmup_ns + spec.duration_ns) / 1e9 + 3;
-  std::printf(
-      "study of %s: %s design, %s x %s + the default setting = %s "
-      "(~%.0f min, plus confirmation and verification runs)\n",
-      spec.source.c_str(), design.name.c_str(), CountOf(design.cells.size(), "setting").c_str(),
-      CountOf(spec.repeats, "repeat").c_str(), CountOf(plan.size(), "run").c_str(), plan.size() * per_run / 60);
-  for (const std::string& note : DesignNotes(design, FactorNames(spec))) std::printf("note: %s\n", note.c_str());
+  std::printf("study of %s: %s design, %s x %s + the default setting = %s (%s%s)\n", spec.source.c_str(),
+              design.name.c_str(), CountOf(design.cells.size(), "setting").c_str(),
+              CountOf(spec.repeats, "repeat").c_str(), CountOf(plan.size(), "run").c_str(),
+              ApproxTime(plan.size() * per_run).c_str(), RoundsText(MaxRoundRuns(spec, design)).c_str());
+  for (const std::string& note : StudyNotes(spec, design)) std::printf("note: %s\n", note.c_str());
   for (const RunResult& r : plan) {
     std::printf("  run %2d  %-8s %s\n", r.seq + 1, RunPhaseName(r.phase), DescribeEnv(r.env).c_str());
   }
@@ -138,7 +179,84 @@ void PrintOutcome(const TuneFlags& f, const StudyOutcome& out) {
   std::fflush(stdout);  // the table before any later stderr line
 }
 
+std::string ReportPath(const TuneFlags& f) { return f.no_report ? "" : f.report.empty() ? f.db + ".html" : f.report; }
+
+// The checks a run makes of --db (without creating it): a directory, a
+// file that is not a study database, a folder that does not exist.
+Status CheckDb(const std::string& db) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(db, ec)) return Status::IoError(db + ": is a directory, not a study database");
+  if (std::filesystem::file_size(db, ec) > 0 && !ec) return StudyStore::OpenExisting(db).status();
+  if (std::filesystem::exists(db, ec)) return Status::Ok();  // empty: becomes one
+  if (const std::string why = WhyUnwritable(db); !why.empty()) return Status::IoError("--db " + db + ": " + why);
+  return Status::Ok();
+}
+
+// --db, --report and --work-dir checked before hours of runs (and by
+// --dry-run, so it refuses what the run would); the exit status on failure.
+std::optional<int> CheckOutputs(const TuneFlags& f) {
+  if (Status st = CheckDb(f.db); !st.ok()) {
+    std::fprintf(stderr, "gcpilot tune: %s\n", st.message().c_str());
+    return kExitError;
+  }
+  // A path that cannot be written is exit 1, as report -o's (the flag is well formed).
+  const auto refuse = [](const std::string& why) {
+    std::fprintf(stderr, "gcpilot tune: %s\n", why.c_str());
+    return kExitError;
+  };
+  const std::string report = ReportPath(f);
+  if (!report.empty() && SameFile(report, f.db)) {
+    return Usage(fmt::format("--report {}: is the study database (--db): the page would replace the study", report));
+  }
+  if (const std::string why = report.empty() ? "" : WhyUnwritable(report); !why.empty()) {
+    return refuse(fmt::format("--report {}: {}", report, why));
+  }
+  std::error_code ec;
+  if (!f.work_dir.empty() && std::filesystem::exists(f.work_dir, ec) &&
+      !std::filesystem::is_directory(f.work_dir, ec)) {
+    return refuse(fmt::format("--work-dir {}: is not a directory (the targets' output goes into it)", f.work_dir));
+  }
+  return std::nullopt;
+}
+
+// A flag the chosen study would silently ignore, as a usage message.
+std::string IgnoredFlag(const TuneFlags& f) {
+  const SpecOverrides& o = f.overrides;
+  if (f.resume && f.dry_run) return "--dry-run plans a new study and --resume continues a stored one: give one of them";
+  if (f.resume) {
+    const std::pair<bool, const char*> changes[] = {{!f.spec_path.empty(), "--spec"},
+                                                    {!f.command.empty(), "a command"},
+                                                    {!f.ready.empty(), "--ready"},
+                                                    {!o.url.empty(), "--url"},
+                                                    {!o.requests.empty(), "--requests"},
+                                                    {!o.rate.empty(), "--rate"},
+                                                    {!o.duration.empty(), "--duration"},
+                                                    {!o.warmup.empty(), "--warmup"},
+                                                    {!o.design.empty(), "--design"},
+                                                    {o.repeats > 0, "--repeats"},
+                                                    {o.refine, "--refine"},
+                                                    {!o.factors.empty(), "--factor"},
+                                                    {!f.live_mb.empty(), "--live-mb"},
+                                                    {!f.paygate.empty(), "--paygate"}};
+    for (const auto& [given, flag] : changes) {
+      if (given) return fmt::format("--resume runs the stored study as it was planned; {} cannot change it", flag);
+    }
+    return "";
+  }
+  const bool builtin = f.spec_path.empty() && f.command.empty();
+  const char* other = !f.spec_path.empty() ? "--spec" : "a command after --";
+  if (!builtin && !f.live_mb.empty()) return fmt::format("--live-mb is for the built-in study; {} has its own", other);
+  if (!builtin && !f.paygate.empty())
+    return fmt::format("--paygate is for the built-in study; {} names its own target", other);
+  if (f.command.empty() && !f.ready.empty())
+    return "--ready is for a command after --: give the service's argv after --";
+  if (builtin && !o.url.empty())
+    return "--url is for a command after -- or --spec: the built-in study loads its own gateway";
+  return "";
+}
+
 int Run(TuneFlags& f) {
+  if (const std::string why = IgnoredFlag(f); !why.empty()) return Usage(why);
   StudySpec spec;
   if (!f.resume) {
     auto s = SpecFromFlags(f);
@@ -163,17 +281,14 @@ int Run(TuneFlags& f) {
       std::fprintf(stderr, "gcpilot tune: %s: design: %s\n", f.spec_path.c_str(), design.status().message().c_str());
       return kExitError;
     }
+    if (const auto rc = CheckOutputs(f)) return *rc;
     if (f.dry_run) return PrintPlan(spec, *design);
-    for (const std::string& note : DesignNotes(*design, FactorNames(spec))) {
-      std::fprintf(stderr, "tune: note: %s\n", note.c_str());
-    }
+    for (const std::string& note : StudyNotes(spec, *design)) std::fprintf(stderr, "tune: note: %s\n", note.c_str());
+    KeepInheritedGoKnobs(&spec);  // stored with the study, so --resume runs them too
+  } else if (const auto rc = CheckOutputs(f)) {
+    return *rc;
   }
-  const std::string report = f.no_report ? "" : f.report.empty() ? f.db + ".html" : f.report;
-  if (const std::string why = report.empty() ? "" : WhyUnwritable(report); !why.empty()) {
-    // Before hours of runs, not after; exit 1 as report -o's (the flag is well formed).
-    std::fprintf(stderr, "gcpilot tune: --report %s: %s\n", report.c_str(), why.c_str());
-    return kExitError;
-  }
+  const std::string report = ReportPath(f);
   auto store = f.resume ? StudyStore::OpenExisting(f.db) : StudyStore::Open(f.db);
   if (!store.ok()) {
     std::fprintf(stderr, "gcpilot tune: %s\n", store.status().message().c_str());

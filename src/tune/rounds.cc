@@ -103,6 +103,23 @@ std::optional<RoundPlan> PlanVerification(const StudySpec& spec, const std::vect
                    fmt::format("verifying the best setting against the default: {} more runs each", spec.verify)};
 }
 
+RoundRunBounds MaxRoundRuns(const StudySpec& spec, const Design& design) {
+  RoundRunBounds b;
+  size_t grid = 1;
+  for (const Factor& f : spec.factors) grid *= f.levels.size();
+  if (spec.confirm && design.cells.size() < grid) b.confirm = spec.repeats;
+  if (spec.refine) {
+    for (const Factor& f : spec.factors) {
+      const auto numeric = std::count_if(f.levels.begin(), f.levels.end(),
+                                         [&](const std::string& l) { return KnobMagnitude(f.name, l).has_value(); });
+      b.refine +=
+          spec.repeats * static_cast<int>(std::min<std::ptrdiff_t>(2, std::max<std::ptrdiff_t>(0, numeric - 1)));
+    }
+  }
+  b.verify = 2 * spec.verify;
+  return b;
+}
+
 std::vector<RunResult> RoundRuns(const StudySpec& spec, const RoundPlan& plan, int first_seq) {
   std::vector<RunResult> round;
   for (int rep = 0; rep < plan.repeats; ++rep) {

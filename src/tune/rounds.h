@@ -12,6 +12,7 @@
 
 #include "analysis/study_analysis.h"
 #include "model/run_result.h"
+#include "tune/design.h"
 #include "tune/spec.h"
 
 namespace gcpilot {
@@ -50,6 +51,15 @@ std::vector<std::string> NeighbourMidpoints(const Factor& f, const std::string& 
 // Each factor's level index in `env`, RunResult::kNotALevel where its value
 // is not one of the levels.
 std::vector<int> LevelsOf(const StudySpec& spec, const Env& env);
+
+// The most runs each round can add to a study of `spec` on `design`, for
+// the plan: confirmation only when the design leaves settings untried,
+// refinement only for numeric levels with a neighbour, verification 2 x
+// spec.verify (none when the default wins).
+struct RoundRunBounds {
+  int confirm = 0, refine = 0, verify = 0;
+};
+RoundRunBounds MaxRoundRuns(const StudySpec& spec, const Design& design);
 
 // The runs of `plan`, numbered from `first_seq`.
 std::vector<RunResult> RoundRuns(const StudySpec& spec, const RoundPlan& plan, int first_seq);

@@ -135,6 +135,24 @@ std::string FlagToKey(const std::string& message, std::string_view flag, std::st
   return std::string(key) + message.substr(flag.size());
 }
 
+bool RateSetsDuration(std::string_view rate) {
+  return rate.find('@') != std::string_view::npos && rate.find("burst:") == std::string_view::npos;
+}
+
+Status FitDurationToRate(std::string_view duration_key, bool duration_given, std::string_view rate_key,
+                         StudySpec* spec) {
+  if (!RateSetsDuration(spec->rate)) return Status::Ok();
+  auto sched = RateSchedule::Parse(spec->rate, spec->duration_ns);
+  if (!sched.ok()) return Status::Ok();  // refused at the rate itself
+  if (duration_given && sched->duration_ns() != spec->duration_ns) {
+    return Status::InvalidArgument(
+        fmt::format("{} {} conflicts with the {} the {} segments add up to; give one of them", duration_key,
+                    FormatDurationNs(spec->duration_ns), FormatDurationNs(sched->duration_ns()), rate_key));
+  }
+  spec->duration_ns = sched->duration_ns();
+  return Status::Ok();
+}
+
 Status CheckFactorLevels(const Factor& f) {
   if (f.levels.empty()) return Status::InvalidArgument(fmt::format("factor {} has no levels", f.name));
   std::map<std::string, std::string> seen;  // the setting each level makes -> the level
@@ -173,13 +191,56 @@ Status CheckFactorNotInEnv(const StudySpec& s, const Factor& f) {
   return Status::Ok();
 }
 
+namespace {
+
+// A study whose every factor has the one level its baseline is runs the
+// default setting against itself.
+Status CheckSomethingToCompare(const StudySpec& s) {
+  std::string settings;
+  for (const Factor& f : s.factors) {
+    if (f.levels.size() != 1 || CanonicalKnobValue(f.name, f.levels[0]) != CanonicalKnobValue(f.name, f.baseline)) {
+      return Status::Ok();
+    }
+    settings +=
+        fmt::format("{}{}={}", settings.empty() ? "" : " ", f.name, f.levels[0].empty() ? "(unset)" : f.levels[0]);
+  }
+  return Status::InvalidArgument(
+      fmt::format("nothing to compare: every factor has one level and it is the default setting ({}), so every run "
+                  "would be the same setting; give a factor a level other than its baseline",
+                  settings));
+}
+
+bool HasPort(std::string_view s) { return s.find("{port}") != std::string_view::npos; }
+
+// {port} is a free port chosen per run; a service told it by neither its
+// argv nor its env cannot listen there, so every run would wait for
+// readiness and fail.
+Status CheckPortReachesTarget(const StudySpec& s) {
+  if (!HasPort(s.ready_url) && !HasPort(s.load_url)) return Status::Ok();
+  for (const std::string& a : s.command) {
+    if (HasPort(a)) return Status::Ok();
+  }
+  for (const auto& [name, value] : s.env) {
+    if (HasPort(value)) return Status::Ok();
+  }
+  return Status::InvalidArgument(
+      fmt::format("{} uses {{port}}, a free port chosen for each run, but neither the command nor its env passes "
+                  "{{port}} to the service, so it cannot listen there: put {{port}} in its arguments (e.g. -addr "
+                  "127.0.0.1:{{port}}) or in [target] env",
+                  HasPort(s.ready_url) ? "the readiness URL" : "the load URL"));
+}
+
+}  // namespace
+
 Status ValidateStudySpec(const StudySpec& s) {
   auto bad = [](std::string m) { return Status::InvalidArgument(std::move(m)); };
   if (s.command.empty() || s.command[0].empty()) return bad("target.command is empty");
   const std::string& prog = s.command[0];
   if (prog.find('/') != std::string::npos) {
+    struct stat st {};
+    if (stat(prog.c_str(), &st) != 0) return bad(fmt::format("target.command: {} does not exist", prog));
     if (!IsExecutableFile(prog)) {
-      return bad(fmt::format("target.command: {} does not exist or is not executable", prog));
+      return bad(fmt::format("target.command: {} is not an executable file", prog));
     }
   } else if (!OnPath(prog)) {
     return bad(fmt::format("target.command: {} is not an executable in $PATH", prog));
@@ -216,6 +277,8 @@ Status ValidateStudySpec(const StudySpec& s) {
     if (Status st = CheckFactor(f); !st.ok()) return st;
     if (Status st = CheckFactorNotInEnv(s, f); !st.ok()) return st;
   }
+  if (Status st = CheckSomethingToCompare(s); !st.ok()) return st;
+  if (Status st = CheckPortReachesTarget(s); !st.ok()) return st;
   if (s.repeats < 1 || s.repeats > 100) return bad("design.repeats must be 1..100");
   if (s.max_error_rate < 0 || s.max_error_rate > 1) return bad("constraints.max_error_rate must be 0..1");
   if (s.connections < 1 || s.max_connections < s.connections) {
@@ -415,6 +478,10 @@ Status ReadLoad(const std::string& path, const toml::table& doc, const Rel& rel,
           fmt::format("{}: {}", load.At(*rate), FlagToKey(sched.status().message(), "--rate", "load.rate")));
     }
   }
+  const toml::node* duration = load.Get("duration");
+  if (Status st = FitDurationToRate("load.duration", duration != nullptr, "load.rate", &s); !st.ok()) {
+    return Status::InvalidArgument(fmt::format("{}: {}", load.At(*duration), st.message()));
+  }
   int64_t n = s.connections;
   RETURN_IF_ERROR(load.Int("connections", 1, 10000, &n));
   s.connections = static_cast<int>(n);
@@ -530,8 +597,12 @@ StatusOr<StudySpec> ReadStudySpec(const std::string& path) {
   if (!parsed.ok()) return parsed.status();
   const toml::table doc = std::move(*parsed);
   const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  // Keeps a '/' in the result ("./svc", never "svc") so a command beside
+  // the spec is run from there and never looked up in $PATH.
   const Rel rel = [dir](const std::string& p) {
-    return p.empty() || p[0] == '/' ? p : (dir / p).lexically_normal().string();
+    if (p.empty() || p[0] == '/') return p;
+    const std::string resolved = (dir / p).lexically_normal().string();
+    return resolved.find('/') == std::string::npos ? "./" + resolved : resolved;
   };
   TableReader top(path, &doc, "the spec");
   RETURN_IF_ERROR(top.CheckKeys({"target", "load", "factor", "design", "objective", "constraints"}));
@@ -604,6 +675,24 @@ StudySpec BuiltinPaygateSpec(const std::string& paygate, const std::string& sour
   s.max_peak_rss = int64_t{1536} << 20;
   s.max_error_rate = 0.001;
   return s;
+}
+
+std::vector<std::pair<std::string, std::string>> InheritedGoKnobs(const StudySpec& spec) {
+  std::vector<std::pair<std::string, std::string>> inherited;
+  for (const char* name : {"GOGC", "GOMEMLIMIT", "GOMAXPROCS", "GODEBUG"}) {
+    const char* value = std::getenv(name);
+    if (!value || !*value) continue;
+    const auto is_factor = [&](const Factor& f) { return f.name == name; };
+    const auto in_env = [&](const auto& kv) { return kv.first == name; };
+    if (std::any_of(spec.factors.begin(), spec.factors.end(), is_factor)) continue;
+    if (std::any_of(spec.env.begin(), spec.env.end(), in_env)) continue;
+    inherited.emplace_back(name, value);
+  }
+  return inherited;
+}
+
+void KeepInheritedGoKnobs(StudySpec* spec) {
+  for (auto& kv : InheritedGoKnobs(*spec)) spec->env.push_back(std::move(kv));
 }
 
 nlohmann::json StudySpecToJson(const StudySpec& s) {

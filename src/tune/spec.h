@@ -92,6 +92,17 @@ Status CheckStudyUrl(const std::string& key, const std::string& url);
 // ("load.rate"): a library message said of a flag, said of a spec key.
 std::string FlagToKey(const std::string& message, std::string_view flag, std::string_view key);
 
+// Does the rate schedule set the measured time itself (steps or ramps,
+// every segment with "@duration"), rather than last the duration?
+bool RateSetsDuration(std::string_view rate);
+// Makes spec->duration_ns the length of a rate that sets its own
+// (RateSetsDuration), so every consumer uses the time actually measured.
+// When the user also gave a duration (`duration_given`) that differs, it
+// is refused: `DURATION_KEY 6s conflicts with the 2s the RATE_KEY
+// segments add up to; give one of them` (keys "load.duration"/"--duration").
+Status FitDurationToRate(std::string_view duration_key, bool duration_given, std::string_view rate_key,
+                         StudySpec* spec);
+
 // Reads and checks a study spec. Errors name file:line:column and the key,
 // and are input errors (kCorruption), never usage errors (AsInputError).
 StatusOr<StudySpec> LoadStudySpec(const std::string& path);
@@ -115,6 +126,14 @@ StudySpec BuiltinPaygateSpec(const std::string& paygate, const std::string& sour
 
 // Checks a spec built by code or flags (LoadStudySpec calls it too).
 Status ValidateStudySpec(const StudySpec& spec);
+
+// The Go GC knobs (GOGC, GOMEMLIMIT, GOMAXPROCS, GODEBUG) set in gcpilot's
+// own environment that every run would inherit: those neither a factor nor
+// in spec.env, as (name, value) in that order.
+std::vector<std::pair<std::string, std::string>> InheritedGoKnobs(const StudySpec& spec);
+// Adds InheritedGoKnobs to spec.env, so the stored spec says what every run
+// had and --resume from another shell runs the same.
+void KeepInheritedGoKnobs(StudySpec* spec);
 
 // The spec as JSON, stored with a study so --resume runs exactly it.
 nlohmann::json StudySpecToJson(const StudySpec& spec);

@@ -77,6 +77,10 @@ Status ApplyOverrides(const SpecOverrides& o, StudySpec* spec) {
   if (!o.rate.empty()) {  // against the duration, so after it
     if (auto sched = RateSchedule::Parse(spec->rate, spec->duration_ns); !sched.ok()) return sched.status();
   }
+  if (!o.rate.empty() || !o.duration.empty()) {
+    const char* rate_key = o.rate.empty() ? "load.rate" : "--rate";
+    if (Status st = FitDurationToRate("--duration", !o.duration.empty(), rate_key, spec); !st.ok()) return st;
+  }
   if (!o.design.empty() && !IsDesignKind(o.design)) {
     return Status::InvalidArgument(fmt::format("--design \"{}\" is unknown (known: {})", o.design, kDesignKinds));
   }

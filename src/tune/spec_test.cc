@@ -2,6 +2,11 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 #include "base/cpus.h"
 #include "tune/design.h"
@@ -74,8 +79,7 @@ TEST(SpecTest, BadSpecsNameThePlace) {
             "testdata/tune/fake-knob.toml:9:10: factor GCPROCS: not a Go runtime knob (the runtime reads GOGC, "
             "GOMEMLIMIT, GOMAXPROCS, GODEBUG)");
   EXPECT_EQ(SpecError("missing-target.toml"),
-            "testdata/tune/missing-target.toml: target.command: /no/such/service does not exist or is not "
-            "executable");
+            "testdata/tune/missing-target.toml: target.command: /no/such/service does not exist");
   EXPECT_EQ(SpecError("impossible-design.toml"), "ok");  // the design is checked by MakeDesign
 }
 
@@ -84,11 +88,11 @@ TEST(SpecTest, TargetsAndCpusAreCheckedBeforeAnyRun) {
   ASSERT_TRUE(ValidateStudySpec(s).ok());
   s.command = {"no-such-service-xyz", "--port", "{port}"};
   EXPECT_EQ(ValidateStudySpec(s).message(), "target.command: no-such-service-xyz is not an executable in $PATH");
-  s.command = {"true"};  // found in $PATH
+  s.command = {"true", "{port}"};  // found in $PATH
   EXPECT_TRUE(ValidateStudySpec(s).ok());
-  s.command = {"/tmp"};  // a directory is not a program
-  EXPECT_EQ(ValidateStudySpec(s).message(), "target.command: /tmp does not exist or is not executable");
-  s.command = {"true"};
+  s.command = {"/tmp", "{port}"};  // a directory is not a program
+  EXPECT_EQ(ValidateStudySpec(s).message(), "target.command: /tmp is not an executable file");
+  s.command = {"true", "{port}"};
 
   s.target_cpus = {1000};
   std::string usable;
@@ -259,8 +263,8 @@ TEST(StudyPlanTest, TheDefaultSpelledOutIsTheDefaultsLevel) {
 }
 
 TEST(SpecFlagsTest, ACommandLineStudyLoadsThePathOfItsUrl) {
-  auto spec =
-      CommandLineSpec({"/bin/true"}, "http://127.0.0.1:{port}/healthz", "http://127.0.0.1:{port}/v1/orders/ord_1?x=1");
+  auto spec = CommandLineSpec({"/bin/true", "{port}"}, "http://127.0.0.1:{port}/healthz",
+                              "http://127.0.0.1:{port}/v1/orders/ord_1?x=1");
   ASSERT_TRUE(spec.ok());
   ASSERT_EQ(spec->kinds.size(), 1u);
   EXPECT_EQ(spec->kinds[0].path, "/v1/orders/ord_1?x=1");
@@ -276,6 +280,164 @@ TEST(SpecFlagsTest, ACommandLineStudyLoadsThePathOfItsUrl) {
   ASSERT_TRUE(ApplyOverrides(o, &*spec).ok());
   EXPECT_EQ(spec->repeats, 3);
   EXPECT_EQ(spec->factors, (std::vector<Factor>{{"GOGC", {"25", "100"}, "100"}}));
+}
+
+// A spec file written into a fresh folder, loaded from inside that folder
+// by its bare name (as `gcpilot tune --spec s.toml` from there does).
+class SpecInFolderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / fmt::format("gcpilot-spec-test-{}", getpid());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    old_ = std::filesystem::current_path();
+    std::filesystem::current_path(dir_);
+  }
+  void TearDown() override {
+    std::filesystem::current_path(old_);
+    std::filesystem::remove_all(dir_);
+  }
+  static void Write(const std::string& name, const std::string& text) { std::ofstream(name) << text; }
+  static std::string Spec(const std::string& command, const std::string& load) {
+    return fmt::format(
+        "[target]\ncommand = [{}, \"{{port}}\"]\nready = \"http://127.0.0.1:{{port}}/\"\n[load]\n"
+        "url = \"http://127.0.0.1:{{port}}/\"\n{}\n[[factor]]\nname = \"GOGC\"\nlevels = [\"50\", \"200\"]\n",
+        command, load);
+  }
+  std::filesystem::path dir_, old_;
+};
+
+// "./svc" beside the spec is run from there, never looked up in $PATH (a
+// `svc` there would be another program).
+TEST_F(SpecInFolderTest, ACommandBesideTheSpecKeepsItsFolder) {
+  Write("s.toml", Spec("\"./nope\"", ""));
+  EXPECT_EQ(LoadStudySpec("s.toml").status().message(), "s.toml: target.command: ./nope does not exist");
+  Write("s.toml", Spec("\"./ls\"", ""));  // ls is in $PATH, ./ls is not
+  EXPECT_EQ(LoadStudySpec("s.toml").status().message(), "s.toml: target.command: ./ls does not exist");
+  std::filesystem::copy_file("/bin/true", "svc");
+  Write("mix.toml", "[[request]]\nname = \"home\"\npath = \"/\"\n");
+  Write("s.toml", Spec("\"./svc\"", "requests = \"mix.toml\""));
+  auto spec = LoadStudySpec("s.toml");
+  ASSERT_TRUE(spec.ok()) << spec.status().message();
+  EXPECT_EQ(spec->command[0], "./svc");
+  ASSERT_EQ(spec->kinds.size(), 1u);
+  EXPECT_EQ(spec->kinds[0].name, "home");
+  Write("s.toml", Spec("\"sub/../svc\"", ""));
+  EXPECT_EQ(LoadStudySpec("s.toml")->command[0], "./svc");
+}
+
+// A stepped rate measures its steps: the spec's duration is their sum, and
+// a different duration beside it is refused where it is written.
+TEST_F(SpecInFolderTest, AStepedRateSetsTheMeasuredDuration) {
+  Write("s.toml", Spec("\"/bin/true\"", "rate = \"200@1s,300@1s\"\nduration = \"6s\""));
+  EXPECT_EQ(LoadStudySpec("s.toml").status().message(),
+            "s.toml:7:12: load.duration 6s conflicts with the 2s the load.rate segments add up to; give one of them");
+  Write("s.toml", Spec("\"/bin/true\"", "rate = \"200@1s,300@1s\""));
+  auto spec = LoadStudySpec("s.toml");
+  ASSERT_TRUE(spec.ok()) << spec.status().message();
+  EXPECT_EQ(spec->duration_ns, 2'000'000'000);
+  Write("s.toml", Spec("\"/bin/true\"", "rate = \"200@1s,300@1s\"\nduration = \"2s\""));
+  EXPECT_EQ(LoadStudySpec("s.toml")->duration_ns, 2'000'000'000);
+  Write("s.toml", Spec("\"/bin/true\"", "rate = \"300\"\nduration = \"6s\""));  // a constant rate lasts the duration
+  EXPECT_EQ(LoadStudySpec("s.toml")->duration_ns, 6'000'000'000);
+}
+
+TEST(SpecFlagsTest, AStepedRateFlagSetsTheMeasuredDuration) {
+  auto spec = CommandLineSpec({"/bin/true", "{port}"}, "http://127.0.0.1:{port}/", "");
+  ASSERT_TRUE(spec.ok());
+  SpecOverrides o;
+  o.rate = "200@1s,300@1s";
+  o.duration = "6s";
+  EXPECT_EQ(ApplyOverrides(o, &*spec).message(),
+            "--duration 6s conflicts with the 2s the --rate segments add up to; give one of them");
+  o.duration.clear();
+  ASSERT_TRUE(ApplyOverrides(o, &*spec).ok());
+  EXPECT_EQ(spec->duration_ns, 2'000'000'000);
+  o = {};
+  o.duration = "3s";  // against the rate already there
+  EXPECT_EQ(ApplyOverrides(o, &*spec).message(),
+            "--duration 3s conflicts with the 2s the load.rate segments add up to; give one of them");
+}
+
+// Every factor at one level that is its baseline: four runs of one setting.
+TEST(SpecTest, AStudyWithNothingToCompareIsRefused) {
+  StudySpec s = BuiltinPaygateSpec("/bin/true", GCPILOT_SOURCE_DIR);
+  const std::string why =
+      "every factor has one level and it is the default setting ({}), so every run would be the same setting; give "
+      "a factor a level other than its baseline";
+  for (const Factor& f : {Factor{"GOGC", {"100"}, "100"}, Factor{"GOGC", {""}, "100"},
+                          Factor{"GOMEMLIMIT", {"off"}, "off"}, Factor{"APP_MODE", {""}, ""}}) {
+    s.factors = {f};
+    EXPECT_EQ(ValidateStudySpec(s).message(),
+              "nothing to compare: " +
+                  fmt::format(fmt::runtime(why), f.name + "=" + (f.levels[0].empty() ? "(unset)" : f.levels[0])))
+        << f.name;
+  }
+  s.factors = {{"GOGC", {"100"}, "100"}, {"GOMEMLIMIT", {"off"}, "off"}};
+  EXPECT_EQ(ValidateStudySpec(s).message(),
+            "nothing to compare: " + fmt::format(fmt::runtime(why), "GOGC=100 GOMEMLIMIT=off"));
+  s.factors = {{"GOGC", {"200"}, "100"}};  // one level against the default: a comparison
+  EXPECT_TRUE(ValidateStudySpec(s).ok());
+  EXPECT_TRUE(ParseFactorFlag("GOGC=").ok());  // the flag alone is fine; the study is not
+}
+
+// {port} in the URLs but not in the argv or env: the service cannot know it.
+TEST(SpecTest, APortTheServiceIsNeverToldIsRefused) {
+  StudySpec s = BuiltinPaygateSpec("/bin/true", GCPILOT_SOURCE_DIR);
+  s.command = {"/bin/true", "-addr", "127.0.0.1:8080"};
+  EXPECT_EQ(ValidateStudySpec(s).message(),
+            "the readiness URL uses {port}, a free port chosen for each run, but neither the command nor its env "
+            "passes {port} to the service, so it cannot listen there: put {port} in its arguments (e.g. -addr "
+            "127.0.0.1:{port}) or in [target] env");
+  s.env = {{"PORT", "{port}"}};
+  EXPECT_TRUE(ValidateStudySpec(s).ok());
+  s.env.clear();
+  s.ready_url = "http://127.0.0.1:8080/healthz";
+  s.load_url = "http://127.0.0.1:8080/";  // a fixed port needs nothing passed
+  EXPECT_TRUE(ValidateStudySpec(s).ok());
+}
+
+TEST(StudyPlanTest, TheDefaultSettingsDesignCellIsFound) {
+  StudySpec s;
+  s.factors = {{"GOGC", {"50", "100"}, "100"}, {"GOMEMLIMIT", {"off", "1GiB"}, "off"}};
+  EXPECT_EQ(DefaultSettingCell(s, *MakeDesign("full", {2, 2})), 2);  // GOGC=100 GOMEMLIMIT=off
+  s.factors = {{"GOGC", {"50", "200"}, "100"}};
+  EXPECT_EQ(DefaultSettingCell(s, *MakeDesign("full", {2})), std::nullopt);
+}
+
+// What the plan may add after the design: only rounds that can happen.
+TEST(StudyPlanTest, RoundRunBoundsCountOnlyWhatCanHappen) {
+  StudySpec s = BuiltinPaygateSpec("/bin/true", GCPILOT_SOURCE_DIR);  // L9, 2 repeats, verify 3
+  RoundRunBounds b = MaxRoundRuns(s, *MakeDesign("auto", {3, 3, 3, 2}));
+  EXPECT_EQ(b.confirm, 2);  // 9 of 54 settings tried
+  EXPECT_EQ(b.refine, 0);
+  EXPECT_EQ(b.verify, 6);
+  s.factors = {{"GOGC", {"50", "200"}, "100"}};
+  s.verify = 0;
+  s.refine = true;
+  b = MaxRoundRuns(s, *MakeDesign("full", {2}));
+  EXPECT_EQ(b.confirm, 0);  // the full grid tries every setting
+  EXPECT_EQ(b.refine, 2);   // one midpoint, 2 repeats
+  EXPECT_EQ(b.verify, 0);
+}
+
+// GOMEMLIMIT in gcpilot's own environment reaches every run: named, and
+// kept in the stored spec's env, unless it is a factor or env sets it.
+TEST(SpecTest, InheritedGoKnobsAreNamed) {
+  StudySpec s = BuiltinPaygateSpec("/bin/true", GCPILOT_SOURCE_DIR);  // GOGC, GOMEMLIMIT, GOMAXPROCS factors
+  for (const char* name : {"GOGC", "GOMEMLIMIT", "GOMAXPROCS", "GODEBUG"}) unsetenv(name);
+  setenv("GOMEMLIMIT", "1GiB", 1);
+  setenv("GODEBUG", "madvdontneed=1", 1);
+  using Vars = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(InheritedGoKnobs(s), (Vars{{"GODEBUG", "madvdontneed=1"}}));
+  s.factors = {{"GOGC", {"50", "200"}, "100"}};
+  s.env = {{"GODEBUG", "x=1"}};
+  EXPECT_EQ(InheritedGoKnobs(s), (Vars{{"GOMEMLIMIT", "1GiB"}}));
+  KeepInheritedGoKnobs(&s);
+  EXPECT_EQ(s.env, (Vars{{"GODEBUG", "x=1"}, {"GOMEMLIMIT", "1GiB"}}));
+  EXPECT_TRUE(InheritedGoKnobs(s).empty());
+  unsetenv("GOMEMLIMIT");
+  unsetenv("GODEBUG");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "tune/study.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -106,13 +107,24 @@ class PendingRunner {
   double session_s_ = 0;
 };
 
+std::vector<int> BaselineLevels(const StudySpec& spec) {
+  Env baseline_env;
+  for (const Factor& f : spec.factors) baseline_env[f.name] = f.baseline;
+  return LevelsOf(spec, baseline_env);  // "100" is the level "" too
+}
+
 }  // namespace
+
+std::optional<int> DefaultSettingCell(const StudySpec& spec, const Design& design) {
+  const std::vector<int> baseline = BaselineLevels(spec);
+  const auto it = std::find(design.cells.begin(), design.cells.end(), baseline);
+  if (it == design.cells.end()) return std::nullopt;
+  return static_cast<int>(it - design.cells.begin());
+}
 
 std::vector<RunResult> PlanStudy(const StudySpec& spec, const Design& design) {
   std::vector<RunResult> plan;
-  Env baseline_env;
-  for (const Factor& f : spec.factors) baseline_env[f.name] = f.baseline;
-  const std::vector<int> baseline = LevelsOf(spec, baseline_env);  // "100" is the level "" too
+  const std::vector<int> baseline = BaselineLevels(spec);
   for (int rep = 0; rep < spec.repeats; ++rep) {
     for (size_t c = 0; c < design.cells.size(); ++c) {
       RunResult r;

@@ -7,6 +7,7 @@
 #define GCPILOT_TUNE_STUDY_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,11 @@ namespace gcpilot {
 // times, in an order shuffled with spec.seed (so slow drift of the machine
 // does not line up with a factor). Deterministic for a given spec.
 std::vector<RunResult> PlanStudy(const StudySpec& spec, const Design& design);
+
+// The design cell (index) that is the default setting (each factor at its
+// baseline), if the design has one: its runs and the baseline runs are
+// then the same setting, and the default has 2 x repeats runs.
+std::optional<int> DefaultSettingCell(const StudySpec& spec, const Design& design);
 
 struct StudyEvents {
   std::function<void(const std::string&)> status;      // progress line

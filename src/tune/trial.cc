@@ -85,8 +85,9 @@ ProcessSpec TargetProcess(const StudySpec& spec, const RunResult& r, int port, c
   }
   ps.env.emplace_back("GODEBUG", godebug.empty() ? "gctrace=1" : godebug + ",gctrace=1");
   ps.cpus = spec.target_cpus;
-  ps.stderr_path = fmt::format("{}/run-{:03d}.stderr", work_dir, r.seq);
-  ps.stdout_path = fmt::format("{}/run-{:03d}.stdout", work_dir, r.seq);
+  // Named by the run number progress and the report show ("run 1").
+  ps.stderr_path = fmt::format("{}/run-{:03d}.stderr", work_dir, r.seq + 1);
+  ps.stdout_path = fmt::format("{}/run-{:03d}.stdout", work_dir, r.seq + 1);
   return ps;
 }
 
@@ -228,7 +229,9 @@ TrialOutcome RunTrial(const StudySpec& spec, RunResult run, const std::string& w
   // from the target's start).
   ReadCycles(ps.stderr_path, &out.data.gc, &gctrace);
   const int64_t from = MonotonicNs(load_start) - MonotonicNs(spawned) + spec.warmup_ns;
-  WindowGcMetrics(out.data.gc, gctrace, from, from + spec.duration_ns, &r.metrics);
+  // The schedule's own length: a stepped rate measures its steps' sum.
+  const int64_t measured_ns = RateSchedule::Parse(spec.rate, spec.duration_ns)->duration_ns();
+  WindowGcMetrics(out.data.gc, gctrace, from, from + measured_ns, &r.metrics);
   if (!load.ok()) {
     Fail(out, "load: " + load.status().message());
     return out;
