@@ -63,6 +63,15 @@ row 1 "$tmp/out.html: is a directory" report "$tmp/no.db" -o "$tmp/out.html"
 row 1 "--report $tmp/out.html: is a directory" tune --report "$tmp/out.html" $db "${cmd[@]}"
 row 1 "--timeline $tmp/out.html: is a directory" load http://127.0.0.1:9/ --timeline "$tmp/out.html"
 row 1 "--hgrm $tmp/h.uncorrected.hgrm: is a directory" load http://127.0.0.1:9/ --hgrm "$tmp/h"
+row 2 "--hgrm $tmp/dir: is a directory; give a prefix of file names such as $tmp/dir/run" \
+  load http://127.0.0.1:9/ --hgrm "$tmp/dir"
+row 2 "--timeline $tmp/o.corrected.hgrm: is also the file of --hgrm" \
+  load http://127.0.0.1:9/ --hgrm "$tmp/o" --timeline "$tmp/o.corrected.hgrm"
+row 2 "--requests-csv $tmp/./t.csv: is also the file of --timeline" \
+  load http://127.0.0.1:9/ --timeline "$tmp/t.csv" --requests-csv "$tmp/./t.csv"
+# A request body is a small file: a device that never ends is refused unread.
+row 1 "--body-file /dev/zero: larger than 64 MiB, too large for a request body" \
+  load http://127.0.0.1:9/ --body-file /dev/zero
 
 # Outputs that are written: a new file, one replaced (its mode kept); none
 # leaves a temporary behind (a write that fails once its temporary exists

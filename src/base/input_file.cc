@@ -27,7 +27,7 @@ Status CheckInputFile(const std::string& path, std::string_view what) {
   return Status::Ok();
 }
 
-Status ReadInputFile(const std::string& path, std::string_view what, std::string* out) {
+Status ReadInputFile(const std::string& path, std::string_view what, std::string* out, size_t max_bytes) {
   const UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) return InputFileError(path, errno, what);
   struct stat st {};
@@ -39,6 +39,10 @@ Status ReadInputFile(const std::string& path, std::string_view what, std::string
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return Status::IoError(fmt::format("{}: read failed: {}", path, std::strerror(errno)));
     if (n == 0) return Status::Ok();
+    if (out->size() + static_cast<size_t>(n) > max_bytes) {
+      out->clear();
+      return Status::Corruption(fmt::format("{}: larger than {} MiB, too large for {}", path, max_bytes >> 20, what));
+    }
     out->append(buf, static_cast<size_t>(n));
   }
 }

@@ -24,8 +24,11 @@ namespace gcpilot {
 [[nodiscard]] Status CheckInputFile(const std::string& path, std::string_view what);
 
 // Replaces *out with the bytes of the file at `path` (a small input such
-// as a request body, `what` "a request body"); errors as InputFileError.
-[[nodiscard]] Status ReadInputFile(const std::string& path, std::string_view what, std::string* out);
+// as a request body, `what` "a request body"); errors as InputFileError,
+// and a file (or device: /dev/zero) past `max_bytes` is refused unread.
+inline constexpr size_t kMaxSmallInputBytes = 64 << 20;
+[[nodiscard]] Status ReadInputFile(const std::string& path, std::string_view what, std::string* out,
+                                   size_t max_bytes = kMaxSmallInputBytes);
 
 }  // namespace gcpilot
 

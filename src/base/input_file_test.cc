@@ -43,5 +43,20 @@ TEST(InputFileTest, CheckAndReadSayTheSame) {
   }
 }
 
+// /dev/zero never ends: it is refused at the bound, not read until memory
+// runs out; a file just at the bound is read whole.
+TEST(InputFileTest, AnEndlessOrHugeInputIsRefusedAtItsBound) {
+  std::string body = "kept?";
+  const Status zero = ReadInputFile("/dev/zero", "a request body", &body, 1 << 20);
+  EXPECT_EQ(zero.code(), StatusCode::kCorruption);
+  EXPECT_EQ(zero.message(), "/dev/zero: larger than 1 MiB, too large for a request body");
+  EXPECT_TRUE(body.empty());
+  const std::string path = ::testing::TempDir() + "input_file_test_bound";
+  std::ofstream(path) << std::string(1 << 20, 'x');
+  ASSERT_TRUE(ReadInputFile(path, "a request body", &body, 1 << 20).ok());
+  EXPECT_EQ(body.size(), size_t{1} << 20);
+  std::filesystem::remove(path);
+}
+
 }  // namespace
 }  // namespace gcpilot

@@ -125,13 +125,27 @@ std::optional<int> Schedule(const LoadFlags& f, LoadSpec* spec) {
 // well formed, the file system refuses it, as for report -o and tune --report).
 std::optional<int> CheckOutputs(const LoadFlags& f) {
   std::vector<std::pair<const char*, std::string>> outputs;
+  std::error_code ec;
+  if (!f.hgrm.empty() && std::filesystem::is_directory(f.hgrm, ec)) {
+    std::fprintf(stderr, "gcpilot load: --hgrm %s: is a directory; give a prefix of file names such as %s/run\n",
+                 f.hgrm.c_str(), f.hgrm.c_str());
+    return kExitUsage;
+  }
   if (!f.hgrm.empty()) {
     outputs.emplace_back("--hgrm", f.hgrm + ".corrected.hgrm");
     outputs.emplace_back("--hgrm", f.hgrm + ".uncorrected.hgrm");
   }
   if (!f.timeline.empty()) outputs.emplace_back("--timeline", f.timeline);
   if (!f.requests_csv.empty()) outputs.emplace_back("--requests-csv", f.requests_csv);
-  for (const auto& [flag, path] : outputs) {
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    const auto& [flag, path] = outputs[i];
+    for (size_t j = 0; j < i; ++j) {
+      if (SameFile(path, outputs[j].second)) {
+        std::fprintf(stderr, "gcpilot load: %s %s: is also the file of %s: one would replace the other\n", flag,
+                     path.c_str(), outputs[j].first);
+        return kExitUsage;
+      }
+    }
     if (const std::string why = WhyUnwritable(path); !why.empty()) {
       std::fprintf(stderr, "gcpilot load: %s %s: %s\n", flag, path.c_str(), why.c_str());
       return kExitError;
