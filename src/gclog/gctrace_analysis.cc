@@ -156,7 +156,7 @@ void GctraceAnalyzer::AddInterval(const GcCycle& c) {
   a.missing_cycles += c.number - prev_.number - 1;
   const int64_t interval = c.start_ns - prev_.start_ns;
   a.span_ns += interval;
-  capacity_ns_ += static_cast<__int128>(interval) * prev_.procs;
+  capacity_ns_ += static_cast<Int128>(interval) * prev_.procs;
   in_span_gc_cpu_ns_ += prev_.gc_cpu_ns();
   in_span_wall_ns_ += prev_.wall_ns();
   ++a.gaps;

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "base/int128.h"
 #include "gclog/gctrace_parser.h"
 #include "model/gc_cycle.h"
 #include "stats/value_counts.h"
@@ -127,9 +128,9 @@ class GctraceAnalyzer {
   int32_t last_procs_ = -1;     // skips the set insert when unchanged
   int last_format_ = -1;
   GcCycle prev_;
-  __int128 capacity_ns_ = 0;  // sum of P x interval within segments
-  __int128 in_span_gc_cpu_ns_ = 0;
-  __int128 in_span_wall_ns_ = 0;
+  Int128 capacity_ns_ = 0;  // sum of P x interval within segments
+  Int128 in_span_gc_cpu_ns_ = 0;
+  Int128 in_span_wall_ns_ = 0;
 };
 
 // Human-readable name of a format, e.g. "go1.18+ (stacks/globals)".

@@ -1,10 +1,12 @@
 #include "model/gc_cpu.h"
 
+#include "base/int128.h"
+
 namespace gcpilot {
 
 double WindowGcCpuShare(const std::vector<GcCycle>& cycles, int64_t from_ns, int64_t to_ns) {
   int32_t procs = 0;
-  __int128 gc_cpu_ns = 0;  // each cycle's fits an int64, their sum need not
+  Int128 gc_cpu_ns = 0;  // each cycle's fits an int64, their sum need not
   for (const GcCycle& c : cycles) {
     if (c.start_ns >= to_ns) continue;
     procs = c.procs;

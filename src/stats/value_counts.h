@@ -23,6 +23,8 @@
 #include <new>
 #include <utility>
 
+#include "base/int128.h"
+
 namespace gcpilot {
 
 // A flat array of counters, all zero until written. Its memory is taken
@@ -141,7 +143,7 @@ class ValueCounts {
     if (count_ == 0 || value > max_) max_ = value;
     if (count_ == 0 || value < min_) min_ = value;
     count_ += n;
-    sum_ += static_cast<__int128>(value) * n;
+    sum_ += static_cast<Int128>(value) * n;
   }
 
   // Puts n samples of v in the right tier; no summary bookkeeping.
@@ -194,7 +196,7 @@ class ValueCounts {
   CountSlots coarse_;
   std::map<int64_t, uint64_t> sparse_;
   uint64_t count_ = 0;
-  __int128 sum_ = 0;  // int64 sums of ns could overflow on huge logs
+  Int128 sum_ = 0;  // int64 sums of ns could overflow on huge logs
   int64_t max_ = 0;
   int64_t min_ = 0;
 };
