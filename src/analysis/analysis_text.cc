@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "base/plural.h"
 #include "model/gc_knobs.h"
 
 namespace gcpilot {
@@ -243,7 +244,15 @@ std::string SpreadText(const CellStats& c) {
 std::string ConfidenceText(const Recommendation& r, Objective objective) {
   const std::string obj = ObjectiveLabel(objective);
   if (r.baseline.values.empty()) return "the default setting has no finished run to compare with";
-  if (r.is_default) return "the default setting is the best measured: keep it";
+  if (r.verification == VerifyOutcome::kSlower) {
+    return fmt::format("{} led the design runs but lost its {}: keep the default", r.challenger_name,
+                       CountOf(static_cast<int64_t>(r.challenger.values.size()), "verification run"));
+  }
+  if (r.verification == VerifyOutcome::kRuledOut) {
+    return fmt::format("{} led the design runs but failed its {} ({}): keep the default", r.challenger_name,
+                       CountOf(r.challenger.runs, "verification run"), r.challenger.infeasible_why);
+  }
+  if (r.is_default) return "the default setting is the best measured: keep it (no test: nothing to compare it with)";
   const std::string ratio =
       fmt::format("{:.2f}x the default's {}{}", r.ratio, obj, r.verified ? " (its verification runs only)" : "");
   if (!r.testable) {
