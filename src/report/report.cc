@@ -164,7 +164,9 @@ std::string RecommendationSection(const ReportInput& in) {
 // levels of the table.
 std::optional<std::pair<size_t, size_t>> MarkedCell(const PairTable& t, const Env& env) {
   auto level = [&](const std::string& factor, const std::vector<std::string>& levels) -> std::optional<size_t> {
-    const auto it = std::find(levels.begin(), levels.end(), ValueOf(env, factor));
+    const std::string want = CanonicalKnobValue(factor, ValueOf(env, factor));  // GOGC=0400 is the level 400
+    const auto it = std::find_if(levels.begin(), levels.end(),
+                                 [&](const std::string& l) { return CanonicalKnobValue(factor, l) == want; });
     if (it == levels.end()) return std::nullopt;
     return static_cast<size_t>(it - levels.begin());
   };

@@ -111,6 +111,14 @@ TEST(ReportTest, AKeptDefaultIsOutlinedWhereItIsACell) {
   EXPECT_EQ(Count(html, ">recommended, verify run "), 6u);  // its 3 verification runs x 2 plots
 }
 
+// The outlined cell is found as Go reads the values: GOGC=0400 and
+// GOMEMLIMIT unset are the levels 400 and off.
+TEST(ReportTest, TheOutlinedCellComparesSettingsAsGoReadsThem) {
+  ReportInput in = ReportFixture("full");
+  in.analysis.rec.best.env = {{"GOGC", "0400"}, {"GOMAXPROCS", "4"}};
+  EXPECT_EQ(Count(RenderReport(in), "stroke=\"#111\" stroke-width=\"3\""), 3u);
+}
+
 // The GC timelines are those of the verification runs, each with its
 // window and the cycles and GC CPU in it.
 TEST(ReportTest, GcTimelinesOfTheVerificationRunsSayWhichWindow) {
