@@ -166,7 +166,10 @@ std::string GcTimelineSection(const ReportInput& in) {
        "GOMAXPROCS x the time until the next cycle starts, drawn as a level over that time (the last cycle: until "
        "the measured window ends, if it began in it). Shaded: the warm-up (grey) and the measured window (blue) "
        "the figures come from.</p>\n";
-  if (!r.found) h += "<p class=\"meta\">No recommendation: no verdict, so no runs to show.</p>\n";
+  if (!r.found) {
+    h += r.baseline.values.empty() ? "<p class=\"meta\">No recommendation: no verdict, so no runs to show.</p>\n"
+                                   : "<p class=\"meta\">No recommendation: only the default setting's runs.</p>\n";
+  }
   if (r.found) h += GcTimelines(in, "recommended", r.best, kBestColor);
   if (!r.baseline.values.empty() && !r.is_default) h += GcTimelines(in, "default", r.baseline, kDefaultColor);
   return h;

@@ -130,16 +130,31 @@ std::string FiguresTable(const ReportInput& in) {
   return h + "</table>\n";
 }
 
+// The box when no setting may be recommended: why, and what ruled out
+// each setting (a failed run or the constraint it broke).
+std::string NoRecommendationSection(const ReportInput& in) {
+  const StudyAnalysis& a = in.analysis;
+  std::string h =
+      fmt::format("<div class=\"rec none\"><h2 style=\"margin-top:0;border:0\">No recommendation</h2><p>{}.</p>\n",
+                  Esc(a.rec.why_not));
+  h += "<table>\n<tr><th class=\"l\">setting</th><th class=\"l\">runs</th><th class=\"l\">ruled out by</th></tr>\n";
+  for (const CellStats& c : a.cells) {
+    if (c.feasible) continue;
+    h += fmt::format("<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td class=\"l\">{}</td></tr>\n",
+                     Esc(DescribeSetting(in.spec, c.env)), Esc(CountOf(c.runs, "run")),
+                     Esc(c.infeasible_why.empty() ? "no finished run" : c.infeasible_why));
+  }
+  h += "</table>\n";
+  for (const std::string& w : a.rec.warnings) h += fmt::format("<p class=\"warn\">Warning: {}.</p>\n", Esc(w));
+  return h + "</div>\n";
+}
+
 // The recommendation box: what to deploy, against the default, and why.
 std::string RecommendationSection(const ReportInput& in) {
   const StudyAnalysis& a = in.analysis;
   const std::string obj = ObjectiveLabel(a.objective);
   const Recommendation& r = a.rec;
-  if (!r.found) {
-    return fmt::format(
-        "<div class=\"rec none\"><h2 style=\"margin-top:0;border:0\">No recommendation</h2><p>{}</p></div>\n",
-        Esc(r.why_not));
-  }
+  if (!r.found) return NoRecommendationSection(in);
   std::string h = "<div class=\"rec\"><h2 style=\"margin-top:0;border:0\">Recommendation</h2>\n<pre>";
   for (const std::string& l : r.env_lines) h += Esc(l) + "\n";
   h += "</pre>\n";

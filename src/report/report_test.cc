@@ -170,6 +170,25 @@ TEST(ReportTest, SingleFactorAndFailedRunsStillRender) {
   EXPECT_NE(failed.find("No recommendation: no verdict, so no runs to show."), std::string::npos);
 }
 
+// Every setting ruled out by the error-rate constraint: the page says what
+// ruled each one out, and the default's finished runs are still drawn (its
+// percentile curve, its ring in the Pareto plot, its GC timelines).
+TEST(ReportTest, NoRecommendationSaysWhyAndStillShowsTheDefault) {
+  ReportInput in = ReportFixture("single");
+  for (RunResult& r : in.runs) r.metrics.error_rate = 0.35;
+  in.analysis = Analyze(in.spec, in.runs);
+  ASSERT_FALSE(in.analysis.rec.found);
+  const std::string html = RenderReport(in);
+  EXPECT_TRUE(Has(html, "<p>no setting finished all its runs within the constraints.</p>"));
+  EXPECT_TRUE(Has(html,
+                  "<tr><td class=\"l\">GOGC=100</td><td class=\"l\">4 runs</td><td class=\"l\">error rate 35.000% "
+                  "over the 1.000% allowed</td></tr>"));
+  EXPECT_EQ(Count(html, "over the 1.000% allowed</td></tr>"), 3u);
+  EXPECT_TRUE(Has(html, ">default: GOGC=100 (4 runs: 2 design, 2 baseline)</text>"));
+  EXPECT_TRUE(Has(html, ">default: GOGC=100</text>"));  // its ring
+  EXPECT_TRUE(Has(html, "<h3>default: GOGC=100"));
+}
+
 // A spread bar that would reach below 0 on a latency axis is cut at 0 and
 // marked; the axis shows no negative tick; steps are levels, not a line.
 TEST(SvgTest, BarsBelowZeroAreCutAndMarked) {
