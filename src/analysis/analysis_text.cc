@@ -1,5 +1,6 @@
 #include "analysis/analysis_text.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -59,7 +60,9 @@ std::string EffectsTable(const StudyAnalysis& a) {
   std::string s;
   s += fmt::format("\nmain effects on {} (design runs: mean ms, sd, n)\n", obj);
   for (const MainEffect& e : a.effects) {
-    s += fmt::format("  {:<13} {:>5.1f}% of variance  ", e.factor, 100 * e.anova_share);
+    const bool measured = std::any_of(e.levels.begin(), e.levels.end(), [](const LevelEffect& l) { return l.n > 0; });
+    const std::string share = measured ? fmt::format("{:.1f}%", 100 * e.anova_share) : "-";  // no finished run
+    s += fmt::format("  {:<13} {:>6} of variance  ", e.factor, share);
     for (const LevelEffect& l : e.levels) {
       if (l.n == 0) {
         s += fmt::format("  {}: -", Show(l.level));
@@ -105,6 +108,7 @@ std::string ParetoText(const StudyOutline& spec, const StudyAnalysis& a) {
   const std::string obj = ObjectiveLabel(a.objective);
   std::string s;
   s += fmt::format("\nPareto front ({} vs peak RSS):\n", obj);
+  if (a.pareto.empty()) s += "  nothing to plot: no setting finished all its runs\n";
   for (int i : a.pareto) {
     const CellStats& c = a.cells[i];
     std::string env;

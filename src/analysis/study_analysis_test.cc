@@ -408,6 +408,12 @@ TEST(AnalysisTest, NothingFeasible) {
   const StudyAnalysis a = Analyze(TwoByTwo(), runs);
   EXPECT_FALSE(a.rec.found);
   EXPECT_EQ(a.rec.why_not, "no setting finished all its runs within the constraints");
+  // No share of variance without a finished run, and no empty front.
+  const std::string table = AnalysisTable(TwoByTwo(), a);
+  EXPECT_NE(table.find("  GOGC               - of variance    100: -  400: -\n"), std::string::npos) << table;
+  EXPECT_NE(table.find("Pareto front (p99 vs peak RSS):\n  nothing to plot: no setting finished all its runs\n"),
+            std::string::npos)
+      << table;
 }
 
 }  // namespace

@@ -228,7 +228,8 @@ std::string MainEffectSection(const ReportInput& in) {
   const std::string obj = ObjectiveLabel(a.objective);
   std::string h = fmt::format("<h2>Main effects on {} (mean ± sd over design runs)</h2>\n<div class=\"figs\">\n", obj);
   for (const MainEffect& e : a.effects) {
-    XyPlot p(fmt::format("{}: {:.1f}% of variance{}", e.factor, 100 * e.anova_share,
+    const bool measured = std::any_of(e.levels.begin(), e.levels.end(), [](const LevelEffect& l) { return l.n > 0; });
+    XyPlot p(fmt::format("{}: {} of variance{}", e.factor, measured ? fmt::format("{:.1f}%", 100 * e.anova_share) : "-",
                          e.unbalanced ? " (unbalanced fit)" : ""),
              400, 260);
     p.x().label = e.factor;
@@ -321,6 +322,9 @@ std::string PercentileSection(const ReportInput& in) {
 std::string ParetoSection(const ReportInput& in) {
   const StudyAnalysis& a = in.analysis;
   const std::string obj = ObjectiveLabel(a.objective);
+  if (std::all_of(a.cells.begin(), a.cells.end(), [](const CellStats& c) { return c.values.empty(); })) {
+    return "<h2>Latency against memory</h2>\n<p class=\"meta\">Nothing to plot: no setting has a finished run.</p>\n";
+  }
   XyPlot p(fmt::format("{} vs peak RSS (Pareto front joined)", obj), 1000, 420);
   p.x().label = "peak RSS (MiB)";
   p.y().label = obj + " (ms)";

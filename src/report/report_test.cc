@@ -189,6 +189,19 @@ TEST(ReportTest, NoRecommendationSaysWhyAndStillShowsTheDefault) {
   EXPECT_TRUE(Has(html, "<h3>default: GOGC=100"));
 }
 
+// Every run failed: no share of variance, and nothing to plot against memory.
+TEST(ReportTest, AllRunsFailedSaysThereIsNothingToPlot) {
+  ReportInput in = ReportFixture("single");
+  for (RunResult& r : in.runs) r.status = RunStatus::kFailed;
+  in.analysis = Analyze(in.spec, in.runs);
+  const std::string html = RenderReport(in);
+  EXPECT_TRUE(Has(html, ">GOGC: - of variance</text>"));
+  EXPECT_TRUE(Has(html,
+                  "<h2>Latency against memory</h2>\n<p class=\"meta\">Nothing to plot: no setting has a "
+                  "finished run.</p>\n"));
+  EXPECT_FALSE(Has(html, "Pareto front joined"));
+}
+
 // A spread bar that would reach below 0 on a latency axis is cut at 0 and
 // marked; the axis shows no negative tick; steps are levels, not a line.
 TEST(SvgTest, BarsBelowZeroAreCutAndMarked) {
