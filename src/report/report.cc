@@ -416,6 +416,9 @@ Status ReadMeasuredWindows(StudyStore& store, ReportInput* in) {
   if (!r.baseline.values.empty() && !r.is_default) {
     for (const RunResult* run : TimelineRuns(*in, r.baseline)) shown.push_back(run);
   }
+  if (IsLostVerification(r)) {
+    for (const RunResult* run : TimelineRuns(*in, r.challenger)) shown.push_back(run);
+  }
   for (const RunResult* run : shown) {
     const GcTimeline& gc = in->cycles[run->id];
     if (!gc.aligned() || in->duration_ns < 0) continue;

@@ -109,6 +109,22 @@ TEST(ReportTest, AKeptDefaultIsOutlinedWhereItIsACell) {
                   "GOMAXPROCS=(unset)); its value is not the headline's 4.274 ms"));
   EXPECT_FALSE(Has(html, "<h3>default"));
   EXPECT_EQ(Count(html, ">recommended, verify run "), 6u);  // its 3 verification runs x 2 plots
+  // The runs that lost are drawn too: the verdict rests on them.
+  EXPECT_TRUE(Has(html,
+                  "<h3>design's best (lost verification): GOGC=400 GOMEMLIMIT=off GOMAXPROCS=4 (3 verification "
+                  "runs)</h3>"));
+  EXPECT_EQ(Count(html, ">design's best (lost verification), verify run "), 6u);
+}
+
+// A run whose only cycle ran at start-up has no GC CPU to draw in its
+// window, and its plot says so.
+TEST(ReportTest, AGcCpuPlotWithoutACycleInTheWindowSaysSo) {
+  ReportInput in = ReportFixture("full");
+  const int64_t id = TimelineRuns(in, in.analysis.rec.best).front()->id;
+  in.cycles[id].cycles.resize(1);
+  in.cycles[id].cycles[0].start_ns = 50'000'000;
+  const std::string html = RenderReport(in);
+  EXPECT_TRUE(Has(html, ">recommended, verify run 1 of 3 (run 21): GC CPU: no cycle in the measured window</text>"));
 }
 
 // The outlined cell is found as Go reads the values: GOGC=0400 and
@@ -138,6 +154,8 @@ TEST(ReportTest, GcTimelinesOfTheVerificationRunsSayWhichWindow) {
                   "1.4% of GOMAXPROCS"),
             3u);
   EXPECT_EQ(Count(html, ">warm-up</text>"), 12u);  // both plots of 6 runs
+  // The default's column averages 5 runs; only 3 are drawn.
+  EXPECT_TRUE(Has(html, "<p class=\"meta\">3 of its 5 runs drawn: the verification runs.</p>"));
   // Heap samples are points: no polyline in a GC plot (the only ones are
   // the 3 percentile curves, the 3 main effects and the Pareto front).
   EXPECT_EQ(Count(html, "<polyline points="), 3u + 3u + 1u);
