@@ -50,6 +50,17 @@ std::string Esc(const std::string& s) { return XmlEscape(s); }
 
 std::string Mib(double bytes) { return FormatBytes(static_cast<int64_t>(bytes)); }
 
+// `bytes` rounded as Mib shows it (0.01 GiB, 0.1 MiB, 0.1 KiB, 1 B), so a
+// difference of shown sizes agrees with the sizes beside it.
+double AsShown(double bytes) {
+  const auto b = static_cast<int64_t>(bytes);
+  const double unit = b >= (int64_t{1} << 30)   ? 1073741824.0 / 100
+                      : b >= (int64_t{1} << 20) ? 1048576.0 / 10
+                      : b >= (int64_t{1} << 10) ? 1024.0 / 10
+                                                : 1.0;
+  return std::round(static_cast<double>(b) / unit) * unit;
+}
+
 // "3.0 s", "10 s": a spec duration as written for people.
 std::string Seconds(int64_t ns) {
   std::string s = fmt::format("{:.1f}", ns / 1e9);
@@ -165,7 +176,7 @@ std::string RecommendationSection(const ReportInput& in) {
                     "out).</p>\n"
                   : "<p class=\"meta\">Every figure of a column comes from the runs named at its top.</p>\n";
   if (!r.baseline.values.empty() && !r.is_default) {
-    const double mem = r.best.mean_rss - r.baseline.mean_rss;
+    const double mem = AsShown(r.best.mean_rss) - AsShown(r.baseline.mean_rss);  // 74.1 - 69.5 MiB is 4.6
     h += fmt::format("<p>Default setting ({}). The recommendation is <b>{:.2f}x</b> the default's {}, {} {}.</p>\n",
                      Esc(DescribeSetting(in.spec, r.baseline.env)), r.ratio, obj,
                      mem >= 0 ? "at a memory cost of" : "and uses less memory by", Esc(Mib(std::fabs(mem))));
@@ -213,11 +224,14 @@ std::string HeatMapSection(const ReportInput& in) {
     h += fmt::format(" The recommended setting ({}) is in no table: its values are not all levels of the design.",
                      Esc(DescribeSetting(in.spec, a.rec.best.env)));
   } else if (a.rec.found) {
+    // With two factors a cell is one setting; with more it pools every
+    // setting at its two levels.
     h += fmt::format(
         " The outlined cell holds the recommended setting ({}); its value is not the headline's {:.3f} ms, which "
-        "is that one setting over {}: the cell also averages other settings that share its two levels, and only "
-        "design runs.",
-        Esc(DescribeSetting(in.spec, a.rec.best.env)), a.rec.best.mean, Esc(RunSetText(a.rec.best)));
+        "is that one setting over {}: the cell {}.",
+        Esc(DescribeSetting(in.spec, a.rec.best.env)), a.rec.best.mean, Esc(RunSetText(a.rec.best)),
+        in.spec.factors.size() > 2 ? "also averages other settings that share its two levels, and only design runs"
+                                   : "averages its design runs only");
   }
   return h + "</p>\n";
 }

@@ -207,6 +207,32 @@ TEST(ReportTest, NoRecommendationSaysWhyAndStillShowsTheDefault) {
   EXPECT_TRUE(Has(html, "<h3>default: GOGC=100"));
 }
 
+// With two factors a heat-map cell is one setting: the caption does not
+// speak of other settings in it.
+TEST(ReportTest, ATwoFactorHeatMapCellIsOneSetting) {
+  ReportInput in = ReportFixture("full");
+  in.spec.factors.pop_back();
+  for (RunResult& r : in.runs) {
+    r.env.erase("GOMAXPROCS");
+    r.levels.pop_back();
+  }
+  in.analysis = Analyze(in.spec, in.runs);
+  const std::string html = RenderReport(in);
+  EXPECT_FALSE(Has(html, "also averages other settings"));
+  EXPECT_TRUE(Has(html, "the cell averages its design runs only."));
+}
+
+// The memory cost is the difference of the sizes shown beside it:
+// 74.1 - 69.5 MiB is 4.6 MiB, though the unrounded means differ by 4.66.
+TEST(ReportTest, TheMemoryCostAgreesWithTheShownSizes) {
+  ReportInput in = ReportFixture("full");
+  in.analysis.rec.best.mean_rss = 74.14 * 1048576;
+  in.analysis.rec.baseline.mean_rss = 69.48 * 1048576;
+  const std::string html = RenderReport(in);
+  EXPECT_TRUE(Has(html, "<tr><th class=\"l\">peak RSS (mean)</th><td>74.1 MiB</td><td>69.5 MiB</td></tr>"));
+  EXPECT_TRUE(Has(html, "at a memory cost of 4.6 MiB."));
+}
+
 // Every run failed: no share of variance, and nothing to plot against memory.
 TEST(ReportTest, AllRunsFailedSaysThereIsNothingToPlot) {
   ReportInput in = ReportFixture("single");
