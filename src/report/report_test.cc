@@ -273,6 +273,28 @@ TEST(SvgTest, BarsBelowZeroAreCutAndMarked) {
   EXPECT_EQ(Count(svg, "stroke-width=\"2.5\""), 2u);
 }
 
+// A band's label is drawn over the y gridlines on a patch of its band's
+// colour: the top gridline sits about 10 px under the frame's top here,
+// through where the label's text is.
+TEST(SvgTest, BandLabelsAreClearOfTheGridlines) {
+  XyPlot p("t", 620, 240);
+  Series s{"", "#000"};
+  s.x = {0, 10};
+  s.y = {0, 9.5};  // the tick 10 falls in the room left over the data for the label
+  p.Add(s);
+  p.AddBand({2, 8, "#eeeeee", "measured"});
+  p.FitAxes();
+  const std::string svg = p.Render();
+  const size_t label = svg.find(">measured</text>");
+  const size_t last_grid = svg.rfind("stroke=\"#e3e3e3\"/>");
+  ASSERT_NE(label, std::string::npos) << svg;
+  EXPECT_GT(label, last_grid);  // drawn after every gridline
+  EXPECT_NE(svg.find("<rect x=\"174.8\" y=\"31.0\" width=\"51.8\" height=\"13\" fill=\"#eeeeee\"/>\n<text x=\"176.8\" "
+                     "y=\"42.0\" font-size=\"10\" fill=\"#666\">measured</text>"),
+            std::string::npos)
+      << svg;
+}
+
 TEST(SvgTest, NiceTicksAndEscaping) {
   EXPECT_EQ(NiceTicks(0, 10), (std::vector<double>{0, 2, 4, 6, 8, 10}));
   const auto t = NiceTicks(0.3, 0.95);  // step 0.2: the first of 1/2/5 x 0.1 over 0.65/6
