@@ -1,5 +1,6 @@
 #include "analysis/analysis_text.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -59,7 +60,9 @@ std::string EffectsTable(const StudyAnalysis& a) {
   std::string s;
   s += fmt::format("\nmain effects on {} (design runs: mean ms, sd, n)\n", obj);
   for (const MainEffect& e : a.effects) {
-    s += fmt::format("  {:<13} {:>5.1f}% of variance  ", e.factor, 100 * e.anova_share);
+    const bool measured = std::any_of(e.levels.begin(), e.levels.end(), [](const LevelEffect& l) { return l.n > 0; });
+    const std::string share = measured ? fmt::format("{:.1f}%", 100 * e.anova_share) : "-";  // no finished run
+    s += fmt::format("  {:<13} {:>6} of variance  ", e.factor, share);
     for (const LevelEffect& l : e.levels) {
       if (l.n == 0) {
         s += fmt::format("  {}: -", Show(l.level));
@@ -105,6 +108,7 @@ std::string ParetoText(const StudyOutline& spec, const StudyAnalysis& a) {
   const std::string obj = ObjectiveLabel(a.objective);
   std::string s;
   s += fmt::format("\nPareto front ({} vs peak RSS):\n", obj);
+  if (a.pareto.empty()) s += "  nothing to plot: no setting finished all its runs\n";
   for (int i : a.pareto) {
     const CellStats& c = a.cells[i];
     std::string env;
@@ -243,7 +247,15 @@ std::string SpreadText(const CellStats& c) {
 std::string ConfidenceText(const Recommendation& r, Objective objective) {
   const std::string obj = ObjectiveLabel(objective);
   if (r.baseline.values.empty()) return "the default setting has no finished run to compare with";
-  if (r.is_default) return "the default setting is the best measured: keep it";
+  if (r.verification == VerifyOutcome::kSlower) {
+    return fmt::format("{} led the design runs but lost its {}: keep the default", r.challenger_name,
+                       CountOf(static_cast<int64_t>(r.challenger.values.size()), "verification run"));
+  }
+  if (r.verification == VerifyOutcome::kRuledOut) {
+    return fmt::format("{} led the design runs but failed its {} ({}): keep the default", r.challenger_name,
+                       CountOf(r.challenger.runs, "verification run"), r.challenger.infeasible_why);
+  }
+  if (r.is_default) return "the default setting is the best measured: keep it (no test: nothing to compare it with)";
   const std::string ratio =
       fmt::format("{:.2f}x the default's {}{}", r.ratio, obj, r.verified ? " (its verification runs only)" : "");
   if (!r.testable) {

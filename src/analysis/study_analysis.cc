@@ -194,7 +194,7 @@ void ParetoFront(StudyAnalysis* a) {
 // The setting `cell` as its verification runs alone measured it: every
 // figure (objective, memory, GC CPU, cycles, error rate) from those runs,
 // so none beside the verdict comes from the design runs that made it win.
-// Feasibility and the phases that ran it stay the cell's.
+// Feasibility is judged on those figures too (a cell ruled out stays out).
 CellStats VerifiedFigures(const StudyOutline& o, const std::vector<RunResult>& runs, const CellStats& cell) {
   CellStats v;
   for (const RunResult& r : runs) {
@@ -206,9 +206,25 @@ CellStats VerifiedFigures(const StudyOutline& o, const std::vector<RunResult>& r
   v.env = cell.env;
   v.levels = cell.levels;
   v.phases = cell.phases;
-  v.feasible = cell.feasible;
-  v.infeasible_why = cell.infeasible_why;
+  if (!cell.feasible) {
+    v.infeasible_why = cell.infeasible_why;
+  } else if (v.failed == 0 && !v.values.empty()) {
+    v.infeasible_why = ConstraintBroken(o, v);
+    v.feasible = v.infeasible_why.empty();
+  }
   return v;
+}
+
+// "GOGC=200": the factors where `env` differs from the default setting, as
+// Go reads them (every factor if none does).
+std::string DifferenceFromDefault(const StudyOutline& o, const Env& env) {
+  std::string s;
+  for (const Factor& f : o.factors) {
+    const std::string& v = ValueOf(env, f.name);
+    if (CanonicalKnobValue(f.name, v) == CanonicalKnobValue(f.name, f.baseline)) continue;
+    s += (s.empty() ? "" : " ") + f.name + "=" + Show(v);
+  }
+  return s.empty() ? DescribeSetting(o, env) : s;
 }
 
 // After a verification round the verdict is about the setting that was
@@ -216,25 +232,30 @@ CellStats VerifiedFigures(const StudyOutline& o, const std::vector<RunResult>& r
 // made it win (the winner's curse), and picking again the lowest mean among
 // settings with fewer runs would reward luck. The default's runs are all
 // unbiased. Returns the setting to recommend: the verified one or the
-// default (nullptr when neither may be).
-// `figures` gets the verified setting's figures over its verification runs.
+// default (nullptr when neither may be). rec->challenger gets the verified
+// setting's figures over its verification runs.
 const CellStats* JudgeVerified(const StudyOutline& o, const std::vector<RunResult>& runs, const CellStats* baseline,
-                               const CellStats* verified, CellStats* figures, Recommendation* rec) {
-  *figures = VerifiedFigures(o, runs, *verified);
-  const std::vector<double>& verify_values = figures->values;
+                               const CellStats* verified, Recommendation* rec) {
+  rec->challenger = VerifiedFigures(o, runs, *verified);
+  rec->challenger_name = DifferenceFromDefault(o, verified->env);
+  const CellStats& v = rec->challenger;
   const std::string name = DescribeSetting(o, verified->env);
-  if (!verified->feasible) {
-    rec->warnings.push_back(fmt::format("the design's best setting ({}) failed its verification ({}): keep the default",
-                                        name, verified->infeasible_why));
-    return baseline && baseline->feasible ? baseline : nullptr;
+  const bool keep = baseline && baseline->feasible;
+  if (!v.feasible) {
+    rec->verification = VerifyOutcome::kRuledOut;
+    rec->warnings.push_back(fmt::format("the design's best setting ({}) failed its verification ({}): {}", name,
+                                        v.infeasible_why, keep ? "keep the default" : "and so did the default"));
+    return keep ? baseline : nullptr;
   }
-  if (baseline && baseline->feasible && !verify_values.empty() && Mean(verify_values) >= baseline->mean) {
+  if (keep && v.mean >= baseline->mean) {
+    rec->verification = VerifyOutcome::kSlower;
     rec->warnings.push_back(
         fmt::format("the design's best setting ({}) did not beat the default when verified "
                     "({:.3f} vs {:.3f} ms): keep the default",
-                    name, Mean(verify_values), baseline->mean));
+                    name, v.mean, baseline->mean));
     return baseline;
   }
+  rec->verification = VerifyOutcome::kPassed;
   return verified;
 }
 
@@ -248,9 +269,9 @@ void Compare(const StudyOutline& o, const CellStats& best, const CellStats* base
     rec->baseline = *baseline;
     const CellStats& b = rec->best;
     rec->ratio = baseline->mean > 0 ? b.mean / baseline->mean : 0;
-    rec->p_value = WelchPValue(b.values, baseline->values);
-    rec->testable = b.values.size() >= 2 && baseline->values.size() >= 2;
     rec->is_default = CanonicalEnv(b.env) == CanonicalEnv(baseline->env);
+    rec->testable = b.values.size() >= 2 && baseline->values.size() >= 2 && !rec->is_default;
+    if (rec->testable) rec->p_value = WelchPValue(b.values, baseline->values);
     rec->significant = rec->testable && !rec->is_default && rec->p_value < 0.05 && b.mean < baseline->mean;
   }
   if (best.mean_gc_cycles < 1) {
@@ -260,8 +281,9 @@ void Compare(const StudyOutline& o, const CellStats& best, const CellStats* base
         "cycles ([constraints] min_gc_cycles = 1)",
         best.mean_gc_cycles));
   }
-  const std::string& limit = ValueOf(best.env, "GOMEMLIMIT");
-  if (ValueOf(best.env, "GOGC") == "off" && (limit.empty() || limit == "off")) {
+  // As Go reads them: GOMEMLIMIT=9223372036854775807 is no limit either.
+  if (CanonicalKnobValue("GOGC", ValueOf(best.env, "GOGC")) == "off" &&
+      CanonicalKnobValue("GOMEMLIMIT", ValueOf(best.env, "GOMEMLIMIT")).empty()) {
     rec->warnings.push_back("GOGC=off without a GOMEMLIMIT never collects: the heap grows until the process dies");
   }
 }
@@ -283,15 +305,15 @@ void Recommend(const StudyOutline& o, const std::vector<RunResult>& runs, StudyA
     if (c.Has(RunPhase::kVerify) && !c.Has(RunPhase::kBaseline)) verified = &c;
   }
   Recommendation& rec = a->rec;
-  CellStats verify_figures;
-  if (verified) best = JudgeVerified(o, runs, baseline, verified, &verify_figures, &rec);
+  if (verified) best = JudgeVerified(o, runs, baseline, verified, &rec);
   if (!best) {
     rec.why_not = "no setting finished all its runs within the constraints";
+    if (baseline && !baseline->values.empty()) rec.baseline = *baseline;  // still drawn in the report
     return;
   }
   rec.found = true;
-  rec.verified = best == verified && !verify_figures.values.empty();
-  rec.best = rec.verified ? verify_figures : *best;  // judged on its verification runs
+  rec.verified = best == verified && !rec.challenger.values.empty();
+  rec.best = rec.verified ? rec.challenger : *best;  // judged on its verification runs
   Compare(o, rec.best, baseline, &rec);
 }
 

@@ -7,6 +7,7 @@
 #ifndef GCPILOT_ANALYSIS_STUDY_ANALYSIS_H_
 #define GCPILOT_ANALYSIS_STUDY_ANALYSIS_H_
 
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
@@ -69,6 +70,14 @@ struct PairTable {
   std::vector<std::vector<double>> mean;  // NaN where no run
 };
 
+// How the design's best setting fared in its verification runs.
+enum class VerifyOutcome : uint8_t {
+  kNone,      // no verification round
+  kPassed,    // it beat the default there: it is the recommendation
+  kSlower,    // it did not beat the default there
+  kRuledOut,  // a verification run failed, or their figures broke a constraint
+};
+
 struct Recommendation {
   bool found = false;
   std::string why_not;  // when !found
@@ -79,11 +88,20 @@ struct Recommendation {
   double ratio = 0;    // best mean / baseline mean
   double p_value = 1;  // Welch's t-test, two-sided
   bool significant = false;
-  bool testable = false;               // both have 2+ runs: p_value means something
+  // Both have 2+ runs and differ: p_value means something (the default is
+  // never tested against itself).
+  bool testable = false;
   bool is_default = false;             // the best setting is the default itself
   bool verified = false;               // judged on its verification runs only (best.values are those)
   std::vector<std::string> env_lines;  // "GOGC=400", "GOMEMLIMIT=off", ...
   std::vector<std::string> warnings;   // what the numbers do not show
+  // After a verification round: how the design's best setting fared, its
+  // figures over its verification runs only (infeasible_why says what
+  // ruled it out), and its name by the factors where it differs from the
+  // default ("GOGC=200").
+  VerifyOutcome verification = VerifyOutcome::kNone;
+  CellStats challenger;
+  std::string challenger_name;
 };
 
 struct StudyAnalysis {

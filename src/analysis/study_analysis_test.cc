@@ -182,8 +182,99 @@ TEST(AnalysisTest, TheDefaultCanBeTheBest) {
   ASSERT_TRUE(a.rec.found);
   EXPECT_TRUE(a.rec.is_default);
   EXPECT_FALSE(a.rec.significant);
-  EXPECT_EQ(ConfidenceText(a.rec, Objective::kP99), "the default setting is the best measured: keep it");
+  EXPECT_FALSE(a.rec.testable);
+  EXPECT_EQ(ConfidenceText(a.rec, Objective::kP99),
+            "the default setting is the best measured: keep it (no test: nothing to compare it with)");
   EXPECT_EQ(AnalysisTable(TwoByTwo(), a).find("default setting: p99"), std::string::npos);
+  // Not Welch's p = 1 of the default against itself: no test at all.
+  EXPECT_TRUE(AnalysisJson(a)["recommendation"]["welch_p_value"].is_null());
+}
+
+StudyOutline GogcByLimit() {
+  StudyOutline s;
+  s.repeats = 1;
+  s.factors = {{"GOGC", {"50", "200"}, "100"}, {"GOMEMLIMIT", {"off", "400MiB"}, "off"}};
+  s.max_peak_rss = int64_t{900} << 20;
+  return s;
+}
+
+// GOGC 50,200 x GOMEMLIMIT off,400MiB at one repeat, then 2 verification
+// runs each: GOGC=200 leads the table over all its runs (9.470 against the
+// default's 9.563) but its verification runs alone lose (10.705).
+std::vector<RunResult> LostVerificationRuns() {
+  const Env best = {{"GOGC", "200"}, {"GOMEMLIMIT", "off"}}, dflt = {{"GOGC", "100"}, {"GOMEMLIMIT", "off"}};
+  return {
+      MakeRun("design", {0, 0}, {{"GOGC", "50"}, {"GOMEMLIMIT", "off"}}, 12, 400),
+      MakeRun("design", {0, 1}, {{"GOGC", "50"}, {"GOMEMLIMIT", "400MiB"}}, 13, 400),
+      MakeRun("design", {1, 0}, best, 6.99, 800),
+      MakeRun("design", {1, 1}, {{"GOGC", "200"}, {"GOMEMLIMIT", "400MiB"}}, 11, 400),
+      MakeRun("baseline", {-1, 0}, dflt, 9.5, 500),
+      MakeRun("verify", {1, 0}, best, 10.7, 800),
+      MakeRun("verify", {-1, 0}, dflt, 9.6, 500),
+      MakeRun("verify", {1, 0}, best, 10.72, 800),
+      MakeRun("verify", {-1, 0}, dflt, 9.59, 500),
+  };
+}
+
+// The verdict never contradicts the table: the default is kept because the
+// design's best setting lost its verification runs, not because it is the
+// best measured.
+TEST(AnalysisTest, ALostVerificationIsTheVerdict) {
+  const StudyAnalysis a = Analyze(GogcByLimit(), LostVerificationRuns());
+  ASSERT_TRUE(a.rec.found);
+  EXPECT_TRUE(a.rec.is_default);
+  EXPECT_EQ(a.rec.verification, VerifyOutcome::kSlower);
+  EXPECT_EQ(a.cells[0].env.at("GOGC"), "200");  // the table's first row
+  EXPECT_NEAR(a.cells[0].mean, (6.99 + 10.7 + 10.72) / 3, 1e-12);
+  EXPECT_EQ(ConfidenceText(a.rec, Objective::kP99),
+            "GOGC=200 led the design runs but lost its 2 verification runs: keep the default");
+  const std::string table = AnalysisTable(GogcByLimit(), a);
+  EXPECT_EQ(table.find("best measured"), std::string::npos) << table;
+  EXPECT_TRUE(AnalysisJson(a)["recommendation"]["welch_p_value"].is_null());
+}
+
+// The figures shown for a verified setting are its verification runs', so
+// its constraints are judged on them: 950 MiB there is over the 900 MiB
+// budget though all its runs average 900 MiB.
+TEST(AnalysisTest, VerifiedFiguresOverAConstraintKeepTheDefault) {
+  std::vector<RunResult> runs = LostVerificationRuns();
+  for (RunResult& r : runs) {
+    if (r.env.at("GOGC") != "200" || r.env.at("GOMEMLIMIT") != "off") continue;
+    r.metrics.p99_ns = Ns(r.phase == RunPhase::kVerify ? 5 : 4);
+    r.metrics.peak_rss_bytes = int64_t{r.phase == RunPhase::kVerify ? 950 : 800} << 20;
+  }
+  const StudyAnalysis a = Analyze(GogcByLimit(), runs);
+  ASSERT_TRUE(a.cells[0].feasible);  // all its runs: 900 MiB, at the budget
+  ASSERT_TRUE(a.rec.found);
+  EXPECT_TRUE(a.rec.is_default);
+  EXPECT_FALSE(a.rec.verified);
+  EXPECT_EQ(a.rec.verification, VerifyOutcome::kRuledOut);
+  ASSERT_EQ(a.rec.warnings.size(), 1u);
+  EXPECT_EQ(a.rec.warnings[0],
+            "the design's best setting (GOGC=200 GOMEMLIMIT=off) failed its verification (peak RSS 950.0 MiB over "
+            "the 900.0 MiB budget): keep the default");
+  EXPECT_EQ(ConfidenceText(a.rec, Objective::kP99),
+            "GOGC=200 led the design runs but failed its 2 verification runs (peak RSS 950.0 MiB over the 900.0 MiB "
+            "budget): keep the default");
+}
+
+// GOGC=off with GOMEMLIMIT spelled as its maximum is no limit to Go either.
+TEST(AnalysisTest, GogcOffWithTheMaximumLimitIsWarnedOf) {
+  StudyOutline spec;
+  spec.repeats = 1;
+  spec.factors = {{"GOGC", {"100", "off"}, "100"}, {"GOMEMLIMIT", {"9223372036854775807", "1GiB"}, "off"}};
+  const std::vector<RunResult> runs = {
+      MakeRun("design", {0, 0}, {{"GOGC", "100"}, {"GOMEMLIMIT", "9223372036854775807"}}, 10, 400),
+      MakeRun("design", {0, 1}, {{"GOGC", "100"}, {"GOMEMLIMIT", "1GiB"}}, 11, 400),
+      MakeRun("design", {1, 0}, {{"GOGC", "off"}, {"GOMEMLIMIT", "9223372036854775807"}}, 2, 400),
+      MakeRun("design", {1, 1}, {{"GOGC", "off"}, {"GOMEMLIMIT", "1GiB"}}, 3, 400),
+  };
+  const StudyAnalysis a = Analyze(spec, runs);
+  ASSERT_TRUE(a.rec.found);
+  EXPECT_EQ(a.rec.env_lines, (std::vector<std::string>{"GOGC=off", "GOMEMLIMIT=9223372036854775807"}));
+  EXPECT_EQ(a.rec.warnings,
+            (std::vector<std::string>{"GOGC=off without a GOMEMLIMIT never collects: the heap grows until the "
+                                      "process dies"}));
 }
 
 // A setting whose windows saw no collection is flagged, or ruled out when
@@ -317,6 +408,12 @@ TEST(AnalysisTest, NothingFeasible) {
   const StudyAnalysis a = Analyze(TwoByTwo(), runs);
   EXPECT_FALSE(a.rec.found);
   EXPECT_EQ(a.rec.why_not, "no setting finished all its runs within the constraints");
+  // No share of variance without a finished run, and no empty front.
+  const std::string table = AnalysisTable(TwoByTwo(), a);
+  EXPECT_NE(table.find("  GOGC               - of variance    100: -  400: -\n"), std::string::npos) << table;
+  EXPECT_NE(table.find("Pareto front (p99 vs peak RSS):\n  nothing to plot: no setting finished all its runs\n"),
+            std::string::npos)
+      << table;
 }
 
 }  // namespace

@@ -153,6 +153,9 @@ std::string KnobValueProblem(std::string_view name, std::string_view value) {
 }
 
 std::optional<int64_t> KnobMagnitude(std::string_view name, std::string_view value) {
+  // Unset is the runtime's default, which is a magnitude where it is fixed.
+  if (name == "GOGC" && value.empty()) return 100;
+  if (name == "GOMEMLIMIT" && (value.empty() || value == "off")) return kMemLimitOff;
   if (value.empty() || value == "off") return std::nullopt;
   if (name == "GOMEMLIMIT") {
     auto b = ParseGomemlimit(value);

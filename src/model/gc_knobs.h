@@ -67,7 +67,10 @@ bool IsGcKnob(std::string_view name);
 // the name and value ("want a whole number in 1..2147483647").
 std::string KnobValueProblem(std::string_view name, std::string_view value);
 // The knob's value as a number on one scale (percent, bytes, Ps) for
-// comparing levels; nullopt for "off", "" and values that do not parse.
+// comparing levels. "" (unset) is the runtime's default where that is
+// fixed: GOGC 100, GOMEMLIMIT kMemLimitOff (as is "off"). nullopt for
+// GOGC "off", an unset GOMAXPROCS or other variable, and values that do
+// not parse.
 std::optional<int64_t> KnobMagnitude(std::string_view name, std::string_view value);
 // Formats a magnitude of knob `name` back in Go's grammar.
 std::string FormatKnob(std::string_view name, int64_t magnitude);

@@ -79,7 +79,10 @@ TEST(GcKnobsTest, MagnitudesCompareLevelsOnOneScale) {
   EXPECT_EQ(KnobMagnitude("GOMEMLIMIT", "1GiB"), int64_t{1} << 30);
   EXPECT_EQ(KnobMagnitude("GOGC", "250"), 250);
   EXPECT_EQ(KnobMagnitude("GOGC", "off"), std::nullopt);
-  EXPECT_EQ(KnobMagnitude("GOGC", ""), std::nullopt);
+  EXPECT_EQ(KnobMagnitude("GOGC", ""), 100);  // unset: the runtime's default
+  EXPECT_EQ(KnobMagnitude("GOMEMLIMIT", ""), kMemLimitOff);
+  EXPECT_EQ(KnobMagnitude("GOMEMLIMIT", "off"), kMemLimitOff);
+  EXPECT_EQ(KnobMagnitude("GOMAXPROCS", ""), std::nullopt);  // one P per CPU: no fixed default
   EXPECT_EQ(KnobMagnitude("PAYGATE_POOL", "x"), std::nullopt);
   EXPECT_EQ(FormatKnob("GOMEMLIMIT", int64_t{900} << 20), "900MiB");
   EXPECT_EQ(FormatKnob("GOGC", 250), "250");

@@ -15,6 +15,14 @@ namespace gcpilot {
 namespace {
 
 constexpr const char* kStw = "#b00020";
+constexpr const char* kLostColor = "#8e44ad";
+
+// "design's best (lost verification)": the setting whose verification runs
+// decided against it.
+std::string LostRole(const Recommendation& r) {
+  return r.verification == VerifyOutcome::kSlower ? "design's best (lost verification)"
+                                                  : "design's best (ruled out in verification)";
+}
 constexpr const char* kWarmupBand = "#eeeeee";
 constexpr const char* kMeasuredBand = "#e6f0fb";
 
@@ -77,6 +85,12 @@ std::string GcCpuPlot(const ReportInput& in, const std::string& title, const std
     s.x_to.push_back(to / 1e9);
     s.y.push_back(100.0 * static_cast<double>(c.gc_cpu_ns()) / (static_cast<double>(to - c.start_ns) * c.procs));
   }
+  if (s.x.empty()) {  // e.g. the only cycle ran at start-up: say why the frame is empty
+    cpu = XyPlot(title + (w ? ": GC CPU: no cycle in the measured window" : ": GC CPU: no span between cycles"), 620,
+                 240);
+    cpu.x().label = "time since the target started (s)";
+    cpu.y().label = "% of GOMAXPROCS";
+  }
   cpu.Add(s);
   AddWindowBands(in, w, &cpu);
   cpu.FitAxes();
@@ -119,8 +133,8 @@ std::string GcTimelines(const ReportInput& in, const std::string& role, const Ce
   std::string h = fmt::format("<h3>{}: {} ({})</h3>\n", role, XmlEscape(DescribeSetting(in.spec, cell.env)),
                               XmlEscape(RunSetText(cell)));
   if (runs.size() < cell.run_ids.size()) {
-    h += fmt::format("<p class=\"meta\">{} of those runs shown: {}.</p>\n", runs.size(),
-                     runs.front()->phase == RunPhase::kVerify ? "its verification runs" : "the first ones");
+    h += fmt::format("<p class=\"meta\">{} of its {} runs drawn: {}.</p>\n", runs.size(), cell.run_ids.size(),
+                     runs.front()->phase == RunPhase::kVerify ? "the verification runs" : "the first ones");
   }
   for (size_t i = 0; i < runs.size(); ++i) {
     const RunResult& r = *runs[i];
@@ -150,9 +164,16 @@ std::string GcTimelineSection(const ReportInput& in) {
        "GOMAXPROCS x the time until the next cycle starts, drawn as a level over that time (the last cycle: until "
        "the measured window ends, if it began in it). Shaded: the warm-up (grey) and the measured window (blue) "
        "the figures come from.</p>\n";
-  if (!r.found) h += "<p class=\"meta\">No recommendation: no verdict, so no runs to show.</p>\n";
+  if (!r.found) {
+    h += r.baseline.values.empty() ? "<p class=\"meta\">No recommendation: no verdict, so no runs to show.</p>\n"
+                                   : "<p class=\"meta\">No recommendation: only the default setting's runs.</p>\n";
+  }
   if (r.found) h += GcTimelines(in, "recommended", r.best, kBestColor);
   if (!r.baseline.values.empty() && !r.is_default) h += GcTimelines(in, "default", r.baseline, kDefaultColor);
+  // The verdict also rests on the runs where the design's best setting lost.
+  if (IsLostVerification(r) && !r.challenger.run_ids.empty()) {
+    h += GcTimelines(in, LostRole(r), r.challenger, kLostColor);
+  }
   return h;
 }
 

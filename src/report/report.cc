@@ -50,6 +50,17 @@ std::string Esc(const std::string& s) { return XmlEscape(s); }
 
 std::string Mib(double bytes) { return FormatBytes(static_cast<int64_t>(bytes)); }
 
+// `bytes` rounded as Mib shows it (0.01 GiB, 0.1 MiB, 0.1 KiB, 1 B), so a
+// difference of shown sizes agrees with the sizes beside it.
+double AsShown(double bytes) {
+  const auto b = static_cast<int64_t>(bytes);
+  const double unit = b >= (int64_t{1} << 30)   ? 1073741824.0 / 100
+                      : b >= (int64_t{1} << 20) ? 1048576.0 / 10
+                      : b >= (int64_t{1} << 10) ? 1024.0 / 10
+                                                : 1.0;
+  return std::round(static_cast<double>(b) / unit) * unit;
+}
+
 // "3.0 s", "10 s": a spec duration as written for people.
 std::string Seconds(int64_t ns) {
   std::string s = fmt::format("{:.1f}", ns / 1e9);
@@ -130,16 +141,31 @@ std::string FiguresTable(const ReportInput& in) {
   return h + "</table>\n";
 }
 
+// The box when no setting may be recommended: why, and what ruled out
+// each setting (a failed run or the constraint it broke).
+std::string NoRecommendationSection(const ReportInput& in) {
+  const StudyAnalysis& a = in.analysis;
+  std::string h =
+      fmt::format("<div class=\"rec none\"><h2 style=\"margin-top:0;border:0\">No recommendation</h2><p>{}.</p>\n",
+                  Esc(a.rec.why_not));
+  h += "<table>\n<tr><th class=\"l\">setting</th><th class=\"l\">runs</th><th class=\"l\">ruled out by</th></tr>\n";
+  for (const CellStats& c : a.cells) {
+    if (c.feasible) continue;
+    h += fmt::format("<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td class=\"l\">{}</td></tr>\n",
+                     Esc(DescribeSetting(in.spec, c.env)), Esc(CountOf(c.runs, "run")),
+                     Esc(c.infeasible_why.empty() ? "no finished run" : c.infeasible_why));
+  }
+  h += "</table>\n";
+  for (const std::string& w : a.rec.warnings) h += fmt::format("<p class=\"warn\">Warning: {}.</p>\n", Esc(w));
+  return h + "</div>\n";
+}
+
 // The recommendation box: what to deploy, against the default, and why.
 std::string RecommendationSection(const ReportInput& in) {
   const StudyAnalysis& a = in.analysis;
   const std::string obj = ObjectiveLabel(a.objective);
   const Recommendation& r = a.rec;
-  if (!r.found) {
-    return fmt::format(
-        "<div class=\"rec none\"><h2 style=\"margin-top:0;border:0\">No recommendation</h2><p>{}</p></div>\n",
-        Esc(r.why_not));
-  }
+  if (!r.found) return NoRecommendationSection(in);
   std::string h = "<div class=\"rec\"><h2 style=\"margin-top:0;border:0\">Recommendation</h2>\n<pre>";
   for (const std::string& l : r.env_lines) h += Esc(l) + "\n";
   h += "</pre>\n";
@@ -150,7 +176,7 @@ std::string RecommendationSection(const ReportInput& in) {
                     "out).</p>\n"
                   : "<p class=\"meta\">Every figure of a column comes from the runs named at its top.</p>\n";
   if (!r.baseline.values.empty() && !r.is_default) {
-    const double mem = r.best.mean_rss - r.baseline.mean_rss;
+    const double mem = AsShown(r.best.mean_rss) - AsShown(r.baseline.mean_rss);  // 74.1 - 69.5 MiB is 4.6
     h += fmt::format("<p>Default setting ({}). The recommendation is <b>{:.2f}x</b> the default's {}, {} {}.</p>\n",
                      Esc(DescribeSetting(in.spec, r.baseline.env)), r.ratio, obj,
                      mem >= 0 ? "at a memory cost of" : "and uses less memory by", Esc(Mib(std::fabs(mem))));
@@ -164,7 +190,9 @@ std::string RecommendationSection(const ReportInput& in) {
 // levels of the table.
 std::optional<std::pair<size_t, size_t>> MarkedCell(const PairTable& t, const Env& env) {
   auto level = [&](const std::string& factor, const std::vector<std::string>& levels) -> std::optional<size_t> {
-    const auto it = std::find(levels.begin(), levels.end(), ValueOf(env, factor));
+    const std::string want = CanonicalKnobValue(factor, ValueOf(env, factor));  // GOGC=0400 is the level 400
+    const auto it = std::find_if(levels.begin(), levels.end(),
+                                 [&](const std::string& l) { return CanonicalKnobValue(factor, l) == want; });
     if (it == levels.end()) return std::nullopt;
     return static_cast<size_t>(it - levels.begin());
   };
@@ -196,11 +224,14 @@ std::string HeatMapSection(const ReportInput& in) {
     h += fmt::format(" The recommended setting ({}) is in no table: its values are not all levels of the design.",
                      Esc(DescribeSetting(in.spec, a.rec.best.env)));
   } else if (a.rec.found) {
+    // With two factors a cell is one setting; with more it pools every
+    // setting at its two levels.
     h += fmt::format(
         " The outlined cell holds the recommended setting ({}); its value is not the headline's {:.3f} ms, which "
-        "is that one setting over {}: the cell also averages other settings that share its two levels, and only "
-        "design runs.",
-        Esc(DescribeSetting(in.spec, a.rec.best.env)), a.rec.best.mean, Esc(RunSetText(a.rec.best)));
+        "is that one setting over {}: the cell {}.",
+        Esc(DescribeSetting(in.spec, a.rec.best.env)), a.rec.best.mean, Esc(RunSetText(a.rec.best)),
+        in.spec.factors.size() > 2 ? "also averages other settings that share its two levels, and only design runs"
+                                   : "averages its design runs only");
   }
   return h + "</p>\n";
 }
@@ -211,7 +242,8 @@ std::string MainEffectSection(const ReportInput& in) {
   const std::string obj = ObjectiveLabel(a.objective);
   std::string h = fmt::format("<h2>Main effects on {} (mean ± sd over design runs)</h2>\n<div class=\"figs\">\n", obj);
   for (const MainEffect& e : a.effects) {
-    XyPlot p(fmt::format("{}: {:.1f}% of variance{}", e.factor, 100 * e.anova_share,
+    const bool measured = std::any_of(e.levels.begin(), e.levels.end(), [](const LevelEffect& l) { return l.n > 0; });
+    XyPlot p(fmt::format("{}: {} of variance{}", e.factor, measured ? fmt::format("{:.1f}%", 100 * e.anova_share) : "-",
                          e.unbalanced ? " (unbalanced fit)" : ""),
              400, 260);
     p.x().label = e.factor;
@@ -304,6 +336,9 @@ std::string PercentileSection(const ReportInput& in) {
 std::string ParetoSection(const ReportInput& in) {
   const StudyAnalysis& a = in.analysis;
   const std::string obj = ObjectiveLabel(a.objective);
+  if (std::all_of(a.cells.begin(), a.cells.end(), [](const CellStats& c) { return c.values.empty(); })) {
+    return "<h2>Latency against memory</h2>\n<p class=\"meta\">Nothing to plot: no setting has a finished run.</p>\n";
+  }
   XyPlot p(fmt::format("{} vs peak RSS (Pareto front joined)", obj), 1000, 420);
   p.x().label = "peak RSS (MiB)";
   p.y().label = obj + " (ms)";
@@ -394,6 +429,9 @@ Status ReadMeasuredWindows(StudyStore& store, ReportInput* in) {
   if (r.found) shown = TimelineRuns(*in, r.best);
   if (!r.baseline.values.empty() && !r.is_default) {
     for (const RunResult* run : TimelineRuns(*in, r.baseline)) shown.push_back(run);
+  }
+  if (IsLostVerification(r)) {
+    for (const RunResult* run : TimelineRuns(*in, r.challenger)) shown.push_back(run);
   }
   for (const RunResult* run : shown) {
     const GcTimeline& gc = in->cycles[run->id];

@@ -43,6 +43,12 @@ struct ReportInput {
 // at most 3, in run order.
 std::vector<const RunResult*> TimelineRuns(const ReportInput& in, const CellStats& cell);
 
+// Whether the design's best setting lost or failed its verification runs
+// (Recommendation::challenger holds their figures).
+inline bool IsLostVerification(const Recommendation& r) {
+  return r.verification == VerifyOutcome::kSlower || r.verification == VerifyOutcome::kRuledOut;
+}
+
 // Loads study `id` (0: the newest) from the store with everything a report
 // shows. The report reads the store and the analysis only: it never runs
 // anything and knows nothing of tune, loadgen or runner.

@@ -110,6 +110,30 @@ TEST(ReportTest, AKeptDefaultIsOutlinedWhereItIsACell) {
                   "GOMAXPROCS=(unset)); its value is not the headline's 4.274 ms"));
   EXPECT_FALSE(Has(html, "<h3>default"));
   EXPECT_EQ(Count(html, ">recommended, verify run "), 6u);  // its 3 verification runs x 2 plots
+  // The runs that lost are drawn too: the verdict rests on them.
+  EXPECT_TRUE(Has(html,
+                  "<h3>design's best (lost verification): GOGC=400 GOMEMLIMIT=off GOMAXPROCS=4 (3 verification "
+                  "runs)</h3>"));
+  EXPECT_EQ(Count(html, ">design's best (lost verification), verify run "), 6u);
+}
+
+// A run whose only cycle ran at start-up has no GC CPU to draw in its
+// window, and its plot says so.
+TEST(ReportTest, AGcCpuPlotWithoutACycleInTheWindowSaysSo) {
+  ReportInput in = ReportFixture("full");
+  const int64_t id = TimelineRuns(in, in.analysis.rec.best).front()->id;
+  in.cycles[id].cycles.resize(1);
+  in.cycles[id].cycles[0].start_ns = 50'000'000;
+  const std::string html = RenderReport(in);
+  EXPECT_TRUE(Has(html, ">recommended, verify run 1 of 3 (run 21): GC CPU: no cycle in the measured window</text>"));
+}
+
+// The outlined cell is found as Go reads the values: GOGC=0400 and
+// GOMEMLIMIT unset are the levels 400 and off.
+TEST(ReportTest, TheOutlinedCellComparesSettingsAsGoReadsThem) {
+  ReportInput in = ReportFixture("full");
+  in.analysis.rec.best.env = {{"GOGC", "0400"}, {"GOMAXPROCS", "4"}};
+  EXPECT_EQ(Count(RenderReport(in), "stroke=\"#111\" stroke-width=\"3\""), 3u);
 }
 
 // The GC timelines are those of the verification runs, each with its
@@ -131,6 +155,8 @@ TEST(ReportTest, GcTimelinesOfTheVerificationRunsSayWhichWindow) {
                   "1.4% of GOMAXPROCS"),
             3u);
   EXPECT_EQ(Count(html, ">warm-up</text>"), 12u);  // both plots of 6 runs
+  // The default's column averages 5 runs; only 3 are drawn.
+  EXPECT_TRUE(Has(html, "<p class=\"meta\">3 of its 5 runs drawn: the verification runs.</p>"));
   // Heap samples are points: no polyline in a GC plot (the only ones are
   // the 3 percentile curves, the 3 main effects and the Pareto front).
   EXPECT_EQ(Count(html, "<polyline points="), 3u + 3u + 1u);
@@ -202,6 +228,64 @@ TEST(ReportTest, SingleFactorAndFailedRunsStillRender) {
   EXPECT_NE(failed.find("No recommendation: no verdict, so no runs to show."), std::string::npos);
 }
 
+// Every setting ruled out by the error-rate constraint: the page says what
+// ruled each one out, and the default's finished runs are still drawn (its
+// percentile curve, its ring in the Pareto plot, its GC timelines).
+TEST(ReportTest, NoRecommendationSaysWhyAndStillShowsTheDefault) {
+  ReportInput in = ReportFixture("single");
+  for (RunResult& r : in.runs) r.metrics.error_rate = 0.35;
+  in.analysis = Analyze(in.spec, in.runs);
+  ASSERT_FALSE(in.analysis.rec.found);
+  const std::string html = RenderReport(in);
+  EXPECT_TRUE(Has(html, "<p>no setting finished all its runs within the constraints.</p>"));
+  EXPECT_TRUE(Has(html,
+                  "<tr><td class=\"l\">GOGC=100</td><td class=\"l\">4 runs</td><td class=\"l\">error rate 35.000% "
+                  "over the 1.000% allowed</td></tr>"));
+  EXPECT_EQ(Count(html, "over the 1.000% allowed</td></tr>"), 3u);
+  EXPECT_TRUE(Has(html, ">default: GOGC=100 (4 runs: 2 design, 2 baseline)</text>"));
+  EXPECT_TRUE(Has(html, ">default: GOGC=100</text>"));  // its ring
+  EXPECT_TRUE(Has(html, "<h3>default: GOGC=100"));
+}
+
+// With two factors a heat-map cell is one setting: the caption does not
+// speak of other settings in it.
+TEST(ReportTest, ATwoFactorHeatMapCellIsOneSetting) {
+  ReportInput in = ReportFixture("full");
+  in.spec.factors.pop_back();
+  for (RunResult& r : in.runs) {
+    r.env.erase("GOMAXPROCS");
+    r.levels.pop_back();
+  }
+  in.analysis = Analyze(in.spec, in.runs);
+  const std::string html = RenderReport(in);
+  EXPECT_FALSE(Has(html, "also averages other settings"));
+  EXPECT_TRUE(Has(html, "the cell averages its design runs only."));
+}
+
+// The memory cost is the difference of the sizes shown beside it:
+// 74.1 - 69.5 MiB is 4.6 MiB, though the unrounded means differ by 4.66.
+TEST(ReportTest, TheMemoryCostAgreesWithTheShownSizes) {
+  ReportInput in = ReportFixture("full");
+  in.analysis.rec.best.mean_rss = 74.14 * 1048576;
+  in.analysis.rec.baseline.mean_rss = 69.48 * 1048576;
+  const std::string html = RenderReport(in);
+  EXPECT_TRUE(Has(html, "<tr><th class=\"l\">peak RSS (mean)</th><td>74.1 MiB</td><td>69.5 MiB</td></tr>"));
+  EXPECT_TRUE(Has(html, "at a memory cost of 4.6 MiB."));
+}
+
+// Every run failed: no share of variance, and nothing to plot against memory.
+TEST(ReportTest, AllRunsFailedSaysThereIsNothingToPlot) {
+  ReportInput in = ReportFixture("single");
+  for (RunResult& r : in.runs) r.status = RunStatus::kFailed;
+  in.analysis = Analyze(in.spec, in.runs);
+  const std::string html = RenderReport(in);
+  EXPECT_TRUE(Has(html, ">GOGC: - of variance</text>"));
+  EXPECT_TRUE(Has(html,
+                  "<h2>Latency against memory</h2>\n<p class=\"meta\">Nothing to plot: no setting has a "
+                  "finished run.</p>\n"));
+  EXPECT_FALSE(Has(html, "Pareto front joined"));
+}
+
 // A spread bar that would reach below 0 on a latency axis is cut at 0 and
 // marked; the axis shows no negative tick; steps are levels, not a line.
 TEST(SvgTest, BarsBelowZeroAreCutAndMarked) {
@@ -227,6 +311,28 @@ TEST(SvgTest, BarsBelowZeroAreCutAndMarked) {
   EXPECT_EQ(svg.find(">-"), std::string::npos);  // no negative tick label
   EXPECT_EQ(Count(svg, "<polyline"), 1u);        // the chevron only
   EXPECT_EQ(Count(svg, "stroke-width=\"2.5\""), 2u);
+}
+
+// A band's label is drawn over the y gridlines on a patch of its band's
+// colour: the top gridline sits about 10 px under the frame's top here,
+// through where the label's text is.
+TEST(SvgTest, BandLabelsAreClearOfTheGridlines) {
+  XyPlot p("t", 620, 240);
+  Series s{"", "#000"};
+  s.x = {0, 10};
+  s.y = {0, 9.5};  // the tick 10 falls in the room left over the data for the label
+  p.Add(s);
+  p.AddBand({2, 8, "#eeeeee", "measured"});
+  p.FitAxes();
+  const std::string svg = p.Render();
+  const size_t label = svg.find(">measured</text>");
+  const size_t last_grid = svg.rfind("stroke=\"#e3e3e3\"/>");
+  ASSERT_NE(label, std::string::npos) << svg;
+  EXPECT_GT(label, last_grid);  // drawn after every gridline
+  EXPECT_NE(svg.find("<rect x=\"174.8\" y=\"31.0\" width=\"51.8\" height=\"13\" fill=\"#eeeeee\"/>\n<text x=\"176.8\" "
+                     "y=\"42.0\" font-size=\"10\" fill=\"#666\">measured</text>"),
+            std::string::npos)
+      << svg;
 }
 
 TEST(SvgTest, NiceTicksAndEscaping) {

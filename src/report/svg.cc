@@ -243,10 +243,21 @@ std::string XyPlot::RenderBands(const Frame& f) const {
     const double x0 = f.X(b.x0), x1 = f.X(b.x1);
     s += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"/>\n", x0, f.top,
                      x1 - x0, f.ph, b.color);
-    if (!b.label.empty() && TextWidthPx(b.label, 10) + 6 <= x1 - x0) {
-      s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"10\" fill=\"#666\">{}</text>\n", x0 + 3, f.top + 12,
-                       XmlEscape(b.label));
-    }
+  }
+  return s;
+}
+
+// Drawn over the gridlines, each on a patch of its band's colour, so no
+// gridline strikes through it (FitAxes leaves room for it over the data).
+std::string XyPlot::RenderBandLabels(const Frame& f) const {
+  std::string s;
+  for (const Band& b : bands_) {
+    const double x0 = f.X(b.x0), x1 = f.X(b.x1), w = TextWidthPx(b.label, 10);
+    if (b.label.empty() || w + 6 > x1 - x0) continue;
+    s += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"13\" fill=\"{}\"/>\n", x0 + 1,
+                     f.top + 1, w + 4, b.color);
+    s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"10\" fill=\"#666\">{}</text>\n", x0 + 3, f.top + 12,
+                     XmlEscape(b.label));
   }
   return s;
 }
@@ -407,6 +418,7 @@ std::string XyPlot::Render() const {
                    XmlEscape(title_));
   s += RenderBands(f);
   s += RenderTicks(f);
+  s += RenderBandLabels(f);
   s += fmt::format(
       "<rect class=\"frame\" x=\"{}\" y=\"{}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"none\" stroke=\"#555\"/>\n",
       kLeft, kTop, f.pw, f.ph);

@@ -93,6 +93,7 @@ class XyPlot {
   struct Frame;  // pixel geometry of the frame and the axes' scales
   std::string RenderTicks(const Frame& f) const;
   std::string RenderBands(const Frame& f) const;
+  std::string RenderBandLabels(const Frame& f) const;
   std::string RenderSeries(const Frame& f) const;
   std::string RenderMarks(const Frame& f) const;
   std::string RenderLabels(const Frame& f) const;

@@ -45,15 +45,18 @@ std::vector<std::string> NeighbourMidpoints(const Factor& f, const std::string& 
   }
   std::vector<std::string> out;
   for (const auto& n : {lower, upper}) {
-    if (!n) continue;
+    if (!n || *n == kMemLimitOff || *b == kMemLimitOff) continue;  // no midpoint between a limit and none
     // Halfway, rounded like the levels people write: whole MiB for a limit.
     const double mid = (static_cast<double>(*n) + static_cast<double>(*b)) / 2;
     const int64_t unit = f.name == "GOMEMLIMIT" ? int64_t{1} << 20 : 1;
     const double rounded = std::round(mid / static_cast<double>(unit)) * static_cast<double>(unit);
     const int64_t value = rounded >= 9.2e18 ? *b : static_cast<int64_t>(rounded);  // near 2^63: no midpoint
     const std::string text = FormatKnob(f.name, value);
-    if (text != best && std::find(f.levels.begin(), f.levels.end(), text) == f.levels.end() &&
-        KnobValueProblem(f.name, text).empty()) {
+    // As Go reads them: a level spelled 1049600KiB is the midpoint 1025MiB.
+    const auto same = [&](const std::string& l) {
+      return CanonicalKnobValue(f.name, l) == CanonicalKnobValue(f.name, text);
+    };
+    if (!same(best) && std::none_of(f.levels.begin(), f.levels.end(), same) && KnobValueProblem(f.name, text).empty()) {
       out.push_back(text);
     }
   }

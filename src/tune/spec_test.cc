@@ -156,6 +156,13 @@ TEST(StudyPlanTest, RefinementMidpoints) {
   EXPECT_EQ(NeighbourMidpoints(procs, "4"), (std::vector<std::string>{"3"}));
   const Factor pool{"PAYGATE_POOL", {"0", "1"}, "0"};
   EXPECT_TRUE(NeighbourMidpoints(pool, "1").empty());  // 0.5 rounds to 1 (llround), itself
+  // An unset best is the runtime's default: GOGC 100 between 50 and 200.
+  EXPECT_EQ(NeighbourMidpoints({"GOGC", {"50", "", "200"}, ""}, ""), (std::vector<std::string>{"75", "150"}));
+  EXPECT_TRUE(NeighbourMidpoints({"GOMEMLIMIT", {"", "600MiB"}, ""}, "").empty());  // no midpoint with no limit
+  EXPECT_EQ(NeighbourMidpoints({"GOMEMLIMIT", {"", "600MiB", "1200MiB"}, ""}, "600MiB"),
+            (std::vector<std::string>{"900MiB"}));
+  // The midpoint 1025MiB is the level spelled 1049600KiB: not a new setting.
+  EXPECT_TRUE(NeighbourMidpoints({"GOMEMLIMIT", {"1GiB", "1049600KiB"}, ""}, "1GiB").empty());
 }
 
 TEST(StudyPlanTest, EveryCellRepeatsPlusTheDefault) {
