@@ -56,6 +56,11 @@ TEST(GctraceLineTest, Go15FivePhase) {
   EXPECT_EQ(c.mark_ns, 2'300'000 + 760'000);  // scan + mark
   EXPECT_EQ(c.sync_ns, 74'000);
   EXPECT_EQ(c.mark_term_ns, 560'000);
+  // Every clock term lands once: the concurrent part is scan + sync + mark,
+  // and with the two pauses it is the cycle's whole wall time.
+  EXPECT_EQ(c.concurrent_ns(), 2'300'000 + 74'000 + 760'000);
+  EXPECT_EQ(c.wall_ns(), 220'000 + 2'300'000 + 74'000 + 760'000 + 560'000);
+  EXPECT_EQ(c.sweep_term_ns + c.concurrent_ns() + c.mark_term_ns, c.wall_ns());
   EXPECT_EQ(c.cpu_sweep_term_ns, 450'000);
   EXPECT_EQ(c.cpu_other_ns, 2'300'000);
   EXPECT_EQ(c.cpu_assist_ns, 550'000);
