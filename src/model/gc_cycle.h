@@ -38,6 +38,9 @@ struct GcCycleOrigin {
   // since the process started, idle marking excluded, as printed).
   GctraceFormat format = GctraceFormat::kStacksGlobals;
   int32_t printed_cpu_percent = 0;
+  // gctrace only: 1-based byte column of the first clock term, where a
+  // check of the cycle's times against its neighbours points (not stored).
+  int32_t clock_column = 0;
   bool operator==(const GcCycleOrigin&) const = default;
 };
 
