@@ -7,9 +7,11 @@
 #include "base/chunk_source.h"
 #include "base/mapped_file.h"
 #include "base/plural.h"
+#include "cli/flag_checks.h"
 #include "cli/progress.h"
 #include "cli/verbs.h"
 #include "gclog/gctrace_analysis.h"
+#include "gclog/gctrace_overrun.h"
 #include "gclog/gctrace_parallel.h"
 #include "gclog/gctrace_parser.h"
 #include "gclog/gctrace_report.h"
@@ -44,6 +46,13 @@ class Out {
   std::string buf_;
 };
 
+// Strict mode's error for a cycle that overran the next one. It is found
+// at that next cycle, which came before any line the reader stopped at,
+// so it is the first skipped line.
+Status OverrunError(const std::string& name, const GctraceLineError& e) {
+  return Status::Corruption(fmt::format("{}:{}:{}: expected {}", name, e.line, e.column, e.expected));
+}
+
 int Run(const GctraceFlags& f) {
   const std::string name = f.input == "-" ? "<stdin>" : f.input;
   GctraceAnalyzer analyzer;
@@ -63,20 +72,25 @@ int Run(const GctraceFlags& f) {
                                   mb / std::max(progress.elapsed_s(), 1e-3)));
     };
   }
-  ParallelGctraceReader reader(std::move(options), [&](const GcCycle& c) {
+  GctraceOverrunFilter overrun([&](const GcCycle& c) {
     analyzer.Add(c);
     if (f.csv) out.Write(GctraceCsvRow(c));
   });
+  ParallelGctraceReader reader(std::move(options), [&](const GcCycle& c) { overrun.Add(c); });
   Status st = in_place ? reader.FeedWhole(mapped.bytes())
                        : ReadChunks(f.input, [&](std::string_view chunk) { return reader.Feed(chunk); });
   if (st.ok()) st = reader.Finish();
+  overrun.Finish();
   progress.Done();
+  if (f.strict && overrun.dropped() > 0) st = OverrunError(name, overrun.first_errors().front());
   if (!st.ok()) {
     out.Flush();
     std::fprintf(stderr, "gcpilot gctrace: %s\n", st.message().c_str());
     return kExitError;
   }
-  const GctraceSummary summary = analyzer.Summarize(reader.stats());
+  GctraceParseStats stats = reader.stats();
+  overrun.MergeInto(&stats);
+  const GctraceSummary summary = analyzer.Summarize(stats);
   if (f.json) {
     out.Write(GctraceSummaryJson(summary, name).dump(2) + "\n");
   } else if (!f.csv) {
@@ -84,7 +98,7 @@ int Run(const GctraceFlags& f) {
   }
   if (f.csv) {
     // The CSV owns stdout; skipped lines still deserve a word.
-    const GctraceParseStats& p = reader.stats();
+    const GctraceParseStats& p = stats;
     if (p.malformed > 0) {
       std::fprintf(stderr, "gcpilot gctrace: %s: skipped %s (first at line %lld)\n", name.c_str(),
                    CountOf(p.malformed, "malformed gc line").c_str(),
@@ -107,10 +121,11 @@ Verb AddGctraceVerb(CLI::App& app) {
                                      "Analyze GODEBUG=gctrace=1 output: pauses, mark time, GC CPU, heap, "
                                      "and a verdict of what dominates");
   cmd->footer(
-      "Reads Go 1.5-1.25 gctrace lines from FILE (plain or gzip) or stdin, "
+      "Reads Go 1.5-1.26 gctrace lines from FILE (plain or gzip) or stdin, "
       "with any line prefix,\ninterleaved with other output. Lines that "
-      "start like a cycle but break the format are\nskipped and counted "
-      "(--strict: the first one is an error naming file:line:column).\n"
+      "start like a cycle but break the format are\nskipped and counted, "
+      "and so are lines over 64 KiB (--strict: the first skipped line is an\nerror naming "
+      "file:line:column, or file:line for an overlong line).\n"
       "Exit status: 0 ok, 1 input error, 2 usage error.\n\n"
       "Examples:\n"
       "  GODEBUG=gctrace=1 ./service 2> gc.log; gcpilot gctrace gc.log\n"
@@ -119,10 +134,11 @@ Verb AddGctraceVerb(CLI::App& app) {
   cmd->add_option("FILE", flags->input, "gctrace log; - for stdin")->default_val("-");
   auto* json = cmd->add_flag("--json", flags->json, "print the summary as JSON");
   cmd->add_flag("--csv", flags->csv, "print one CSV row per cycle")->excludes(json);
-  cmd->add_flag("--strict", flags->strict, "fail on the first malformed gc line instead of skipping it");
-  cmd->add_option("--threads", flags->threads, "parser threads (0: one per usable CPU)")
+  cmd->add_flag("--strict", flags->strict,
+                "fail on the first skipped line (malformed gc line or over 64 KiB) instead of skipping it");
+  cmd->add_option("--threads", flags->threads, "parser threads, a whole number 0..64 (0: one per usable CPU)")
       ->default_val(0)
-      ->check(CLI::Range(0, 64));
+      ->check(WholeNumberIn(0, 64, "0: one per usable CPU"));
   return {cmd, [flags] { return Run(*flags); }};
 }
 

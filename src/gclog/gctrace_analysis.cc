@@ -110,7 +110,7 @@ void GctraceAnalyzer::Add(const GcCycle& c) {
   sweep_term_.Record(c.sweep_term_ns);
   mark_term_.Record(c.mark_term_ns);
   stw_.Record(c.stw_ns());
-  mark_.Record(c.mark_ns);
+  mark_.Record(c.concurrent_ns());
   live_.Record(c.heap_live_mb());
   start_.Record(c.heap_start_mb());
   end_.Record(c.heap_end_mb());
@@ -138,7 +138,9 @@ void GctraceAnalyzer::Add(const GcCycle& c) {
   a.cpu_background_ns += c.cpu_background_ns;
   a.cpu_idle_ns += c.cpu_idle_ns;
   a.cpu_other_ns += c.cpu_other_ns;
+  wall_ns_ += c.wall_ns();
   if (StartsSegment(c)) {
+    if (have_prev_ && !prev_left_out_) closed_runs_last_wall_ += prev_.wall_ns();
     ++a.segments;
   } else if (CountsInterval(c)) {
     AddInterval(c);
@@ -158,7 +160,6 @@ void GctraceAnalyzer::AddInterval(const GcCycle& c) {
   a.span_ns += interval;
   capacity_ns_ += static_cast<Int128>(interval) * prev_.procs;
   in_span_gc_cpu_ns_ += prev_.gc_cpu_ns();
-  in_span_wall_ns_ += prev_.wall_ns();
   ++a.gaps;
   if (c.start_ns - prev_.end_ns() < GctraceSummary::kShortGapNs) ++a.short_gaps;
   // The pacer sets a cycle's goal from the heap the previous cycle
@@ -305,7 +306,9 @@ GctraceSummary GctraceAnalyzer::Summarize(const GctraceParseStats& parse) const 
   s.parse = parse;
   if (s.span_ns > 0) {
     s.cycles_per_sec = s.gaps / (s.span_ns / 1e9);
-    s.gc_wall_share = static_cast<double>(in_span_wall_ns_) / s.span_ns;
+    // Each run from its first `@` to its last cycle's end.
+    const Int128 window = s.span_ns + closed_runs_last_wall_ + (prev_left_out_ ? 0 : prev_.wall_ns());
+    s.gc_wall_share = static_cast<double>(wall_ns_) / static_cast<double>(window);
   }
   if (capacity_ns_ > 0) {
     s.gc_cpu_share = static_cast<double>(in_span_gc_cpu_ns_) / static_cast<double>(capacity_ns_);

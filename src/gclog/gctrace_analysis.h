@@ -74,7 +74,9 @@ struct GctraceSummary {
   double gc_cpu_share = -1;
   // assist / (all GC CPU but idle); -1 with no GC CPU.
   double assist_share = -1;
-  // Wall time with a cycle running (sum of clock phases) over the span.
+  // Wall time with a cycle running: every cycle's clock terms added up,
+  // over each process run's first `@` to its last cycle's end (the span
+  // plus each run's last cycle's duration). -1 when the span is empty.
   double gc_wall_share = -1;
   // Gaps between one cycle's end (@ + its clock phases) and the next
   // one's start, within each process run (cycles - segments of them, less
@@ -130,7 +132,8 @@ class GctraceAnalyzer {
   GcCycle prev_;
   Int128 capacity_ns_ = 0;  // sum of P x interval within segments
   Int128 in_span_gc_cpu_ns_ = 0;
-  Int128 in_span_wall_ns_ = 0;
+  Int128 wall_ns_ = 0;                // every counted cycle's clock terms
+  Int128 closed_runs_last_wall_ = 0;  // each finished run's last cycle's clock terms
 };
 
 // Human-readable name of a format, e.g. "go1.18+ (stacks/globals)".

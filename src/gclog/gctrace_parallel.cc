@@ -240,16 +240,20 @@ void ParallelGctraceReader::Abandon() {
 
 Status ParallelGctraceReader::Consume(Segment& s) {
   const int64_t offset = total_.lines;
-  int64_t stop_line = std::numeric_limits<int64_t>::max();
-  if (options_.reader.strict && s.stats.malformed > 0) {
-    stop_line = s.stats.first_errors.front().line;
-  }
+  // Strict stops at the first line skipped, malformed or overlong.
+  constexpr int64_t kNone = std::numeric_limits<int64_t>::max();
+  const bool strict = options_.reader.strict;
+  const int64_t malformed_line = strict && s.stats.malformed > 0 ? s.stats.first_errors.front().line : kNone;
+  const int64_t overlong_line = strict && s.stats.overlong_lines > 0 ? s.stats.first_overlong_line : kNone;
+  const int64_t stop_line = std::min(malformed_line, overlong_line);
   for (GcCycle& c : s.cycles) {
     if (c.origin.line >= stop_line) break;
     c.origin.line += offset;
     sink_(c);
   }
-  if (stop_line != std::numeric_limits<int64_t>::max()) {
+  if (overlong_line < malformed_line)
+    return GctraceOverlongLineError(options_.reader.source_name, offset + overlong_line);
+  if (malformed_line != kNone) {
     const GctraceLineError& e = s.stats.first_errors.front();
     return Status::Corruption(
         fmt::format("{}:{}:{}: expected {}", options_.reader.source_name, offset + e.line, e.column, e.expected));

@@ -152,6 +152,26 @@ TEST(ParallelGctraceTest, StrictStopsAtTheFirstErrorInInputOrder) {
   }
 }
 
+// An overlong line stops strict reading at its line in every way of
+// feeding, before or after a malformed line in the same segment.
+TEST(ParallelGctraceTest, StrictStopsAtAnOverlongLineInInputOrder) {
+  const std::string overlong = std::string(70'000, 'x') + "\n";
+  const std::string bad = "gc 3 @0.1s 1%: 0.1\n";
+  for (const std::string& log :
+       {std::string(kCycle) + overlong + kCycle + bad, std::string(kCycle) + bad + overlong + kCycle,
+        std::string(kCycle) + kCycle + overlong}) {
+    const Parsed serial = ParseAll(log, 0, /*strict=*/true);
+    ASSERT_FALSE(serial.status.ok());
+    for (How how : {How::kChunks, How::kWhole}) {
+      for (size_t segment : {1, 300, 1 << 20}) {
+        ExpectSame(serial, ParseParallel(log, how, 2, segment, true), "overlong segment=" + std::to_string(segment));
+      }
+    }
+  }
+  EXPECT_EQ(ParseAll(std::string(kCycle) + overlong + kCycle + bad, 0, true).status.message(),
+            "test.log:2: line longer than 65536 bytes, not read");
+}
+
 // A strict error early in a big in-place input: when Feed/Finish return,
 // no worker may still read the input (here it is unmapped at once: a late
 // read would crash the test).

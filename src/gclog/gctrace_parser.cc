@@ -313,6 +313,7 @@ GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* c, GctraceLineE
             cur.Int(&pct, "GC CPU %", INT32_MAX) && cur.Literal("%");
   if (ok && cur.PeekIs(" (checking for goroutine leaks)")) cur.Skip(31);
   ok = ok && cur.Literal(": ");
+  const size_t clock_pos = cur.pos();
   if (ok) {
     nclock = ParseTerms(cur, "clock ms", clock, 5, false, &clock_slashed, slash);
     ok = nclock > 0;
@@ -372,6 +373,7 @@ GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* c, GctraceLineE
   // (clock trouble, a runtime bug) is worth seeing, not ours to correct.
   // Int refused anything past int32.
   c->origin.printed_cpu_percent = static_cast<int32_t>(pct);
+  c->origin.clock_column = static_cast<int32_t>(clock_pos + 1);  // a line is at most kMaxLineBytes
   // The runtime prints megabytes (bytes >> 20); the model holds bytes.
   // Int refused anything past MbToBytes' limit, so these all fit.
   MbToBytes(heap_mb[0], &c->heap_start_bytes);
@@ -398,6 +400,11 @@ GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* c, GctraceLineE
     c->mark_ns = clock[1];
   }
   return GctraceLineKind::kCycle;
+}
+
+Status GctraceOverlongLineError(const std::string& source_name, int64_t line) {
+  return Status::Corruption(
+      fmt::format("{}:{}: line longer than {} bytes, not read", source_name, line, GctraceParseStats::kMaxLineBytes));
 }
 
 GctraceReader::GctraceReader(GctraceReaderOptions options, CycleSink sink)
@@ -454,10 +461,13 @@ Status GctraceReader::HandleLine(std::string_view line, bool at_eof) {
   return Status::Ok();
 }
 
-void GctraceReader::CountOverlongLine() {
+Status GctraceReader::CountOverlongLine() {
   ++stats_.lines;
   ++stats_.overlong_lines;
-  if (stats_.first_overlong_line == 0) stats_.first_overlong_line = options_.line_offset + stats_.lines;
+  const int64_t line = options_.line_offset + stats_.lines;
+  if (stats_.first_overlong_line == 0) stats_.first_overlong_line = line;
+  // Skipped unread like a malformed line, so strict refuses it the same way.
+  return options_.strict ? GctraceOverlongLineError(options_.source_name, line) : Status::Ok();
 }
 
 Status GctraceReader::Feed(std::string_view chunk) {
@@ -478,13 +488,13 @@ Status GctraceReader::Feed(std::string_view chunk) {
     }
     if (nl == nullptr) return Status::Ok();
     if (carry_overlong_) {
-      CountOverlongLine();
+      failed_ = CountOverlongLine();
       carry_overlong_ = false;
     } else {
       failed_ = HandleLine(carry_, false);
       carry_.clear();
-      if (!failed_.ok()) return failed_;
     }
+    if (!failed_.ok()) return failed_;
     p = e + 1;
   }
   while (p < end) {
@@ -501,11 +511,11 @@ Status GctraceReader::Feed(std::string_view chunk) {
     // Whole in this chunk or not, a line that long is not parsed: the
     // counts do not depend on where the chunks were cut.
     if (static_cast<size_t>(e - p) > GctraceParseStats::kMaxLineBytes) {
-      CountOverlongLine();
+      failed_ = CountOverlongLine();
     } else {
       failed_ = HandleLine(std::string_view(p, static_cast<size_t>(e - p)), false);
-      if (!failed_.ok()) return failed_;
     }
+    if (!failed_.ok()) return failed_;
     p = e + 1;
   }
   return Status::Ok();
@@ -514,7 +524,7 @@ Status GctraceReader::Feed(std::string_view chunk) {
 Status GctraceReader::Finish() {
   if (!failed_.ok()) return failed_;
   if (carry_overlong_) {
-    CountOverlongLine();
+    failed_ = CountOverlongLine();
     carry_overlong_ = false;
   } else if (!carry_.empty()) {
     failed_ = HandleLine(carry_, true);

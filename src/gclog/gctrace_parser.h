@@ -85,13 +85,17 @@ struct GctraceParseStats {
 struct GctraceReaderOptions {
   // Name used in error messages (`gc.log:12:5: ...`); "-" reads as stdin.
   std::string source_name = "<input>";
-  // A malformed cycle line (or a cut-off last cycle line) is an error
-  // rather than counted and skipped.
+  // A malformed cycle line, an overlong line or a cut-off last cycle line
+  // is an error rather than counted and skipped.
   bool strict = false;
   // Lines are numbered from line_offset + 1 (a reader given the tail of a
   // longer input still names the right line).
   int64_t line_offset = 0;
 };
+
+// Strict mode's error for a line over kMaxLineBytes (1-based `line`):
+// `gc.log:7: line longer than 65536 bytes, not read`.
+Status GctraceOverlongLineError(const std::string& source_name, int64_t line);
 
 // Streams chunks into cycles. The sink is called once per parsed cycle, in
 // input order, with a reference valid only during the call.
@@ -111,7 +115,8 @@ class GctraceReader {
 
  private:
   Status HandleLine(std::string_view line, bool at_eof);
-  void CountOverlongLine();
+  // Counts a line over kMaxLineBytes; in strict mode, the error naming it.
+  Status CountOverlongLine();
 
   GctraceReaderOptions options_;
   CycleSink sink_;

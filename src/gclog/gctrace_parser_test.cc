@@ -56,6 +56,11 @@ TEST(GctraceLineTest, Go15FivePhase) {
   EXPECT_EQ(c.mark_ns, 2'300'000 + 760'000);  // scan + mark
   EXPECT_EQ(c.sync_ns, 74'000);
   EXPECT_EQ(c.mark_term_ns, 560'000);
+  // Every clock term lands once: the concurrent part is scan + sync + mark,
+  // and with the two pauses it is the cycle's whole wall time.
+  EXPECT_EQ(c.concurrent_ns(), 2'300'000 + 74'000 + 760'000);
+  EXPECT_EQ(c.wall_ns(), 220'000 + 2'300'000 + 74'000 + 760'000 + 560'000);
+  EXPECT_EQ(c.sweep_term_ns + c.concurrent_ns() + c.mark_term_ns, c.wall_ns());
   EXPECT_EQ(c.cpu_sweep_term_ns, 450'000);
   EXPECT_EQ(c.cpu_other_ns, 2'300'000);
   EXPECT_EQ(c.cpu_assist_ns, 550'000);
@@ -432,6 +437,23 @@ TEST(GctraceReaderTest, OverlongLineIsDroppedWithoutBuffering) {
   EXPECT_EQ(p.stats.first_overlong_line, 2);
   EXPECT_EQ(p.stats.lines, 3);
   EXPECT_EQ(p.cycles[1].origin.line, 3);
+}
+
+// Strict refuses an overlong line as it refuses a malformed one, naming
+// its line, however the chunks fall; the cycle before it was delivered.
+TEST(GctraceReaderTest, StrictFailsOnTheFirstOverlongLine) {
+  const std::string good =
+      "gc 9 @1.000s 1%: 0.010+1.0+0.020 ms clock, 0.020+0.5/1.0/0+0.040 ms "
+      "cpu, 4->4->1 MB, 4 MB goal, 2 P\n";
+  const std::string log = good + "app\ngc 10 @" + std::string(70'000, '1') + "\n" + good;
+  for (size_t chunk : {0, 1000, 65536, 70'010}) {
+    const testing::Parsed p = ParseAll(log, chunk, /*strict=*/true);
+    EXPECT_EQ(p.status.message(), "test.log:3: line longer than 65536 bytes, not read") << chunk;
+    EXPECT_EQ(p.cycles.size(), 1u) << chunk;
+  }
+  // The unterminated last line too.
+  const testing::Parsed last = ParseAll(good + std::string(70'000, 'y'), 1000, true);
+  EXPECT_EQ(last.status.message(), "test.log:2: line longer than 65536 bytes, not read");
 }
 
 // A line over kMaxLineBytes is overlong however the chunks fall: whole in

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -34,7 +35,40 @@ bool ValidToken(std::string_view s) {
   return true;
 }
 
+// Why a kind's method, path or header cannot be sent, naming it; "" when
+// it can. Shared by Compile (which prefixes the kind) and the mix file
+// loader (which prefixes file:line:column).
+std::string MethodProblem(const std::string& method) {
+  return ValidToken(method) ? "" : fmt::format("method \"{}\" is not an HTTP token", method);
+}
+
+std::string PathProblem(const std::string& path) {
+  if (path.empty() || path[0] != '/') return fmt::format("path \"{}\" must start with /", path);
+  for (char c : path) {
+    if (c <= ' ' || c == 0x7f) return "path has a space or control byte";
+  }
+  return "";
+}
+
+std::string HeaderProblem(const std::string& name, const std::string& value) {
+  if (!ValidToken(name)) return fmt::format("header name \"{}\" is not an HTTP token", name);
+  for (char c : value) {
+    if (c == '\r' || c == '\n' || c == '\0') return fmt::format("header \"{}\": value has a line break", name);
+  }
+  std::string lower = name;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "content-length" || lower == "host" || lower == "transfer-encoding") {
+    return fmt::format("header \"{}\" is set by gcpilot", name);
+  }
+  return "";
+}
+
 }  // namespace
+
+Status RequestTemplate::CheckPlaceholders(const std::string& text, const std::string& where) {
+  auto pieces = Split(text, where);
+  return pieces.ok() ? Status::Ok() : pieces.status();
+}
 
 StatusOr<RequestTemplate::Pieces> RequestTemplate::Split(const std::string& text, const std::string& where) {
   Pieces out;
@@ -119,32 +153,14 @@ StatusOr<RequestTemplate> RequestTemplate::Compile(const RequestKindSpec& spec, 
     return Status::InvalidArgument(fmt::format("{}: weight must be > 0", who));
   }
   t.weight_ = spec.weight;
-  if (!ValidToken(spec.method)) {
-    return Status::InvalidArgument(fmt::format("{}: method \"{}\" is not an HTTP token", who, spec.method));
-  }
-  if (spec.path.empty() || spec.path[0] != '/') {
-    return Status::InvalidArgument(fmt::format("{}: path \"{}\" must start with /", who, spec.path));
-  }
-  for (char c : spec.path) {
-    if (c <= ' ' || c == 0x7f) {
-      return Status::InvalidArgument(fmt::format("{}: path has a space or control byte", who));
-    }
+  for (const std::string& why : {MethodProblem(spec.method), PathProblem(spec.path)}) {
+    if (!why.empty()) return Status::InvalidArgument(fmt::format("{}: {}", who, why));
   }
   t.is_head_ = spec.method == "HEAD";
   std::string head = spec.method + " " + spec.path + " HTTP/1.1\r\nHost: " + host_header + "\r\n";
   for (const auto& [k, v] : spec.headers) {
-    if (!ValidToken(k)) {
-      return Status::InvalidArgument(fmt::format("{}: header name \"{}\" is not an HTTP token", who, k));
-    }
-    for (char c : v) {
-      if (c == '\r' || c == '\n' || c == '\0') {
-        return Status::InvalidArgument(fmt::format("{}: header \"{}\": value has a line break", who, k));
-      }
-    }
-    std::string lower = k;
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lower == "content-length" || lower == "host" || lower == "transfer-encoding") {
-      return Status::InvalidArgument(fmt::format("{}: header \"{}\" is set by gcpilot", who, k));
+    if (const std::string why = HeaderProblem(k, v); !why.empty()) {
+      return Status::InvalidArgument(fmt::format("{}: {}", who, why));
     }
     head += k + ": " + v + "\r\n";
   }
@@ -253,11 +269,18 @@ StatusOr<std::vector<RequestKindSpec>> LoadRequestKinds(const std::string& path)
   }
   std::vector<RequestKindSpec> out;
   const std::set<std::string> known = {"name", "weight", "method", "path", "body", "body_file", "headers", "sign"};
+  // A part that cannot be sent is refused at its key, like every other
+  // error in the file (Compile would only name the kind).
+  auto refuse_at = [&](const auto& n, const std::string& why) {
+    return why.empty() ? Status::Ok() : Status::InvalidArgument(fmt::format("{}: {}", at(n), why));
+  };
+  std::map<std::string, std::string> name_places;  // kind name -> where it was given
   for (const toml::node& node : *reqs) {
     const toml::table* t = node.as_table();
     if (!t) return Status::InvalidArgument(fmt::format("{}: [[request]] must be a table", at(node)));
     RequestKindSpec k;
     k.name = fmt::format("request{}", out.size() + 1);
+    std::string name_place = at(node);
     for (const auto& [key, value] : *t) {
       const toml::node& v = value;  // lambdas cannot capture bindings (clang)
       const std::string name(key.str());
@@ -273,12 +296,17 @@ StatusOr<std::vector<RequestKindSpec>> LoadRequestKinds(const std::string& path)
             at(key), name));
       } else if (name == "name") {
         st = want_string(&k.name);
+        name_place = at(v);
       } else if (name == "method") {
         st = want_string(&k.method);
+        if (st.ok()) st = refuse_at(v, MethodProblem(k.method));
       } else if (name == "path") {
         st = want_string(&k.path);
+        if (st.ok()) st = refuse_at(v, PathProblem(k.path));
+        if (st.ok()) st = RequestTemplate::CheckPlaceholders(k.path, at(v) + ": path");
       } else if (name == "body") {
         st = want_string(&k.body);
+        if (st.ok()) st = RequestTemplate::CheckPlaceholders(k.body, at(v) + ": body");
       } else if (name == "body_file") {
         std::string file;
         st = want_string(&file);
@@ -303,6 +331,12 @@ StatusOr<std::vector<RequestKindSpec>> LoadRequestKinds(const std::string& path)
             return Status::InvalidArgument(fmt::format("{}: header \"{}\" must be a string", at(hv), hk.str()));
           }
           k.headers.emplace_back(std::string(hk.str()), *hv.value<std::string>());
+          const auto& [hname, hvalue] = k.headers.back();
+          if (Status hs = refuse_at(hk, HeaderProblem(hname, hvalue)); !hs.ok()) return hs;
+          if (Status hs = RequestTemplate::CheckPlaceholders(hvalue, fmt::format("{}: header \"{}\"", at(hv), hname));
+              !hs.ok()) {
+            return hs;
+          }
         }
       } else if (name == "sign") {
         const toml::table* s = v.as_table();
@@ -322,6 +356,11 @@ StatusOr<std::vector<RequestKindSpec>> LoadRequestKinds(const std::string& path)
         }
       }
       if (!st.ok()) return st;
+    }
+    // Kinds are reported by name: two of one name would read as one.
+    if (const auto [it, fresh] = name_places.emplace(k.name, name_place); !fresh) {
+      return Status::InvalidArgument(
+          fmt::format("{}: request name \"{}\" used twice (first at {})", name_place, k.name, it->second));
     }
     out.push_back(std::move(k));
   }

@@ -53,6 +53,10 @@ class RequestTemplate {
   // and the part: `request "pay": header "X": unknown placeholder "{sq}"`.
   static StatusOr<RequestTemplate> Compile(const RequestKindSpec& spec, const std::string& host_header);
 
+  // Checks the placeholders of one templated text (a path, header value or
+  // body); errors start with `where`, e.g. `mix.toml:4:8: body: "{rand:0}": ...`.
+  static Status CheckPlaceholders(const std::string& text, const std::string& where);
+
   // Appends the complete request for request number `seq` to *out.
   void Render(uint64_t seq, Rng& rng, std::string* out) const;
 

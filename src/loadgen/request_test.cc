@@ -140,6 +140,43 @@ TEST(RequestTest, TomlErrorsNamePlace) {
   EXPECT_EQ(err(""), p + ": no [[request]] tables");
   const std::string broken = err("[[request]\n");
   EXPECT_EQ(broken.rfind(p + ":1:", 0), 0u) << broken;
+  // What Compile refuses is refused at its key too, not only by kind name.
+  EXPECT_EQ(err("[[request]]\nheaders = { \"Bad Header\" = \"x\" }\n"),
+            p + ":2:13: header name \"Bad Header\" is not an HTTP token");
+  EXPECT_EQ(err("[[request]]\nheaders = { \"Host\" = \"x\" }\n"), p + ":2:13: header \"Host\" is set by gcpilot");
+  EXPECT_EQ(err("[[request]]\nheaders = { \"K\" = \"{sq}\" }\n"),
+            p + ":2:19: header \"K\": unknown placeholder \"{sq}\" (known: {seq}, {rand}, {rand:N})");
+  EXPECT_EQ(err("[[request]]\nmethod = \"PO ST\"\n"), p + ":2:10: method \"PO ST\" is not an HTTP token");
+  EXPECT_EQ(err("[[request]]\npath = \"v1/pay\"\n"), p + ":2:8: path \"v1/pay\" must start with /");
+  EXPECT_EQ(err("[[request]]\npath = \"/a b\"\n"), p + ":2:8: path has a space or control byte");
+  EXPECT_EQ(err("[[request]]\npath = \"/o/{rand:0}\"\n"),
+            p + ":2:8: path: \"{rand:0}\": N in {rand:N} must be a whole number >= 1");
+  EXPECT_EQ(err("[[request]]\nbody = \"{rand:0}\"\n"),
+            p + ":2:8: body: \"{rand:0}\": N in {rand:N} must be a whole number >= 1");
+}
+
+// Kinds are reported by name, so a name is used once: the second is
+// refused at its place, naming the first.
+TEST(RequestTest, TomlDuplicateNamesAreRefused) {
+  const std::string path = WriteTemp("gcpilot_dup.toml", R"([[request]]
+name = "pay"
+path = "/v1/pay"
+
+[[request]]
+name = "order"
+
+[[request]]
+path = "/x"
+name = "pay"
+)");
+  auto kinds = LoadRequestKinds(path);
+  ASSERT_FALSE(kinds.ok());
+  EXPECT_EQ(kinds.status().message(), path + ":10:8: request name \"pay\" used twice (first at " + path + ":2:8)");
+  // A given name that is a default one ("request2", the second table's).
+  const std::string clash = WriteTemp("gcpilot_dup2.toml", "[[request]]\nname = \"request2\"\n[[request]]\n");
+  auto k2 = LoadRequestKinds(clash);
+  ASSERT_FALSE(k2.ok());
+  EXPECT_EQ(k2.status().message(), clash + ":3:1: request name \"request2\" used twice (first at " + clash + ":2:8)");
 }
 
 // A body_file that cannot be read says why, worded as every input file is,

@@ -14,15 +14,23 @@ bool ParseNumber(std::string_view s, double* out) {
   return ec == std::errc() && p == s.data() + s.size() && std::isfinite(*out);
 }
 
+constexpr double kMaxRatePerSec = 10'000'000;
+// What a rate may be, for the messages: 0 asks for nothing, so it is only
+// a step of a schedule with others or a ramp's end.
+constexpr const char* kRateRange =
+    "a number of requests/s up to 10000000 (10000k): above 0, or 0 as one step of a multi-step schedule or one "
+    "end of a ramp";
+
 bool ParseRate(std::string_view s, double* out) {
   double scale = 1;
   if (!s.empty() && (s.back() == 'k' || s.back() == 'K')) {
     scale = 1000;
     s.remove_suffix(1);
   }
-  if (!ParseNumber(s, out) || *out < 0 || *out > 10'000'000) return false;
+  // The limit is on the rate asked for, with its k applied (10001k is over).
+  if (!ParseNumber(s, out)) return false;
   *out *= scale;
-  return true;
+  return *out >= 0 && *out <= kMaxRatePerSec;
 }
 
 std::vector<std::string_view> Split(std::string_view s, char sep) {
@@ -117,7 +125,7 @@ StatusOr<RateSchedule> RateSchedule::Parse(std::string_view text, int64_t defaul
         return bad(where + ": want burst:BASE/PEAK@ON/PERIOD, e.g. burst:1000/8000@2s/10s");
       }
       if (!ParseRate(rates[0], &seg.from_rps) || !ParseRate(rates[1], &seg.to_rps)) {
-        return bad(where + ": rates must be numbers 0..10000000 (optionally with k)");
+        return bad(where + ": rates must each be " + kRateRange);
       }
       auto on = ParseDurationNs(times[0]);
       auto period = ParseDurationNs(times[1]);
@@ -142,7 +150,7 @@ StatusOr<RateSchedule> RateSchedule::Parse(std::string_view text, int64_t defaul
       const bool ok = dots == std::string_view::npos ? ParseRate(part, &seg.from_rps)
                                                      : ParseRate(part.substr(0, dots), &seg.from_rps) &&
                                                            ParseRate(part.substr(dots + 2), &seg.to_rps);
-      if (!ok) return bad(where + ": rate must be a number 0..10000000 (optionally with k), or RATE..RATE");
+      if (!ok) return bad(where + ": rate must be " + kRateRange + ", or RATE..RATE");
       if (dots == std::string_view::npos) seg.to_rps = seg.from_rps;
     }
     if (seg.duration_ns == 0) seg.duration_ns = default_duration_ns;

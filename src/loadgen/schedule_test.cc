@@ -79,10 +79,26 @@ TEST(ScheduleTest, StepsRampsBursts) {
   EXPECT_EQ(max->duration_ns(), 7 * kS);
 }
 
+// The range the messages state: 0 is taken as a step or a ramp's end,
+// and 10000k (= 10000000/s) is the most.
+TEST(ScheduleTest, AcceptsTheStatedRange) {
+  auto steps = RateSchedule::Parse("0@1s,1000@1s", kS);
+  ASSERT_TRUE(steps.ok()) << steps.status().message();
+  EXPECT_EQ(steps->InitialRate(), 0);
+  auto ramp = RateSchedule::Parse("0..1000@2s", kS);
+  ASSERT_TRUE(ramp.ok()) << ramp.status().message();
+  EXPECT_EQ(ramp->RateAt(kS), 500);
+  auto top = RateSchedule::Parse("10000k", kS);
+  ASSERT_TRUE(top.ok()) << top.status().message();
+  EXPECT_EQ(top->InitialRate(), 10'000'000);
+}
+
 TEST(ScheduleTest, ErrorsNameThePart) {
   const std::pair<const char*, const char*> cases[] = {
       {"", "--rate \"\": empty"},
-      {"fast", "--rate \"fast\": \"fast\": rate must be a number 0..10000000 (optionally with k), or RATE..RATE"},
+      {"fast",
+       "--rate \"fast\": \"fast\": rate must be a number of requests/s up to 10000000 (10000k): above 0, or 0 as one "
+       "step of a multi-step schedule or one end of a ramp, or RATE..RATE"},
       {"1000@30s,5000",
        "--rate \"1000@30s,5000\": segment 2 (\"5000\") needs \"@duration\" (every segment of a multi-step schedule "
        "does)"},
@@ -90,7 +106,16 @@ TEST(ScheduleTest, ErrorsNameThePart) {
       {"burst:1/2@5s/5s", "--rate \"burst:1/2@5s/5s\": \"burst:1/2@5s/5s\": the burst must be shorter than its period"},
       {"burst:1000", "--rate \"burst:1000\": \"burst:1000\": want burst:BASE/PEAK@ON/PERIOD"},
       {"0", "--rate \"0\": asks for no requests at all"},
-      {"-5", "--rate \"-5\": \"-5\": rate must be a number 0..10000000 (optionally with k), or RATE..RATE"},
+      {"-5",
+       "--rate \"-5\": \"-5\": rate must be a number of requests/s up to 10000000 (10000k): above 0, or 0 as one step "
+       "of a multi-step schedule or one end of a ramp, or RATE..RATE"},
+      // The limit holds with k applied too (10001k was taken as 10001000/s).
+      {"10001k",
+       "--rate \"10001k\": \"10001k\": rate must be a number of requests/s up to 10000000 (10000k): above 0, or 0 as "
+       "one step of a multi-step schedule or one end of a ramp, or RATE..RATE"},
+      {"burst:0/20000k@1s/2s",
+       "--rate \"burst:0/20000k@1s/2s\": \"burst:0/20000k@1s/2s\": rates must each be a number of requests/s up to "
+       "10000000 (10000k): above 0, or 0 as one step of a multi-step schedule or one end of a ramp"},
   };
   for (const auto& [text, want] : cases) {
     auto s = RateSchedule::Parse(text, kS);

@@ -38,6 +38,9 @@ struct GcCycleOrigin {
   // since the process started, idle marking excluded, as printed).
   GctraceFormat format = GctraceFormat::kStacksGlobals;
   int32_t printed_cpu_percent = 0;
+  // gctrace only: 1-based byte column of the first clock term, where a
+  // check of the cycle's times against its neighbours points (not stored).
+  int32_t clock_column = 0;
   bool operator==(const GcCycleOrigin&) const = default;
 };
 
@@ -61,15 +64,19 @@ struct GcCycle {
 
   // Phase durations, wall clock. The phases follow each other from
   // start_ns: sweep termination (STW), concurrent mark, mark termination
-  // (STW); Go 1.5-1.6 have a concurrent scan (in mark_ns) and a
-  // synchronize-Ps phase (sync_ns, 0 elsewhere) before the mark.
+  // (STW). Go 1.5-1.6 print five terms: sweep termination, concurrent
+  // scan, install write barrier (synchronize Ps: not stop-the-world, every
+  // P acknowledges the phase change), concurrent mark, mark termination;
+  // there mark_ns holds scan + mark and sync_ns the sync term (0 elsewhere),
+  // so concurrent_ns() is everything between the two STW phases.
   int64_t sweep_term_ns = 0;
   int64_t mark_ns = 0;
   int64_t sync_ns = 0;
   int64_t mark_term_ns = 0;
 
   // CPU time by kind. The STW terms of gctrace are its estimates (wall time
-  // x min(GOMAXPROCS, CPUs)); cpu_other_ns is Go 1.5-1.6's scan + sync.
+  // x min(GOMAXPROCS, CPUs)); cpu_other_ns is Go 1.5-1.6's scan + sync
+  // (install write barrier) terms, 0 elsewhere.
   int64_t cpu_sweep_term_ns = 0;
   int64_t cpu_assist_ns = 0;      // mutator assists
   int64_t cpu_background_ns = 0;  // dedicated + fractional mark workers
@@ -93,6 +100,8 @@ struct GcCycle {
   TimeSpan mark() const { return {sweep_term().end_ns, sweep_term().end_ns + sync_ns + mark_ns}; }
   TimeSpan mark_term() const { return {mark().end_ns, mark().end_ns + mark_term_ns}; }
   int64_t end_ns() const { return mark_term().end_ns; }
+  // Wall time between the two STW phases (all concurrent phases).
+  int64_t concurrent_ns() const { return mark().duration_ns(); }
   // Total stop-the-world time of the cycle (both STW phases).
   int64_t stw_ns() const { return sweep_term_ns + mark_term_ns; }
   // Wall time from start to the end of mark termination.

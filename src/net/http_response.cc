@@ -119,7 +119,12 @@ bool HttpResponseParser::ParseHead(std::string_view head) {
     const std::string_view h = Trim(rest.substr(0, nl));
     rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
     if (h.empty()) break;
+    // The head is counted in offset_ only once parsed: a bad header line's
+    // error points at where that line starts.
+    const uint64_t head_start = offset_;
+    offset_ = head_start + static_cast<uint64_t>(h.data() - head.data());
     if (!HeaderLine(h)) return false;
+    offset_ = head_start;
   }
   keep_alive_ = http10_ ? conn_keep_alive_ : !conn_close_;
   if (status_ < 200) {  // interim (100 Continue, 103 ...): the real one follows

@@ -1,0 +1,54 @@
+#include "gclog/gctrace_overrun.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "base/units.h"
+
+namespace gcpilot {
+namespace {
+
+// Whether `next` continues `prev`'s process run, as the analyzer splits
+// runs: the counter goes up and so does the clock.
+bool SameRun(const GcCycle& prev, const GcCycle& next) {
+  return next.number > prev.number && next.start_ns >= prev.start_ns;
+}
+
+}  // namespace
+
+void GctraceOverrunFilter::Add(const GcCycle& c) {
+  if (held_) {
+    const int64_t overrun_ns = held_->end_ns() - c.start_ns;
+    if (SameRun(*held_, c) && overrun_ns > kOverrunToleranceNs) {
+      ++dropped_;
+      if (errors_.size() < GctraceParseStats::kMaxKeptErrors) {
+        GctraceLineError e;
+        e.line = held_->origin.line;
+        e.column = held_->origin.clock_column;
+        e.expected = fmt::format("clock terms ending before the next cycle's @ (line {}); they end {} after it",
+                                 c.origin.line, MsWithUnit(overrun_ns));
+        errors_.push_back(std::move(e));
+      }
+    } else {
+      sink_(*held_);
+    }
+  }
+  held_ = c;
+}
+
+void GctraceOverrunFilter::Finish() {
+  if (held_) sink_(*held_);
+  held_.reset();
+}
+
+void GctraceOverrunFilter::MergeInto(GctraceParseStats* stats) const {
+  stats->malformed += dropped_;
+  std::vector<GctraceLineError>& kept = stats->first_errors;
+  kept.insert(kept.end(), errors_.begin(), errors_.end());
+  std::stable_sort(kept.begin(), kept.end(),
+                   [](const GctraceLineError& a, const GctraceLineError& b) { return a.line < b.line; });
+  if (kept.size() > GctraceParseStats::kMaxKeptErrors) kept.resize(GctraceParseStats::kMaxKeptErrors);
+}
+
+}  // namespace gcpilot
