@@ -295,7 +295,9 @@ TEST(AnalysisTest, SettingsMeasuredWithoutGcAreFlagged) {
   EXPECT_EQ(a.rec.env_lines[0], "GOGC=100");
   EXPECT_TRUE(a.rec.warnings.empty());
   for (const CellStats& c : a.cells) {
-    if (c.env.at("GOGC") == "400") EXPECT_EQ(c.infeasible_why, "0.0 GC cycles per measured window, under the 1 asked");
+    if (c.env.at("GOGC") == "400") {
+      EXPECT_EQ(c.infeasible_why, "0.0 GC cycles per measured window, under the 1 asked");
+    }
   }
 }
 
