@@ -15,6 +15,7 @@
 #include "base/free_port.h"
 #include "base/read_file.h"
 #include "gclog/gctrace_analysis.h"
+#include "gclog/gctrace_overrun.h"
 #include "gclog/gctrace_parser.h"
 #include "loadgen/engine.h"
 #include "model/gc_cpu.h"
@@ -134,10 +135,15 @@ StatusOr<LoadResult> DriveLoad(const StudySpec& spec, const RunResult& r, int po
 // Every cycle the target logged, whatever happened: a crash's last cycles
 // matter most.
 void ReadCycles(const std::string& stderr_path, GcTimeline* gc, GctraceParseStats* stats) {
-  GctraceReader reader({.source_name = stderr_path}, [&](const GcCycle& c) { gc->cycles.push_back(c); });
+  // A cycle no run could have (its clock span past the next one's start)
+  // is a skipped line here too, as in gcpilot gctrace.
+  GctraceOverrunFilter overrun([&](const GcCycle& c) { gc->cycles.push_back(c); });
+  GctraceReader reader({.source_name = stderr_path}, [&](const GcCycle& c) { overrun.Add(c); });
   (void)reader.Feed(ReadFileOrEmpty(stderr_path));
   (void)reader.Finish();  // lenient: never fails
+  overrun.Finish();
   *stats = reader.stats();
+  overrun.MergeInto(stats);
 }
 
 // The GC metrics of the measured window [from_ns, to_ns) on the target's clock.
