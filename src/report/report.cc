@@ -307,9 +307,11 @@ std::string PercentileSection(const ReportInput& in) {
   p.x().percentile_ticks = true;
   p.y().label = "latency (ms)";
   p.y().log = true;
+  std::vector<std::string> drawn;  // the heading names what is drawn
   for (const Pick& pk : picks) {
     const HdrHistogram h = CellHistogram(in, *pk.cell);
     if (!h.total_count()) continue;
+    drawn.push_back(pk.role.substr(0, pk.role.find(' ')));
     Series s{fmt::format("{}: {} ({})", pk.role, DescribeSetting(in.spec, pk.cell->env), RunSetText(*pk.cell)),
              pk.color};
     for (const auto& st : h.Percentiles(5)) {
@@ -322,10 +324,16 @@ std::string PercentileSection(const ReportInput& in) {
     s.y.push_back(std::max(h.max(), int64_t{1000}) / 1e6);
     p.Add(std::move(s));
   }
+  if (drawn.empty()) {
+    return "<h2>Latency percentiles</h2>\n<p>Nothing to plot: no setting has a finished run.</p>\n";
+  }
+  std::string names = drawn[0];
+  for (size_t i = 1; i < drawn.size(); ++i) names += (i + 1 == drawn.size() ? " and " : ", ") + drawn[i];
   p.FitAxes();
   p.x().min = 1;
   p.x().max = 1e5;
-  return "<h2>Latency percentiles: recommended, default and worst setting</h2>\n<div class=\"figs\">" +
+  return fmt::format("<h2>Latency percentiles: {} setting{}</h2>\n<div class=\"figs\">", names,
+                     drawn.size() > 1 ? "s" : "") +
          HtmlFigure(p.Render(), true) +
          "</div>\n<p class=\"meta\">Each curve merges the corrected histograms of the runs named in the legend; the "
          "last point is the maximum, drawn at 99.999%; latencies under 1 us are drawn at 1 us.</p>\n";
