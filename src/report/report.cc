@@ -243,10 +243,9 @@ std::string MainEffectSection(const ReportInput& in) {
   std::string h = fmt::format("<h2>Main effects on {} (mean ± sd over design runs)</h2>\n<div class=\"figs\">\n", obj);
   for (const MainEffect& e : a.effects) {
     const bool measured = std::any_of(e.levels.begin(), e.levels.end(), [](const LevelEffect& l) { return l.n > 0; });
-    XyPlot p(fmt::format("{}: {} of variance{}", e.factor, measured ? fmt::format("{:.1f}%", 100 * e.anova_share) : "-",
-                         e.unbalanced ? " (unbalanced fit)" : ""),
+    XyPlot p(fmt::format("{}: {} of variance", e.factor, measured ? fmt::format("{:.1f}%", 100 * e.anova_share) : "-"),
              400, 260);
-    p.x().label = e.factor;
+    p.x().label = e.unbalanced ? e.factor + " (unbalanced fit)" : e.factor;  // a long title is cut at the frame
     p.y().label = obj + " (ms)";
     p.y().nonnegative = true;
     Series s{"", kDefaultColor};
