@@ -250,14 +250,126 @@ size_t RequestMix::Pick(Rng& rng) const {
   return kinds_.size() - 1;
 }
 
+namespace {
+
+// "mix.toml:3:9": where a node of the mix file stands.
+struct MixPlace {
+  const std::string& path;
+  template <typename N>
+  std::string operator()(const N& n) const {
+    const auto& b = n.source().begin;
+    return fmt::format("{}:{}:{}", path, b.line, b.column);
+  }
+  // A part that cannot be sent is refused at its key, like every other
+  // error in the file (Compile would only name the kind). Ok for "".
+  template <typename N>
+  Status Refuse(const N& n, const std::string& why) const {
+    return why.empty() ? Status::Ok() : Status::InvalidArgument(fmt::format("{}: {}", (*this)(n), why));
+  }
+};
+
+// body_file: the body from a file beside the mix, trailing newlines dropped.
+Status ReadBodyFile(const MixPlace& at, const toml::node& v, const std::string& file, RequestKindSpec* k) {
+  const auto full = std::filesystem::path(at.path).parent_path() / file;
+  if (Status read = ReadInputFile(full.string(), "a request body", &k->body); !read.ok()) {
+    return read.code() == StatusCode::kNotFound
+               ? Status::NotFound(fmt::format("{}: body_file {}", at(v), read.message()))
+               : Status::IoError(fmt::format("{}: body_file {}", at(v), read.message()));
+  }
+  while (!k->body.empty() && (k->body.back() == '\n' || k->body.back() == '\r')) k->body.pop_back();
+  return Status::Ok();
+}
+
+// headers = { Name = "value" }: each a string, sendable, placeholders valid.
+Status ReadHeaders(const MixPlace& at, const toml::node& v, RequestKindSpec* k) {
+  const toml::table* h = v.as_table();
+  if (!h) return Status::InvalidArgument(fmt::format("{}: \"headers\" must be a table of strings", at(v)));
+  for (const auto& [hk, hv] : *h) {
+    if (!hv.is_string()) {
+      return Status::InvalidArgument(fmt::format("{}: header \"{}\" must be a string", at(hv), hk.str()));
+    }
+    k->headers.emplace_back(std::string(hk.str()), *hv.value<std::string>());
+    const auto& [hname, hvalue] = k->headers.back();
+    if (Status hs = at.Refuse(hk, HeaderProblem(hname, hvalue)); !hs.ok()) return hs;
+    if (Status hs = RequestTemplate::CheckPlaceholders(hvalue, fmt::format("{}: header \"{}\"", at(hv), hname));
+        !hs.ok()) {
+      return hs;
+    }
+  }
+  return Status::Ok();
+}
+
+// sign = { header = ..., key = ... }: both given, both strings.
+Status ReadSign(const MixPlace& at, const toml::node& v, RequestKindSpec* k) {
+  const toml::table* s = v.as_table();
+  if (!s) return Status::InvalidArgument(fmt::format("{}: \"sign\" must be {{ header = ..., key = ... }}", at(v)));
+  for (const auto& [sk, sv] : *s) {
+    if (sk.str() != "header" && sk.str() != "key") {
+      return Status::InvalidArgument(
+          fmt::format("{}: unknown key \"{}\" in sign (known: header, key)", at(sk), sk.str()));
+    }
+    if (!sv.is_string()) return Status::InvalidArgument(fmt::format("{}: sign.{} must be a string", at(sv), sk.str()));
+    (sk.str() == "header" ? k->sign_header : k->sign_key) = *sv.value<std::string>();
+  }
+  if (k->sign_header.empty() || k->sign_key.empty()) {
+    return Status::InvalidArgument(fmt::format("{}: sign needs both header and key", at(v)));
+  }
+  return Status::Ok();
+}
+
+// One key of a [[request]] table into `k`; `name_place` follows `name`.
+Status ReadRequestKey(const MixPlace& at, const toml::key& key, const toml::node& v, RequestKindSpec* k,
+                      std::string* name_place) {
+  const std::string name(key.str());
+  static const std::set<std::string> known = {"name", "weight",    "method",  "path",
+                                              "body", "body_file", "headers", "sign"};
+  if (!known.count(name)) {
+    return Status::InvalidArgument(fmt::format(
+        "{}: unknown key \"{}\" in [[request]] (known: name, weight, method, path, body, body_file, headers, sign)",
+        at(key), name));
+  }
+  auto want_string = [&](std::string* dst) -> Status {
+    if (!v.is_string()) return Status::InvalidArgument(fmt::format("{}: \"{}\" must be a string", at(v), name));
+    *dst = *v.value<std::string>();
+    return Status::Ok();
+  };
+  Status st;
+  if (name == "name") {
+    st = want_string(&k->name);
+    *name_place = at(v);
+  } else if (name == "method") {
+    st = want_string(&k->method);
+    if (st.ok()) st = at.Refuse(v, MethodProblem(k->method));
+  } else if (name == "path") {
+    st = want_string(&k->path);
+    if (st.ok()) st = at.Refuse(v, PathProblem(k->path));
+    if (st.ok()) st = RequestTemplate::CheckPlaceholders(k->path, at(v) + ": path");
+  } else if (name == "body") {
+    st = want_string(&k->body);
+    if (st.ok()) st = RequestTemplate::CheckPlaceholders(k->body, at(v) + ": body");
+  } else if (name == "body_file") {
+    std::string file;
+    st = want_string(&file);
+    if (st.ok()) st = ReadBodyFile(at, v, file, k);
+  } else if (name == "weight") {
+    auto w = v.value<double>();
+    if (!w || !(*w > 0)) return Status::InvalidArgument(fmt::format("{}: \"weight\" must be a number > 0", at(v)));
+    k->weight = *w;
+  } else if (name == "headers") {
+    st = ReadHeaders(at, v, k);
+  } else {  // "sign", the last of `known`
+    st = ReadSign(at, v, k);
+  }
+  return st;
+}
+
+}  // namespace
+
 StatusOr<std::vector<RequestKindSpec>> LoadRequestKinds(const std::string& path) {
   auto parsed = ReadTomlFile(path);
   if (!parsed.ok()) return parsed.status();
   const toml::table doc = std::move(*parsed);
-  auto at = [&](const auto& n) {
-    const auto& b = n.source().begin;
-    return fmt::format("{}:{}:{}", path, b.line, b.column);
-  };
+  const MixPlace at{path};
   for (const auto& [k, v] : doc) {
     if (k.str() != "request") {
       return Status::InvalidArgument(fmt::format("{}: unknown key \"{}\" (want [[request]] tables)", at(k), k.str()));
@@ -268,12 +380,6 @@ StatusOr<std::vector<RequestKindSpec>> LoadRequestKinds(const std::string& path)
     return Status::InvalidArgument(fmt::format("{}: no [[request]] tables", path));
   }
   std::vector<RequestKindSpec> out;
-  const std::set<std::string> known = {"name", "weight", "method", "path", "body", "body_file", "headers", "sign"};
-  // A part that cannot be sent is refused at its key, like every other
-  // error in the file (Compile would only name the kind).
-  auto refuse_at = [&](const auto& n, const std::string& why) {
-    return why.empty() ? Status::Ok() : Status::InvalidArgument(fmt::format("{}: {}", at(n), why));
-  };
   std::map<std::string, std::string> name_places;  // kind name -> where it was given
   for (const toml::node& node : *reqs) {
     const toml::table* t = node.as_table();
@@ -282,80 +388,7 @@ StatusOr<std::vector<RequestKindSpec>> LoadRequestKinds(const std::string& path)
     k.name = fmt::format("request{}", out.size() + 1);
     std::string name_place = at(node);
     for (const auto& [key, value] : *t) {
-      const toml::node& v = value;  // lambdas cannot capture bindings (clang)
-      const std::string name(key.str());
-      auto want_string = [&](std::string* dst) -> Status {
-        if (!v.is_string()) return Status::InvalidArgument(fmt::format("{}: \"{}\" must be a string", at(v), name));
-        *dst = *v.value<std::string>();
-        return Status::Ok();
-      };
-      Status st;
-      if (!known.count(name)) {
-        return Status::InvalidArgument(fmt::format(
-            "{}: unknown key \"{}\" in [[request]] (known: name, weight, method, path, body, body_file, headers, sign)",
-            at(key), name));
-      } else if (name == "name") {
-        st = want_string(&k.name);
-        name_place = at(v);
-      } else if (name == "method") {
-        st = want_string(&k.method);
-        if (st.ok()) st = refuse_at(v, MethodProblem(k.method));
-      } else if (name == "path") {
-        st = want_string(&k.path);
-        if (st.ok()) st = refuse_at(v, PathProblem(k.path));
-        if (st.ok()) st = RequestTemplate::CheckPlaceholders(k.path, at(v) + ": path");
-      } else if (name == "body") {
-        st = want_string(&k.body);
-        if (st.ok()) st = RequestTemplate::CheckPlaceholders(k.body, at(v) + ": body");
-      } else if (name == "body_file") {
-        std::string file;
-        st = want_string(&file);
-        if (st.ok()) {
-          const auto full = std::filesystem::path(path).parent_path() / file;
-          if (Status read = ReadInputFile(full.string(), "a request body", &k.body); !read.ok()) {
-            return read.code() == StatusCode::kNotFound
-                       ? Status::NotFound(fmt::format("{}: body_file {}", at(v), read.message()))
-                       : Status::IoError(fmt::format("{}: body_file {}", at(v), read.message()));
-          }
-          while (!k.body.empty() && (k.body.back() == '\n' || k.body.back() == '\r')) k.body.pop_back();
-        }
-      } else if (name == "weight") {
-        auto w = v.value<double>();
-        if (!w || !(*w > 0)) return Status::InvalidArgument(fmt::format("{}: \"weight\" must be a number > 0", at(v)));
-        k.weight = *w;
-      } else if (name == "headers") {
-        const toml::table* h = v.as_table();
-        if (!h) return Status::InvalidArgument(fmt::format("{}: \"headers\" must be a table of strings", at(v)));
-        for (const auto& [hk, hv] : *h) {
-          if (!hv.is_string()) {
-            return Status::InvalidArgument(fmt::format("{}: header \"{}\" must be a string", at(hv), hk.str()));
-          }
-          k.headers.emplace_back(std::string(hk.str()), *hv.value<std::string>());
-          const auto& [hname, hvalue] = k.headers.back();
-          if (Status hs = refuse_at(hk, HeaderProblem(hname, hvalue)); !hs.ok()) return hs;
-          if (Status hs = RequestTemplate::CheckPlaceholders(hvalue, fmt::format("{}: header \"{}\"", at(hv), hname));
-              !hs.ok()) {
-            return hs;
-          }
-        }
-      } else if (name == "sign") {
-        const toml::table* s = v.as_table();
-        if (!s)
-          return Status::InvalidArgument(fmt::format("{}: \"sign\" must be {{ header = ..., key = ... }}", at(v)));
-        for (const auto& [sk, sv] : *s) {
-          if (sk.str() != "header" && sk.str() != "key") {
-            return Status::InvalidArgument(
-                fmt::format("{}: unknown key \"{}\" in sign (known: header, key)", at(sk), sk.str()));
-          }
-          if (!sv.is_string())
-            return Status::InvalidArgument(fmt::format("{}: sign.{} must be a string", at(sv), sk.str()));
-          (sk.str() == "header" ? k.sign_header : k.sign_key) = *sv.value<std::string>();
-        }
-        if (k.sign_header.empty() || k.sign_key.empty()) {
-          return Status::InvalidArgument(fmt::format("{}: sign needs both header and key", at(v)));
-        }
-      }
-      if (!st.ok()) return st;
+      if (Status st = ReadRequestKey(at, key, value, &k, &name_place); !st.ok()) return st;
     }
     // Kinds are reported by name: two of one name would read as one.
     if (const auto [it, fresh] = name_places.emplace(k.name, name_place); !fresh) {
