@@ -282,6 +282,49 @@ int ParseTerms(Cursor& cur, const char* field, int64_t* vals, int max_terms, boo
   return n;
 }
 
+// The numbers of a cycle line as printed, before they become the model's.
+struct PrintedCycle {
+  int64_t pct = 0;
+  int64_t clock[5], cpu[5], slash[3];
+  int nclock = 0, ncpu = 0;
+  int64_t procs = 0;
+  int64_t heap_mb[4], stacks_mb = -1, globals_mb = -1;
+  size_t clock_pos = 0;  // where the clock terms begin
+};
+
+// The printed numbers into the model: bytes from MB, the phases by name.
+// ParseGctraceLine's Int checks refused anything that would not fit.
+void FillCycle(const PrintedCycle& p, GcCycle* c) {
+  // As printed: the reader reports what the runtime said, and a % over 100
+  // (clock trouble, a runtime bug) is worth seeing, not ours to correct.
+  c->origin.printed_cpu_percent = static_cast<int32_t>(p.pct);
+  c->origin.clock_column = static_cast<int32_t>(p.clock_pos + 1);  // a line is at most kMaxLineBytes
+  // The runtime prints megabytes (bytes >> 20); the model holds bytes.
+  MbToBytes(p.heap_mb[0], &c->heap_start_bytes);
+  MbToBytes(p.heap_mb[1], &c->heap_end_bytes);
+  MbToBytes(p.heap_mb[2], &c->heap_live_bytes);
+  MbToBytes(p.heap_mb[3], &c->heap_goal_bytes);
+  if (p.stacks_mb >= 0) MbToBytes(p.stacks_mb, &c->stacks_bytes);
+  if (p.globals_mb >= 0) MbToBytes(p.globals_mb, &c->globals_bytes);
+  c->procs = static_cast<int32_t>(p.procs);  // as printed
+  c->sweep_term_ns = p.clock[0];
+  c->mark_term_ns = p.clock[p.nclock - 1];
+  c->cpu_sweep_term_ns = p.cpu[0];
+  c->cpu_mark_term_ns = p.cpu[p.ncpu - 1];
+  c->cpu_assist_ns = p.slash[0];
+  c->cpu_background_ns = p.slash[1];
+  c->cpu_idle_ns = p.slash[2];
+  if (p.nclock == 5) {
+    // Five-phase: sweep term, scan, sync Ps, mark, mark term. Scan and mark
+    // are both concurrent marking work.
+    c->mark_ns = p.clock[1] + p.clock[3];
+    c->sync_ns = p.clock[2];
+    c->cpu_other_ns = p.cpu[1] + p.cpu[2];
+  } else {
+    c->mark_ns = p.clock[1];
+  }
+}
+
 }  // namespace
 
 // The shape parsed here (Go 1.19, from a real run of the bundled gateway):
@@ -302,54 +345,50 @@ GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* c, GctraceLineE
   Cursor cur(line);
   cur.Skip(start + 3);  // "gc "
   *c = GcCycle{};
-  int64_t pct = 0;
-  int64_t clock[5], cpu[5], slash[3];
+  PrintedCycle p;
   int clock_slashed = -1, cpu_slashed = -1;
-  int nclock = 0, ncpu = 0;
-  int64_t procs = 0;
-  int64_t heap_mb[4], stacks_mb = -1, globals_mb = -1;
   bool ok = cur.Int(&c->number, "cycle number") && cur.Literal(" @") &&
             cur.Fixed(9, &c->start_ns, "seconds since start") && cur.Literal("s ") &&
-            cur.Int(&pct, "GC CPU %", INT32_MAX) && cur.Literal("%");
+            cur.Int(&p.pct, "GC CPU %", INT32_MAX) && cur.Literal("%");
   if (ok && cur.PeekIs(" (checking for goroutine leaks)")) cur.Skip(31);
   ok = ok && cur.Literal(": ");
-  const size_t clock_pos = cur.pos();
+  p.clock_pos = cur.pos();
   if (ok) {
-    nclock = ParseTerms(cur, "clock ms", clock, 5, false, &clock_slashed, slash);
-    ok = nclock > 0;
+    p.nclock = ParseTerms(cur, "clock ms", p.clock, 5, false, &clock_slashed, p.slash);
+    ok = p.nclock > 0;
     if (ok && cur.Peek() != ' ') {
       ok = cur.Fail("'+' or \" ms clock, \"");
-    } else if (ok && nclock != 3 && nclock != 5) {
+    } else if (ok && p.nclock != 3 && p.nclock != 5) {
       ok = cur.Fail("3 or 5 clock phases");
     }
   }
   ok = ok && cur.Literal(" ms clock, ");
   if (ok) {
-    ncpu = ParseTerms(cur, "cpu ms", cpu, 5, true, &cpu_slashed, slash);
-    ok = ncpu > 0;
+    p.ncpu = ParseTerms(cur, "cpu ms", p.cpu, 5, true, &cpu_slashed, p.slash);
+    ok = p.ncpu > 0;
     if (ok && cur.Peek() != ' ') {
       ok = cur.Fail("'+', '/' or \" ms cpu, \"");
-    } else if (ok && ncpu != nclock) {
+    } else if (ok && p.ncpu != p.nclock) {
       ok = cur.Fail("as many cpu terms as clock phases");
-    } else if (ok && cpu_slashed != ncpu - 2) {
+    } else if (ok && cpu_slashed != p.ncpu - 2) {
       ok = cur.Fail("an assist/background/idle term before the last cpu term");
     }
   }
   // MB values whose bytes would not fit (MbToBytes' limit) are out of range.
-  ok = ok && cur.Literal(" ms cpu, ") && cur.Int(&heap_mb[0], "heap MB", kGctraceMaxMb) && cur.Literal("->") &&
-       cur.Int(&heap_mb[1], "heap MB", kGctraceMaxMb) && cur.Literal("->") &&
-       cur.Int(&heap_mb[2], "heap MB", kGctraceMaxMb) && cur.Literal(" MB, ") &&
-       cur.Int(&heap_mb[3], "goal MB", kGctraceMaxMb) && cur.Literal(" MB goal, ");
+  ok = ok && cur.Literal(" ms cpu, ") && cur.Int(&p.heap_mb[0], "heap MB", kGctraceMaxMb) && cur.Literal("->") &&
+       cur.Int(&p.heap_mb[1], "heap MB", kGctraceMaxMb) && cur.Literal("->") &&
+       cur.Int(&p.heap_mb[2], "heap MB", kGctraceMaxMb) && cur.Literal(" MB, ") &&
+       cur.Int(&p.heap_mb[3], "goal MB", kGctraceMaxMb) && cur.Literal(" MB goal, ");
   if (ok) {
     // `S MB stacks, X MB globals, N P` (1.18+) or `N P`.
     if (cur.DigitsThen(" MB stacks, ")) {
-      ok = cur.Int(&stacks_mb, "stacks MB", kGctraceMaxMb) && cur.Literal(" MB stacks, ") &&
-           cur.Int(&globals_mb, "globals MB", kGctraceMaxMb) && cur.Literal(" MB globals, ") &&
-           cur.Int(&procs, "P", INT32_MAX) && cur.Literal(" P");
+      ok = cur.Int(&p.stacks_mb, "stacks MB", kGctraceMaxMb) && cur.Literal(" MB stacks, ") &&
+           cur.Int(&p.globals_mb, "globals MB", kGctraceMaxMb) && cur.Literal(" MB globals, ") &&
+           cur.Int(&p.procs, "P", INT32_MAX) && cur.Literal(" P");
       c->origin.format = GctraceFormat::kStacksGlobals;
     } else {
-      ok = cur.Int(&procs, "P", INT32_MAX) && cur.Literal(" P");
-      c->origin.format = nclock == 5 ? GctraceFormat::kFivePhase : GctraceFormat::kThreePhase;
+      ok = cur.Int(&p.procs, "P", INT32_MAX) && cur.Literal(" P");
+      c->origin.format = p.nclock == 5 ? GctraceFormat::kFivePhase : GctraceFormat::kThreePhase;
     }
   }
   if (ok) {
@@ -369,36 +408,7 @@ GctraceLineKind ParseGctraceLine(std::string_view line, GcCycle* c, GctraceLineE
     error->out_of_range = cur.out_of_range();
     return GctraceLineKind::kMalformed;
   }
-  // As printed: the reader reports what the runtime said, and a % over 100
-  // (clock trouble, a runtime bug) is worth seeing, not ours to correct.
-  // Int refused anything past int32.
-  c->origin.printed_cpu_percent = static_cast<int32_t>(pct);
-  c->origin.clock_column = static_cast<int32_t>(clock_pos + 1);  // a line is at most kMaxLineBytes
-  // The runtime prints megabytes (bytes >> 20); the model holds bytes.
-  // Int refused anything past MbToBytes' limit, so these all fit.
-  MbToBytes(heap_mb[0], &c->heap_start_bytes);
-  MbToBytes(heap_mb[1], &c->heap_end_bytes);
-  MbToBytes(heap_mb[2], &c->heap_live_bytes);
-  MbToBytes(heap_mb[3], &c->heap_goal_bytes);
-  if (stacks_mb >= 0) MbToBytes(stacks_mb, &c->stacks_bytes);
-  if (globals_mb >= 0) MbToBytes(globals_mb, &c->globals_bytes);
-  c->procs = static_cast<int32_t>(procs);  // as printed (Int refused > int32)
-  c->sweep_term_ns = clock[0];
-  c->mark_term_ns = clock[nclock - 1];
-  c->cpu_sweep_term_ns = cpu[0];
-  c->cpu_mark_term_ns = cpu[ncpu - 1];
-  c->cpu_assist_ns = slash[0];
-  c->cpu_background_ns = slash[1];
-  c->cpu_idle_ns = slash[2];
-  if (nclock == 5) {
-    // Five-phase: sweep term, scan, sync Ps, mark, mark term. Scan and mark
-    // are both concurrent marking work.
-    c->mark_ns = clock[1] + clock[3];
-    c->sync_ns = clock[2];
-    c->cpu_other_ns = cpu[1] + cpu[2];
-  } else {
-    c->mark_ns = clock[1];
-  }
+  FillCycle(p, c);
   return GctraceLineKind::kCycle;
 }
 
