@@ -83,6 +83,23 @@ struct RunMetrics {
   double gc_cpu_share = 0, gc_wall_share = 0, assist_share = 0;
   int64_t stw_p99_ns = 0, stw_max_ns = 0;
   int64_t heap_live_p50_bytes = 0;
+  // The most heap at any mark termination of the window's cycles (what
+  // gctrace calls the heap at the end of marking: the cycle's peak).
+  int64_t heap_peak_bytes = 0;
+  // The measured window (see gc_attribution.h): its length, the whole GC
+  // periods it spans, and whether it is whole periods (false: the bound
+  // ran out first, or the study asked for a fixed window).
+  int64_t window_ns = 0;
+  int64_t gc_periods = 0;
+  bool whole_periods = false;
+  // The latency figures above (p50 .. mean) are the steady-state estimate,
+  // not the window's own: the window held too few periods. The estimate's
+  // inputs are in the run's RunAttribution.
+  bool latency_estimated = false;
+  // The live heap's trend over the window, and when it reaches the run's
+  // GOMEMLIMIT (-1: not within the study's horizon, or no limit).
+  double live_heap_slope_bytes_per_sec = 0;
+  int64_t limit_reached_in_ns = -1;
   bool operator==(const RunMetrics&) const = default;
 };
 

@@ -23,6 +23,7 @@
 
 #include "base/status.h"
 #include "hdr/hdr_histogram.h"
+#include "model/gc_attribution.h"
 #include "model/gc_timeline.h"
 #include "model/request_log.h"
 #include "model/run_result.h"
@@ -36,6 +37,7 @@ struct RunData {
   std::vector<LoadSecond> timeline;
   RequestLog requests;
   GcTimeline gc;
+  RunAttribution attribution;  // the requests joined to the GC (tune runs)
 };
 
 enum class StudyStatus : uint8_t { kRunning, kDone };
