@@ -233,6 +233,7 @@ nlohmann::ordered_json CellJson(const CellStats& c) {
       std::count_if(c.windows.begin(), c.windows.end(), [](const RunWindow& w) { return w.whole; });
   j["estimated_runs"] = c.EstimatedRuns();
   j["periods"] = PeriodsText(c);
+  j["no_run_covered_periods"] = c.NoRunCoveredPeriods();
   j["limit_reached_in_s"] =
       c.limit_reached_in_ns < 0 ? none : nlohmann::ordered_json(static_cast<double>(c.limit_reached_in_ns) / 1e9);
   j["live_heap_slope_bytes_per_sec"] =

@@ -605,6 +605,8 @@ TEST(AnalysisTest, EstimatedSettingsAreMarkedInTheTableAndTheJson) {
   EXPECT_EQ(j[0]["whole_periods_runs"], 0);
   EXPECT_EQ(j[0]["periods"], "estimated: 0-1 GC periods in 180 s per run");
   EXPECT_EQ(j[1]["periods"], "over 4-6 GC periods per run");
+  EXPECT_EQ(j[0]["no_run_covered_periods"], true);
+  EXPECT_EQ(j[1]["no_run_covered_periods"], false);
 }
 
 // GOGC=400 with a 450 MiB limit wins on latency, but in one of its runs the
