@@ -159,7 +159,8 @@ std::string ParetoText(const StudyOutline& spec, const StudyAnalysis& a) {
     const CellStats& c = a.cells[i];
     std::string env;
     for (const Factor& f : spec.factors) env += fmt::format("{}={} ", f.name, Show(ValueOf(c.env, f.name)));
-    s += fmt::format("  {:>9.3f} ms  {:>11}  {}\n", c.mean, FormatBytes(static_cast<int64_t>(c.mean_rss)), env);
+    s += fmt::format("  {:>9} ms  {:>11}  {}\n", FigureMs(c.mean, c.EstimatedRuns() > 0),
+                     FormatBytes(static_cast<int64_t>(c.mean_rss)), env);
   }
   return s;
 }

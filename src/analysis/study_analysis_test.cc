@@ -596,6 +596,11 @@ TEST(AnalysisTest, EstimatedSettingsAreMarkedInTheTableAndTheJson) {
                        "  ~ estimated: "),
             std::string::npos)
       << table;
+  EXPECT_NE(table.find("Pareto front (p99 vs peak RSS):\n"
+                       "     ~4.000 ms    700.0 MiB  GOGC=400 \n"
+                       "      5.100 ms    300.0 MiB  GOGC=50 \n"),
+            std::string::npos)
+      << table;
   EXPECT_NE(table.find("  p99 ~4.000 ms estimated: 0-1 GC periods in 180 s per run (sd 0.141 over 2 design runs)"),
             std::string::npos)
       << table;
