@@ -117,10 +117,12 @@ TEST(AttributeRun, WindowShortOfWholePeriodsGetsTheEstimate) {
   EXPECT_EQ(a.estimate.cycle_ns, Ms(10));
   EXPECT_EQ(a.estimate.in_gc_requests, 10);
   EXPECT_EQ(a.estimate.out_gc_requests, 390);
-  // No heap growth between the cycles (heap_start/end are 0): no period.
-  EXPECT_EQ(a.estimate.period_ns, Ms(600));
+  // No heap growth between the cycles (heap_start/end are 0): the period
+  // as the cycles came, 200 ms.
+  EXPECT_EQ(a.estimate.period_ns, Ms(200));
+  EXPECT_DOUBLE_EQ(a.estimate.duty, 0.05);
   EXPECT_EQ(a.estimate.basis,
-            "no period within the 600 ms bound (3 cycles): period over 600 ms; cycle 10 ms; duty under 1.7%");
+            "period 200 ms as observed between 3 cycles (no heap growth printed between them); cycle 10 ms; duty 5%");
 }
 
 TEST(AttributeRun, NoRequestsGivesEmptyFigures) {

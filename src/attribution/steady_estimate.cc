@@ -31,6 +31,13 @@ double AllocationRate(const std::vector<const CycleSpans*>& run) {
   return MedianOf(rates);
 }
 
+// The median time from one cycle's start to the next's.
+int64_t ObservedPeriod(const std::vector<const CycleSpans*>& run) {
+  std::vector<int64_t> gaps;
+  for (size_t i = 1; i < run.size(); ++i) gaps.push_back(run[i]->start_ns() - run[i - 1]->start_ns());
+  return MedianOf(gaps);
+}
+
 // Mixes one quantile q (0..1): the first bucket where the mixed CDF
 // reaches q. `in`/`out` are NonZeroCounts of histograms of one shape.
 int64_t MixedQuantile(const HdrHistogram& in, const HdrHistogram& out, double w, double q) {
@@ -83,6 +90,11 @@ std::string PeriodBasis(const PeriodFigures& p, int64_t bound_ns) {
                        FormatDuration(bound_ns), p.cycles, p.cycles == 1 ? "" : "s", FormatDuration(p.period_ns),
                        FormatDuration(p.cycle_ns), FormatShare(p.duty));
   }
+  if (p.observed) {
+    return fmt::format(
+        "period {} as observed between {} cycles (no heap growth printed between them); cycle {}; duty {}",
+        FormatDuration(p.period_ns), p.cycles, FormatDuration(p.cycle_ns), FormatShare(p.duty));
+  }
   return fmt::format("period {} from {} heap growth and a {:.0f} MiB goal; cycle {}; duty {}",
                      FormatDuration(p.period_ns), FormatByteRate(p.alloc_bytes_per_sec, false),
                      p.goal_bytes / 1048576.0, FormatDuration(p.cycle_ns), FormatShare(p.duty));
@@ -107,6 +119,9 @@ PeriodFigures EstimatePeriod(const std::vector<CycleSpans>& cycles, int64_t firs
   if (p.alloc_bytes_per_sec > 0) {
     const int64_t runway = std::max<int64_t>(0, p.goal_bytes - run.back()->cycle->heap_end_bytes);
     p.period_ns = std::llround(runway / p.alloc_bytes_per_sec * 1e9) + p.cycle_ns;
+  } else if (run.size() >= 2) {
+    p.period_ns = ObservedPeriod(run);
+    p.observed = true;
   } else {
     p.period_ns = std::max(bound_ns, p.cycle_ns);
     p.lower_bound = true;

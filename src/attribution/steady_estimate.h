@@ -11,9 +11,12 @@
 // - Next goal: last goal x last live / previous live (with one cycle, the
 //   last goal). Period: (next goal - last heap_end) / rate + the median
 //   cycle wall time. Duty: median cycle wall time / period.
-// - Fewer than two cycles (or no heap growth between them): no period is
-//   found; the bound's length is a lower bound on it, so the duty computed
-//   from it is an upper bound, and `basis` says so. No cycle at all: the GC
+// - Two or more cycles but no heap growth printed between them (gctrace
+//   prints whole MiB, so a small GOGC's growth can read 0): the period is
+//   the median start-to-start time of those cycles, as observed.
+// - Fewer than two cycles: no period is found; the bound's length is a
+//   lower bound on it, so the duty computed from it is an upper bound, and
+//   `basis` says so. No cycle at all: the GC
 //   did not run in the bound; period 0, duty 0, the estimate is the
 //   latency outside GC.
 // - In GC: requests due in an STW phase or concurrent mark; out of GC: all
@@ -47,6 +50,7 @@ struct PeriodFigures {
   // cycle ran.
   int64_t period_ns = 0;
   bool lower_bound = false;  // period_ns is a lower bound
+  bool observed = false;     // period_ns is the median start-to-start time (no growth printed)
   double duty = 0;           // cycle_ns / period_ns (an upper bound with lower_bound)
 };
 
