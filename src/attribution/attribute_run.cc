@@ -94,6 +94,10 @@ RunAttribution AttributeRun(const RequestLog& log, const GcTimeline& gc, const M
   RunAttribution a;
   a.window = window;
   a.alignment_error_ns = gc.origin_error_ns;
+  if (!gc.aligned()) {  // nothing relates the two clocks: no join
+    a.alignment_error_ns = -1;
+    return a;
+  }
   const std::vector<CycleSpans> spans = CyclesOnLoadClock(gc, log);
   const std::vector<JoinedRequest> joined = JoinRequests(log, spans, window);
   FillPhases(joined, &a);

@@ -17,6 +17,8 @@
 //   recovery over the cycles with requests.
 // - estimate: only when !window.whole_periods (steady_estimate.h).
 // - heap: the live heap's trend (heap_trend.h).
+// A timeline that is not aligned gives only the window and
+// alignment_error_ns = -1 (no attribution), never a join on a wrong clock.
 #ifndef GCPILOT_ATTRIBUTION_ATTRIBUTE_RUN_H_
 #define GCPILOT_ATTRIBUTION_ATTRIBUTE_RUN_H_
 

@@ -125,6 +125,17 @@ TEST(AttributeRun, WindowShortOfWholePeriodsGetsTheEstimate) {
             "period 200 ms as observed between 3 cycles (no heap growth printed between them); cycle 10 ms; duty 5%");
 }
 
+TEST(AttributeRun, UnalignedClocksGiveNoAttribution) {
+  HandRun run;
+  run.gc.load_clock_origin_ns = GcTimeline::kUnknown;
+  run.gc.origin_error_ns = GcTimeline::kUnknown;
+  const RunAttribution a = AttributeRun(run.log, run.gc, kWholePeriods, 20 * kMiB, kHour);
+  RunAttribution want;
+  want.window = kWholePeriods;
+  want.alignment_error_ns = -1;
+  EXPECT_EQ(a, want);
+}
+
 TEST(AttributeRun, NoRequestsGivesEmptyFigures) {
   HandRun run;
   run.log.records.clear();
