@@ -22,6 +22,7 @@ allowed() {
     loadgen) echo "base model hdr net" ;;
     store) echo "base model hdr" ;;
     analysis) echo "base model stats" ;;
+    attribution) echo "base model hdr stats" ;;
     report) echo "base model hdr stats store analysis" ;;
     tune) echo "base model stats hdr net gclog runner loadgen store analysis" ;;
     cli) echo "base model stats hdr net gclog runner loadgen store analysis tune report cli" ;;
