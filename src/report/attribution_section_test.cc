@@ -36,7 +36,7 @@ TEST(LatencyBucketsTest, EachBucketIsTheNearestRankP99OfTheRequestsDueInIt) {
 }
 
 // One cycle at 1.0 s of the target's clock (load clock 11 s), its window
-// from 10.5 s: a mark band, two stop-the-world bands 2 px wide, its
+// from 10.5 s: a mark band, two stop-the-world bands 1 px wide, its
 // recovery from the stored CycleExcess, the window, each named once in
 // the legend.
 TEST(LatencyTimeFigureTest, TheCycleIsShadedByPhaseOnTheLoadClock) {
@@ -59,7 +59,7 @@ TEST(LatencyTimeFigureTest, TheCycleIsShadedByPhaseOnTheLoadClock) {
   EXPECT_EQ(Count(svg, "fill=\"#f6d7a7\""), 2u);  // mark: its band and its legend swatch
   EXPECT_EQ(Count(svg, "fill=\"#cfe8c9\""), 2u);  // recovery
   EXPECT_EQ(Count(svg, "fill=\"#b00020\""), 3u);  // two pauses and the swatch
-  EXPECT_EQ(Count(svg, "width=\"2.0\" height=\"244.0\" fill=\"#b00020\""), 2u);
+  EXPECT_EQ(Count(svg, "width=\"1.0\" height=\"244.0\" fill=\"#b00020\""), 2u);
   EXPECT_TRUE(Has(svg, ">measured window</text>"));
   EXPECT_TRUE(Has(svg, ">time from the measured window's start (s)</text>"));
   EXPECT_TRUE(Has(svg, ">P99 latency (ms)</text>"));

@@ -34,24 +34,25 @@ void AddClipped(const Span& s, int64_t from, int64_t to, Band b, XyPlot* p) {
 }
 
 // Each cycle's mark, recovery and stop-the-world phases (drawn last, on
-// top: they are the shortest), moved onto the load clock.
+// top: they are the shortest), moved onto the load clock. A phase far
+// under a pixel still shows: mark at least 3 px wide, the others 1 px.
 void AddCycleBands(const GcTimeline& gc, const RunAttribution& a, const Span& s, XyPlot* p) {
   std::map<int64_t, int64_t> recovery;  // by cycle number
   for (const CycleExcess& c : a.cycles) recovery[c.cycle] = c.recovery_ns;
   for (const GcCycle& c : gc.cycles) {
     const TimeSpan mark = c.mark();
-    AddClipped(s, gc.ToLoadClock(mark.start_ns), gc.ToLoadClock(mark.end_ns), {0, 0, kMarkBand, "", "concurrent mark"},
-               p);
+    AddClipped(s, gc.ToLoadClock(mark.start_ns), gc.ToLoadClock(mark.end_ns),
+               {0, 0, kMarkBand, "", "concurrent mark (at least 3 px wide)", 3}, p);
     const auto r = recovery.find(c.number);
     if (r == recovery.end() || r->second <= 0) continue;
     const int64_t end = gc.ToLoadClock(c.end_ns());
-    AddClipped(s, end, end + r->second, {0, 0, kRecoveryBand, "", "recovery"}, p);
+    AddClipped(s, end, end + r->second, {0, 0, kRecoveryBand, "", "recovery", 1}, p);
   }
   for (const GcCycle& c : gc.cycles) {
     for (const TimeSpan& stw : {c.sweep_term(), c.mark_term()}) {
       // A pause of 0 ns (printed as 0) still happened: drawn at its moment.
       AddClipped(s, gc.ToLoadClock(stw.start_ns), gc.ToLoadClock(std::max(stw.end_ns, stw.start_ns + 1)),
-                 {0, 0, kStwBand, "", "stop-the-world (drawn 2 px wide at least)", 2}, p);
+                 {0, 0, kStwBand, "", "stop-the-world (at least 1 px wide)", 1}, p);
     }
   }
 }
