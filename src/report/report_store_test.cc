@@ -96,6 +96,18 @@ TEST(ReportStoreTest, TheMeasuredWindowComesFromTheRequestLogAndTheClockAlignmen
   ASSERT_TRUE(in.ok()) << in.status().message();
   ASSERT_EQ(in->measured.count(run.id), 1u);
   EXPECT_EQ(in->measured.at(run.id), (TimeSpan{2'300'000'000, 7'300'000'000}));
+  // The only run is the recommendation's figure run: its request log is
+  // kept (3 records, none answered: the figure says so), and it has no
+  // stored attribution.
+  ASSERT_EQ(in->requests.count(run.id), 1u);
+  EXPECT_EQ(in->requests.at(run.id), data.requests);
+  EXPECT_EQ(in->attribution.at(run.id).alignment_error_ns, -1);
+  const std::string html = RenderReport(*in);
+  EXPECT_NE(
+      html.find(">recommended: latency over time, baseline run 1 (0 GC periods): no answered request logged</text>"),
+      std::string::npos);
+  EXPECT_NE(html.find("No attribution for the baseline run 1 (0 GC periods): its requests were not joined"),
+            std::string::npos);
   // The cycles at 3.5 and 6 s: 100 ms of GC CPU over 5 s x 2 Ps.
   EXPECT_NE(RenderReport(*in).find("Measured window 2.3-7.3 s of the target's clock (warm-up from 0.3 s); 2 cycles "
                                    "in the measured window, 4 in the whole run; GC CPU over the measured window "
