@@ -149,6 +149,12 @@ TEST(GcPeriodsTableTest, EachSettingSaysHowItsLatencyWasMeasured) {
   EXPECT_TRUE(Has(html,
                   "<td>run 21: period 3.00 s, duty 1.33%; period 3.00 s from 85.3 MiB/s heap growth and a 1.3 GiB "
                   "goal; cycle 40 ms; duty 1.33%<br>run 23: "));
+  // The runs table: an estimated run's latency marked "~", its periods not whole.
+  EXPECT_TRUE(Has(html,
+                  "<td class=\"l\">done</td><td>~0.094</td><td>~0.940</td><td>~1.880</td><td>3000</td><td>0</td>"
+                  "<td>832.0 MiB</td><td>3</td><td>2 (not whole)</td><td></td></tr>"));
+  EXPECT_TRUE(Has(html, "<td>582.0 MiB</td><td>6</td><td>6</td><td></td></tr>"));
+  EXPECT_TRUE(Has(html, "<p class=\"meta\">~: the steady-state estimate (the run's window held too few GC periods)."));
   // A setting of mixed runs counts each kind; an older run's periods are unknown.
   const CellStats& best = in.analysis.rec.best;
   for (RunResult& r : in.runs) {

@@ -400,7 +400,7 @@ std::string RunsTable(const ReportInput& in) {
   h += "<h2>All runs</h2>\n<table>\n<tr><th>run</th><th>phase</th>";
   for (const Factor& f : spec.factors) h += "<th>" + Esc(f.name) + "</th>";
   h += "<th>status</th><th>p50 ms</th><th>p99 ms</th><th>max ms</th><th>req/s</th><th>errors</th>"
-       "<th>peak RSS</th><th>GC cycles</th><th>reason</th></tr>\n";
+       "<th>peak RSS</th><th>GC cycles</th><th>GC periods</th><th>reason</th></tr>\n";
   for (const RunResult& run : in.runs) {
     h += fmt::format("<tr{}><td>{}</td><td class=\"l\">{}</td>",
                      run.status == RunStatus::kFailed ? " class=\"failed\"" : "", run.seq + 1, RunPhaseName(run.phase));
@@ -410,14 +410,16 @@ std::string RunsTable(const ReportInput& in) {
     }
     const RunMetrics& m = run.metrics;
     if (run.done()) {
+      const char* est = m.latency_estimated ? "~" : "";  // the steady-state estimate, not the window's own
       h += fmt::format(
-          "<td class=\"l\">done</td><td>{:.3f}</td><td>{:.3f}</td><td>{:.3f}</td><td>{:.0f}</td>"
-          "<td>{}</td><td>{}</td><td>{}</td><td></td></tr>\n",
-          m.p50_ns / 1e6, m.p99_ns / 1e6, m.max_ns / 1e6, m.achieved_rps, m.errors, Esc(FormatBytes(m.peak_rss_bytes)),
-          m.gc_cycles);
+          "<td class=\"l\">done</td><td>{}{:.3f}</td><td>{}{:.3f}</td><td>{}{:.3f}</td><td>{:.0f}</td>"
+          "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td></td></tr>\n",
+          est, m.p50_ns / 1e6, est, m.p99_ns / 1e6, est, m.max_ns / 1e6, m.achieved_rps, m.errors,
+          Esc(FormatBytes(m.peak_rss_bytes)), m.gc_cycles,
+          m.gc_periods < 0 ? std::string("?") : std::to_string(m.gc_periods) + (m.whole_periods ? "" : " (not whole)"));
     } else {
       h += fmt::format(
-          "<td class=\"l\">{}</td><td></td><td></td><td></td><td></td><td></td><td></td><td></td>"
+          "<td class=\"l\">{}</td><td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td>"
           "<td class=\"l\">{}</td></tr>\n",
           RunStatusName(run.status), Esc(run.reason));
     }
@@ -552,7 +554,11 @@ std::string RenderReport(const ReportInput& in) {
   h += ParetoSection(in);
   h += GcPeriodsSection(in);
   h += RunsTable(in);
-  h += "</table>\n<p class=\"meta\">Made by gcpilot. Latency is measured from each request's due time "
+  h += "</table>\n<p class=\"meta\">";
+  if (std::any_of(in.runs.begin(), in.runs.end(), [](const RunResult& r) { return r.metrics.latency_estimated; })) {
+    h += "~: the steady-state estimate (the run's window held too few GC periods). ";
+  }
+  h += "Made by gcpilot. Latency is measured from each request's due time "
        "(coordinated-omission corrected). Sizes in MiB (2^20 bytes; gctrace's \"MB\" are these).</p>\n"
        "</body></html>\n";
   return h;
