@@ -133,6 +133,7 @@ report_full.html|latency measured over
 report_full.html|whole GC periods
 report_full.html|steady-state estimate
 report_full.html|steady-state estimate inputs
+report_full.html|not whole
 '
 while IFS='|' read -r source term; do
   [ -n "$source" ] || continue
