@@ -468,18 +468,40 @@ void ShownRuns(const ReportInput& in, std::set<int64_t>* timelines, std::set<int
   }
 }
 
+// A run the report draws or whose estimate it shows gets all its stored
+// data read (its request log is 32 bytes a request); the others only
+// their histogram and GC timeline.
+StatusOr<RunData> ReadOneRun(StudyStore& store, const RunResult& r, bool all) {
+  if (all) return store.LoadRunData(r.id);
+  RunData data;
+  if (r.done()) {
+    auto h = store.LoadHistogram(r.id, "corrected");
+    if (h.ok()) {
+      data.corrected = std::move(*h);
+    } else if (h.status().code() != StatusCode::kNotFound) {
+      return h.status();
+    }
+  }
+  auto gc = store.LoadGcTimeline(r.id);
+  if (!gc.ok()) return gc.status();
+  data.gc = std::move(*gc);
+  return data;
+}
+
 // Each run's stored data: the corrected histogram of a done run (drawn
-// without it where it has none; a damaged one is an error), its GC
-// timeline and attribution, and for the runs shown, the measured window
-// and the request log.
+// without it where it has none; a damaged one is an error) and its GC
+// timeline; the attribution of the runs shown and of the estimated ones;
+// the measured window of the runs the GC timelines show and the request
+// log of the runs the latency-over-time figures draw.
 Status ReadRunData(StudyStore& store, ReportInput* in) {
   std::set<int64_t> timelines, figures;
   ShownRuns(*in, &timelines, &figures);
   for (const RunResult& r : in->runs) {
-    auto data = store.LoadRunData(r.id);
+    const bool shown = timelines.count(r.id) || figures.count(r.id);
+    auto data = ReadOneRun(store, r, shown || r.metrics.latency_estimated);
     if (!data.ok()) return data.status();
     if (r.done() && data->corrected) in->corrected.emplace(r.id, std::move(*data->corrected));
-    if (r.done()) in->attribution[r.id] = std::move(data->attribution);
+    if (r.done() && (shown || r.metrics.latency_estimated)) in->attribution[r.id] = std::move(data->attribution);
     if (timelines.count(r.id)) {
       if (auto w = ShownWindow(*in, data->gc, *data)) in->measured[r.id] = *w;
     }

@@ -37,10 +37,11 @@ struct ReportInput {
   // measured request's due time (the request log, on the load clock) back
   // through the clock alignment. Absent where the study recorded neither.
   std::map<int64_t, TimeSpan> measured;  // by run id
-  // Each done run's requests joined to its GC (default RunAttribution,
-  // alignment_error_ns -1, where the study did not store one), and the
-  // request logs of the runs the latency-over-time figures draw
-  // (LatencyFigureRun) only: a log is 32 bytes a request.
+  // The requests joined to the GC (default RunAttribution,
+  // alignment_error_ns -1, where the study did not store one) of the done
+  // runs the report draws and of those whose latency is the steady-state
+  // estimate, and the request logs of the runs the latency-over-time
+  // figures draw (LatencyFigureRun) only: a log is 32 bytes a request.
   std::map<int64_t, RunAttribution> attribution;  // by run id
   std::map<int64_t, RequestLog> requests;         // by run id
 };
