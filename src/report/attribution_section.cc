@@ -65,8 +65,9 @@ std::string SettingAttribution(const ReportInput& in, const std::string& role, c
   static const RunAttribution kNone;
   const auto ai = in.attribution.find(run->id);
   const RunAttribution& a = ai == in.attribution.end() ? kNone : ai->second;
+  const int64_t periods = run->metrics.gc_periods;  // < 0: a study from before gcpilot counted them
   const std::string which = fmt::format("{} run {} ({})", RunPhaseName(run->phase), run->seq + 1,
-                                        CountOf(run->metrics.gc_periods, "GC period"));
+                                        periods < 0 ? "GC periods not recorded" : CountOf(periods, "GC period"));
   const auto log = in.requests.find(run->id);
   const auto gc = in.cycles.find(run->id);
   if (log != in.requests.end() && !log->second.records.empty()) {
