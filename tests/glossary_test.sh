@@ -134,6 +134,12 @@ report_full.html|whole GC periods
 report_full.html|steady-state estimate
 report_full.html|steady-state estimate inputs
 report_full.html|not whole
+tune_resume_issue10.txt|periods
+tune_resume_issue10.txt|GC periods
+tune_resume_issue10.txt|~ estimated
+tune_resume_issue10.txt|by median
+tune_resume_issue10.txt|scaled MADs
+tune_resume_issue10.txt|Mann-Whitney rank test
 '
 while IFS='|' read -r source term; do
   [ -n "$source" ] || continue
