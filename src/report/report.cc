@@ -468,9 +468,9 @@ void ShownRuns(const ReportInput& in, std::set<int64_t>* timelines, std::set<int
   }
 }
 
-// A run the report draws or whose estimate it shows gets all its stored
-// data read (its request log is 32 bytes a request); the others only
-// their histogram and GC timeline.
+// A run the report draws gets all its stored data read (its request log
+// is 32 bytes a request); the others their histogram and GC timeline, and
+// the attribution of an estimated one (the estimate's inputs).
 StatusOr<RunData> ReadOneRun(StudyStore& store, const RunResult& r, bool all) {
   if (all) return store.LoadRunData(r.id);
   RunData data;
@@ -485,6 +485,11 @@ StatusOr<RunData> ReadOneRun(StudyStore& store, const RunResult& r, bool all) {
   auto gc = store.LoadGcTimeline(r.id);
   if (!gc.ok()) return gc.status();
   data.gc = std::move(*gc);
+  if (r.metrics.latency_estimated) {
+    auto a = store.LoadAttribution(r.id);
+    if (!a.ok()) return a.status();
+    data.attribution = std::move(*a);
+  }
   return data;
 }
 
@@ -498,7 +503,7 @@ Status ReadRunData(StudyStore& store, ReportInput* in) {
   ShownRuns(*in, &timelines, &figures);
   for (const RunResult& r : in->runs) {
     const bool shown = timelines.count(r.id) || figures.count(r.id);
-    auto data = ReadOneRun(store, r, shown || r.metrics.latency_estimated);
+    auto data = ReadOneRun(store, r, shown);
     if (!data.ok()) return data.status();
     if (r.done() && data->corrected) in->corrected.emplace(r.id, std::move(*data->corrected));
     if (r.done() && (shown || r.metrics.latency_estimated)) in->attribution[r.id] = std::move(data->attribution);
