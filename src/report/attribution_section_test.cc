@@ -169,7 +169,7 @@ TEST(GcPeriodsTableTest, EachSettingSaysHowItsLatencyWasMeasured) {
     if (r.seq + 1 == 23) r.metrics.latency_estimated = false, r.metrics.gc_periods = -1;
   }
   EXPECT_EQ(MeasuredText(in, best), "1 run over whole GC periods, 1 estimated, 1 over a fixed window");
-  EXPECT_EQ(PeriodsText(in, best), "2, ?, 2");
+  EXPECT_EQ(PeriodsPerRunText(in, best), "2, ?, 2");
 }
 
 }  // namespace

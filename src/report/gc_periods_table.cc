@@ -40,7 +40,7 @@ std::string EstimateText(const RunResult& r, const SteadyEstimate& e) {
 
 }  // namespace
 
-std::string PeriodsText(const ReportInput& in, const CellStats& cell) {
+std::string PeriodsPerRunText(const ReportInput& in, const CellStats& cell) {
   std::string s;
   for (const RunResult* r : CellRuns(in, cell)) {
     const int64_t p = r->metrics.gc_periods;
@@ -106,7 +106,7 @@ std::string GcPeriodsSection(const ReportInput& in) {
     h += fmt::format(
         "<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{}</td><td class=\"l\">{}</td><td "
         "class=\"l\">{}</td></tr>\n",
-        XmlEscape(DescribeSetting(in.spec, c.env)), XmlEscape(RunSetText(c)), PeriodsText(in, c),
+        XmlEscape(DescribeSetting(in.spec, c.env)), XmlEscape(RunSetText(c)), PeriodsPerRunText(in, c),
         XmlEscape(MeasuredText(in, c)), EstimateInputsHtml(in, c));
   }
   return h + "</table>\n";

@@ -14,7 +14,7 @@ namespace gcpilot {
 // "10, 10, 9": the GC periods each of the setting's runs (CellStats::
 // run_ids, in that order) covered; "?" for a run that did not record it
 // (RunMetrics::gc_periods < 0, a study older than the count).
-std::string PeriodsText(const ReportInput& in, const CellStats& cell);
+std::string PeriodsPerRunText(const ReportInput& in, const CellStats& cell);
 
 // How the setting's figures were measured: "whole GC periods",
 // "steady-state estimate", "fixed window", or the runs of each kind

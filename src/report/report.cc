@@ -141,7 +141,7 @@ std::string FiguresTable(const ReportInput& in) {
     return c.mean_gc_cpu >= 0 ? fmt::format("{:.1f}%", 100 * c.mean_gc_cpu) : std::string("unknown");
   });
   row("GC cycles per measured window", [](const CellStats& c) { return fmt::format("{:.1f}", c.mean_gc_cycles); });
-  row("GC periods per run", [&](const CellStats& c) { return PeriodsText(in, c); });
+  row("GC periods per run", [&](const CellStats& c) { return PeriodsPerRunText(in, c); });
   row("latency measured over", [&](const CellStats& c) { return Esc(MeasuredText(in, c)); });
   if (std::any_of(cols.begin(), cols.end(),
                   [&](const auto& col) { return !EstimateInputsHtml(in, *col.second).empty(); })) {
