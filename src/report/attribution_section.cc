@@ -36,7 +36,7 @@ std::string PhaseTable(const RunAttribution& a) {
 // The paragraphs under the table: the shares, recovery, excess, estimate,
 // heap trend, and how well the clocks were aligned.
 std::string AttributionNotes(const RunAttribution& a) {
-  std::string h = "<p>" + XmlEscape(SlowRequestsSentence(a.slow)) + "</p>\n<p class=\"meta\">";
+  std::string h = "<p>" + XmlEscape(SlowShareSentence(a.slow)) + "</p>\n<p class=\"meta\">";
   h += fmt::format(
       "Recovery N = {} ms (the median over the window's cycles of the time from a cycle's end until "
       "the last request due during it was answered).",
@@ -110,7 +110,7 @@ std::array<int64_t, 4> SlowShares(const SlowRequests& s) {
   return pct;
 }
 
-std::string SlowRequestsSentence(const SlowRequests& s) {
+std::string SlowShareSentence(const SlowRequests& s) {
   if (s.slow <= 0) return fmt::format("No request was above the P99 ({} ms).", Ms(s.threshold_ns));
   const auto p = SlowShares(s);
   return fmt::format(

@@ -26,7 +26,7 @@ std::array<int64_t, 4> SlowShares(const SlowRequests& s);
 // concurrent mark, 4% met a stop-the-world pause, 0% were due in a
 // recovery, 25% had no GC nearby." ("No request was above the P99 (...)."
 // when none was.)
-std::string SlowRequestsSentence(const SlowRequests& s);
+std::string SlowShareSentence(const SlowRequests& s);
 
 // "median 1.200 ms, worst 3.400 ms (cycle 12), over 6 cycles": the GC
 // excess of the cycles any request fell due in (median: the lower middle

@@ -78,11 +78,11 @@ TEST(AttributionTextTest, TheSlowRequestSharesAreTheIssuesSentenceAndAddUpTo100)
   SlowRequests s{4'100'000, 312, 12, 222, 0, 78};
   // 3.85% 71.15% 0% 25%: whole percents 3 71 0 25, the last point to the largest remainder.
   EXPECT_EQ(SlowShares(s), (std::array<int64_t, 4>{4, 71, 0, 25}));
-  EXPECT_EQ(SlowRequestsSentence(s),
+  EXPECT_EQ(SlowShareSentence(s),
             "Of the 312 requests above the P99 (4.100 ms), 71% were due during concurrent mark, 4% met a "
             "stop-the-world pause, 0% were due in a recovery, 25% had no GC nearby.");
   EXPECT_EQ(SlowShares({1, 3, 1, 1, 1, 0}), (std::array<int64_t, 4>{34, 33, 33, 0}));
-  EXPECT_EQ(SlowRequestsSentence({2'000'000, 0, 0, 0, 0, 0}), "No request was above the P99 (2.000 ms).");
+  EXPECT_EQ(SlowShareSentence({2'000'000, 0, 0, 0, 0, 0}), "No request was above the P99 (2.000 ms).");
 }
 
 TEST(AttributionTextTest, TheGcExcessIsTheMedianAndTheWorstOfTheCyclesWithRequests) {
