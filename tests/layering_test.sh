@@ -23,7 +23,7 @@ allowed() {
     store) echo "base model hdr" ;;
     analysis) echo "base model stats" ;;
     attribution) echo "base model hdr stats" ;;
-    report) echo "base model hdr stats store analysis" ;;
+    report) echo "base model hdr stats store analysis attribution" ;;
     tune) echo "base model stats hdr net gclog runner loadgen store analysis" ;;
     cli) echo "base model stats hdr net gclog runner loadgen store analysis tune report cli" ;;
     *) echo "?" ;;

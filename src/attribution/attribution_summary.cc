@@ -5,15 +5,11 @@
 
 #include <fmt/format.h>
 
-#include "attribution/median.h"
 #include "base/plural.h"
 #include "base/units.h"
 
 namespace gcpilot {
 namespace {
-
-// A share of `n` as a whole percent ("71%").
-std::string Percent(int64_t part, int64_t n) { return n ? fmt::format("{:.0f}%", 100.0 * part / n) : "-"; }
 
 std::string PhaseTable(const RunAttribution& a, const std::string& indent) {
   static constexpr const char* kLabels[kGcPhases] = {"STW", "concurrent mark", "recovery", "outside GC"};
@@ -32,23 +28,14 @@ std::string PhaseTable(const RunAttribution& a, const std::string& indent) {
 }
 
 // "recovery after a cycle: 38.000 ms (median of 9 cycles); GC excess per
-// cycle: median +1.900 ms, worst +6.100 ms (cycle 14)".
+// cycle: median 1.900 ms, worst 6.100 ms (cycle 14), over 9 cycles".
 std::string CyclesLine(const RunAttribution& a) {
-  std::vector<const CycleExcess*> with;
-  for (const CycleExcess& c : a.cycles) {
-    if (c.requests > 0) with.push_back(&c);
-  }
-  if (with.empty())
+  const std::string excess = CycleExcessText(a.cycles);
+  if (excess.empty()) {
     return fmt::format("no request fell due during a GC cycle ({} in the window)",
                        CountOf(static_cast<int64_t>(a.cycles.size()), "cycle"));
-  std::vector<int64_t> excess;
-  for (const CycleExcess* c : with) excess.push_back(c->excess_ns);
-  const CycleExcess* worst = *std::max_element(
-      with.begin(), with.end(), [](const CycleExcess* x, const CycleExcess* y) { return x->excess_ns < y->excess_ns; });
-  const auto signed_ms = [](int64_t ns) { return (ns >= 0 ? "+" : "") + MsWithUnit(ns); };
-  return fmt::format("recovery after a cycle: {} (median of {}); GC excess per cycle: median {}, worst {} (cycle {})",
-                     MsWithUnit(a.recovery_ns), CountOf(static_cast<int64_t>(with.size()), "cycle"),
-                     signed_ms(MedianOf(excess)), signed_ms(worst->excess_ns), worst->cycle);
+  }
+  return fmt::format("recovery after a cycle: {} (median); GC excess per cycle: {}", MsWithUnit(a.recovery_ns), excess);
 }
 
 std::string EstimateLine(const SteadyEstimate& e) {
@@ -101,13 +88,45 @@ nlohmann::ordered_json HeapJson(const HeapTrend& h) {
 
 }  // namespace
 
+std::array<int64_t, 4> SlowShares(const SlowRequests& s) {
+  const std::array<int64_t, 4> n = {s.met_stw, s.due_in_mark, s.in_recovery, s.no_gc};
+  std::array<int64_t, 4> pct{}, rem{};
+  const int64_t total = n[0] + n[1] + n[2] + n[3];
+  if (total <= 0) return pct;
+  int64_t left = 100;
+  for (int i = 0; i < 4; ++i) {
+    pct[i] = n[i] * 100 / total;
+    rem[i] = n[i] * 100 % total;
+    left -= pct[i];
+  }
+  for (; left > 0; --left) {  // at most 3 points to hand out
+    int best = 0;
+    for (int i = 1; i < 4; ++i) best = rem[i] > rem[best] ? i : best;
+    ++pct[best];
+    rem[best] = -1;
+  }
+  return pct;
+}
+
 std::string SlowRequestsSentence(const SlowRequests& s) {
-  if (s.slow == 0) return fmt::format("no request was above the P99 ({})", MsWithUnit(s.threshold_ns));
+  if (s.slow <= 0) return fmt::format("No request was above the P99 ({} ms).", Ms(s.threshold_ns));
+  const auto p = SlowShares(s);
   return fmt::format(
-      "of the {} above the P99 ({}), {} were due during concurrent mark, {} met an STW, {} were in a recovery, {} "
-      "had no GC nearby",
-      CountOf(s.slow, "request"), MsWithUnit(s.threshold_ns), Percent(s.due_in_mark, s.slow),
-      Percent(s.met_stw, s.slow), Percent(s.in_recovery, s.slow), Percent(s.no_gc, s.slow));
+      "Of the {} above the P99 ({} ms), {}% were due during concurrent mark, {}% met a stop-the-world pause, {}% "
+      "were due in a recovery, {}% had no GC nearby.",
+      CountOf(s.slow, "request"), Ms(s.threshold_ns), p[1], p[0], p[2], p[3]);
+}
+
+std::string CycleExcessText(const std::vector<CycleExcess>& cycles) {
+  std::vector<const CycleExcess*> with;
+  for (const CycleExcess& c : cycles) {
+    if (c.requests > 0) with.push_back(&c);
+  }
+  if (with.empty()) return "";
+  std::sort(with.begin(), with.end(), [](auto* x, auto* y) { return x->excess_ns < y->excess_ns; });
+  const CycleExcess& worst = *with.back();
+  return fmt::format("median {} ms, worst {} ms (cycle {}), over {}", Ms(with[(with.size() - 1) / 2]->excess_ns),
+                     Ms(worst.excess_ns), worst.cycle, CountOf(static_cast<int64_t>(with.size()), "cycle"));
 }
 
 std::string AttributionText(const RunAttribution& a, const std::string& indent) {

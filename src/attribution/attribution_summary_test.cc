@@ -30,11 +30,30 @@ RunAttribution Example() {
   return a;
 }
 
+TEST(AttributionSummary, TheSlowRequestSharesAreTheIssuesSentenceAndAddUpTo100) {
+  SlowRequests s{4'100'000, 312, 12, 222, 0, 78};
+  // 3.85% 71.15% 0% 25%: whole percents 3 71 0 25, the last point to the largest remainder.
+  EXPECT_EQ(SlowShares(s), (std::array<int64_t, 4>{4, 71, 0, 25}));
+  EXPECT_EQ(SlowRequestsSentence(s),
+            "Of the 312 requests above the P99 (4.100 ms), 71% were due during concurrent mark, 4% met a "
+            "stop-the-world pause, 0% were due in a recovery, 25% had no GC nearby.");
+  EXPECT_EQ(SlowShares({1, 3, 1, 1, 1, 0}), (std::array<int64_t, 4>{34, 33, 33, 0}));
+  EXPECT_EQ(SlowRequestsSentence({2'000'000, 0, 0, 0, 0, 0}), "No request was above the P99 (2.000 ms).");
+}
+
+TEST(AttributionSummary, TheGcExcessIsTheMedianAndTheWorstOfTheCyclesWithRequests) {
+  const std::vector<CycleExcess> cycles = {{11, 0, 40, 5'000'000, 3'000'000, 0},
+                                           {12, 0, 40, 1'000'000, -1'000'000, 0},
+                                           {13, 0, 0, 0, 0, 0},  // no request fell due in it
+                                           {14, 0, 40, 4'000'000, 2'000'000, 0}};
+  EXPECT_EQ(CycleExcessText(cycles), "median 2.000 ms, worst 3.000 ms (cycle 11), over 3 cycles");
+  EXPECT_EQ(CycleExcessText({}), "");
+}
+
 TEST(AttributionSummary, SaysWhichPhaseTheSlowRequestsMet) {
   EXPECT_EQ(SlowRequestsSentence(Example().slow),
-            "of the 300 requests above the P99 (4.120 ms), 71% were due during concurrent mark, 4% met an STW, 0% "
-            "were in a recovery, 25% had no GC nearby");
-  EXPECT_EQ(SlowRequestsSentence({.threshold_ns = 2'000'000}), "no request was above the P99 (2.000 ms)");
+            "Of the 300 requests above the P99 (4.120 ms), 71% were due during concurrent mark, 4% met a "
+            "stop-the-world pause, 0% were due in a recovery, 25% had no GC nearby.");
 }
 
 TEST(AttributionSummary, TableAndLines) {
@@ -45,10 +64,10 @@ TEST(AttributionSummary, TableAndLines) {
             "  concurrent mark        800     2.000     7.000     8.000     2.500\n"
             "  recovery                 0         -         -         -         -\n"
             "  outside GC           36000     1.000     3.000     5.000     1.100\n"
-            "  of the 300 requests above the P99 (4.120 ms), 71% were due during concurrent mark, 4% met an STW, 0% "
-            "were in a recovery, 25% had no GC nearby\n"
-            "  recovery after a cycle: 38.000 ms (median of 2 cycles); GC excess per cycle: median +1.600 ms, worst "
-            "+1.900 ms (cycle 8)\n");
+            "  Of the 300 requests above the P99 (4.120 ms), 71% were due during concurrent mark, 4% met a "
+            "stop-the-world pause, 0% were due in a recovery, 25% had no GC nearby.\n"
+            "  recovery after a cycle: 38.000 ms (median); GC excess per cycle: median 1.300 ms, worst 1.900 ms "
+            "(cycle 8), over 2 cycles\n");
 }
 
 TEST(AttributionSummary, UnalignedSaysSo) {

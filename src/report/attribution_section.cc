@@ -1,5 +1,7 @@
 #include "report/attribution_section.h"
 
+#include "attribution/attribution_summary.h"
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -36,7 +38,7 @@ std::string PhaseTable(const RunAttribution& a) {
 // The paragraphs under the table: the shares, recovery, excess, estimate,
 // heap trend, and how well the clocks were aligned.
 std::string AttributionNotes(const RunAttribution& a) {
-  std::string h = "<p>" + XmlEscape(SlowShareSentence(a.slow)) + "</p>\n<p class=\"meta\">";
+  std::string h = "<p>" + XmlEscape(SlowRequestsSentence(a.slow)) + "</p>\n<p class=\"meta\">";
   h += fmt::format(
       "Recovery N = {} ms (the median over the window's cycles of the time from a cycle's end until "
       "the last request due during it was answered).",
@@ -89,47 +91,6 @@ std::string SettingAttribution(const ReportInput& in, const std::string& role, c
 }
 
 }  // namespace
-
-std::array<int64_t, 4> SlowShares(const SlowRequests& s) {
-  const std::array<int64_t, 4> n = {s.met_stw, s.due_in_mark, s.in_recovery, s.no_gc};
-  std::array<int64_t, 4> pct{}, rem{};
-  const int64_t total = n[0] + n[1] + n[2] + n[3];
-  if (total <= 0) return pct;
-  int64_t left = 100;
-  for (int i = 0; i < 4; ++i) {
-    pct[i] = n[i] * 100 / total;
-    rem[i] = n[i] * 100 % total;
-    left -= pct[i];
-  }
-  for (; left > 0; --left) {  // at most 3 points to hand out
-    int best = 0;
-    for (int i = 1; i < 4; ++i) best = rem[i] > rem[best] ? i : best;
-    ++pct[best];
-    rem[best] = -1;
-  }
-  return pct;
-}
-
-std::string SlowShareSentence(const SlowRequests& s) {
-  if (s.slow <= 0) return fmt::format("No request was above the P99 ({} ms).", Ms(s.threshold_ns));
-  const auto p = SlowShares(s);
-  return fmt::format(
-      "Of the {} above the P99 ({} ms), {}% were due during concurrent mark, {}% met a stop-the-world pause, {}% "
-      "were due in a recovery, {}% had no GC nearby.",
-      CountOf(s.slow, "request"), Ms(s.threshold_ns), p[1], p[0], p[2], p[3]);
-}
-
-std::string CycleExcessText(const std::vector<CycleExcess>& cycles) {
-  std::vector<const CycleExcess*> with;
-  for (const CycleExcess& c : cycles) {
-    if (c.requests > 0) with.push_back(&c);
-  }
-  if (with.empty()) return "";
-  std::sort(with.begin(), with.end(), [](auto* x, auto* y) { return x->excess_ns < y->excess_ns; });
-  const CycleExcess& worst = *with.back();
-  return fmt::format("median {} ms, worst {} ms (cycle {}), over {}", Ms(with[(with.size() - 1) / 2]->excess_ns),
-                     Ms(worst.excess_ns), worst.cycle, CountOf(static_cast<int64_t>(with.size()), "cycle"));
-}
 
 std::string AttributionSection(const ReportInput& in) {
   const Recommendation& r = in.analysis.rec;

@@ -16,23 +16,6 @@
 
 namespace gcpilot {
 
-// The slow requests' shares in whole percent, in the order met_stw,
-// due_in_mark, in_recovery, no_gc, rounded so they add up to 100 (largest
-// remainder; the earlier one of equal remainders gets the point); all 0
-// when no request was slow.
-std::array<int64_t, 4> SlowShares(const SlowRequests& s);
-
-// "Of the 312 requests above the P99 (4.100 ms), 71% were due during
-// concurrent mark, 4% met a stop-the-world pause, 0% were due in a
-// recovery, 25% had no GC nearby." ("No request was above the P99 (...)."
-// when none was.)
-std::string SlowShareSentence(const SlowRequests& s);
-
-// "median 1.200 ms, worst 3.400 ms (cycle 12), over 6 cycles": the GC
-// excess of the cycles any request fell due in (median: the lower middle
-// one); "" when there is none.
-std::string CycleExcessText(const std::vector<CycleExcess>& cycles);
-
 // The section's HTML (deterministic); a note where there is no verdict.
 std::string AttributionSection(const ReportInput& in);
 

@@ -74,26 +74,6 @@ TEST(LatencyTimeFigureTest, TheCycleIsShadedByPhaseOnTheLoadClock) {
   EXPECT_EQ(Count(unaligned, "fill=\"#f6d7a7\""), 0u);
 }
 
-TEST(AttributionTextTest, TheSlowRequestSharesAreTheIssuesSentenceAndAddUpTo100) {
-  SlowRequests s{4'100'000, 312, 12, 222, 0, 78};
-  // 3.85% 71.15% 0% 25%: whole percents 3 71 0 25, the last point to the largest remainder.
-  EXPECT_EQ(SlowShares(s), (std::array<int64_t, 4>{4, 71, 0, 25}));
-  EXPECT_EQ(SlowShareSentence(s),
-            "Of the 312 requests above the P99 (4.100 ms), 71% were due during concurrent mark, 4% met a "
-            "stop-the-world pause, 0% were due in a recovery, 25% had no GC nearby.");
-  EXPECT_EQ(SlowShares({1, 3, 1, 1, 1, 0}), (std::array<int64_t, 4>{34, 33, 33, 0}));
-  EXPECT_EQ(SlowShareSentence({2'000'000, 0, 0, 0, 0, 0}), "No request was above the P99 (2.000 ms).");
-}
-
-TEST(AttributionTextTest, TheGcExcessIsTheMedianAndTheWorstOfTheCyclesWithRequests) {
-  const std::vector<CycleExcess> cycles = {{11, 0, 40, 5'000'000, 3'000'000, 0},
-                                           {12, 0, 40, 1'000'000, -1'000'000, 0},
-                                           {13, 0, 0, 0, 0, 0},  // no request fell due in it
-                                           {14, 0, 40, 4'000'000, 2'000'000, 0}};
-  EXPECT_EQ(CycleExcessText(cycles), "median 2.000 ms, worst 3.000 ms (cycle 11), over 3 cycles");
-  EXPECT_EQ(CycleExcessText({}), "");
-}
-
 // The fixture's recommended run: run 21 (verification, 2 GC periods),
 // drawn and attributed; the default's run 22.
 TEST(AttributionSectionTest, TheRecommendedAndDefaultRunsAreDrawnAndAttributed) {
