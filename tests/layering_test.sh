@@ -22,9 +22,10 @@ allowed() {
     loadgen) echo "base model hdr net" ;;
     store) echo "base model hdr" ;;
     analysis) echo "base model stats" ;;
-    report) echo "base model hdr stats store analysis" ;;
-    tune) echo "base model stats hdr net gclog runner loadgen store analysis" ;;
-    cli) echo "base model stats hdr net gclog runner loadgen store analysis tune report cli" ;;
+    attribution) echo "base model hdr stats" ;;
+    report) echo "base model hdr stats store analysis attribution" ;;
+    tune) echo "base model stats hdr net gclog runner loadgen store analysis attribution" ;;
+    cli) echo "base model stats hdr net gclog runner loadgen store analysis attribution tune report cli" ;;
     *) echo "?" ;;
   esac
 }
