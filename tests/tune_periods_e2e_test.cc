@@ -51,6 +51,7 @@ name = "GOGC"
 levels = [{}]
 [design]
 type = "full"
+repeats = 1
 )",
                      wrapper.empty() ? "" : "\"" + wrapper + "\", ", GCPILOT_PAYGATE, GCPILOT_SOURCE_DIR, levels);
 }
@@ -85,6 +86,24 @@ int64_t AnsweredIn(const RequestLog& log, int64_t from, int64_t to) {
                        [&](const RequestRecord& r) { return r.due_ns >= from && r.due_ns < to && r.http_status != 0; });
 }
 
+// The window the stored cycles make: from the first cycle start at or
+// after the warm-up's end (the first measured request's due time) to the
+// first start after which 3 periods and 1 s have passed; the run's own
+// figures must be those of exactly that window.
+void ExpectFiguresOfTheCyclesWindow(const RunResult& r, const RunData& data) {
+  ASSERT_FALSE(data.requests.records.empty());
+  const std::vector<int64_t> starts = LoadClockStarts(data.gc);
+  const auto first = std::lower_bound(starts.begin(), starts.end(), data.requests.records.front().due_ns);
+  ASSERT_GE(starts.end() - first, 4) << "fewer than 3 periods after the warm-up";
+  auto last = first + 3;
+  while (last != starts.end() && *last - *first < 1 * kSec) ++last;
+  ASSERT_NE(last, starts.end());
+  EXPECT_EQ(r.metrics.responses, AnsweredIn(data.requests, *first, *last));
+  EXPECT_EQ(r.metrics.gc_cycles, last - first);  // the cycles started in [first, last)
+  // The load went on until the completing cycle's line was read.
+  EXPECT_GT(data.requests.records.back().due_ns, *last);
+}
+
 // A run whose window is whole periods: it starts and ends at stored cycle
 // starts, holds the periods it says (>= 3) and lasts >= the duration.
 void ExpectWholePeriods(StudyStore& store, const RunResult& r) {
@@ -92,6 +111,8 @@ void ExpectWholePeriods(StudyStore& store, const RunResult& r) {
   ASSERT_EQ(r.status, RunStatus::kDone) << r.reason;
   auto data = store.LoadRunData(r.id);
   ASSERT_TRUE(data.ok()) << data.status().message();
+  ExpectFiguresOfTheCyclesWindow(r, *data);
+  // The stored window (RunData::attribution, RunMetrics' window fields).
   const MeasuredWindow& w = data->attribution.window;
   EXPECT_TRUE(w.whole_periods);
   EXPECT_EQ(w.min_periods, 3);
@@ -113,7 +134,7 @@ void ExpectWholePeriods(StudyStore& store, const RunResult& r) {
 
 TEST(TunePeriodsE2eTest, EachRunIsMeasuredOverWholeGcPeriods) {
   const std::string dir = ::testing::TempDir() + "gcpilot_tune_periods";
-  const StoredStudy study = RunStudy("tune_periods", Study("\"50\", \"200\"", ""));
+  const StoredStudy study = RunStudy("tune_periods", Study("\"25\", \"50\"", ""));
   ASSERT_EQ(study.runs.size(), 3u);
   auto store = StudyStore::Open(dir + "/study.db");
   ASSERT_TRUE(store.ok());
@@ -122,8 +143,8 @@ TEST(TunePeriodsE2eTest, EachRunIsMeasuredOverWholeGcPeriods) {
 
 TEST(TunePeriodsE2eTest, ASettingWithoutCyclesIsMeasuredOverItsWholeBound) {
   const std::string dir = ::testing::TempDir() + "gcpilot_tune_no_cycles";
-  const StoredStudy study = RunStudy("tune_no_cycles", Study("\"off\", \"50\"", ""), {"--max-duration", "4s"});
-  ASSERT_EQ(study.runs.size(), 3u);
+  const StoredStudy study = RunStudy("tune_no_cycles", Study("\"off\"", ""), {"--max-duration", "4s"});
+  ASSERT_EQ(study.runs.size(), 2u);  // GOGC=off and the default
   auto store = StudyStore::Open(dir + "/study.db");
   ASSERT_TRUE(store.ok());
   int off_runs = 0;
@@ -133,6 +154,16 @@ TEST(TunePeriodsE2eTest, ASettingWithoutCyclesIsMeasuredOverItsWholeBound) {
     ASSERT_EQ(r.status, RunStatus::kDone) << r.reason;
     auto data = store->LoadRunData(r.id);
     ASSERT_TRUE(data.ok());
+    EXPECT_TRUE(data->gc.cycles.empty() ||
+                data->gc.ToLoadClock(data->gc.cycles.back().start_ns) < data->requests.records.front().due_ns);
+    // The whole bound was loaded and measured: requests due up to its end.
+    ASSERT_FALSE(data->requests.records.empty());
+    const int64_t from = data->requests.records.front().due_ns;
+    EXPECT_LT(data->requests.records.back().due_ns, from + 4 * kSec);
+    EXPECT_GE(data->requests.records.back().due_ns, from + 4 * kSec - 2'000'000);  // 500/s: 2 ms apart
+    EXPECT_EQ(r.metrics.responses, AnsweredIn(data->requests, from, from + 4 * kSec));
+    EXPECT_EQ(r.metrics.gc_cycles, 0);
+    // The stored window (RunData::attribution, RunMetrics' window fields).
     const MeasuredWindow& w = data->attribution.window;
     EXPECT_FALSE(w.whole_periods);
     EXPECT_EQ(w.periods, 0);
@@ -154,8 +185,8 @@ TEST(TunePeriodsE2eTest, ASettingWithoutCyclesIsMeasuredOverItsWholeBound) {
 TEST(TunePeriodsE2eTest, GctraceLinesThatArriveLateAndCutStillEndTheRunAtWholePeriods) {
   const std::string dir = ::testing::TempDir() + "gcpilot_tune_late_lines";
   const StoredStudy study =
-      RunStudy("tune_late_lines", Study("\"50\", \"200\"", std::string(GCPILOT_SOURCE_DIR) + "/tests/late_stderr.py"));
-  ASSERT_EQ(study.runs.size(), 3u);
+      RunStudy("tune_late_lines", Study("\"25\"", std::string(GCPILOT_SOURCE_DIR) + "/tests/late_stderr.py"));
+  ASSERT_EQ(study.runs.size(), 2u);  // GOGC=25 and the default
   auto store = StudyStore::Open(dir + "/study.db");
   ASSERT_TRUE(store.ok());
   for (const RunResult& r : study.runs) ExpectWholePeriods(*store, r);
