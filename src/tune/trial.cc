@@ -15,7 +15,6 @@
 #include "attribution/window_latency.h"
 #include "base/file_util.h"
 #include "base/free_port.h"
-#include "base/read_file.h"
 #include "gclog/gctrace_analysis.h"
 #include "gclog/gctrace_overrun.h"
 #include "loadgen/engine.h"
@@ -250,6 +249,19 @@ void Fail(TrialOutcome& out, std::string reason) {
   out.result.finished_unix_ns = UnixNowNs();
 }
 
+// Done, unless the target went away or exited during the load.
+void Judge(const LoadResult& load, const std::optional<ExitInfo>& died, TrialOutcome& out) {
+  if (load.aborted) {
+    Fail(out, fmt::format("the target went away during the load ({}): {}", out.result.exit, load.abort_reason));
+  } else if (died) {
+    const bool oom = died->signaled && died->signal == SIGKILL;
+    Fail(out, fmt::format("exited during the load ({}{})", died->Describe(),
+                          oom ? ", likely the out-of-memory killer" : ""));
+  } else {
+    out.result.status = RunStatus::kDone;
+  }
+}
+
 }  // namespace
 
 TrialOutcome RunTrial(const StudySpec& spec, RunResult run, const std::string& work_dir, const TrialStatusFn& status) {
@@ -315,15 +327,7 @@ TrialOutcome RunTrial(const StudySpec& spec, RunResult run, const std::string& w
   FillAttribution(window, &out.data);
   out.data.timeline = load->timeline;
   out.data.requests = std::move(load->requests);
-  if (load->aborted) {
-    Fail(out, fmt::format("the target went away during the load ({}): {}", r.exit, load->abort_reason));
-  } else if (died) {
-    const bool oom = died->signaled && died->signal == SIGKILL;
-    Fail(out, fmt::format("exited during the load ({}{})", died->Describe(),
-                          oom ? ", likely the out-of-memory killer" : ""));
-  } else {
-    r.status = RunStatus::kDone;
-  }
+  Judge(*load, died, out);
   return out;
 }
 
