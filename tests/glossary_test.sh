@@ -121,6 +121,12 @@ report_full.html|verify
 report_full.html|pending
 report_full.html|heat maps
 report_full.html|worst
+tune_resume_issue10.txt|periods
+tune_resume_issue10.txt|GC periods
+tune_resume_issue10.txt|~ estimated
+tune_resume_issue10.txt|by median
+tune_resume_issue10.txt|scaled MADs
+tune_resume_issue10.txt|Mann-Whitney rank test
 '
 while IFS='|' read -r source term; do
   [ -n "$source" ] || continue

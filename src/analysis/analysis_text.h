@@ -18,6 +18,15 @@ std::string RunSetText(const CellStats& c);
 // "sd 0.020 over 3 verification runs" or "1 design run, no spread": a
 // setting's spread and the runs it comes from, in words.
 std::string SpreadText(const CellStats& c);
+// The GC periods a setting's figures cover: "over 5 GC periods per run",
+// "over 3-7 GC periods per run", "estimated: 1 GC period in 180 s",
+// "estimated in 1 of 3 runs: 0 GC periods in 180 s", "over 2 GC periods,
+// fewer than asked"; "" when its runs do not say (stored before schema 3).
+std::string PeriodsText(const CellStats& c);
+// One run's objective with its window: "p99 4.100 ms over 5 GC periods",
+// "p99 ~3.900 ms estimated: 1 GC period in 180 s", "p99 4.100 ms over 2 GC
+// periods in 9.5 s, fewer than asked", "p99 4.100 ms" (periods unknown).
+std::string RunFigureText(const RunResult& r, Objective objective);
 // The verdict on the recommendation against the default, in one sentence.
 std::string ConfidenceText(const Recommendation& r, Objective objective);
 

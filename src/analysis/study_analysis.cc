@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "analysis/robust_compare.h"
 #include "model/gc_knobs.h"
+#include "stats/rank_stats.h"
 #include "stats/sample_stats.h"
 
 namespace gcpilot {
@@ -27,6 +29,11 @@ void AddRun(const StudyOutline& o, const RunResult& r, CellStats* c) {
   c->run_ids.push_back(r.id);
   ++c->done_by_phase[r.phase];
   c->values.push_back(ObjectiveMs(r, o.objective));
+  c->windows.push_back({m.gc_periods, m.window_ns, m.whole_periods, m.latency_estimated});
+  if (m.limit_reached_in_ns >= 0 && (c->limit_reached_in_ns < 0 || m.limit_reached_in_ns < c->limit_reached_in_ns)) {
+    c->limit_reached_in_ns = m.limit_reached_in_ns;
+    c->live_heap_slope_bytes_per_sec = m.live_heap_slope_bytes_per_sec;
+  }
   c->mean_rss += static_cast<double>(m.peak_rss_bytes);
   c->max_error_rate = std::max(c->max_error_rate, m.error_rate);
   if (m.gc_cpu_share >= 0) {  // -1: no gctrace cycle to know GOMAXPROCS
@@ -41,6 +48,7 @@ void Average(CellStats* c) {
   const double n = static_cast<double>(c->values.size());
   if (n == 0) return;
   c->mean = Mean(c->values);
+  c->median = Median(c->values);
   c->sd = SampleSd(c->values);
   c->min = *std::min_element(c->values.begin(), c->values.end());
   c->max = *std::max_element(c->values.begin(), c->values.end());
@@ -247,12 +255,16 @@ const CellStats* JudgeVerified(const StudyOutline& o, const std::vector<RunResul
                                         v.infeasible_why, keep ? "keep the default" : "and so did the default"));
     return keep ? baseline : nullptr;
   }
-  if (keep && v.mean >= baseline->mean) {
+  const CentreChoice by =
+      keep && !baseline->values.empty() ? ChooseCentre(v, rec->challenger_name, *baseline) : CentreChoice{};
+  if (keep && by.best >= by.baseline) {
     rec->verification = VerifyOutcome::kSlower;
+    rec->centre = by.centre;
+    rec->swayed = by.why;
     rec->warnings.push_back(
         fmt::format("the design's best setting ({}) did not beat the default when verified "
-                    "({:.3f} vs {:.3f} ms): keep the default",
-                    name, v.mean, baseline->mean));
+                    "({:.3f} vs {:.3f} ms{}): keep the default",
+                    name, by.best, by.baseline, by.centre == Centre::kMedian ? " by median" : ""));
     return baseline;
   }
   rec->verification = VerifyOutcome::kPassed;
@@ -268,13 +280,22 @@ void Compare(const StudyOutline& o, const CellStats& best, const CellStats* base
   if (baseline && !baseline->values.empty()) {
     rec->baseline = *baseline;
     const CellStats& b = rec->best;
-    rec->ratio = baseline->mean > 0 ? b.mean / baseline->mean : 0;
     rec->is_default = CanonicalEnv(b.env) == CanonicalEnv(baseline->env);
+    const CentreChoice by = rec->is_default ? CentreChoice{Centre::kMean, "", b.mean, baseline->mean}
+                                            : ChooseCentre(b, DifferenceFromDefault(o, b.env), *baseline);
+    if (rec->verification != VerifyOutcome::kSlower) {  // else the verification's choice stands
+      rec->centre = by.centre;
+      rec->swayed = by.why;
+    }
+    rec->ratio = by.baseline > 0 ? by.best / by.baseline : 0;
     rec->testable = b.values.size() >= 2 && baseline->values.size() >= 2 && !rec->is_default;
-    if (rec->testable) rec->p_value = WelchPValue(b.values, baseline->values);
-    rec->significant = rec->testable && !rec->is_default && rec->p_value < 0.05 && b.mean < baseline->mean;
+    if (rec->testable) {
+      rec->p_value = CentrePValue(by.centre, b, *baseline);
+      rec->welch_p_value = WelchPValue(b.values, baseline->values);
+    }
+    rec->significant = rec->testable && rec->p_value < 0.05 && by.best < by.baseline;
   }
-  if (best.mean_gc_cycles < 1) {
+  if (best.mean_gc_cycles < 1 && best.EstimatedRuns() == 0) {
     rec->warnings.push_back(fmt::format(
         "no GC cycle ran in most of this setting's measured windows ({:.1f} per run): its latency shows the "
         "service between collections, not what a collection costs it; measure longer (--duration) or require "
@@ -286,6 +307,18 @@ void Compare(const StudyOutline& o, const CellStats& best, const CellStats* base
       CanonicalKnobValue("GOMEMLIMIT", ValueOf(best.env, "GOMEMLIMIT")).empty()) {
     rec->warnings.push_back("GOGC=off without a GOMEMLIMIT never collects: the heap grows until the process dies");
   }
+}
+
+// "GOGC=400 GOMEMLIMIT=450MiB: the live heap grows +2.1 MiB/s and reaches
+// the limit in ~70 s, then GC runs back to back; ...", or "" when no run of
+// `c` saw its live heap reach its limit within the horizon.
+std::string HeapWarning(const StudyOutline& o, const CellStats& c) {
+  if (c.limit_reached_in_ns < 0) return "";
+  return fmt::format(
+      "{}: the live heap grows {:+.1f} MiB/s and reaches the limit in {}, then GC runs back to back; not "
+      "recommended for long runs without more headroom",
+      DifferenceFromDefault(o, c.env), c.live_heap_slope_bytes_per_sec / 1048576,
+      ApproxDuration(c.limit_reached_in_ns));
 }
 
 // The best feasible setting (after verification, if there was one).
@@ -315,9 +348,30 @@ void Recommend(const StudyOutline& o, const std::vector<RunResult>& runs, StudyA
   rec.verified = best == verified && !rec.challenger.values.empty();
   rec.best = rec.verified ? rec.challenger : *best;  // judged on its verification runs
   Compare(o, rec.best, baseline, &rec);
+  // Any run of the setting counts here, design runs too: the heap's trend
+  // is the setting's, and a long deployment meets it.
+  rec.heap_warning = HeapWarning(o, *best);
+  if (!rec.heap_warning.empty()) rec.warnings.push_back(rec.heap_warning);
 }
 
 }  // namespace
+
+std::string ApproxDuration(int64_t ns) {
+  const double s = static_cast<double>(ns) / 1e9;
+  if (s < 120) return fmt::format("~{:.0f} s", s);
+  if (s < 7200) return fmt::format("~{:.0f} min", s / 60);
+  return fmt::format("~{:.1f} h", s / 3600);
+}
+
+int CellStats::EstimatedRuns() const {
+  return static_cast<int>(
+      std::count_if(windows.begin(), windows.end(), [](const RunWindow& w) { return w.estimated; }));
+}
+
+bool CellStats::NoRunCoveredPeriods() const {
+  const bool known = std::any_of(windows.begin(), windows.end(), [](const RunWindow& w) { return w.known(); });
+  return known && std::none_of(windows.begin(), windows.end(), [](const RunWindow& w) { return w.whole; });
+}
 
 double ObjectiveMs(const RunResult& r, Objective objective) {
   return static_cast<double>(ObjectiveNs(r.metrics, objective)) / 1e6;

@@ -23,6 +23,17 @@ using Env = std::map<std::string, std::string>;
 // The objective value of a run in milliseconds (tables and plots are in ms).
 double ObjectiveMs(const RunResult& r, Objective objective);
 
+// How one done run's window was measured (RunMetrics' window fields).
+struct RunWindow {
+  int64_t periods = -1;    // whole GC periods it spanned; -1 unknown (a run stored before schema 3)
+  int64_t window_ns = 0;   // its length; 0 unknown
+  bool whole = false;      // it spanned whole GC periods, as many as the study asked
+  bool estimated = false;  // its latency figures are the steady-state estimate
+  // The run says how its window was measured (a run stored before schema
+  // 3 does not: periods -1, window 0).
+  bool known() const { return periods >= 0 && window_ns > 0; }
+};
+
 struct CellStats {
   Env env;                    // the setting
   std::vector<int> levels;    // RunResult::kNotALevel where a value is not a level
@@ -33,16 +44,26 @@ struct CellStats {
   // verification round that is its verification runs only.
   std::vector<int64_t> run_ids;
   std::map<RunPhase, int> done_by_phase;
-  std::vector<double> values;  // objective per done run, ms
-  double mean = 0, sd = 0, min = 0, max = 0;
+  std::vector<double> values;      // objective per done run, ms
+  std::vector<RunWindow> windows;  // per done run, in the order of values
+  double mean = 0, sd = 0, min = 0, max = 0, median = 0;
   double mean_rss = 0;  // bytes, over done runs
   double max_error_rate = 0;
   double mean_gc_cpu = 0, mean_gc_cycles = 0;  // mean_gc_cpu -1: unknown
   int gc_cpu_runs = 0;
+  // The soonest any done run's live heap trend reaches its GOMEMLIMIT (-1:
+  // none within the study's horizon), and that run's slope.
+  int64_t limit_reached_in_ns = -1;
+  double live_heap_slope_bytes_per_sec = 0;
   bool feasible = false;  // all runs done, constraints met
   std::string infeasible_why;
 
   bool Has(RunPhase p) const { return phases.count(p) > 0; }
+  // Done runs whose objective is the steady-state estimate.
+  int EstimatedRuns() const;
+  // Some done runs say how many periods they spanned, and none spanned
+  // whole periods: every figure of the setting rests on too few.
+  bool NoRunCoveredPeriods() const;
 };
 // "design+baseline": the phases in round order.
 std::string PhasesText(const std::set<RunPhase>& phases);
@@ -78,6 +99,10 @@ enum class VerifyOutcome : uint8_t {
   kRuledOut,  // a verification run failed, or their figures broke a constraint
 };
 
+// What the verdict compares: the two settings' means, or their medians
+// where one run sways a mean (see ChooseCentre in robust_compare.h).
+enum class Centre : uint8_t { kMean, kMedian };
+
 struct Recommendation {
   bool found = false;
   std::string why_not;  // when !found
@@ -85,8 +110,14 @@ struct Recommendation {
   // when verified (every figure, not just the objective), else all its done
   // runs; baseline: all the default's done runs.
   CellStats best, baseline;
-  double ratio = 0;    // best mean / baseline mean
-  double p_value = 1;  // Welch's t-test, two-sided
+  // By mean: ratio of the means and Welch's t-test. By median (one run
+  // sways a mean; `swayed` says which and how): ratio of the medians and the
+  // exact Mann-Whitney rank test. Both p-values two-sided.
+  Centre centre = Centre::kMean;
+  std::string swayed;
+  double ratio = 0;    // best / baseline, by `centre`
+  double p_value = 1;  // the test of `centre`
+  double welch_p_value = 1;
   bool significant = false;
   // Both have 2+ runs and differ: p_value means something (the default is
   // never tested against itself).
@@ -95,6 +126,9 @@ struct Recommendation {
   bool verified = false;               // judged on its verification runs only (best.values are those)
   std::vector<std::string> env_lines;  // "GOGC=400", "GOMEMLIMIT=off", ...
   std::vector<std::string> warnings;   // what the numbers do not show
+  // The recommended setting's live heap reaches its GOMEMLIMIT within the
+  // horizon in one of its runs (also among the warnings); "" when not.
+  std::string heap_warning;
   // After a verification round: how the design's best setting fared, its
   // figures over its verification runs only (infeasible_why says what
   // ruled it out), and its name by the factors where it differs from the
@@ -124,6 +158,8 @@ struct StudyAnalysis {
 // factor unset.
 StudyAnalysis Analyze(const StudyOutline& outline, const std::vector<RunResult>& runs);
 
+// "~70 s", "~12 min", "~2.5 h": a time ahead, for warnings.
+std::string ApproxDuration(int64_t ns);
 // "factor=value" for each factor in the outline's order, "(unset)" for "".
 std::string DescribeSetting(const StudyOutline& outline, const Env& env);
 // "GOGC=400 GOMEMLIMIT=(unset)": every variable of `env` in key order.

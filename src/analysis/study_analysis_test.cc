@@ -4,7 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include "stats/rank_stats.h"
+#include "stats/sample_stats.h"
+
 #include "analysis/analysis_text.h"
+#include "analysis/robust_compare.h"
 
 namespace gcpilot {
 namespace {
@@ -403,6 +407,249 @@ TEST(AnalysisTest, TheVerifiedFiguresComeFromTheVerificationRunsOnly) {
                        "RSS 412.0 MiB, GC CPU 10.0%, 3.0 GC cycles per measured window, max error rate 0.000%\n"),
             std::string::npos)
       << table;
+}
+
+// A run measured over `periods` whole GC periods of a `window_s` window.
+RunResult Over(RunResult r, int64_t periods, double window_s) {
+  r.metrics.gc_periods = periods;
+  r.metrics.window_ns = std::llround(window_s * 1e9);
+  r.metrics.whole_periods = true;
+  return r;
+}
+
+StudyOutline GogcOnly() {
+  StudyOutline s;
+  s.factors = {{"GOGC", {"50", "400"}, "100"}};
+  return s;
+}
+
+// The case: GOGC=400's verification runs were 0.79, 14.02 and
+// 0.96 ms, one window's luck turning the mean (5.257 against the default's
+// steady 2.760), so the same study gave "keep the default" one time and
+// GOGC=400 the next. 14.02 lies beyond 3 scaled MADs of the other two: the
+// verdict compares medians (0.96 against 2.7) and ranks.
+std::vector<RunResult> OneLuckyWindow() {
+  const Env dflt = {{"GOGC", "100"}}, best = {{"GOGC", "400"}};
+  std::vector<RunResult> runs = {
+      MakeRun("design", {0}, {{"GOGC", "50"}}, 4.0, 300),
+      MakeRun("design", {0}, {{"GOGC", "50"}}, 4.2, 300),
+      MakeRun("design", {1}, best, 1.0, 700),
+      MakeRun("design", {1}, best, 1.1, 700),
+      MakeRun("baseline", {-1}, dflt, 2.5, 400),
+      MakeRun("baseline", {-1}, dflt, 2.6, 400),
+      MakeRun("verify", {1}, best, 0.79, 700),
+      MakeRun("verify", {-1}, dflt, 2.7, 400),
+      MakeRun("verify", {1}, best, 14.02, 700),
+      MakeRun("verify", {-1}, dflt, 2.9, 400),
+      MakeRun("verify", {1}, best, 0.96, 700),
+      MakeRun("verify", {-1}, dflt, 3.1, 400),
+  };
+  for (RunResult& r : runs) r = Over(r, 3, 30);
+  return runs;
+}
+
+TEST(AnalysisTest, OneRunSwayingTheMeanIsJudgedOnTheMedian) {
+  const StudyAnalysis a = Analyze(GogcOnly(), OneLuckyWindow());
+  ASSERT_TRUE(a.rec.found);
+  EXPECT_EQ(a.rec.verification, VerifyOutcome::kPassed);
+  EXPECT_TRUE(a.rec.verified);
+  EXPECT_EQ(a.rec.env_lines, (std::vector<std::string>{"GOGC=400"}));
+  EXPECT_EQ(a.rec.centre, Centre::kMedian);
+  EXPECT_EQ(a.rec.swayed, "one of GOGC=400's 3 runs (14.020 ms) lies beyond 3 scaled MADs of the others");
+  EXPECT_DOUBLE_EQ(a.rec.best.median, 0.96);
+  EXPECT_DOUBLE_EQ(a.rec.baseline.median, 2.7);
+  EXPECT_DOUBLE_EQ(a.rec.ratio, 0.96 / 2.7);
+  EXPECT_DOUBLE_EQ(a.rec.p_value, 32.0 / 56);  // ranks 1, 2 and 8 of 8
+  EXPECT_FALSE(a.rec.significant);
+  EXPECT_EQ(ConfidenceText(a.rec, Objective::kP99),
+            "0.36x the default's p99 by median (its verification runs only), as one of GOGC=400's 3 runs (14.020 "
+            "ms) lies beyond 3 scaled MADs of the others; Mann-Whitney rank test p = 0.5714: NOT distinguishable "
+            "from run-to-run noise (add repeats)");
+  const std::string table = AnalysisTable(GogcOnly(), a);
+  EXPECT_NE(table.find("  p99 5.257 ms, median 0.960 ms, over 3 GC periods per run (sd 7.590 over 3 verification "
+                       "runs), "),
+            std::string::npos)
+      << table;
+  EXPECT_NE(table.find("  default setting: p99 2.760 ms, median 2.700 ms, over 3 GC periods per run (sd 0.241 over "
+                       "5 runs: 2 baseline, 3 verification), "),
+            std::string::npos)
+      << table;
+  const auto j = AnalysisJson(a)["recommendation"];
+  EXPECT_EQ(j["judged_on"], "median");
+  EXPECT_EQ(j["test"], "mann_whitney");
+  EXPECT_EQ(j["swayed"], a.rec.swayed);
+  EXPECT_DOUBLE_EQ(j["p_value"].get<double>(), 32.0 / 56);
+  EXPECT_TRUE(j["welch_p_value"].is_number());
+  EXPECT_DOUBLE_EQ(j["best"]["median_ms"].get<double>(), 0.96);
+}
+
+// The same study where the lucky window is the only low one: by median
+// GOGC=400 still loses, and the verdict says it was judged so.
+TEST(AnalysisTest, ALossByMedianKeepsTheDefaultAndSaysWhy) {
+  std::vector<RunResult> runs = OneLuckyWindow();
+  runs[6].metrics.p99_ns = Ns(14.02);
+  runs[8].metrics.p99_ns = Ns(0.79);
+  runs[10].metrics.p99_ns = Ns(14.5);  // 0.79, 14.02, 14.5: median 14.02
+  const StudyAnalysis a = Analyze(GogcOnly(), runs);
+  ASSERT_TRUE(a.rec.found);
+  EXPECT_EQ(a.rec.verification, VerifyOutcome::kSlower);
+  EXPECT_TRUE(a.rec.is_default);
+  EXPECT_EQ(a.rec.centre, Centre::kMedian);
+  ASSERT_EQ(a.rec.warnings.size(), 1u);
+  EXPECT_EQ(a.rec.warnings[0],
+            "the design's best setting (GOGC=400) did not beat the default when verified (14.020 vs 2.700 ms by "
+            "median): keep the default");
+  EXPECT_EQ(ConfidenceText(a.rec, Objective::kP99),
+            "GOGC=400 led the design runs but lost its 3 verification runs by median, as one of GOGC=400's 3 runs "
+            "(0.790 ms) lies beyond 3 scaled MADs of the others: keep the default");
+}
+
+// Steady runs on both sides: means and Welch, as before.
+TEST(AnalysisTest, SteadyRunsAreJudgedOnTheMean) {
+  std::vector<RunResult> runs = OneLuckyWindow();
+  runs[8].metrics.p99_ns = Ns(0.85);
+  const StudyAnalysis a = Analyze(GogcOnly(), runs);
+  EXPECT_EQ(a.rec.centre, Centre::kMean);
+  EXPECT_EQ(a.rec.swayed, "");
+  EXPECT_DOUBLE_EQ(a.rec.ratio, a.rec.best.mean / a.rec.baseline.mean);
+  EXPECT_EQ(a.rec.p_value, a.rec.welch_p_value);
+  EXPECT_EQ(AnalysisJson(a)["recommendation"]["judged_on"], "mean");
+  EXPECT_EQ(ConfidenceText(a.rec, Objective::kP99).find("median"), std::string::npos);
+}
+
+CellStats CellOf(std::vector<double> values) {
+  CellStats c;
+  c.values = values;
+  c.mean = Mean(values);
+  c.median = Median(values);
+  return c;
+}
+
+// No run stands out, but the means and the medians rank the two settings
+// differently: the medians judge. A far-off run of the default counts too.
+TEST(AnalysisTest, MeansAndMediansDisagreeing) {
+  const CentreChoice order = ChooseCentre(CellOf({1.0, 1.5, 2.0, 3.5}), "GOGC=400", CellOf({1.8, 1.85, 1.9}));
+  EXPECT_EQ(order.centre, Centre::kMedian);
+  EXPECT_EQ(order.why,
+            "the means (2.000 vs 1.850 ms) and the medians (1.750 vs 1.850 ms) order the two settings differently");
+  EXPECT_EQ(order.best, 1.75);
+  EXPECT_EQ(order.baseline, 1.85);
+  const CentreChoice dflt = ChooseCentre(CellOf({1.0, 1.1}), "GOGC=400", CellOf({2.5, 2.6, 9.2}));
+  EXPECT_EQ(dflt.centre, Centre::kMedian);
+  EXPECT_EQ(dflt.why, "one of the default's 3 runs (9.200 ms) lies beyond 3 scaled MADs of the others");
+  const CentreChoice mean = ChooseCentre(CellOf({1.0, 1.1}), "GOGC=400", CellOf({2.5, 2.6, 2.7}));
+  EXPECT_EQ(mean.centre, Centre::kMean);
+  EXPECT_EQ(mean.why, "");
+  EXPECT_DOUBLE_EQ(mean.best, 1.05);
+}
+
+// The figures say how many GC periods they cover, and mark the estimate.
+TEST(AnalysisTest, EachFigureSaysItsGcPeriods) {
+  RunResult r = Over(MakeRun("design", {1}, {{"GOGC", "400"}}, 4.1, 700), 5, 61.25);
+  EXPECT_EQ(RunFigureText(r, Objective::kP99), "p99 4.100 ms over 5 GC periods");
+  r.metrics.whole_periods = false;
+  r.metrics.gc_periods = 2;
+  r.metrics.window_ns = 9'500'000'000;
+  EXPECT_EQ(RunFigureText(r, Objective::kP99), "p99 4.100 ms over 2 GC periods in 9.5 s, fewer than asked");
+  r.metrics.latency_estimated = true;
+  r.metrics.gc_periods = 1;
+  r.metrics.window_ns = 180'000'000'000;
+  r.metrics.p99_ns = Ns(3.9);
+  EXPECT_EQ(RunFigureText(r, Objective::kP99), "p99 ~3.900 ms estimated: 1 GC period in 180 s");
+  r.metrics.gc_periods = -1;  // stored before schema 3
+  r.metrics.window_ns = 0;
+  EXPECT_EQ(RunFigureText(r, Objective::kP99), "p99 3.900 ms");
+}
+
+// GOGC=400's period is longer than max_duration: its runs held one period
+// in 180 s each and their figures are the estimate; GOGC=50 spans 4-6.
+TEST(AnalysisTest, EstimatedSettingsAreMarkedInTheTableAndTheJson) {
+  std::vector<RunResult> runs = {
+      Over(MakeRun("design", {0}, {{"GOGC", "50"}}, 5.0, 300), 4, 20),
+      Over(MakeRun("design", {0}, {{"GOGC", "50"}}, 5.2, 300), 6, 21),
+      MakeRun("design", {1}, {{"GOGC", "400"}}, 3.9, 700),
+      MakeRun("design", {1}, {{"GOGC", "400"}}, 4.1, 700),
+      Over(MakeRun("baseline", {-1}, {{"GOGC", "100"}}, 6.0, 400), 3, 25),
+      Over(MakeRun("baseline", {-1}, {{"GOGC", "100"}}, 6.2, 400), 3, 25),
+  };
+  for (int i : {2, 3}) {
+    RunMetrics& m = runs[i].metrics;
+    m.gc_periods = i - 2;  // 0 and 1
+    m.window_ns = 180'000'000'000;
+    m.latency_estimated = true;
+  }
+  const StudyAnalysis a = Analyze(GogcOnly(), runs);
+  ASSERT_TRUE(a.rec.found);
+  EXPECT_EQ(a.rec.env_lines, (std::vector<std::string>{"GOGC=400"}));
+  EXPECT_EQ(PeriodsText(a.rec.best), "estimated: 0-1 GC periods in 180 s per run");
+  EXPECT_EQ(PeriodsText(*a.Find({{"GOGC", "50"}})), "over 4-6 GC periods per run");
+  EXPECT_TRUE(a.rec.best.NoRunCoveredPeriods());
+  EXPECT_FALSE(a.Find({{"GOGC", "50"}})->NoRunCoveredPeriods());
+  // The default GC-cycle warning is not given: the estimate holds the GC's cost.
+  EXPECT_TRUE(a.rec.warnings.empty());
+  const std::string table = AnalysisTable(GogcOnly(), a);
+  EXPECT_NE(table.find("  GOGC               p99       sd  runs    peak RSS   GC CPU  cycles  periods  note\n"
+                       "  400             ~4.000    0.141     2   700.0 MiB    10.0%     3.0      0-1  no run covered "
+                       "whole GC periods\n"
+                       "  50               5.100    0.141     2   300.0 MiB    10.0%     3.0      4-6  \n"
+                       "  100              6.100    0.141     2   400.0 MiB    10.0%     3.0        3  default\n"
+                       "  ~ estimated: "),
+            std::string::npos)
+      << table;
+  EXPECT_NE(table.find("Pareto front (p99 vs peak RSS):\n"
+                       "     ~4.000 ms    700.0 MiB  GOGC=400 \n"
+                       "      5.100 ms    300.0 MiB  GOGC=50 \n"),
+            std::string::npos)
+      << table;
+  EXPECT_NE(table.find("  p99 ~4.000 ms estimated: 0-1 GC periods in 180 s per run (sd 0.141 over 2 design runs)"),
+            std::string::npos)
+      << table;
+  const auto j = AnalysisJson(a)["settings"];
+  EXPECT_EQ(j[0]["gc_periods"], nlohmann::ordered_json::parse("[0, 1]"));
+  EXPECT_EQ(j[0]["estimated_runs"], 2);
+  EXPECT_EQ(j[0]["whole_periods_runs"], 0);
+  EXPECT_EQ(j[0]["periods"], "estimated: 0-1 GC periods in 180 s per run");
+  EXPECT_EQ(j[1]["periods"], "over 4-6 GC periods per run");
+  EXPECT_EQ(j[0]["no_run_covered_periods"], true);
+  EXPECT_EQ(j[1]["no_run_covered_periods"], false);
+}
+
+// GOGC=400 with a 450 MiB limit wins on latency, but in one of its runs the
+// live heap grew 2.1 MiB/s and meets the limit in 70 s: it may still win,
+// with the warning in the verdict, the table and the JSON.
+TEST(AnalysisTest, AHeapThatReachesItsLimitIsWarnedOf) {
+  StudyOutline spec;
+  spec.factors = {{"GOGC", {"100", "400"}, "100"}, {"GOMEMLIMIT", {"off", "450MiB"}, "off"}};
+  const Env best = {{"GOGC", "400"}, {"GOMEMLIMIT", "450MiB"}};
+  std::vector<RunResult> runs = {
+      MakeRun("design", {1, 1}, best, 4.7, 440),
+      MakeRun("design", {1, 1}, best, 5.4, 445),
+      MakeRun("design", {1, 0}, {{"GOGC", "400"}, {"GOMEMLIMIT", "off"}}, 6.0, 900),
+      MakeRun("design", {0, 1}, {{"GOGC", "100"}, {"GOMEMLIMIT", "450MiB"}}, 8.0, 400),
+      MakeRun("baseline", {0, 0}, {{"GOGC", "100"}, {"GOMEMLIMIT", "off"}}, 9.0, 450),
+      MakeRun("baseline", {0, 0}, {{"GOGC", "100"}, {"GOMEMLIMIT", "off"}}, 9.2, 450),
+  };
+  runs[0].metrics.live_heap_slope_bytes_per_sec = 1.9 * 1048576;
+  runs[0].metrics.limit_reached_in_ns = 95'000'000'000;
+  runs[1].metrics.live_heap_slope_bytes_per_sec = 2.1 * 1048576;
+  runs[1].metrics.limit_reached_in_ns = 70'000'000'000;  // the sooner one is told
+  const StudyAnalysis a = Analyze(spec, runs);
+  ASSERT_TRUE(a.rec.found);
+  EXPECT_EQ(a.rec.env_lines, (std::vector<std::string>{"GOGC=400", "GOMEMLIMIT=450MiB"}));
+  const std::string warning =
+      "GOGC=400 GOMEMLIMIT=450MiB: the live heap grows +2.1 MiB/s and reaches the limit in ~70 s, then GC runs back "
+      "to back; not recommended for long runs without more headroom";
+  EXPECT_EQ(a.rec.heap_warning, warning);
+  EXPECT_EQ(a.rec.warnings, (std::vector<std::string>{warning}));
+  const std::string table = AnalysisTable(spec, a);
+  EXPECT_NE(table.find("  warning: " + warning + "\n"), std::string::npos) << table;
+  EXPECT_NE(table.find("live heap reaches GOMEMLIMIT in ~70 s\n"), std::string::npos) << table;
+  const auto j = AnalysisJson(a);
+  EXPECT_EQ(j["recommendation"]["heap_warning"], warning);
+  EXPECT_EQ(j["settings"][0]["limit_reached_in_s"], 70.0);
+  EXPECT_EQ(j["settings"][1]["limit_reached_in_s"], nullptr);
+  EXPECT_EQ(ApproxDuration(720'000'000'000), "~12 min");
+  EXPECT_EQ(ApproxDuration(9'000'000'000'000), "~2.5 h");
 }
 
 TEST(AnalysisTest, NothingFeasible) {

@@ -160,8 +160,8 @@ StudyEvents ProgressEvents(const TuneFlags& f, Progress& progress) {
     if (r.done()) {
       const std::string errors =
           m.errors > 0 ? fmt::format(", {} ({:.2f}%)", CountOf(m.errors, "request error"), 100 * m.error_rate) : "";
-      std::fprintf(stderr, "tune: run %d %s: p99 %.3f ms, %.0f/s, peak RSS %s, %s%s\n", r.seq + 1, env.c_str(),
-                   m.p99_ns / 1e6, m.achieved_rps, FormatBytes(m.peak_rss_bytes).c_str(),
+      std::fprintf(stderr, "tune: run %d %s: %s, %.0f/s, peak RSS %s, %s%s\n", r.seq + 1, env.c_str(),
+                   RunFigureText(r, Objective::kP99).c_str(), m.achieved_rps, FormatBytes(m.peak_rss_bytes).c_str(),
                    CountOf(m.gc_cycles, "GC cycle").c_str(), errors.c_str());
     } else {
       std::fprintf(stderr, "tune: run %d %s: FAILED: %s\n", r.seq + 1, env.c_str(), r.reason.c_str());

@@ -338,6 +338,9 @@ StatusOr<RunData> StudyStore::LoadRunData(int64_t run) {
   auto gc = LoadGcTimeline(run);
   if (!gc.ok()) return gc.status();
   data.gc = std::move(*gc);
+  auto attribution = LoadAttribution(run);
+  if (!attribution.ok()) return attribution.status();
+  data.attribution = std::move(*attribution);
   return data;
 }
 

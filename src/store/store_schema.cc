@@ -1,6 +1,8 @@
 #include "store/store_schema.h"
 
 #include <charconv>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -146,6 +148,52 @@ DROP TABLE timeline_v1;
 DROP TABLE gc_cycle_v1;
 )sql";
 
+// Version 2 -> 3: the measured window's summary in the run table, and a
+// run's RunAttribution in tables of their own (docs/study-database.md).
+// Runs stored before it measured fixed windows: not whole periods, their
+// period count unknown (-1), no estimate, no heap trend, no attribution
+// rows. A new file is created as version 2 and brought here in the same
+// transaction, so there is one definition of every table.
+constexpr const char* kMigrateV2 = R"sql(
+ALTER TABLE run ADD COLUMN heap_peak_bytes INTEGER;
+ALTER TABLE run ADD COLUMN window_ns INTEGER;
+ALTER TABLE run ADD COLUMN gc_periods INTEGER;
+ALTER TABLE run ADD COLUMN limit_reached_in_ns INTEGER;
+ALTER TABLE run ADD COLUMN live_heap_slope_bytes_per_sec REAL;
+ALTER TABLE run ADD COLUMN whole_periods INTEGER;
+ALTER TABLE run ADD COLUMN latency_estimated INTEGER;
+UPDATE run SET heap_peak_bytes = 0, window_ns = 0, gc_periods = -1, limit_reached_in_ns = -1,
+  live_heap_slope_bytes_per_sec = 0, whole_periods = 0, latency_estimated = 0
+  WHERE status != 'pending';
+CREATE TABLE attribution (
+  run_id INTEGER PRIMARY KEY REFERENCES run(id),
+  alignment_error_ns INTEGER, recovery_ns INTEGER,
+  window_from_ns INTEGER, window_to_ns INTEGER, window_periods INTEGER,
+  window_min_periods INTEGER, window_whole_periods INTEGER,
+  slow_threshold_ns INTEGER, slow_count INTEGER, slow_met_stw INTEGER,
+  slow_due_in_mark INTEGER, slow_in_recovery INTEGER, slow_no_gc INTEGER);
+CREATE TABLE phase_latency (
+  run_id INTEGER NOT NULL REFERENCES run(id), phase TEXT NOT NULL,
+  requests INTEGER, p50_ns INTEGER, p99_ns INTEGER, max_ns INTEGER, mean_ns INTEGER,
+  PRIMARY KEY (run_id, phase));
+CREATE TABLE cycle_excess (
+  run_id INTEGER NOT NULL REFERENCES run(id), position INTEGER NOT NULL,
+  cycle INTEGER, start_ns INTEGER, requests INTEGER, mean_ns INTEGER, excess_ns INTEGER,
+  recovery_ns INTEGER,
+  PRIMARY KEY (run_id, position));
+CREATE TABLE steady_estimate (
+  run_id INTEGER PRIMARY KEY REFERENCES run(id),
+  period_ns INTEGER, cycle_ns INTEGER, in_gc_requests INTEGER, out_gc_requests INTEGER,
+  in_gc_p99_ns INTEGER, out_gc_p99_ns INTEGER, p50_ns INTEGER, p90_ns INTEGER, p99_ns INTEGER,
+  p999_ns INTEGER, max_ns INTEGER, mean_ns INTEGER, duty REAL, alloc_bytes_per_sec REAL,
+  used INTEGER, upper_bound INTEGER, basis TEXT);
+CREATE TABLE heap_trend (
+  run_id INTEGER PRIMARY KEY REFERENCES run(id),
+  cycles INTEGER, live_bytes INTEGER, limit_bytes INTEGER, limit_reached_in_ns INTEGER,
+  horizon_ns INTEGER, slope_bytes_per_sec REAL, slope_stderr_bytes_per_sec REAL, warning TEXT);
+UPDATE meta SET value = '3' WHERE key = 'schema';
+)sql";
+
 Status Exec(sqlite3* db, const std::string& path, const char* sql) {
   char* err = nullptr;
   if (sqlite3_exec(db, sql, nullptr, nullptr, &err) == SQLITE_OK) return Status::Ok();
@@ -163,15 +211,27 @@ bool HasTable(sqlite3* db, const char* name) {
   return s.Step() == SQLITE_ROW;
 }
 
-Status MigrateFromV1(sqlite3* db, const std::string& path) {
+// The steps that bring a file of schema `from` (0: a new file) to 3.
+std::vector<const char*> StepsFrom(int from) {
+  std::vector<const char*> steps;
+  if (from == 0) steps = {kSchemaV2};
+  if (from == 1) steps = {kMigrateV1, kSchemaV2, kCopyV1};
+  steps.push_back(kMigrateV2);
+  return steps;
+}
+
+// Runs the steps from schema `from` to 3 in one transaction: nothing
+// changes if one fails.
+Status Upgrade(sqlite3* db, const std::string& path, int from) {
   if (Status st = Exec(db, path, "BEGIN IMMEDIATE"); !st.ok()) return st;
-  for (const char* step : {kMigrateV1, kSchemaV2, kCopyV1}) {
+  for (const char* step : StepsFrom(from)) {
     if (Status st = Exec(db, path, step); !st.ok()) {
       (void)Exec(db, path, "ROLLBACK");
+      if (from == 0) return st;
       return Status::IoError(
-          fmt::format("{} (migrating the study database from schema 1 to 2; the file is "
+          fmt::format("{} (migrating the study database from schema {} to {}; the file is "
                       "left as it was)",
-                      st.message()));
+                      st.message(), from, kCurrentSchema));
     }
   }
   return Exec(db, path, "COMMIT");
@@ -185,28 +245,30 @@ StatusOr<int> SchemaVersion(sqlite3* db, const std::string& path) {
   if (!s.ok()) return Status::Corruption(fmt::format("{}: unreadable meta table: {}", path, sqlite3_errmsg(db)));
   if (s.Step() != SQLITE_ROW) {
     // No version row (a hand-edited file): the run table's columns tell.
-    Stmt c(db, "SELECT 1 FROM pragma_table_info('run') WHERE name = 'p99_ms'");
-    return c.Step() == SQLITE_ROW ? 1 : 2;
+    Stmt c(db, "SELECT name FROM pragma_table_info('run') WHERE name IN ('p99_ms', 'gc_periods')");
+    if (c.Step() != SQLITE_ROW) return 2;
+    return c.Text(0) == "p99_ms" ? 1 : 3;
   }
   const std::string v = s.Text(0);
-  if (v == "1") return 1;
-  if (v == "2") return 2;
+  for (int known = 1; known <= kCurrentSchema; ++known) {
+    if (v == std::to_string(known)) return known;
+  }
   int64_t n = 0;
   const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
   if (v.empty() || ec != std::errc() || end != v.data() + v.size() || n < 1) {
     return Status::Corruption(fmt::format("{}: study database schema \"{}\" is not a version number", path, v));
   }
-  return Status::FailedPrecondition(fmt::format(
-      "{}: study database schema \"{}\" is newer than this gcpilot reads (up to {}); use a newer gcpilot", path, v, 2));
+  return Status::FailedPrecondition(
+      fmt::format("{}: study database schema \"{}\" is newer than this gcpilot reads (up to {}); use a newer gcpilot",
+                  path, v, kCurrentSchema));
 }
 
 Status EnsureSchema(sqlite3* db, const std::string& path) {
   if (Status st = Exec(db, path, kPragmas); !st.ok()) return st;
   auto version = SchemaVersion(db, path);
   if (!version.ok()) return version.status();
-  if (*version == 1) return MigrateFromV1(db, path);
-  if (*version == 2) return Status::Ok();
-  return Exec(db, path, kSchemaV2);  // a new file
+  if (*version == kCurrentSchema) return Status::Ok();
+  return Upgrade(db, path, *version);
 }
 
 }  // namespace gcpilot::store_internal

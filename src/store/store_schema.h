@@ -1,5 +1,5 @@
-// The study database's schema (version 2) and the migration of version-1
-// files. Internal to the store; the tables are described in
+// The study database's schema (version 3) and the migration of version-1
+// and version-2 files. Internal to the store; the tables are described in
 // docs/study-database.md.
 #ifndef GCPILOT_STORE_STORE_SCHEMA_H_
 #define GCPILOT_STORE_STORE_SCHEMA_H_
@@ -12,14 +12,16 @@
 
 namespace gcpilot::store_internal {
 
+inline constexpr int kCurrentSchema = 3;
+
 // Brings the open database `db` (at `path`, for messages) to schema
-// version 2: creates the tables in a new file, migrates a version-1 file
-// in one transaction (nothing changes if it fails), and refuses a file of
-// a newer version. The file must hold our tables or none.
+// version 3: creates the tables in a new file, migrates a version-1 or
+// version-2 file in one transaction (nothing changes if it fails), and
+// refuses a file of a newer version. The file must hold our tables or none.
 [[nodiscard]] Status EnsureSchema(sqlite3* db, const std::string& path);
 
-// The schema version a study database says it has (1 where the meta row
-// predates versioning), or an error.
+// The schema version a study database says it has (0: a new file; where
+// the meta row is missing, the run table's columns tell), or an error.
 [[nodiscard]] StatusOr<int> SchemaVersion(sqlite3* db, const std::string& path);
 
 }  // namespace gcpilot::store_internal

@@ -9,12 +9,18 @@
 #include <nlohmann/json.hpp>
 
 #include "base/input_file.h"
+#include "store/column_set.h"
 #include "store/sql_stmt.h"
 #include "store/store_schema.h"
 
 namespace gcpilot {
 
+using store_internal::BindColumns;
+using store_internal::ColumnNames;
+using store_internal::ReadColumns;
 using store_internal::Stmt;
+
+static_assert(StudyStore::kSchemaVersion == store_internal::kCurrentSchema);
 
 namespace {
 
@@ -55,9 +61,7 @@ Status Tables(sqlite3* db, const std::string& path, int* total, bool* ours) {
 const char* StudyStatusName(StudyStatus s) { return s == StudyStatus::kDone ? "done" : "running"; }
 
 // The run table's measurement columns.
-using IntColumn = store_internal::Column<RunMetrics, int64_t>;
-using RealColumn = store_internal::Column<RunMetrics, double>;
-constexpr IntColumn kIntColumns[] = {
+constexpr store_internal::Column<RunMetrics, int64_t> kIntColumns[] = {
     {"responses", &RunMetrics::responses},
     {"errors", &RunMetrics::errors},
     {"p50_ns", &RunMetrics::p50_ns},
@@ -73,43 +77,28 @@ constexpr IntColumn kIntColumns[] = {
     {"stw_p99_ns", &RunMetrics::stw_p99_ns},
     {"stw_max_ns", &RunMetrics::stw_max_ns},
     {"heap_live_p50_bytes", &RunMetrics::heap_live_p50_bytes},
+    {"heap_peak_bytes", &RunMetrics::heap_peak_bytes},
+    {"window_ns", &RunMetrics::window_ns},
+    {"gc_periods", &RunMetrics::gc_periods},
+    {"limit_reached_in_ns", &RunMetrics::limit_reached_in_ns},
 };
-constexpr RealColumn kRealColumns[] = {
-    {"asked_rps", &RunMetrics::asked_rps},         {"achieved_rps", &RunMetrics::achieved_rps},
-    {"error_rate", &RunMetrics::error_rate},       {"gc_cpu_share", &RunMetrics::gc_cpu_share},
-    {"gc_wall_share", &RunMetrics::gc_wall_share}, {"assist_share", &RunMetrics::assist_share},
+constexpr store_internal::Column<RunMetrics, double> kRealColumns[] = {
+    {"asked_rps", &RunMetrics::asked_rps},
+    {"achieved_rps", &RunMetrics::achieved_rps},
+    {"error_rate", &RunMetrics::error_rate},
+    {"gc_cpu_share", &RunMetrics::gc_cpu_share},
+    {"gc_wall_share", &RunMetrics::gc_wall_share},
+    {"assist_share", &RunMetrics::assist_share},
+    {"live_heap_slope_bytes_per_sec", &RunMetrics::live_heap_slope_bytes_per_sec},
 };
+constexpr store_internal::Column<RunMetrics, bool> kBoolColumns[] = {
+    {"whole_periods", &RunMetrics::whole_periods},
+    {"latency_estimated", &RunMetrics::latency_estimated},
+};
+constexpr store_internal::ColumnSet<RunMetrics> kMetricColumns{kIntColumns, kRealColumns, kBoolColumns};
 // Columns before the metrics, in this order, in both directions.
 constexpr const char* kRunColumns = "status, reason, started_unix_ns, finished_unix_ns, exit";
 constexpr int kRunColumnCount = 5;
-
-std::string MetricColumns(const char* suffix) {
-  std::string s;
-  for (const IntColumn& c : kIntColumns) s += fmt::format(", {}{}", c.name, suffix);
-  for (const RealColumn& c : kRealColumns) s += fmt::format(", {}{}", c.name, suffix);
-  return s;
-}
-
-void BindMetrics(Stmt& s, int first, const RunMetrics& m) {
-  int i = first;
-  for (const IntColumn& c : kIntColumns) s.Bind(i++, m.*c.field);
-  for (const RealColumn& c : kRealColumns) s.Bind(i++, m.*c.field);
-}
-
-// Reads the metrics from column `first` on; the name of a column holding
-// something other than a number (a hand-edited file), else "".
-std::string ReadMetrics(const Stmt& s, int first, RunMetrics* m) {
-  int i = first;
-  for (const IntColumn& c : kIntColumns) {
-    if (s.Type(i) != SQLITE_INTEGER && s.Type(i) != SQLITE_NULL) return c.name;
-    (*m).*c.field = s.Int(i++);
-  }
-  for (const RealColumn& c : kRealColumns) {
-    if (s.Type(i) != SQLITE_FLOAT && s.Type(i) != SQLITE_INTEGER && s.Type(i) != SQLITE_NULL) return c.name;
-    (*m).*c.field = s.Real(i++);
-  }
-  return "";
-}
 
 }  // namespace
 
@@ -245,9 +234,9 @@ StatusOr<StoredStudy> StudyStore::Load(int64_t id) {
     st.design = s.Text(3);
     st.status = s.Text(4) == "done" ? StudyStatus::kDone : StudyStatus::kRunning;
   }
-  Stmt s(db_, fmt::format("SELECT id, seq, repeat, phase, design_cell, levels_json, env_json, {}{} FROM run "
+  Stmt s(db_, fmt::format("SELECT id, seq, repeat, phase, design_cell, levels_json, env_json, {}, {} FROM run "
                           "WHERE study_id = ? ORDER BY seq",
-                          kRunColumns, MetricColumns("")));
+                          kRunColumns, ColumnNames(kMetricColumns)));
   if (!s.ok()) return Error("reading runs");
   s.Bind(1, id);
   while (s.Step() == SQLITE_ROW) {
@@ -274,7 +263,8 @@ StatusOr<StoredStudy> StudyStore::Load(int64_t id) {
     r.started_unix_ns = s.Int(9);
     r.finished_unix_ns = s.Int(10);
     r.exit = s.Text(11);
-    if (const std::string bad = ReadMetrics(s, 7 + kRunColumnCount, &r.metrics); !bad.empty()) {
+    int first_metric = 7 + kRunColumnCount;
+    if (const std::string bad = ReadColumns(s, &first_metric, kMetricColumns, &r.metrics); !bad.empty()) {
       return Status::Corruption(fmt::format("{}: run {}: {} is not a number", path_, r.id, bad));
     }
     st.runs.push_back(std::move(r));
@@ -290,15 +280,16 @@ Status StudyStore::SaveRun(const RunResult& r, const RunData& data) {
   };
   {
     std::string sets = "status = ?, reason = ?, started_unix_ns = ?, finished_unix_ns = ?, exit = ?";
-    sets += MetricColumns(" = ?");
+    sets += ", " + ColumnNames(kMetricColumns, "", " = ?");
     Stmt s(db_, fmt::format("UPDATE run SET {} WHERE id = ?", sets));
     s.Bind(1, RunStatusName(r.status))
         .Bind(2, r.reason)
         .Bind(3, r.started_unix_ns)
         .Bind(4, r.finished_unix_ns)
         .Bind(5, r.exit);
-    BindMetrics(s, 1 + kRunColumnCount, r.metrics);
-    s.Bind(1 + kRunColumnCount + static_cast<int>(std::size(kIntColumns) + std::size(kRealColumns)), r.id);
+    int next = 1 + kRunColumnCount;
+    BindColumns(s, &next, kMetricColumns, r.metrics);
+    s.Bind(next, r.id);
     if (s.Step() != SQLITE_DONE) return fail(Error("saving a run"));
     if (sqlite3_changes(db_) != 1) {
       return fail(Status::NotFound(fmt::format("{}: saving a run: no planned run {}", path_, r.id)));
@@ -308,6 +299,7 @@ Status StudyStore::SaveRun(const RunResult& r, const RunData& data) {
   if (Status st = SaveTimeline(r, data); !st.ok()) return fail(st);
   if (Status st = SaveRequests(r, data); !st.ok()) return fail(st);
   if (Status st = SaveGc(r, data.gc); !st.ok()) return fail(st);
+  if (Status st = SaveAttribution(r, data.attribution); !st.ok()) return fail(st);
   return Exec("COMMIT");
 }
 

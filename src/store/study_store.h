@@ -8,8 +8,8 @@
 // It takes and returns model structs only (src/model/) and keeps every
 // field of them: a loaded run is the run that was saved. The schema is
 // written down in docs/study-database.md; files of schema version 1 (gcpilot
-// before the shared model) are migrated to version 2 when opened, in one
-// transaction.
+// before the shared model) and 2 (before the measured window and the
+// attribution) are migrated to version 3 when opened, in one transaction.
 #ifndef GCPILOT_STORE_STUDY_STORE_H_
 #define GCPILOT_STORE_STUDY_STORE_H_
 
@@ -53,7 +53,7 @@ struct StoredStudy {
 
 class StudyStore {
  public:
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // Opens or creates the database. Errors name the path; an SQLite file
   // that holds other tables is refused, never given ours.
@@ -86,6 +86,10 @@ class StudyStore {
   // "uncorrected"; kNotFound if the run has none) and the GC timeline.
   [[nodiscard]] StatusOr<HdrHistogram> LoadHistogram(int64_t run, const std::string& kind);
   [[nodiscard]] StatusOr<GcTimeline> LoadGcTimeline(int64_t run);
+  // The run's RunAttribution; a default one (alignment_error_ns -1) for a
+  // run stored without one (before schema 3, or never joined to its GC).
+  // kCorruption naming the table and column for a value of another type.
+  [[nodiscard]] StatusOr<RunAttribution> LoadAttribution(int64_t run);
 
  private:
   explicit StudyStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
@@ -97,6 +101,9 @@ class StudyStore {
   [[nodiscard]] Status SaveTimeline(const RunResult& run, const RunData& data);
   [[nodiscard]] Status SaveRequests(const RunResult& run, const RunData& data);
   [[nodiscard]] Status SaveGc(const RunResult& run, const GcTimeline& gc);
+  [[nodiscard]] Status SaveAttribution(const RunResult& run, const RunAttribution& a);
+  [[nodiscard]] Status SaveEstimateAndTrend(const RunResult& run, const RunAttribution& a);
+  [[nodiscard]] Status LoadEstimateAndTrend(int64_t run, RunAttribution* a);
   [[nodiscard]] Status LoadTimeline(int64_t run, RunData* data);
   [[nodiscard]] Status LoadRequests(int64_t run, RunData* data);
   sqlite3* db_ = nullptr;

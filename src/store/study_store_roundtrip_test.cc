@@ -1,5 +1,5 @@
 // A run saved with everything it can carry comes back field by field, and
-// a study database written by the release before schema 2 still loads.
+// study databases written by the releases before schemas 2 and 3 still load.
 #include <sqlite3.h>
 
 #include <filesystem>
@@ -58,7 +58,57 @@ RunResult FinishedRun(RunResult r) {
   m.stw_p99_ns = 88'000;
   m.stw_max_ns = 99'000;
   m.heap_live_p50_bytes = int64_t{288} << 20;
+  m.heap_peak_bytes = int64_t{491} << 20;
+  m.window_ns = 61'250'000'000;
+  m.gc_periods = 5;
+  m.whole_periods = true;
+  m.latency_estimated = true;
+  m.live_heap_slope_bytes_per_sec = 2'202'009.5;
+  m.limit_reached_in_ns = 70'125'000'000;
   return r;
+}
+
+// Every RunAttribution field set, none to its default.
+RunAttribution FullAttribution() {
+  RunAttribution a;
+  a.window = {77'500'000'000, 138'750'000'000, 5, 3, true};
+  a.alignment_error_ns = 1'000'000;
+  a.phases[static_cast<int>(GcPhase::kStw)] = {41, 900'000, 3'100'000, 3'300'000, 1'200'000};
+  a.phases[static_cast<int>(GcPhase::kMark)] = {52'000, 410'000, 6'800'000, 14'020'000, 700'000};
+  a.phases[static_cast<int>(GcPhase::kRecovery)] = {3'100, 300'000, 2'000'000, 2'500'000, 450'000};
+  a.phases[static_cast<int>(GcPhase::kOutside)] = {128'000, 200'000, 900'000, 1'100'000, 230'000};
+  a.recovery_ns = 12'000'000;
+  a.slow = {6'800'000, 1'832, 73, 1'301, 12, 446};
+  a.cycles = {{9, 80'000'000'000, 9'500, 690'000, 460'000, 11'000'000},
+              {10, 92'250'000'000, 9'700, 180'000, -50'000, 13'000'000}};
+  SteadyEstimate& e = a.estimate;
+  e.used = true;
+  e.duty = 0.0390625;
+  e.period_ns = 12'250'000'000;
+  e.cycle_ns = 478'000'000;
+  e.alloc_bytes_per_sec = 19'800'000.25;
+  e.in_gc_requests = 52'041;
+  e.out_gc_requests = 131'100;
+  e.in_gc_p99_ns = 6'800'000;
+  e.out_gc_p99_ns = 900'000;
+  e.p50_ns = 205'000;
+  e.p90_ns = 420'000;
+  e.p99_ns = 3'900'000;
+  e.p999_ns = 9'000'000;
+  e.max_ns = 14'020'000;
+  e.mean_ns = 260'000;
+  e.upper_bound = true;
+  e.basis = "period 12.2 s from 19.8 MB/s of heap growth between cycles; mark 478 ms";
+  HeapTrend& h = a.heap;
+  h.cycles = 6;
+  h.slope_bytes_per_sec = 2'202'009.5;
+  h.slope_stderr_bytes_per_sec = 104'857.5;
+  h.live_bytes = int64_t{300} << 20;
+  h.limit_bytes = int64_t{450} << 20;
+  h.limit_reached_in_ns = 70'125'000'000;
+  h.horizon_ns = 3'600'000'000'000;
+  h.warning = "live heap +2.1 MiB/s: GOMEMLIMIT=450MiB is reached in ~70 s, then GC runs back to back";
+  return a;
 }
 
 RunData FullData() {
@@ -108,6 +158,7 @@ RunData FullData() {
   d.gc.heap_samples = {{8'455'000'000, int64_t{452} << 20, int64_t{531} << 20}};
   d.gc.load_clock_origin_ns = 77'000'000'000;
   d.gc.origin_error_ns = 1'000'000;
+  d.attribution = FullAttribution();
   return d;
 }
 
@@ -151,16 +202,26 @@ TEST(StudyStoreRoundTripTest, ARunComesBackFieldByField) {
   EXPECT_EQ(back->gc.goroutine_spans, data.gc.goroutine_spans);
   EXPECT_EQ(back->gc.heap_samples, data.gc.heap_samples);
   EXPECT_EQ(back->gc, data.gc);
+  EXPECT_EQ(back->attribution.window, data.attribution.window);
+  EXPECT_EQ(back->attribution.phases, data.attribution.phases);
+  EXPECT_EQ(back->attribution.slow, data.attribution.slow);
+  EXPECT_EQ(back->attribution.cycles, data.attribution.cycles);
+  EXPECT_EQ(back->attribution.estimate, data.attribution.estimate);
+  EXPECT_EQ(back->attribution.heap, data.attribution.heap);
+  EXPECT_EQ(back->attribution, data.attribution);
   ASSERT_TRUE(back->corrected && back->uncorrected);
   EXPECT_EQ(back->corrected->NonZeroCounts(), data.corrected->NonZeroCounts());
   EXPECT_EQ(back->corrected->min(), 1'000);
   EXPECT_EQ(back->corrected->max(), data.corrected->max());
   EXPECT_EQ(back->uncorrected->NonZeroCounts(), data.uncorrected->NonZeroCounts());
 
-  // A run that never reached the load has no histograms, and says so.
+  // A run that never reached the load has no histograms, and says so; it
+  // was never joined to its GC either.
   auto none = store->LoadRunData(more[0].id);
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->corrected.has_value());
+  EXPECT_EQ(none->attribution, RunAttribution{});
+  EXPECT_EQ(none->attribution.alignment_error_ns, -1);
   EXPECT_EQ(store->LoadHistogram(more[0].id, "corrected").status().code(), StatusCode::kNotFound);
 }
 
@@ -190,6 +251,31 @@ TEST(StudyStoreRoundTripTest, ALongRequestLogComesBackWhole) {
   EXPECT_TRUE(back->requests == data.requests);
 }
 
+// Saving a run again (a resumed study re-runs it) replaces its attribution;
+// a run saved without one has no attribution rows and loads the default.
+TEST(StudyStoreRoundTripTest, SavingARunAgainReplacesItsAttribution) {
+  const std::string path = Fresh("resave.db");
+  auto store = StudyStore::Open(path);
+  ASSERT_TRUE(store.ok());
+  auto id = store->CreateStudy("{}", "full", {PlannedRun(0)});
+  ASSERT_TRUE(id.ok());
+  const RunResult run = FinishedRun(store->Load(*id)->runs[0]);
+  RunData data;
+  data.attribution = FullAttribution();
+  ASSERT_TRUE(store->SaveRun(run, data).ok());
+  data.attribution.cycles.pop_back();
+  data.attribution.heap.warning = "";
+  ASSERT_TRUE(store->SaveRun(run, data).ok());
+  auto back = store->LoadAttribution(run.id);
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->cycles.size(), 1u);
+  EXPECT_EQ(*back, data.attribution);
+  ASSERT_TRUE(store->SaveRun(run, RunData{}).ok());
+  back = store->LoadAttribution(run.id);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back, RunAttribution{});
+}
+
 TEST(StudyStoreRoundTripTest, SavingARunThatWasNeverPlannedIsAnError) {
   const std::string path = Fresh("unplanned.db");
   auto store = StudyStore::Open(path);
@@ -214,8 +300,10 @@ TEST(StudyStoreRoundTripTest, ADamagedRequestLogIsCorruptionNotACrash) {
   }
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "UPDATE request_log SET records = x'0102'; UPDATE run SET phase = 'sideways';", nullptr,
-                         nullptr, nullptr),
+  ASSERT_EQ(sqlite3_exec(db,
+                         "UPDATE request_log SET records = x'0102'; UPDATE run SET phase = 'sideways';"
+                         "UPDATE heap_trend SET cycles = 'many';",
+                         nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
   auto store = StudyStore::OpenExisting(path);
@@ -224,6 +312,10 @@ TEST(StudyStoreRoundTripTest, ADamagedRequestLogIsCorruptionNotACrash) {
   EXPECT_EQ(data.status().code(), StatusCode::kCorruption);
   EXPECT_EQ(data.status().message(),
             path + ": run " + std::to_string(run) + ": request log of 2 bytes is not whole 29-byte records");
+  auto attribution = store->LoadAttribution(run);
+  EXPECT_EQ(attribution.status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(attribution.status().message(),
+            path + ": run " + std::to_string(run) + ": heap_trend.cycles is not of its type");
   auto study = store->Load(1);
   EXPECT_EQ(study.status().message(),
             path + ": run " + std::to_string(run) + ": unknown phase \"sideways\" or status \"failed\"");
@@ -231,7 +323,7 @@ TEST(StudyStoreRoundTripTest, ADamagedRequestLogIsCorruptionNotACrash) {
 
 // The real version-1 study of testdata/store/README.md, values read from
 // it with sqlite3 before migration.
-TEST(StudyStoreMigrationTest, AVersionOneStudyLoadsAsVersionTwo) {
+TEST(StudyStoreMigrationTest, AVersionOneStudyLoadsAsVersionThree) {
   const std::string path = Fresh("v1.db");
   std::filesystem::copy_file(std::string(GCPILOT_SOURCE_DIR) + "/testdata/store/study-v1.db", path);
   {
@@ -254,6 +346,7 @@ TEST(StudyStoreMigrationTest, AVersionOneStudyLoadsAsVersionTwo) {
     EXPECT_EQ(a.metrics.gc_cycles, 1);
     EXPECT_EQ(a.metrics.responses, 1500);
     EXPECT_EQ(a.metrics.peak_rss_bytes, 39'063'552);
+    EXPECT_EQ(a.metrics.gc_periods, -1);  // and through schema 2 to 3: a fixed window
     // sqlite3 printed the stored seconds to 15 digits (1796114782.50653): 5 us either side.
     EXPECT_NEAR(static_cast<double>(a.started_unix_ns), 1796114782.50653e9, 5e3);
     const RunResult& b = study->runs[1];
@@ -280,18 +373,110 @@ TEST(StudyStoreMigrationTest, AVersionOneStudyLoadsAsVersionTwo) {
     EXPECT_EQ(c.stacks_bytes, GcCycle::kUnknown);  // v1 did not keep them
     EXPECT_FALSE(data->gc.aligned());
   }
-  // Migrated once: the file now says schema 2 and opens as it is.
+  // Migrated once: the file now says schema 3 and opens as it is.
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   sqlite3_stmt* st = nullptr;
   ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'schema'", -1, &st, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "2");
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "3");
   sqlite3_finalize(st);
   sqlite3_close(db);
   auto again = StudyStore::Open(path);
   ASSERT_TRUE(again.ok()) << again.status().message();
   EXPECT_EQ(again->Load(1)->runs.size(), 3u);
+}
+
+// The meta table's schema value, read with sqlite3 itself.
+std::string StoredSchema(const std::string& path) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'schema'", -1, &st, nullptr), SQLITE_OK);
+  std::string v = sqlite3_step(st) == SQLITE_ROW ? reinterpret_cast<const char*>(sqlite3_column_text(st, 0)) : "";
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return v;
+}
+
+// The real version-2 study of testdata/store/README.md (fixed windows, no
+// attribution), values read from it with sqlite3 before migration.
+TEST(StudyStoreMigrationTest, AVersionTwoStudyLoadsAsVersionThree) {
+  const std::string path = Fresh("v2.db");
+  std::filesystem::copy_file(std::string(GCPILOT_SOURCE_DIR) + "/testdata/store/study-v2.db", path);
+  ASSERT_EQ(StoredSchema(path), "2");
+  auto store = StudyStore::OpenExisting(path);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  EXPECT_EQ(StoredSchema(path), "3");
+  auto study = store->Load(1);
+  ASSERT_TRUE(study.ok()) << study.status().message();
+  ASSERT_EQ(study->runs.size(), 3u);
+  const RunResult& a = study->runs[0];
+  EXPECT_EQ(a.env, (std::map<std::string, std::string>{{"GOGC", "50"}}));
+  EXPECT_EQ(a.phase, RunPhase::kDesign);
+  EXPECT_EQ(a.started_unix_ns, 1'796'135'487'744'065'216);
+  EXPECT_EQ(a.metrics.p99_ns, 42'827'775);
+  EXPECT_EQ(a.metrics.p50_ns, 2'077'695);
+  EXPECT_EQ(a.metrics.gc_cycles, 1);
+  EXPECT_EQ(a.metrics.heap_live_p50_bytes, 17'825'792);
+  EXPECT_EQ(a.metrics.peak_rss_bytes, 32'575'488);
+  EXPECT_EQ(a.metrics.cpu_ns, 251'009'000);
+  // What schema 2 never measured: a fixed window, its periods unknown.
+  for (const RunResult& r : study->runs) {
+    EXPECT_EQ(r.metrics.gc_periods, -1) << r.id;
+    EXPECT_FALSE(r.metrics.whole_periods);
+    EXPECT_FALSE(r.metrics.latency_estimated);
+    EXPECT_EQ(r.metrics.limit_reached_in_ns, -1);
+    EXPECT_EQ(r.metrics.window_ns, 0);
+    EXPECT_EQ(r.metrics.heap_peak_bytes, 0);
+    EXPECT_EQ(r.metrics.live_heap_slope_bytes_per_sec, 0);
+  }
+  auto data = store->LoadRunData(a.id);
+  ASSERT_TRUE(data.ok()) << data.status().message();
+  EXPECT_EQ(data->attribution, RunAttribution{});
+  EXPECT_EQ(data->requests.records.size(), 1500u);
+  ASSERT_EQ(data->gc.cycles.size(), 7u);
+  EXPECT_EQ(data->gc.cycles[1].start_ns, 12'000'000);
+  EXPECT_EQ(data->gc.cycles[1].heap_live_bytes, 2'097'152);
+  EXPECT_EQ(data->gc.load_clock_origin_ns, 21'776'709'102'142);
+  EXPECT_EQ(data->gc.origin_error_ns, 47'350'461);
+  ASSERT_TRUE(data->corrected.has_value());
+  EXPECT_EQ(data->corrected->ValueAtPercentile(99), a.metrics.p99_ns);
+
+  // The migrated file holds what schema 3 adds.
+  RunResult again = FinishedRun(a);
+  RunData full = FullData();
+  ASSERT_TRUE(store->SaveRun(again, full).ok());
+  EXPECT_EQ(store->Load(1)->runs[0], again);
+  auto back = store->LoadAttribution(a.id);
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(*back, full.attribution);
+}
+
+// A migration that cannot finish changes nothing: here a hand-made table
+// stands where schema 3 puts one.
+TEST(StudyStoreMigrationTest, AFailedMigrationLeavesTheVersionTwoFileAsItWas) {
+  const std::string path = Fresh("v2-blocked.db");
+  std::filesystem::copy_file(std::string(GCPILOT_SOURCE_DIR) + "/testdata/store/study-v2.db", path);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE heap_trend (note TEXT)", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto store = StudyStore::OpenExisting(path);
+  EXPECT_EQ(store.status().code(), StatusCode::kIoError);
+  EXPECT_EQ(store.status().message(), path +
+                                          ": table heap_trend already exists (migrating the study database from "
+                                          "schema 2 to 3; the file is left as it was)");
+  EXPECT_EQ(StoredSchema(path), "2");
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM pragma_table_info('run') WHERE name = 'gc_periods'", -1, &st,
+                               nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(st, 0), 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
 }
 
 TEST(StudyStoreMigrationTest, ANewerSchemaIsRefusedAndLeftAsItWas) {
@@ -305,7 +490,7 @@ TEST(StudyStoreMigrationTest, ANewerSchemaIsRefusedAndLeftAsItWas) {
   EXPECT_EQ(store.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(store.status().message(), path +
                                           ": study database schema \"9\" is newer than this gcpilot reads (up to "
-                                          "2); use a newer gcpilot");
+                                          "3); use a newer gcpilot");
 }
 
 }  // namespace
