@@ -121,6 +121,19 @@ report_full.html|verify
 report_full.html|pending
 report_full.html|heat maps
 report_full.html|worst
+report_full.html|latency over time
+report_full.html|measured window
+report_full.html|due during
+report_full.html|above the P99
+report_full.html|Recovery N
+report_full.html|GC excess per cycle
+report_full.html|Clocks aligned within
+report_full.html|GC periods per run
+report_full.html|latency measured over
+report_full.html|whole GC periods
+report_full.html|steady-state estimate
+report_full.html|steady-state estimate inputs
+report_full.html|not whole
 tune_resume_issue10.txt|periods
 tune_resume_issue10.txt|GC periods
 tune_resume_issue10.txt|~ estimated

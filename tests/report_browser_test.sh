@@ -31,7 +31,8 @@ shoot() {  # shoot HTML PNG WIDTH HEIGHT -> console log in PNG.log
 # themselves and legends, kept in class "legend", are not checked);
 # the Pareto plot labels every point, with no two labels overlapping; the
 # percentile plot's legend names the setting of the "worst" curve; no
-# latency axis below 0.
+# latency axis below 0; the latency-over-time figures shade the GC phases
+# and no two of their texts overlap.
 geometry() {  # geometry HTML KIND
   python3 - "$1" "$work/geometry_$2.html" <<'PY'
 import sys
@@ -82,6 +83,23 @@ script = r"""<script>
         for (let b = a + 1; b < labels.length; ++b) {
           const p = rel(labels[a]), q = rel(labels[b]);
           if (p.x0 < q.x1 && q.x0 < p.x1 && p.y0 < q.y1 && q.y0 < p.y1) bad.push(name + ': labels ' + what(labels[a]) + ' and ' + what(labels[b]) + ' overlap');
+        }
+      }
+    }
+    // The latency-over-time figures: the GC phases are shaded (each phase's
+    // colour on at least one band, which the frame check above holds inside
+    // the plot area), and no two texts (title, ticks, axis labels, the
+    // window's label, the legend) overlap.
+    if (title.includes('latency over time')) {
+      for (const [phase, fill] of [['concurrent mark', '#f6d7a7'], ['stop-the-world', '#b00020']]) {
+        const bands = Array.from(svg.querySelectorAll('rect[fill="' + fill + '"]')).filter((r) => !r.closest('.legend'));
+        if (bands.length === 0) bad.push(name + ': no ' + phase + ' band drawn');
+      }
+      const texts = Array.from(svg.querySelectorAll('text'));
+      for (let a = 0; a < texts.length; ++a) {
+        for (let b = a + 1; b < texts.length; ++b) {
+          const p = rel(texts[a]), q = rel(texts[b]);
+          if (p.x0 < q.x1 && q.x0 < p.x1 && p.y0 < q.y1 && q.y0 < p.y1) bad.push(name + ': texts ' + what(texts[a]) + ' and ' + what(texts[b]) + ' overlap');
         }
       }
     }
@@ -143,6 +161,28 @@ grep -q 'rect outside the frame' "$work/broken_tick.err" || {
   exit 1
 }
 echo "broken_tick: refused (a rect outside the frame)"
+# And a concurrent-mark band of a latency-over-time figure widened past
+# its frame's right edge (still inside its SVG) is refused too.
+python3 - "$work/report_full.html" "$work/report_broken_band.html" <<'PY'
+import re, sys
+html = open(sys.argv[1]).read()
+band = re.compile(r'(<rect x="[0-9.]+" y="[0-9.]+" width=")([0-9.]+)(" height="[0-9.]+" fill="#f6d7a7"/>)')
+m = band.search(html)
+if not m:
+    sys.exit("report_browser_test: no concurrent-mark band in the full report to break")
+broken = html[:m.start()] + m.group(1) + "960.0" + m.group(3) + html[m.end():]
+open(sys.argv[2], "w").write(broken)
+PY
+if geometry "$work/report_broken_band.html" broken_band 2>"$work/broken_band.err"; then
+  echo "report_browser_test: a mark band drawn past its plot's frame passed the geometry check" >&2
+  exit 1
+fi
+grep -q 'latency over time.*rect outside the frame' "$work/broken_band.err" || {
+  cat "$work/broken_band.err" >&2
+  echo "report_browser_test: the broken band was refused, but not as a rect outside the frame" >&2
+  exit 1
+}
+echo "broken_band: refused (a rect outside the frame)"
 for kind in full single failed; do
   html="$work/report_$kind.html"
   shoot "$html" "$work/page_$kind.png" 1300 3000

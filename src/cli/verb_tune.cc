@@ -48,7 +48,7 @@ int Usage(const std::string& msg) {
 // gcpilot), at --live-mb.
 StatusOr<StudySpec> BuiltinSpec(const TuneFlags& f) {
   const std::string& live_mb_text = f.live_mb;
-  int live_mb = 256;
+  int live_mb = 32;
   if (!live_mb_text.empty()) {
     const char* end = live_mb_text.data() + live_mb_text.size();
     const auto [p, ec] = std::from_chars(live_mb_text.data(), end, live_mb);
@@ -365,7 +365,7 @@ Verb AddTuneVerb(CLI::App& app) {
   cmd->add_option("--ready", f->ready, "with a command: readiness URL, {port} allowed");
   cmd->add_option("--url", f->overrides.url, "load URL ({port} allowed)");
   cmd->add_option("--requests", f->overrides.requests, "request mix TOML (see gcpilot load)");
-  cmd->add_option("--live-mb", f->live_mb, "built-in study: the gateway's -live-mb");
+  cmd->add_option("--live-mb", f->live_mb, "built-in study: the gateway's -live-mb (default 32)");
   cmd->add_option("--paygate", f->paygate,
                   "built-in study: the gateway binary (default: $GCPILOT_PAYGATE, else BUILD/paygate or "
                   "PREFIX/libexec/gcpilot/paygate beside gcpilot)");

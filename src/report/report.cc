@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <set>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -10,6 +12,8 @@
 #include "analysis/outline_json.h"
 #include "base/plural.h"
 #include "model/gc_knobs.h"
+#include "report/attribution_section.h"
+#include "report/gc_periods_table.h"
 #include "report/gc_timeline_section.h"
 #include "report/html_figure.h"
 #include "report/svg.h"
@@ -137,6 +141,12 @@ std::string FiguresTable(const ReportInput& in) {
     return c.mean_gc_cpu >= 0 ? fmt::format("{:.1f}%", 100 * c.mean_gc_cpu) : std::string("unknown");
   });
   row("GC cycles per measured window", [](const CellStats& c) { return fmt::format("{:.1f}", c.mean_gc_cycles); });
+  row("GC periods per run", [&](const CellStats& c) { return PeriodsPerRunText(in, c); });
+  row("latency measured over", [&](const CellStats& c) { return Esc(MeasuredText(in, c)); });
+  if (std::any_of(cols.begin(), cols.end(),
+                  [&](const auto& col) { return !EstimateInputsHtml(in, *col.second).empty(); })) {
+    row("steady-state estimate inputs", [&](const CellStats& c) { return EstimateInputsHtml(in, c); });
+  }
   row("error rate (worst run)", [](const CellStats& c) { return fmt::format("{:.3f}%", 100 * c.max_error_rate); });
   return h + "</table>\n";
 }
@@ -390,7 +400,7 @@ std::string RunsTable(const ReportInput& in) {
   h += "<h2>All runs</h2>\n<table>\n<tr><th>run</th><th>phase</th>";
   for (const Factor& f : spec.factors) h += "<th>" + Esc(f.name) + "</th>";
   h += "<th>status</th><th>p50 ms</th><th>p99 ms</th><th>max ms</th><th>req/s</th><th>errors</th>"
-       "<th>peak RSS</th><th>GC cycles</th><th>reason</th></tr>\n";
+       "<th>peak RSS</th><th>GC cycles</th><th>GC periods</th><th>reason</th></tr>\n";
   for (const RunResult& run : in.runs) {
     h += fmt::format("<tr{}><td>{}</td><td class=\"l\">{}</td>",
                      run.status == RunStatus::kFailed ? " class=\"failed\"" : "", run.seq + 1, RunPhaseName(run.phase));
@@ -400,14 +410,16 @@ std::string RunsTable(const ReportInput& in) {
     }
     const RunMetrics& m = run.metrics;
     if (run.done()) {
+      const char* est = m.latency_estimated ? "~" : "";  // the steady-state estimate, not the window's own
       h += fmt::format(
-          "<td class=\"l\">done</td><td>{:.3f}</td><td>{:.3f}</td><td>{:.3f}</td><td>{:.0f}</td>"
-          "<td>{}</td><td>{}</td><td>{}</td><td></td></tr>\n",
-          m.p50_ns / 1e6, m.p99_ns / 1e6, m.max_ns / 1e6, m.achieved_rps, m.errors, Esc(FormatBytes(m.peak_rss_bytes)),
-          m.gc_cycles);
+          "<td class=\"l\">done</td><td>{}{:.3f}</td><td>{}{:.3f}</td><td>{}{:.3f}</td><td>{:.0f}</td>"
+          "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td></td></tr>\n",
+          est, m.p50_ns / 1e6, est, m.p99_ns / 1e6, est, m.max_ns / 1e6, m.achieved_rps, m.errors,
+          Esc(FormatBytes(m.peak_rss_bytes)), m.gc_cycles,
+          m.gc_periods < 0 ? std::string("?") : std::to_string(m.gc_periods) + (m.whole_periods ? "" : " (not whole)"));
     } else {
       h += fmt::format(
-          "<td class=\"l\">{}</td><td></td><td></td><td></td><td></td><td></td><td></td><td></td>"
+          "<td class=\"l\">{}</td><td></td><td></td><td></td><td></td><td></td><td></td><td></td><td></td>"
           "<td class=\"l\">{}</td></tr>\n",
           RunStatusName(run.status), Esc(run.reason));
     }
@@ -427,27 +439,79 @@ void ReadRunTimes(const nlohmann::json& spec, ReportInput* in) {
   in->duration_ns = get("duration_ns");
 }
 
-// The measured windows of the runs the GC timelines show: the first
-// measured request fell due when the measured phase began (the load
-// engine's schedule starts there), on the load clock.
-Status ReadMeasuredWindows(StudyStore& store, ReportInput* in) {
-  std::vector<const RunResult*> shown;
-  const Recommendation& r = in->analysis.rec;
-  if (r.found) shown = TimelineRuns(*in, r.best);
-  if (!r.baseline.values.empty() && !r.is_default) {
-    for (const RunResult* run : TimelineRuns(*in, r.baseline)) shown.push_back(run);
+// The measured window of a run the GC timelines show, on its target's
+// clock: the stored window (whole GC periods, or the bound) where the run
+// recorded one, else from the first measured request's due time (the
+// load engine's schedule starts there) for the spec's measured time.
+std::optional<TimeSpan> ShownWindow(const ReportInput& in, const GcTimeline& gc, const RunData& data) {
+  if (!gc.aligned()) return std::nullopt;
+  const MeasuredWindow& w = data.attribution.window;
+  if (w.to_ns > w.from_ns) return TimeSpan{w.from_ns - gc.load_clock_origin_ns, w.to_ns - gc.load_clock_origin_ns};
+  if (in.duration_ns < 0 || data.requests.records.empty()) return std::nullopt;
+  const int64_t start = data.requests.records.front().due_ns - gc.load_clock_origin_ns;
+  return TimeSpan{start, start + in.duration_ns};
+}
+
+// The runs whose data beyond the attribution the report draws: the GC
+// timelines' runs and the latency-over-time figures' runs.
+void ShownRuns(const ReportInput& in, std::set<int64_t>* timelines, std::set<int64_t>* figures) {
+  const Recommendation& r = in.analysis.rec;
+  std::vector<const CellStats*> cells;
+  if (r.found) cells.push_back(&r.best);
+  if (!r.baseline.values.empty() && !r.is_default) cells.push_back(&r.baseline);
+  for (const CellStats* c : cells) {
+    if (const RunResult* run = LatencyFigureRun(in, *c)) figures->insert(run->id);
   }
-  if (IsLostVerification(r)) {
-    for (const RunResult* run : TimelineRuns(*in, r.challenger)) shown.push_back(run);
+  if (IsLostVerification(r)) cells.push_back(&r.challenger);
+  for (const CellStats* c : cells) {
+    for (const RunResult* run : TimelineRuns(in, *c)) timelines->insert(run->id);
   }
-  for (const RunResult* run : shown) {
-    const GcTimeline& gc = in->cycles[run->id];
-    if (!gc.aligned() || in->duration_ns < 0) continue;
-    auto data = store.LoadRunData(run->id);
+}
+
+// A run the report draws gets all its stored data read (its request log
+// is 32 bytes a request); the others their histogram and GC timeline, and
+// the attribution of an estimated one (the estimate's inputs).
+StatusOr<RunData> ReadOneRun(StudyStore& store, const RunResult& r, bool all) {
+  if (all) return store.LoadRunData(r.id);
+  RunData data;
+  if (r.done()) {
+    auto h = store.LoadHistogram(r.id, "corrected");
+    if (h.ok()) {
+      data.corrected = std::move(*h);
+    } else if (h.status().code() != StatusCode::kNotFound) {
+      return h.status();
+    }
+  }
+  auto gc = store.LoadGcTimeline(r.id);
+  if (!gc.ok()) return gc.status();
+  data.gc = std::move(*gc);
+  if (r.metrics.latency_estimated) {
+    auto a = store.LoadAttribution(r.id);
+    if (!a.ok()) return a.status();
+    data.attribution = std::move(*a);
+  }
+  return data;
+}
+
+// Each run's stored data: the corrected histogram of a done run (drawn
+// without it where it has none; a damaged one is an error) and its GC
+// timeline; the attribution of the runs shown and of the estimated ones;
+// the measured window of the runs the GC timelines show and the request
+// log of the runs the latency-over-time figures draw.
+Status ReadRunData(StudyStore& store, ReportInput* in) {
+  std::set<int64_t> timelines, figures;
+  ShownRuns(*in, &timelines, &figures);
+  for (const RunResult& r : in->runs) {
+    const bool shown = timelines.count(r.id) || figures.count(r.id);
+    auto data = ReadOneRun(store, r, shown);
     if (!data.ok()) return data.status();
-    if (data->requests.records.empty()) continue;
-    const int64_t start = data->requests.records.front().due_ns - gc.load_clock_origin_ns;
-    in->measured[run->id] = {start, start + in->duration_ns};
+    if (r.done() && data->corrected) in->corrected.emplace(r.id, std::move(*data->corrected));
+    if (r.done() && (shown || r.metrics.latency_estimated)) in->attribution[r.id] = std::move(data->attribution);
+    if (timelines.count(r.id)) {
+      if (auto w = ShownWindow(*in, data->gc, *data)) in->measured[r.id] = *w;
+    }
+    if (figures.count(r.id)) in->requests[r.id] = std::move(data->requests);
+    in->cycles[r.id] = std::move(data->gc);
   }
   return Status::Ok();
 }
@@ -464,6 +528,20 @@ std::vector<const RunResult*> TimelineRuns(const ReportInput& in, const CellStat
   std::vector<const RunResult*> shown = verify.empty() ? all : verify;
   if (shown.size() > 3) shown.resize(3);
   return shown;
+}
+
+const RunResult* LatencyFigureRun(const ReportInput& in, const CellStats& cell) {
+  std::vector<const RunResult*> all, verify;
+  for (const RunResult& r : in.runs) {
+    if (std::find(cell.run_ids.begin(), cell.run_ids.end(), r.id) == cell.run_ids.end()) continue;
+    all.push_back(&r);
+    if (r.phase == RunPhase::kVerify) verify.push_back(&r);
+  }
+  const RunResult* pick = nullptr;
+  for (const RunResult* r : verify.empty() ? all : verify) {
+    if (pick == nullptr || r->metrics.gc_periods > pick->metrics.gc_periods) pick = r;
+  }
+  return pick;
 }
 
 StatusOr<ReportInput> LoadReportInput(StudyStore& store, int64_t id) {
@@ -486,20 +564,7 @@ StatusOr<ReportInput> LoadReportInput(StudyStore& store, int64_t id) {
   ReadRunTimes(spec, &in);
   in.runs = std::move(st->runs);
   in.analysis = Analyze(in.spec, in.runs);
-  for (const RunResult& r : in.runs) {
-    if (r.done()) {  // a done run without a histogram is drawn without it; a damaged one is an error
-      auto h = store.LoadHistogram(r.id, "corrected");
-      if (h.ok()) {
-        in.corrected.emplace(r.id, std::move(*h));
-      } else if (h.status().code() != StatusCode::kNotFound) {
-        return h.status();
-      }
-    }
-    auto gc = store.LoadGcTimeline(r.id);
-    if (!gc.ok()) return gc.status();
-    in.cycles[r.id] = std::move(*gc);
-  }
-  if (Status s = ReadMeasuredWindows(store, &in); !s.ok()) return s;
+  if (Status s = ReadRunData(store, &in); !s.ok()) return s;
   return in;
 }
 
@@ -511,10 +576,16 @@ std::string RenderReport(const ReportInput& in) {
   h += HeatMapSection(in);
   h += MainEffectSection(in);
   h += PercentileSection(in);
+  h += AttributionSection(in);
   h += GcTimelineSection(in);
   h += ParetoSection(in);
+  h += GcPeriodsSection(in);
   h += RunsTable(in);
-  h += "</table>\n<p class=\"meta\">Made by gcpilot. Latency is measured from each request's due time "
+  h += "</table>\n<p class=\"meta\">";
+  if (std::any_of(in.runs.begin(), in.runs.end(), [](const RunResult& r) { return r.metrics.latency_estimated; })) {
+    h += "~: the steady-state estimate (the run's window held too few GC periods). ";
+  }
+  h += "Made by gcpilot. Latency is measured from each request's due time "
        "(coordinated-omission corrected). Sizes in MiB (2^20 bytes; gctrace's \"MB\" are these).</p>\n"
        "</body></html>\n";
   return h;

@@ -12,7 +12,9 @@
 #include "analysis/study_analysis.h"
 #include "base/status.h"
 #include "hdr/hdr_histogram.h"
+#include "model/gc_attribution.h"
 #include "model/gc_timeline.h"
+#include "model/request_log.h"
 #include "model/study_outline.h"
 #include "store/study_store.h"
 
@@ -35,6 +37,13 @@ struct ReportInput {
   // measured request's due time (the request log, on the load clock) back
   // through the clock alignment. Absent where the study recorded neither.
   std::map<int64_t, TimeSpan> measured;  // by run id
+  // The requests joined to the GC (default RunAttribution,
+  // alignment_error_ns -1, where the study did not store one) of the done
+  // runs the report draws and of those whose latency is the steady-state
+  // estimate, and the request logs of the runs the latency-over-time
+  // figures draw (LatencyFigureRun) only: a log is 32 bytes a request.
+  std::map<int64_t, RunAttribution> attribution;  // by run id
+  std::map<int64_t, RequestLog> requests;         // by run id
 };
 
 // The runs whose GC timelines the report shows for a setting of the
@@ -42,6 +51,12 @@ struct ReportInput {
 // among those its figures come from if there are any, else those runs;
 // at most 3, in run order.
 std::vector<const RunResult*> TimelineRuns(const ReportInput& in, const CellStats& cell);
+
+// The run whose requests the latency-over-time figure of a setting of the
+// verdict draws: among its verification runs if it has any, else among all
+// the runs its figures come from, the one that covered the most GC periods
+// (the earliest of equals); nullptr when the setting has no run.
+const RunResult* LatencyFigureRun(const ReportInput& in, const CellStats& cell);
 
 // Whether the design's best setting lost or failed its verification runs
 // (Recommendation::challenger holds their figures).

@@ -4,6 +4,12 @@
 // design), "single" (one factor) and "failed" (every setting failed or over
 // budget). Every run: 3 s warm-up from 2 s, measured 5-15 s of its clock,
 // a GC cycle every 1, 1.5 or 3 s (GOGC 50, 100, 400) until it stops.
+// Every done run has a request log and its attribution (report_fixture_
+// requests.h), its clocks aligned (the load clock at the target's time 0
+// is 1000 s). GOGC 50 and 100 runs count as measured over whole GC periods
+// (10 and 6 in the window; the window is the fixture's 5-15 s for every
+// run, so the flag is set, not derived), GOGC=400 runs as estimated (2
+// periods of the 3 asked).
 #ifndef GCPILOT_REPORT_REPORT_FIXTURE_H_
 #define GCPILOT_REPORT_REPORT_FIXTURE_H_
 
@@ -11,6 +17,7 @@
 #include <string>
 
 #include "report/report.h"
+#include "report/report_fixture_requests.h"
 
 namespace gcpilot {
 
@@ -27,6 +34,7 @@ inline ReportInput ReportFixture(const std::string& kind) {
   in.warmup_ns = 3'000'000'000;
   in.duration_ns = 10'000'000'000;
   const TimeSpan window{5'000'000'000, 15'000'000'000};
+  constexpr int64_t kOrigin = 1'000'000'000'000;
   if (kind == "single") {
     s.factors = {{"GOGC", {"50", "100", "400"}, "100"}};
   } else {
@@ -112,6 +120,26 @@ inline ReportInput ReportFixture(const std::string& kind) {
       cycles.cycles.push_back(gc);
     }
     m.gc_cpu_share = static_cast<double>(cpu_in_window_ns) / (static_cast<double>(window.duration_ns()) * 2);
+    cycles.load_clock_origin_ns = kOrigin;
+    cycles.origin_error_ns = 1'000'000;
+    RunAttribution& att = in.attribution[r.id];
+    FixtureRequests(cycles, p99, kOrigin + window.start_ns, kOrigin + window.end_ns, &in.requests[r.id], &att);
+    m.window_ns = window.duration_ns();
+    m.gc_periods = att.window.periods = g == 0 ? 10 : g == 1 ? 6 : 2;
+    m.whole_periods = att.window.whole_periods = g != 2;
+    m.latency_estimated = g == 2;
+    if (g == 2) {
+      SteadyEstimate& e = att.estimate;
+      e.used = true;
+      e.period_ns = 3'000'000'000;
+      e.cycle_ns = 40'040'000;
+      e.duty = 40.04 / 3000;
+      e.alloc_bytes_per_sec = 85.3 * 1048576;
+      e.in_gc_requests = att.phases[0].requests + att.phases[1].requests;
+      e.out_gc_requests = att.phases[2].requests + att.phases[3].requests;
+      e.p99_ns = m.p99_ns;
+      e.basis = "period 3.00 s from 85.3 MiB/s heap growth and a 1.3 GiB goal; cycle 40 ms; duty 1.33%";
+    }
     in.cycles.emplace(r.id, std::move(cycles));
     in.measured[r.id] = window;
     in.runs.push_back(r);

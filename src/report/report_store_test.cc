@@ -96,11 +96,82 @@ TEST(ReportStoreTest, TheMeasuredWindowComesFromTheRequestLogAndTheClockAlignmen
   ASSERT_TRUE(in.ok()) << in.status().message();
   ASSERT_EQ(in->measured.count(run.id), 1u);
   EXPECT_EQ(in->measured.at(run.id), (TimeSpan{2'300'000'000, 7'300'000'000}));
+  // The only run is the recommendation's figure run: its request log is
+  // kept (3 records, none answered: the figure says so), and it has no
+  // stored attribution.
+  ASSERT_EQ(in->requests.count(run.id), 1u);
+  EXPECT_EQ(in->requests.at(run.id), data.requests);
+  EXPECT_EQ(in->attribution.at(run.id).alignment_error_ns, -1);
+  const std::string html = RenderReport(*in);
+  EXPECT_NE(
+      html.find(">recommended: latency over time, baseline run 1 (0 GC periods): no answered request logged</text>"),
+      std::string::npos);
+  EXPECT_NE(html.find("No attribution for the baseline run 1 (0 GC periods): its requests were not joined"),
+            std::string::npos);
   // The cycles at 3.5 and 6 s: 100 ms of GC CPU over 5 s x 2 Ps.
   EXPECT_NE(RenderReport(*in).find("Measured window 2.3-7.3 s of the target's clock (warm-up from 0.3 s); 2 cycles "
                                    "in the measured window, 4 in the whole run; GC CPU over the measured window "
                                    "1.0% of GOMAXPROCS"),
             std::string::npos);
+}
+
+// A run of schema 3: its stored window (whole GC periods, from the cycle
+// at 3.5 s to the one at 8 s of its clock) is the one the GC timeline
+// shades, and its stored attribution is the table under its figure.
+TEST(ReportStoreTest, TheStoredWindowAndAttributionAreShown) {
+  const std::string path = Fresh("attribution.db");
+  auto store = StudyStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  StudyOutline o;
+  o.source = "attribution test";
+  o.factors = {{"GOGC", {"100", "400"}, "100"}};
+  nlohmann::json spec;
+  OutlineToJson(o, &spec);
+  spec["warmup_ns"] = 2'000'000'000;
+  spec["duration_ns"] = 3'000'000'000;
+  RunResult planned;
+  planned.phase = RunPhase::kBaseline;
+  planned.levels = {0};
+  planned.env = {{"GOGC", "100"}};
+  auto id = store->CreateStudy(spec.dump(), "full factorial", {planned});
+  ASSERT_TRUE(id.ok()) << id.status().message();
+  RunResult run = store->Load(*id)->runs[0];
+  run.status = RunStatus::kDone;
+  run.metrics.p99_ns = 4'000'000;
+  run.metrics.gc_periods = 2;
+  run.metrics.whole_periods = true;
+  RunData data;
+  const int64_t origin = 1'000'000'000'000;
+  data.gc.load_clock_origin_ns = origin;
+  data.gc.origin_error_ns = 1'000'000;
+  for (int64_t at_ms : {1000, 3500, 6000, 8000}) {
+    GcCycle c;
+    c.number = static_cast<int64_t>(data.gc.cycles.size()) + 1;
+    c.start_ns = at_ms * 1'000'000;
+    c.mark_ns = 50'000'000;
+    c.procs = 2;
+    data.gc.cycles.push_back(c);
+  }
+  data.requests.kinds = {"request"};
+  for (int64_t t = origin + 2'000'000'000; t < origin + 9'000'000'000; t += 10'000'000) {
+    data.requests.records.push_back({t, t, t + 1'000'000});
+  }
+  RunAttribution& a = data.attribution;
+  a.window = {origin + 3'500'000'000, origin + 8'000'000'000, 2, 2, true};
+  a.alignment_error_ns = 1'000'000;
+  a.phases[static_cast<int>(GcPhase::kMark)] = {10, 1'000'000, 1'000'000, 1'000'000, 1'000'000};
+  a.phases[static_cast<int>(GcPhase::kOutside)] = {440, 1'000'000, 1'000'000, 1'000'000, 1'000'000};
+  a.slow = {1'000'000, 0, 0, 0, 0, 0};
+  ASSERT_TRUE(store->SaveRun(run, data).ok());
+  auto in = LoadReportInput(*store, 0);
+  ASSERT_TRUE(in.ok()) << in.status().message();
+  EXPECT_EQ(in->measured.at(run.id), (TimeSpan{3'500'000'000, 8'000'000'000}));
+  EXPECT_EQ(in->attribution.at(run.id), a);
+  const std::string html = RenderReport(*in);
+  EXPECT_NE(html.find(">recommended: latency over time, baseline run 1 (2 GC periods)</text>"), std::string::npos);
+  EXPECT_NE(html.find("<tr><td class=\"l\">mark: during concurrent mark</td><td>10</td><td>1.000</td>"),
+            std::string::npos);
+  EXPECT_NE(html.find("Measured window 3.5-8.0 s of the target's clock"), std::string::npos);
 }
 
 TEST(ReportStoreTest, HandEditedDatabasesGiveAnErrorOrAPageNeverAThrow) {

@@ -40,9 +40,9 @@ bool Has(const std::string& html, const std::string& needle) { return html.find(
 TEST(ReportTest, FullStudyHasEverySection) {
   const ReportInput in = ReportFixture("full");
   const std::string html = RenderReport(in);
-  // 3 heat maps + 3 main effects + 1 percentile + (3 + 3 runs) x 2 GC
-  // timelines + 1 Pareto.
-  EXPECT_EQ(Count(html, "<svg "), 20u);
+  // 3 heat maps + 3 main effects + 1 percentile + 2 latency over time +
+  // (3 + 3 runs) x 2 GC timelines + 1 Pareto.
+  EXPECT_EQ(Count(html, "<svg "), 22u);
   EXPECT_EQ(Count(html, "<script"), 0u);
   EXPECT_EQ(Count(html, "http://"), Count(html, "http://www.w3.org/2000/svg"));  // nothing fetched
   EXPECT_EQ(Count(html, "<tr><td>"), in.runs.size());                            // one table row per run
@@ -158,8 +158,9 @@ TEST(ReportTest, GcTimelinesOfTheVerificationRunsSayWhichWindow) {
   // The default's column averages 5 runs; only 3 are drawn.
   EXPECT_TRUE(Has(html, "<p class=\"meta\">3 of its 5 runs drawn: the verification runs.</p>"));
   // Heap samples are points: no polyline in a GC plot (the only ones are
-  // the 3 percentile curves, the 3 main effects and the Pareto front).
-  EXPECT_EQ(Count(html, "<polyline points="), 3u + 3u + 1u);
+  // the 3 percentile curves, the 3 main effects, the Pareto front and the
+  // 2 latency-over-time lines).
+  EXPECT_EQ(Count(html, "<polyline points="), 3u + 3u + 1u + 2u);
   // 5 + 10 cycles x 3 runs each: a 3-px pause tick per cycle; sizes in MiB.
   EXPECT_EQ(Count(html, "width=\"3\" height=\"12\" fill=\"#b00020\"/>"), 45u + 6u);  // + 6 legend swatches
   EXPECT_FALSE(Has(html, ">MB<"));

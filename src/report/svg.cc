@@ -192,6 +192,10 @@ std::vector<XyPlot::LegendEntry> XyPlot::LegendEntries() const {
     if (se.name.empty()) continue;
     es.push_back({se.name, se.color, se.line || !se.x_to.empty() ? Swatch::kLine : Swatch::kPoint});
   }
+  for (const Band& b : bands_) {
+    const bool listed = std::any_of(es.begin(), es.end(), [&](const LegendEntry& e) { return e.name == b.legend; });
+    if (!b.legend.empty() && !listed) es.push_back({b.legend, b.color, Swatch::kBand});
+  }
   if (!marker_name_.empty() && !markers_.empty()) es.push_back({marker_name_, markers_.front().color, Swatch::kTick});
   for (const Ring& r : rings_) {
     if (!r.name.empty()) es.push_back({r.name, r.color, Swatch::kRing});
@@ -240,9 +244,10 @@ std::string XyPlot::RenderTicks(const Frame& f) const {
 std::string XyPlot::RenderBands(const Frame& f) const {
   std::string s;
   for (const Band& b : bands_) {
-    const double x0 = f.X(b.x0), x1 = f.X(b.x1);
-    s += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"/>\n", x0, f.top,
-                     x1 - x0, f.ph, b.color);
+    const double w = std::min(std::max(f.X(b.x1) - f.X(b.x0), b.min_px), f.pw);
+    const double x0 = std::clamp(f.X(b.x0), f.left, f.right() - w);
+    s += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"/>\n", x0, f.top, w,
+                     f.ph, b.color);
   }
   return s;
 }
@@ -393,6 +398,10 @@ std::string XyPlot::RenderLegend(const Frame& f, double top) const {
         s += fmt::format(
             "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"5\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>\n", x + 6,
             y - 4, e.color);
+        break;
+      case Swatch::kBand:
+        s += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"12\" height=\"10\" fill=\"{}\"/>\n", x, y - 8,
+                         e.color);
         break;
       case Swatch::kTick:
         s += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"3\" height=\"12\" fill=\"{}\"/>\n", x + 4, y - 10,

@@ -59,6 +59,12 @@ struct Marker {  // a tick at x on the frame's bottom edge (e.g. a stop-the-worl
 struct Band {  // a shaded span of x over the frame's height, its label at the top
   double x0, x1;
   std::string color, label;
+  // Named in the legend (once per name: many spans can share one entry);
+  // "" = not listed.
+  std::string legend = "";
+  // Drawn at least this wide (pixels, kept inside the frame), so a span far
+  // under a pixel (a stop-the-world phase on a seconds axis) still shows.
+  double min_px = 0;
 };
 
 struct PointLabel {  // text beside the point (x, y), placed clear of other labels and points
@@ -99,11 +105,11 @@ class XyPlot {
   std::string RenderLabels(const Frame& f) const;
   std::string RenderLegend(const Frame& f, double top) const;
   struct LegendEntry {
-    enum class Swatch { kLine, kPoint, kRing, kTick };  // what its sample looks like
+    enum class Swatch { kLine, kPoint, kRing, kTick, kBand };  // what its sample looks like
     std::string name, color;
     Swatch swatch;
   };
-  std::vector<LegendEntry> LegendEntries() const;  // series, then markers, then rings
+  std::vector<LegendEntry> LegendEntries() const;  // series, bands, markers, then rings
   int LegendRows() const;
 
   std::string title_;

@@ -122,7 +122,7 @@ void SplitCpus(StudySpec* spec);
 // `paygate` is the gateway binary, `source_dir` the checkout (load mix).
 // `live_mb` is the gateway's -live-mb; the request mix's order ids follow
 // it (the gateway prefills live_mb x 1024 orders, ord_0 ..).
-StudySpec BuiltinPaygateSpec(const std::string& paygate, const std::string& source_dir, int live_mb = 256);
+StudySpec BuiltinPaygateSpec(const std::string& paygate, const std::string& source_dir, int live_mb = 32);
 
 // Does a run measure over whole GC periods (min_gc_periods > 0), rather
 // than a fixed window? A rate that sets its own length (RateSetsDuration)

@@ -129,7 +129,8 @@ TEST(SpecTest, SplitCpusPinsTheLoadGeneratorApart) {
 
 TEST(SpecTest, BuiltinMixFollowsTheGatewaysHistory) {
   const StudySpec s = BuiltinPaygateSpec("/bin/true", GCPILOT_SOURCE_DIR, 16);
-  EXPECT_EQ(s.command.back(), "16");
+  EXPECT_EQ(s.command, (std::vector<std::string>{"/bin/true", "-addr", "127.0.0.1:{port}", "-live-mb", "16",
+                                                 "-order-ttl", "3s", "-idem-ttl", "3s"}));
   ASSERT_EQ(s.kinds.size(), 3u);
   EXPECT_EQ(s.kinds[1].path, "/v1/orders/ord_{rand:16384}");
   EXPECT_EQ(s.kinds[2].body, R"({"order_id":"ord_{rand:16384}","amount":1,"reason":"requested_by_customer"})");

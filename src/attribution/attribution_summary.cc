@@ -1,0 +1,161 @@
+#include "attribution/attribution_summary.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "attribution/median.h"
+#include "base/plural.h"
+#include "base/units.h"
+
+namespace gcpilot {
+namespace {
+
+// A share of `n` as a whole percent ("71%").
+std::string Percent(int64_t part, int64_t n) { return n ? fmt::format("{:.0f}%", 100.0 * part / n) : "-"; }
+
+std::string PhaseTable(const RunAttribution& a, const std::string& indent) {
+  static constexpr const char* kLabels[kGcPhases] = {"STW", "concurrent mark", "recovery", "outside GC"};
+  std::string s = fmt::format("{}{:<16} {:>9} {:>9} {:>9} {:>9} {:>9}\n", indent, "due during", "requests", "p50 ms",
+                              "p99 ms", "max ms", "mean ms");
+  for (int i = 0; i < kGcPhases; ++i) {
+    const PhaseLatency& p = a.phases[i];
+    if (p.requests == 0) {
+      s += fmt::format("{}{:<16} {:>9} {:>9} {:>9} {:>9} {:>9}\n", indent, kLabels[i], 0, "-", "-", "-", "-");
+      continue;
+    }
+    s += fmt::format("{}{:<16} {:>9} {:>9} {:>9} {:>9} {:>9}\n", indent, kLabels[i], p.requests, Ms(p.p50_ns),
+                     Ms(p.p99_ns), Ms(p.max_ns), Ms(p.mean_ns));
+  }
+  return s;
+}
+
+// "recovery after a cycle: 38.000 ms (median of 9 cycles); GC excess per
+// cycle: median +1.900 ms, worst +6.100 ms (cycle 14)".
+std::string CyclesLine(const RunAttribution& a) {
+  std::vector<const CycleExcess*> with;
+  for (const CycleExcess& c : a.cycles) {
+    if (c.requests > 0) with.push_back(&c);
+  }
+  if (with.empty())
+    return fmt::format("no request fell due during a GC cycle ({} in the window)",
+                       CountOf(static_cast<int64_t>(a.cycles.size()), "cycle"));
+  std::vector<int64_t> excess;
+  for (const CycleExcess* c : with) excess.push_back(c->excess_ns);
+  const CycleExcess* worst = *std::max_element(
+      with.begin(), with.end(), [](const CycleExcess* x, const CycleExcess* y) { return x->excess_ns < y->excess_ns; });
+  const auto signed_ms = [](int64_t ns) { return (ns >= 0 ? "+" : "") + MsWithUnit(ns); };
+  return fmt::format("recovery after a cycle: {} (median of {}); GC excess per cycle: median {}, worst {} (cycle {})",
+                     MsWithUnit(a.recovery_ns), CountOf(static_cast<int64_t>(with.size()), "cycle"),
+                     signed_ms(MedianOf(excess)), signed_ms(worst->excess_ns), worst->cycle);
+}
+
+std::string EstimateLine(const SteadyEstimate& e) {
+  return fmt::format("steady-state estimate{}: p99 ~{} (in GC p99 {} over {}, outside p99 {} over {}); {}",
+                     e.upper_bound ? " (an upper bound)" : "", MsWithUnit(e.p99_ns), MsWithUnit(e.in_gc_p99_ns),
+                     CountOf(e.in_gc_requests, "request"), MsWithUnit(e.out_gc_p99_ns),
+                     CountOf(e.out_gc_requests, "request"), e.basis);
+}
+
+nlohmann::ordered_json PhaseJson(const PhaseLatency& p) {
+  return {{"requests", p.requests},
+          {"p50_ns", p.p50_ns},
+          {"p99_ns", p.p99_ns},
+          {"max_ns", p.max_ns},
+          {"mean_ns", p.mean_ns}};
+}
+
+nlohmann::ordered_json EstimateJson(const SteadyEstimate& e) {
+  return {{"used", e.used},
+          {"duty", e.duty},
+          {"period_ns", e.period_ns},
+          {"cycle_ns", e.cycle_ns},
+          {"alloc_bytes_per_sec", e.alloc_bytes_per_sec},
+          {"in_gc_requests", e.in_gc_requests},
+          {"out_gc_requests", e.out_gc_requests},
+          {"in_gc_p99_ns", e.in_gc_p99_ns},
+          {"out_gc_p99_ns", e.out_gc_p99_ns},
+          {"p50_ns", e.p50_ns},
+          {"p90_ns", e.p90_ns},
+          {"p99_ns", e.p99_ns},
+          {"p999_ns", e.p999_ns},
+          {"max_ns", e.max_ns},
+          {"mean_ns", e.mean_ns},
+          {"upper_bound", e.upper_bound},
+          {"basis", e.basis}};
+}
+
+nlohmann::ordered_json HeapJson(const HeapTrend& h) {
+  nlohmann::ordered_json j = {
+      {"cycles", h.cycles},
+      {"slope_bytes_per_sec", h.slope_bytes_per_sec},
+      {"slope_stderr_bytes_per_sec", h.slope_stderr_bytes_per_sec},
+      {"live_bytes", h.live_bytes},
+      {"limit_bytes", h.limit_bytes >= 0 ? nlohmann::ordered_json(h.limit_bytes) : nullptr},
+      {"limit_reached_in_ns", h.limit_reached_in_ns >= 0 ? nlohmann::ordered_json(h.limit_reached_in_ns) : nullptr},
+      {"horizon_ns", h.horizon_ns}};
+  if (!h.warning.empty()) j["warning"] = h.warning;
+  return j;
+}
+
+}  // namespace
+
+std::string SlowRequestsSentence(const SlowRequests& s) {
+  if (s.slow == 0) return fmt::format("no request was above the P99 ({})", MsWithUnit(s.threshold_ns));
+  return fmt::format(
+      "of the {} above the P99 ({}), {} were due during concurrent mark, {} met an STW, {} were in a recovery, {} "
+      "had no GC nearby",
+      CountOf(s.slow, "request"), MsWithUnit(s.threshold_ns), Percent(s.due_in_mark, s.slow),
+      Percent(s.met_stw, s.slow), Percent(s.in_recovery, s.slow), Percent(s.no_gc, s.slow));
+}
+
+std::string AttributionText(const RunAttribution& a, const std::string& indent) {
+  if (a.alignment_error_ns < 0) {
+    return indent + "no attribution: the GC timeline could not be put on the load clock\n";
+  }
+  const MeasuredWindow& w = a.window;
+  std::string s =
+      fmt::format("{}window {:.1f} s, {} ({} asked{}); clocks aligned within {}\n", indent, w.length_ns() / 1e9,
+                  CountOf(w.periods, "whole GC period"), w.min_periods,
+                  w.whole_periods ? "" : ", too few: the bound ran out first", MsWithUnit(a.alignment_error_ns));
+  s += PhaseTable(a, indent);
+  s += indent + SlowRequestsSentence(a.slow) + "\n";
+  s += indent + CyclesLine(a) + "\n";
+  if (a.estimate.used) s += indent + EstimateLine(a.estimate) + "\n";
+  if (!a.heap.warning.empty()) s += indent + a.heap.warning + "\n";
+  return s;
+}
+
+nlohmann::ordered_json AttributionJson(const RunAttribution& a) {
+  nlohmann::ordered_json j;
+  const MeasuredWindow& w = a.window;
+  j["window"] = {{"from_ns", w.from_ns},
+                 {"to_ns", w.to_ns},
+                 {"periods", w.periods},
+                 {"min_periods", w.min_periods},
+                 {"whole_periods", w.whole_periods}};
+  j["alignment_error_ns"] = a.alignment_error_ns >= 0 ? nlohmann::ordered_json(a.alignment_error_ns) : nullptr;
+  nlohmann::ordered_json phases;
+  for (int i = 0; i < kGcPhases; ++i) phases[GcPhaseName(static_cast<GcPhase>(i))] = PhaseJson(a.phases[i]);
+  j["phases"] = phases;
+  j["recovery_ns"] = a.recovery_ns;
+  const SlowRequests& s = a.slow;
+  j["slow"] = {{"threshold_ns", s.threshold_ns}, {"requests", s.slow},           {"met_stw", s.met_stw},
+               {"due_in_mark", s.due_in_mark},   {"in_recovery", s.in_recovery}, {"no_gc", s.no_gc}};
+  nlohmann::ordered_json cycles = nlohmann::ordered_json::array();
+  for (const CycleExcess& c : a.cycles) {
+    cycles.push_back({{"cycle", c.cycle},
+                      {"start_ns", c.start_ns},
+                      {"requests", c.requests},
+                      {"mean_ns", c.mean_ns},
+                      {"excess_ns", c.excess_ns},
+                      {"recovery_ns", c.recovery_ns}});
+  }
+  j["cycles"] = cycles;
+  j["estimate"] = EstimateJson(a.estimate);
+  j["heap"] = HeapJson(a.heap);
+  return j;
+}
+
+}  // namespace gcpilot
