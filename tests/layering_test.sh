@@ -24,8 +24,8 @@ allowed() {
     analysis) echo "base model stats" ;;
     attribution) echo "base model hdr stats" ;;
     report) echo "base model hdr stats store analysis attribution" ;;
-    tune) echo "base model stats hdr net gclog runner loadgen store analysis" ;;
-    cli) echo "base model stats hdr net gclog runner loadgen store analysis tune report cli" ;;
+    tune) echo "base model stats hdr net gclog runner loadgen store analysis attribution" ;;
+    cli) echo "base model stats hdr net gclog runner loadgen store analysis attribution tune report cli" ;;
     *) echo "?" ;;
   esac
 }

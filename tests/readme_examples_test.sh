@@ -43,8 +43,8 @@ run_as 'cmake --install build --prefix ~/.local' 'cmake --install build --prefix
 run_as 'gcpilot tune                              # the bundled gateway, built-in study' \
   'gcpilot tune --dry-run' 'the built-in study takes about 7 minutes: its plan only'
 run_as 'gcpilot tune --spec workloads/paygate/study.toml --db study.db --json' \
-  'interrupt_after_first_run gcpilot tune --spec workloads/paygate/study.toml --db study.db --json --duration 1s --warmup 0s --repeats 1' \
-  'runs of 1 s instead of 10 s, and Ctrl-C (SIGINT) once a run is stored, so the --resume example after it has a study to resume'
+  'interrupt_after_first_run gcpilot tune --spec workloads/paygate/study.toml --db study.db --json --duration 1s --warmup 0s --repeats 1 --min-gc-periods 0' \
+  'runs of a fixed 1 s window instead of whole GC periods, and Ctrl-C (SIGINT) once a run is stored, so the --resume example after it has a study to resume'
 # shellcheck disable=SC2016  # the README's {port} is gcpilot's, not the shell's
 run_as "gcpilot tune --db mysvc.db --ready 'http://127.0.0.1:{port}/healthz' --url 'http://127.0.0.1:{port}/v1/orders/ord_1' --factor GOGC=50,100,400 --factor GOMEMLIMIT=off,1GiB --rate 2000 --duration 15s --repeats 3 -- ./build/paygate -addr '127.0.0.1:{port}' -live-mb 128" \
   "gcpilot tune --dry-run --db mysvc.db --ready 'http://127.0.0.1:{port}/healthz' --url 'http://127.0.0.1:{port}/v1/orders/ord_1' --factor GOGC=50,100,400 --factor GOMEMLIMIT=off,1GiB --rate 2000 --duration 15s --repeats 3 -- ./build/paygate -addr '127.0.0.1:{port}' -live-mb 128" \

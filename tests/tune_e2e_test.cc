@@ -54,9 +54,9 @@ std::set<int> TargetsWritingUnder(const std::string& dir) {
 TEST(TuneE2eTest, TinyStudyOfTheRealGateway) {
   const std::string dir = Fresh("tune_tiny");
   const std::string db = dir + "/study.db";
-  const ExitInfo e = RunGcpilot(
-      {"tune", "--db", db, "--duration", "1s", "--warmup", "500ms", "--repeats", "1", "--rate", "300", "--json", "-q"},
-      dir + "/out.json");
+  const ExitInfo e = RunGcpilot({"tune", "--db", db, "--duration", "1s", "--warmup", "500ms", "--repeats", "1",
+                                 "--rate", "300", "--json", "-q", "--min-gc-periods", "0"},
+                                dir + "/out.json");
   ASSERT_EQ(e.Describe(), "exit 0") << ReadFileOrEmpty(dir + "/out.json.err");
   const auto j = nlohmann::json::parse(ReadFileOrEmpty(dir + "/out.json"));
   EXPECT_EQ(j["design"], "L9");
@@ -139,6 +139,7 @@ url = "http://127.0.0.1:{{port}}/healthz"
 rate = "200"
 duration = "{}"
 warmup = "0s"
+min_gc_periods = 0
 [[factor]]
 name = "GOGC"
 levels = ["50", "200"]
@@ -280,6 +281,8 @@ TEST_P(TuneCommandLineTest, StudyOfAnyService) {
                                  "1s",
                                  "--warmup",
                                  "0s",
+                                 "--min-gc-periods",
+                                 "0",
                                  "--repeats",
                                  "1",
                                  "--json",

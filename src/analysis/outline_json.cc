@@ -17,6 +17,9 @@ void OutlineToJson(const StudyOutline& o, nlohmann::json* j) {
   (*j)["max_peak_rss"] = o.max_peak_rss;
   (*j)["max_error_rate"] = o.max_error_rate;
   (*j)["min_gc_cycles"] = o.min_gc_cycles;
+  (*j)["min_gc_periods"] = o.min_gc_periods;
+  (*j)["max_duration_ns"] = o.max_duration_ns;
+  (*j)["heap_horizon_ns"] = o.heap_horizon_ns;
 }
 
 StatusOr<StudyOutline> OutlineFromJson(const nlohmann::json& j) {
@@ -44,6 +47,13 @@ StatusOr<StudyOutline> OutlineFromJson(const nlohmann::json& j) {
     o.max_error_rate = j.at(key).get<double>();
     key = "min_gc_cycles";
     o.min_gc_cycles = j.value(key, 0.0);  // absent in studies before the constraint existed
+    // Absent in studies before whole GC periods: they read the defaults.
+    key = "min_gc_periods";
+    o.min_gc_periods = j.value(key, o.min_gc_periods);
+    key = "max_duration_ns";
+    o.max_duration_ns = j.value(key, o.max_duration_ns);
+    key = "heap_horizon_ns";
+    o.heap_horizon_ns = j.value(key, o.heap_horizon_ns);
   } catch (const nlohmann::json::exception& e) {
     return Status::Corruption(fmt::format("stored study spec: {}: {}", key, e.what()));
   }

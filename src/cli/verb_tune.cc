@@ -114,6 +114,14 @@ std::vector<std::string> StudyNotes(const StudySpec& spec, const Design& design)
         *cell + 1, CountOf(spec.repeats, "design run"), CountOf(spec.repeats, "baseline run"),
         CountOf(2 * spec.repeats, "run")));
   }
+  if (spec.min_gc_periods > 0 && RateSetsDuration(spec.rate)) {
+    // Steps and ramps are measured as written: a window cut to GC periods
+    // would drop or stretch a step.
+    notes.push_back(fmt::format(
+        "the rate sets its own length ({}): every run measures that fixed window, not {} (load.min_gc_periods "
+        "applies to a steady rate only)",
+        FormatDurationNs(spec.duration_ns), CountOf(spec.min_gc_periods, "whole GC period")));
+  }
   for (const auto& [name, value] : InheritedGoKnobs(spec)) {
     notes.push_back(
         fmt::format("{}={} is inherited from this shell and applies to every run, the default setting's too (set it in "
@@ -234,6 +242,9 @@ std::string IgnoredFlag(const TuneFlags& f) {
                                                     {!o.rate.empty(), "--rate"},
                                                     {!o.duration.empty(), "--duration"},
                                                     {!o.warmup.empty(), "--warmup"},
+                                                    {!o.min_gc_periods.empty(), "--min-gc-periods"},
+                                                    {!o.max_duration.empty(), "--max-duration"},
+                                                    {!o.heap_horizon.empty(), "--heap-horizon"},
                                                     {!o.design.empty(), "--design"},
                                                     {o.repeats > 0, "--repeats"},
                                                     {o.refine, "--refine"},
@@ -335,6 +346,14 @@ Verb AddTuneVerb(CLI::App& app) {
   cmd->add_option("--rate", f->overrides.rate, "override the load rate schedule (see gcpilot load)");
   cmd->add_option("--duration", f->overrides.duration, "override the measured time per run");
   cmd->add_option("--warmup", f->overrides.warmup, "override the warm-up per run");
+  cmd->add_option("--min-gc-periods", f->overrides.min_gc_periods,
+                  "measure each run over at least N whole GC periods after the warm-up (0: a fixed window of "
+                  "--duration; default 3)");
+  cmd->add_option("--max-duration", f->overrides.max_duration,
+                  "the most load a run gets after the warm-up while it waits for those periods (default 180s; "
+                  ">= --duration)");
+  cmd->add_option("--heap-horizon", f->overrides.heap_horizon,
+                  "how far ahead the live heap's trend is extrapolated against GOMEMLIMIT (default 1h)");
   cmd->add_option("--design", f->overrides.design, "auto, full, L4, L8, L9, L16, L18, L27");
   cmd->add_option("--repeats", f->overrides.repeats, "runs per setting")->check(CLI::Range(1, 100));
   cmd->add_flag("--refine", f->overrides.refine,

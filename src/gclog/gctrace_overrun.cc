@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "base/read_file.h"
 #include "base/units.h"
 
 namespace gcpilot {
@@ -49,6 +50,32 @@ void GctraceOverrunFilter::MergeInto(GctraceParseStats* stats) const {
   std::stable_sort(kept.begin(), kept.end(),
                    [](const GctraceLineError& a, const GctraceLineError& b) { return a.line < b.line; });
   if (kept.size() > GctraceParseStats::kMaxKeptErrors) kept.resize(GctraceParseStats::kMaxKeptErrors);
+}
+
+FilteredGctraceReader::FilteredGctraceReader(const std::string& source_name, CycleSink passed, CycleSink parsed)
+    : overrun_(std::move(passed)),
+      parsed_(std::move(parsed)),
+      reader_({.source_name = source_name}, [this](const GcCycle& c) {
+        if (parsed_) parsed_(c);
+        overrun_.Add(c);
+      }) {}
+
+void FilteredGctraceReader::Finish() {
+  (void)reader_.Finish();  // lenient: never fails
+  overrun_.Finish();
+}
+
+GctraceParseStats FilteredGctraceReader::stats() const {
+  GctraceParseStats s = reader_.stats();
+  overrun_.MergeInto(&s);
+  return s;
+}
+
+void ReadGctraceCycles(const std::string& path, std::vector<GcCycle>* gc_cycles, GctraceParseStats* stats) {
+  FilteredGctraceReader reader(path, [&](const GcCycle& c) { gc_cycles->push_back(c); });
+  reader.Feed(ReadFileOrEmpty(path));
+  reader.Finish();
+  *stats = reader.stats();
 }
 
 }  // namespace gcpilot

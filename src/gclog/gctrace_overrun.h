@@ -37,6 +37,10 @@ class GctraceOverrunFilter {
   // Ends the input: passes on the cycle still held.
   void Finish();
 
+  // The cycle held back until the next one shows it ended in time; none
+  // before the first cycle and after Finish.
+  const std::optional<GcCycle>& held() const { return held_; }
+
   int64_t dropped() const { return dropped_; }
   // The first dropped lines (at most GctraceParseStats::kMaxKeptErrors).
   const std::vector<GctraceLineError>& first_errors() const { return errors_; }
@@ -51,6 +55,33 @@ class GctraceOverrunFilter {
   int64_t dropped_ = 0;
   std::vector<GctraceLineError> errors_;
 };
+
+// A lenient GctraceReader whose cycles go through a GctraceOverrunFilter:
+// what a run's stderr is read with, whole (ReadGctraceCycles) or as it
+// grows (GctraceFollower), so both skip the same lines.
+class FilteredGctraceReader {
+ public:
+  using CycleSink = std::function<void(const GcCycle&)>;
+  // `passed` gets the cycles the filter passes on; `parsed`, if set, every
+  // cycle the reader parsed, before the filter sees it.
+  FilteredGctraceReader(const std::string& source_name, CycleSink passed, CycleSink parsed = nullptr);
+
+  void Feed(std::string_view chunk) { (void)reader_.Feed(chunk); }  // lenient: never fails
+  // Ends the input: a last line without '\n', then the cycle held back.
+  void Finish();
+  const std::optional<GcCycle>& held() const { return overrun_.held(); }
+  // The reader's counts with the overrun-dropped lines merged in.
+  GctraceParseStats stats() const;
+
+ private:
+  GctraceOverrunFilter overrun_;
+  CycleSink parsed_;
+  GctraceReader reader_;
+};
+
+// Every cycle in the file at `path` (none if it does not exist), in order,
+// appended to gc_cycles; its parse counts in `stats`.
+void ReadGctraceCycles(const std::string& path, std::vector<GcCycle>* gc_cycles, GctraceParseStats* stats);
 
 }  // namespace gcpilot
 

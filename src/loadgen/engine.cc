@@ -129,6 +129,7 @@ class Engine {
   void FailInFlight(int slot, LoadError e);
   void HandleEvent(int slot, uint32_t events);
   void Generate(int64_t now);
+  void PollStop(int64_t now);
   void Dispatch(int64_t now);
   void CheckTimeouts(int64_t now);
   void Tick(int64_t now);
@@ -155,6 +156,7 @@ class Engine {
   int64_t gen_rel_ = 0;  // due time of the next request, relative to its phase
   bool gen_done_ = false;
   int64_t t0_ = 0, tm_ = 0, end_ = 0;
+  int64_t next_stop_poll_ = 0;
 
   // Dead-target detection and reconnect pacing.
   int64_t last_progress_ = 0;
@@ -504,6 +506,18 @@ void Engine::Generate(int64_t now) {
   result_.max_backlog = std::max<int64_t>(result_.max_backlog, pending_.size());
 }
 
+// The stop ends the schedule at `now`: nothing more falls due, and the
+// measured phase is as long as it ran.
+void Engine::PollStop(int64_t now) {
+  if (!spec_.stop || result_.stopped_early || now < tm_ || now >= end_ || now < next_stop_poll_) return;
+  next_stop_poll_ = now + LoadSpec::kStopPollNs;
+  if (!spec_.stop(now)) return;
+  result_.stopped_early = true;
+  gen_done_ = true;
+  end_ = now;
+  result_.measured.duration_ns = now - tm_;
+}
+
 void Engine::Dispatch(int64_t now) {
   while (!pending_.empty() && !idle_.empty()) {
     const int slot = idle_.back();
@@ -616,6 +630,7 @@ void Engine::StartClock() {
   end_ = tm_ + spec_.schedule.duration_ns();
   next_tick_ = tm_ + 1'000'000'000;
   StartRequestLog();
+  if (spec_.measured_start) spec_.measured_start(tm_);
   next_progress_ = t0_ + 1'000'000'000;
   last_progress_ = t0_;
   if (spec_.warmup_ns > 0) {
@@ -649,8 +664,9 @@ bool Engine::Step(int64_t now) {
     }
   } else {
     Generate(now);
-    Dispatch(now);
   }
+  PollStop(now);  // after Generate: every request due by `now` is made
+  if (!closed_loop_) Dispatch(now);
   CheckTimeouts(now);
   Tick(now);
   const bool generating = closed_loop_ ? now < end_ : !gen_done_;

@@ -42,6 +42,17 @@ struct LoadSpec {
   // 3.2 MB per 100k requests); a caller that only wants the summaries
   // turns it off.
   bool keep_requests = true;
+  // Ends the schedule early: polled every kStopPollNs or so during the
+  // measured phase (never in the warm-up) with the load clock
+  // (CLOCK_MONOTONIC ns). Once it returns true, no request falls due after
+  // that moment; those queued or in flight are waited for (up to
+  // timeout_ns) as at the schedule's own end. The schedule is the bound.
+  // Called on the engine's thread; it must return quickly.
+  std::function<bool(int64_t now_ns)> stop;
+  // Told the measured phase's start (load clock) once, as the warm-up ends
+  // is scheduled, before any request of the run falls due.
+  std::function<void(int64_t measured_start_ns)> measured_start;
+  static constexpr int64_t kStopPollNs = 10'000'000;
 };
 
 enum class LoadError {
@@ -97,6 +108,10 @@ struct LoadResult {
   std::string first_malformed_error;
   static constexpr size_t kMalformedExcerptBytes = 80;
   std::string schedule;  // RateSchedule::Describe()
+  // The stop predicate ended the schedule at measured_start_ns +
+  // measured.duration_ns (the measured phase's real length) rather than
+  // the schedule's end.
+  bool stopped_early = false;
   // Load clock (CLOCK_MONOTONIC ns) at the start of the measured phase:
   // timeline second k covers [measured_start_ns + k s, + (k+1) s).
   int64_t measured_start_ns = 0;

@@ -404,5 +404,35 @@ TEST(EngineTest, TheLogIsEmptyWhenNotKept) {
   EXPECT_GT(r->measured_start_ns, 0);  // still there, for the timeline
 }
 
+TEST(EngineTest, TheStopPredicateEndsTheScheduleWhereItSaysSo) {
+  TestServer server;
+  // A 60 s bound the stop cuts short, 300 ms into the measured phase.
+  LoadSpec spec = Spec(server.port(), "/ok", "200", 60'000 * kMs);
+  spec.warmup_ns = 200 * kMs;
+  std::vector<int64_t> polls;
+  int64_t stop_at = -1;
+  spec.stop = [&](int64_t now) {
+    EXPECT_EQ(stop_at, -1) << "polled again after it said stop";
+    polls.push_back(now);
+    if (now - polls.front() >= 300 * kMs) stop_at = now;
+    return stop_at != -1;
+  };
+  auto r = RunLoad(spec);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->stopped_early);
+  EXPECT_FALSE(r->aborted);
+  ASSERT_NE(stop_at, -1);
+  EXPECT_GE(polls.front(), r->measured_start_ns);  // never during the warm-up
+  EXPECT_EQ(r->measured.duration_ns, stop_at - r->measured_start_ns);
+  // Requests are due on a 5 ms grid from the phase's start up to the stop
+  // moment, none after it, and every one of them is accounted for.
+  ExpectLogMatchesCounts(*r);
+  EXPECT_EQ(r->measured.due, (stop_at - r->measured_start_ns) / (5 * kMs) + 1);
+  ASSERT_FALSE(r->requests.records.empty());
+  EXPECT_LE(r->requests.records.back().due_ns, stop_at);
+  EXPECT_EQ(r->measured.responses + r->measured.request_errors() - Err(r->measured, LoadError::kNon2xx),
+            r->measured.due);
+}
+
 }  // namespace
 }  // namespace gcpilot

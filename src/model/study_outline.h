@@ -72,6 +72,14 @@ struct StudyOutline {
   // Mean GC cycles a setting's measured windows must hold (0: no such
   // constraint); a window without a collection says nothing of its GC cost.
   double min_gc_cycles = 0;
+  // The measured window (see gc_attribution.h): at least this many whole
+  // GC periods (0: a fixed window of the duration after the warm-up), for
+  // at most max_duration_ns of load after the warm-up. A rate that sets
+  // its own length (steps, ramps) keeps the fixed window.
+  int64_t min_gc_periods = 3;
+  int64_t max_duration_ns = 180'000'000'000;
+  // How far ahead the live heap's trend is extrapolated (HeapTrend).
+  int64_t heap_horizon_ns = 3'600'000'000'000;
 };
 
 }  // namespace gcpilot

@@ -153,6 +153,18 @@ Status FitDurationToRate(std::string_view duration_key, bool duration_given, std
   return Status::Ok();
 }
 
+bool UsesPeriodWindow(const StudySpec& spec) { return spec.min_gc_periods > 0 && !RateSetsDuration(spec.rate); }
+
+Status CheckWindowBound(const StudySpec& spec, std::string_view max_key, std::string_view duration_key) {
+  if (RateSetsDuration(spec.rate)) return Status::Ok();  // the fixed window: the bound is unused
+  if (spec.max_duration_ns < spec.duration_ns) {
+    return Status::InvalidArgument(fmt::format("{} {} is shorter than {} {}: the window is at least the duration",
+                                               max_key, FormatDurationNs(spec.max_duration_ns), duration_key,
+                                               FormatDurationNs(spec.duration_ns)));
+  }
+  return Status::Ok();
+}
+
 Status CheckFactorLevels(const Factor& f) {
   if (f.levels.empty()) return Status::InvalidArgument(fmt::format("factor {} has no levels", f.name));
   std::map<std::string, std::string> seen;  // the setting each level makes -> the level
@@ -281,6 +293,9 @@ Status ValidateStudySpec(const StudySpec& s) {
   if (Status st = CheckPortReachesTarget(s); !st.ok()) return st;
   if (s.repeats < 1 || s.repeats > 100) return bad("design.repeats must be 1..100");
   if (s.max_error_rate < 0 || s.max_error_rate > 1) return bad("constraints.max_error_rate must be 0..1");
+  if (Status st = CheckWindowBound(s); !st.ok()) return bad(st.message());
+  if (s.min_gc_periods < 0) return bad("load.min_gc_periods must be >= 0");
+  if (s.heap_horizon_ns <= 0) return bad("constraints.heap_horizon must be > 0");
   if (s.connections < 1 || s.max_connections < s.connections) {
     return bad("load.connections must be >= 1 and <= load.max_connections");
   }
@@ -445,8 +460,9 @@ Status CheckOneKind(const TableReader& load, const RequestKindSpec& one) {
 Status ReadLoad(const std::string& path, const toml::table& doc, const Rel& rel, StudySpec* spec) {
   StudySpec& s = *spec;
   TableReader load(path, doc["load"].as_table(), "load");
-  RETURN_IF_ERROR(load.CheckKeys({"url", "requests", "method", "path", "body", "rate", "duration", "warmup",
-                                  "connections", "max_connections", "timeout", "cpus"}));
+  RETURN_IF_ERROR(
+      load.CheckKeys({"url", "requests", "method", "path", "body", "rate", "duration", "warmup", "connections",
+                      "max_connections", "timeout", "cpus", "min_gc_periods", "max_duration"}));
   RETURN_IF_ERROR(load.String("url", &s.load_url));
   if (const toml::node* url = load.Get("url")) {
     if (Status st = CheckStudyUrl("load.url", s.load_url); !st.ok()) {
@@ -489,7 +505,12 @@ Status ReadLoad(const std::string& path, const toml::table& doc, const Rel& rel,
   RETURN_IF_ERROR(load.Int("max_connections", 1, 20000, &n));
   s.max_connections = static_cast<int>(n);
   RETURN_IF_ERROR(load.Cpus("cpus", &s.load_cpus));
-
+  RETURN_IF_ERROR(load.Int("min_gc_periods", 0, 1000000, &s.min_gc_periods));
+  RETURN_IF_ERROR(load.Duration("max_duration", &s.max_duration_ns));
+  if (Status st = CheckWindowBound(s); !st.ok()) {
+    const toml::node* at = load.Get("max_duration") ? load.Get("max_duration") : load.Get("duration");
+    return at ? Status::InvalidArgument(fmt::format("{}: {}", load.At(*at), st.message())) : st;
+  }
   return Status::Ok();
 }
 
@@ -571,7 +592,8 @@ Status ReadJudgement(const std::string& path, const toml::table& doc, const Rel&
   }
 
   TableReader cons(path, doc["constraints"].as_table(), "constraints");
-  RETURN_IF_ERROR(cons.CheckKeys({"max_peak_rss", "max_error_rate", "min_gc_cycles"}));
+  RETURN_IF_ERROR(cons.CheckKeys({"max_peak_rss", "max_error_rate", "min_gc_cycles", "heap_horizon"}));
+  RETURN_IF_ERROR(cons.Duration("heap_horizon", &s.heap_horizon_ns));
   std::string rss;
   RETURN_IF_ERROR(cons.String("max_peak_rss", &rss));
   if (!rss.empty()) {

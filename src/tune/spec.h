@@ -124,6 +124,16 @@ void SplitCpus(StudySpec* spec);
 // it (the gateway prefills live_mb x 1024 orders, ord_0 ..).
 StudySpec BuiltinPaygateSpec(const std::string& paygate, const std::string& source_dir, int live_mb = 32);
 
+// Does a run measure over whole GC periods (min_gc_periods > 0), rather
+// than a fixed window? A rate that sets its own length (RateSetsDuration)
+// keeps the fixed window: its steps are what it measures.
+bool UsesPeriodWindow(const StudySpec& spec);
+// Checks max_duration_ns >= duration_ns (the window is at least the
+// duration) where the bound is used: `MAX_KEY 4s is shorter than
+// DURATION_KEY 10s: ...` with the keys or flags as given.
+Status CheckWindowBound(const StudySpec& spec, std::string_view max_key = "load.max_duration",
+                        std::string_view duration_key = "load.duration");
+
 // Checks a spec built by code or flags (LoadStudySpec calls it too).
 Status ValidateStudySpec(const StudySpec& spec);
 

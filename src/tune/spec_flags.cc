@@ -1,5 +1,7 @@
 #include "tune/spec_flags.h"
 
+#include <charconv>
+
 #include <fmt/format.h>
 
 #include "loadgen/schedule.h"
@@ -53,6 +55,37 @@ StatusOr<StudySpec> CommandLineSpec(const std::vector<std::string>& command, con
   return spec;
 }
 
+namespace {
+
+// --min-gc-periods, --max-duration, --heap-horizon: the measured window's
+// flags, checked as their keys are.
+Status ApplyWindowOverrides(const SpecOverrides& o, StudySpec* spec) {
+  if (!o.min_gc_periods.empty()) {
+    const std::string& t = o.min_gc_periods;
+    int64_t n = -1;
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
+    if (ec != std::errc() || end != t.data() + t.size() || n < 0 || n > 1000000) {
+      return Status::InvalidArgument(fmt::format("--min-gc-periods \"{}\": must be a whole number 0..1000000", t));
+    }
+    spec->min_gc_periods = n;
+  }
+  if (!o.max_duration.empty()) {
+    auto d = ParseDurationNs(o.max_duration);
+    if (!d.ok()) return Status::InvalidArgument("--max-duration: " + d.status().message());
+    spec->max_duration_ns = *d;
+  }
+  if (!o.heap_horizon.empty()) {
+    auto d = ParseDurationNs(o.heap_horizon);
+    if (!d.ok()) return Status::InvalidArgument("--heap-horizon: " + d.status().message());
+    spec->heap_horizon_ns = *d;
+  }
+  if (o.max_duration.empty() && o.duration.empty()) return Status::Ok();
+  return CheckWindowBound(*spec, o.max_duration.empty() ? "load.max_duration" : "--max-duration",
+                          o.duration.empty() ? "load.duration" : "--duration");
+}
+
+}  // namespace
+
 Status ApplyOverrides(const SpecOverrides& o, StudySpec* spec) {
   if (!o.requests.empty()) {
     auto kinds = LoadRequestKinds(o.requests);
@@ -81,6 +114,7 @@ Status ApplyOverrides(const SpecOverrides& o, StudySpec* spec) {
     const char* rate_key = o.rate.empty() ? "load.rate" : "--rate";
     if (Status st = FitDurationToRate("--duration", !o.duration.empty(), rate_key, spec); !st.ok()) return st;
   }
+  if (Status st = ApplyWindowOverrides(o, spec); !st.ok()) return st;
   if (!o.design.empty() && !IsDesignKind(o.design)) {
     return Status::InvalidArgument(fmt::format("--design \"{}\" is unknown (known: {})", o.design, kDesignKinds));
   }

@@ -16,6 +16,8 @@ namespace gcpilot {
 // Overrides a user gives on top of a spec; "" / 0 / false / empty = keep.
 struct SpecOverrides {
   std::string rate, duration, warmup, design, url, requests;
+  // --min-gc-periods N, --max-duration D, --heap-horizon D, as written.
+  std::string min_gc_periods, max_duration, heap_horizon;
   int repeats = 0;
   bool refine = false;
   std::vector<std::string> factors;  // "NAME=level,level,..."; replace the spec's

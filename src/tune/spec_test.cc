@@ -450,3 +450,94 @@ TEST(SpecTest, InheritedGoKnobsAreNamed) {
 
 }  // namespace
 }  // namespace gcpilot
+
+namespace gcpilot {
+namespace {
+
+constexpr int64_t kSec = 1'000'000'000;
+
+TEST_F(SpecInFolderTest, TheWindowKeysAndTheirDefaults) {
+  Write("s.toml", Spec("\"/bin/true\"", ""));
+  auto spec = LoadStudySpec("s.toml");
+  ASSERT_TRUE(spec.ok()) << spec.status().message();
+  EXPECT_EQ(spec->min_gc_periods, 3);
+  EXPECT_EQ(spec->max_duration_ns, 180 * kSec);
+  EXPECT_EQ(spec->heap_horizon_ns, 3600 * kSec);
+  EXPECT_TRUE(UsesPeriodWindow(*spec));
+  Write("s.toml", Spec("\"/bin/true\"", "min_gc_periods = 5\nmax_duration = \"40s\"") +
+                      "[constraints]\nheap_horizon = \"10m\"\n");
+  spec = LoadStudySpec("s.toml");
+  ASSERT_TRUE(spec.ok()) << spec.status().message();
+  EXPECT_EQ(spec->min_gc_periods, 5);
+  EXPECT_EQ(spec->max_duration_ns, 40 * kSec);
+  EXPECT_EQ(spec->heap_horizon_ns, 600 * kSec);
+  Write("s.toml", Spec("\"/bin/true\"", "min_gc_periods = 0"));
+  EXPECT_FALSE(UsesPeriodWindow(*LoadStudySpec("s.toml")));
+  // A stepped rate keeps its fixed window, and no bound applies to it.
+  Write("s.toml", Spec("\"/bin/true\"", "rate = \"200@100s,300@100s\""));
+  spec = LoadStudySpec("s.toml");
+  ASSERT_TRUE(spec.ok()) << spec.status().message();
+  EXPECT_FALSE(UsesPeriodWindow(*spec));
+}
+
+TEST_F(SpecInFolderTest, BadWindowKeysNameTheirPlace) {
+  Write("s.toml", Spec("\"/bin/true\"", "duration = \"20s\"\nmax_duration = \"10s\""));
+  EXPECT_EQ(LoadStudySpec("s.toml").status().message(),
+            "s.toml:7:16: load.max_duration 10s is shorter than load.duration 20s: the window is at least the "
+            "duration");
+  Write("s.toml", Spec("\"/bin/true\"", "min_gc_periods = -1"));
+  EXPECT_EQ(LoadStudySpec("s.toml").status().message(),
+            "s.toml:6:18: load.min_gc_periods must be a whole number 0..1000000");
+  Write("s.toml", Spec("\"/bin/true\"", "") + "[constraints]\nheap_horizon = \"soon\"\n");
+  EXPECT_EQ(LoadStudySpec("s.toml").status().message(),
+            "s.toml:11:16: constraints.heap_horizon duration \"soon\" is not a positive number with ms, s, m or h");
+}
+
+TEST(SpecFlagsTest, TheWindowFlagsAreCheckedAsTheKeysAre) {
+  auto spec = CommandLineSpec({"/bin/true", "{port}"}, "http://127.0.0.1:{port}/", "");
+  ASSERT_TRUE(spec.ok());
+  SpecOverrides o;
+  o.min_gc_periods = "2";
+  o.max_duration = "30s";
+  o.heap_horizon = "5m";
+  ASSERT_TRUE(ApplyOverrides(o, &*spec).ok());
+  EXPECT_EQ(spec->min_gc_periods, 2);
+  EXPECT_EQ(spec->max_duration_ns, 30 * kSec);
+  EXPECT_EQ(spec->heap_horizon_ns, 300 * kSec);
+  o = {};
+  o.min_gc_periods = "2x";
+  EXPECT_EQ(ApplyOverrides(o, &*spec).message(), "--min-gc-periods \"2x\": must be a whole number 0..1000000");
+  o = {};
+  o.max_duration = "10s";
+  o.duration = "20s";
+  EXPECT_EQ(ApplyOverrides(o, &*spec).message(),
+            "--max-duration 10s is shorter than --duration 20s: the window is at least the duration");
+  spec = CommandLineSpec({"/bin/true", "{port}"}, "http://127.0.0.1:{port}/", "");
+  spec->max_duration_ns = 30 * kSec;
+  o = {};
+  o.duration = "40s";  // against the max_duration already there
+  EXPECT_EQ(ApplyOverrides(o, &*spec).message(),
+            "load.max_duration 30s is shorter than --duration 40s: the window is at least the duration");
+}
+
+TEST(SpecTest, AStoredSpecWithoutTheWindowKeysReadsTheDefaults) {
+  StudySpec s = BuiltinPaygateSpec("/bin/true", GCPILOT_SOURCE_DIR);
+  s.min_gc_periods = 7;
+  s.max_duration_ns = 50 * kSec;
+  s.heap_horizon_ns = 9 * kSec;
+  nlohmann::json j = StudySpecToJson(s);
+  auto back = StudySpecFromJson(j);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->min_gc_periods, 7);
+  EXPECT_EQ(back->max_duration_ns, 50 * kSec);
+  EXPECT_EQ(back->heap_horizon_ns, 9 * kSec);
+  for (const char* key : {"min_gc_periods", "max_duration_ns", "heap_horizon_ns"}) j.erase(key);
+  back = StudySpecFromJson(j);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->min_gc_periods, 3);
+  EXPECT_EQ(back->max_duration_ns, 180 * kSec);
+  EXPECT_EQ(back->heap_horizon_ns, 3600 * kSec);
+}
+
+}  // namespace
+}  // namespace gcpilot

@@ -11,16 +11,17 @@
 
 #include <fmt/format.h>
 
+#include "attribution/period_window.h"
+#include "attribution/window_latency.h"
 #include "base/file_util.h"
 #include "base/free_port.h"
-#include "base/read_file.h"
 #include "gclog/gctrace_analysis.h"
 #include "gclog/gctrace_overrun.h"
-#include "gclog/gctrace_parser.h"
 #include "loadgen/engine.h"
 #include "model/gc_cpu.h"
 #include "net/http_get.h"
 #include "runner/process.h"
+#include "tune/period_stop.h"
 
 namespace gcpilot {
 namespace {
@@ -116,34 +117,68 @@ std::optional<std::string> WaitReady(const StudySpec& spec, Process& proc, const
                      last_probe.empty() ? "none" : last_probe);
 }
 
-StatusOr<LoadResult> DriveLoad(const StudySpec& spec, const RunResult& r, int port, const TrialStatusFn& say) {
+// "load 3/13 s (warm-up)" for a fixed window; over whole GC periods,
+// whose end is not known ahead, "load 23 s, 2/3 GC periods, ~9 s left".
+std::string LoadStatus(const LoadProgress& p, const GcPeriodStop* periods) {
+  if (!periods) {
+    return fmt::format("load {:.0f}/{:.0f} s{}", p.elapsed_ns / 1e9, p.total_ns / 1e9, p.warmup ? " (warm-up)" : "");
+  }
+  if (p.warmup) return fmt::format("load {:.0f} s (warm-up)", p.elapsed_ns / 1e9);
+  return fmt::format("load {:.0f} s, {}", p.elapsed_ns / 1e9, periods->Status(MonotonicNs(Clock::now())));
+}
+
+// The load: the schedule over the duration (a fixed window), or over
+// max_duration with `periods` ending it once the window is complete.
+StatusOr<LoadResult> DriveLoad(const StudySpec& spec, const RunResult& r, int port, GcPeriodStop* periods,
+                               const TrialStatusFn& say) {
   LoadSpec ls;
   ls.target = *ParseLoopbackUrl(WithPort(spec.load_url, port));
   ls.kinds = spec.kinds;
-  ls.schedule = *RateSchedule::Parse(spec.rate, spec.duration_ns);
+  ls.schedule = *RateSchedule::Parse(spec.rate, periods ? spec.max_duration_ns : spec.duration_ns);
+  if (periods) {
+    ls.measured_start = [periods](int64_t t) { periods->Start(t); };
+    ls.stop = [periods](int64_t now) { return periods->Poll(now); };
+  }
   ls.warmup_ns = spec.warmup_ns;
   ls.connections = spec.connections;
   ls.max_connections = spec.max_connections;
   ls.timeout_ns = spec.timeout_ns;
   ls.seed = spec.seed * 1000003 + static_cast<uint64_t>(r.seq);
   PinThread pin(spec.load_cpus);
-  return RunLoad(ls, [&](const LoadProgress& p) {
-    say(fmt::format("load {:.0f}/{:.0f} s{}", p.elapsed_ns / 1e9, p.total_ns / 1e9, p.warmup ? " (warm-up)" : ""));
-  });
+  return RunLoad(ls, [&](const LoadProgress& p) { say(LoadStatus(p, periods)); });
 }
 
 // Every cycle the target logged, whatever happened: a crash's last cycles
-// matter most.
+// matter most. A cycle no run could have (its clock span past the next
+// one's start) is a skipped line here too, as in gcpilot gctrace.
 void ReadCycles(const std::string& stderr_path, GcTimeline* gc, GctraceParseStats* stats) {
-  // A cycle no run could have (its clock span past the next one's start)
-  // is a skipped line here too, as in gcpilot gctrace.
-  GctraceOverrunFilter overrun([&](const GcCycle& c) { gc->cycles.push_back(c); });
-  GctraceReader reader({.source_name = stderr_path}, [&](const GcCycle& c) { overrun.Add(c); });
-  (void)reader.Feed(ReadFileOrEmpty(stderr_path));
-  (void)reader.Finish();  // lenient: never fails
-  overrun.Finish();
-  *stats = reader.stats();
-  overrun.MergeInto(stats);
+  ReadGctraceCycles(stderr_path, &gc->cycles, stats);
+}
+
+// The measured window of a load that ended: whole GC periods when `live`
+// saw them complete; otherwise the measured phase (the fixed window, or
+// the whole bound), its whole periods counted over every stored cycle.
+MeasuredWindow MeasuredWindowOf(const StudySpec& spec, const LoadResult& load, const GcTimeline& gc,
+                                const GcPeriodStop* live) {
+  const int64_t end = load.measured_start_ns + load.measured.duration_ns;
+  if (live) {
+    if (MeasuredWindow w = live->Window(end); w.whole_periods) return w;
+  }
+  PeriodWatch count(load.measured_start_ns, 0, 0);
+  for (const GcCycle& c : gc.cycles) count.AddCycleStart(gc.ToLoadClock(c.start_ns));
+  MeasuredWindow w = count.Window(end);
+  w.min_periods = spec.min_gc_periods;
+  return w;
+}
+
+// The most heap at mark termination of the cycles started in [from, to)
+// (process clock).
+int64_t HeapPeakBytes(const GcTimeline& gc, int64_t from_ns, int64_t to_ns) {
+  int64_t peak = 0;
+  for (const GcCycle& c : gc.cycles) {
+    if (c.start_ns >= from_ns && c.start_ns < to_ns) peak = std::max(peak, c.heap_end_bytes);
+  }
+  return peak;
 }
 
 // The GC metrics of the measured window [from_ns, to_ns) on the target's clock.
@@ -163,26 +198,68 @@ void WindowGcMetrics(const GcTimeline& gc, const GctraceParseStats& stats, int64
   m->heap_live_p50_bytes = s.heap_live_mb.p50 << 20;
 }
 
-void LoadMetrics(const LoadResult& load, RunMetrics* m) {
-  const PhaseStats& p = load.measured;
-  m->asked_rps = p.asked_rps;
-  m->achieved_rps = p.achieved_rps();
-  m->responses = p.responses;
-  m->errors = p.request_errors();
-  m->error_rate = p.due ? static_cast<double>(m->errors) / p.due : 0;
-  m->p50_ns = p.corrected.ValueAtPercentile(50);
-  m->p90_ns = p.corrected.ValueAtPercentile(90);
-  m->p99_ns = p.corrected.ValueAtPercentile(99);
-  m->p999_ns = p.corrected.ValueAtPercentile(99.9);
-  m->max_ns = p.corrected.max();
-  m->mean_ns = std::llround(p.corrected.mean());
-  m->p99_uncorrected_ns = p.uncorrected.ValueAtPercentile(99);
+// The load figures of the requests due in the window; the rate is the
+// window's answers over its length.
+void LoadMetrics(const WindowLatency& wl, const MeasuredWindow& w, double asked_rps, RunMetrics* m) {
+  m->asked_rps = asked_rps;
+  m->achieved_rps = w.length_ns() > 0 ? wl.responses / (w.length_ns() / 1e9) : 0;
+  m->responses = wl.responses;
+  m->errors = wl.errors;
+  m->error_rate = wl.due ? static_cast<double>(wl.errors) / wl.due : 0;
+  m->p50_ns = wl.corrected.ValueAtPercentile(50);
+  m->p90_ns = wl.corrected.ValueAtPercentile(90);
+  m->p99_ns = wl.corrected.ValueAtPercentile(99);
+  m->p999_ns = wl.corrected.ValueAtPercentile(99.9);
+  m->max_ns = wl.corrected.max();
+  m->mean_ns = std::llround(wl.corrected.mean());
+  m->p99_uncorrected_ns = wl.uncorrected.ValueAtPercentile(99);
+}
+
+// Every figure of a finished load over its measured window `w`: latency
+// and counts from the request log, the GC's from the cycles started in it
+// (moved to the process clock), and the window itself. The histograms kept
+// with the run are the window's.
+void WindowMetrics(const MeasuredWindow& w, const LoadResult& load, const GctraceParseStats& gctrace,
+                   TrialOutcome* out) {
+  RunMetrics& m = out->result.metrics;
+  WindowLatency wl = MeasureWindowLatency(load.requests, w.from_ns, w.to_ns);
+  LoadMetrics(wl, w, load.measured.asked_rps, &m);
+  const GcTimeline& gc = out->data.gc;
+  const int64_t from = w.from_ns - gc.load_clock_origin_ns, to = w.to_ns - gc.load_clock_origin_ns;
+  WindowGcMetrics(gc, gctrace, from, to, &m);
+  m.heap_peak_bytes = HeapPeakBytes(gc, from, to);
+  m.window_ns = w.length_ns();
+  m.gc_periods = w.periods;
+  m.whole_periods = w.whole_periods;
+  out->data.corrected = std::move(wl.corrected);
+  out->data.uncorrected = std::move(wl.uncorrected);
+}
+
+// The run's requests joined to its GC over the window. Today the window
+// and the clocks' alignment; the per-phase attribution and the
+// steady-state estimate (AttributeRun) are filled in here too.
+void FillAttribution(const MeasuredWindow& w, RunData* data) {
+  data->attribution.window = w;
+  data->attribution.alignment_error_ns = data->gc.origin_error_ns;
 }
 
 void Fail(TrialOutcome& out, std::string reason) {
   out.result.status = RunStatus::kFailed;
   out.result.reason = std::move(reason);
   out.result.finished_unix_ns = UnixNowNs();
+}
+
+// Done, unless the target went away or exited during the load.
+void Judge(const LoadResult& load, const std::optional<ExitInfo>& died, TrialOutcome& out) {
+  if (load.aborted) {
+    Fail(out, fmt::format("the target went away during the load ({}): {}", out.result.exit, load.abort_reason));
+  } else if (died) {
+    const bool oom = died->signaled && died->signal == SIGKILL;
+    Fail(out, fmt::format("exited during the load ({}{})", died->Describe(),
+                          oom ? ", likely the out-of-memory killer" : ""));
+  } else {
+    out.result.status = RunStatus::kDone;
+  }
 }
 
 }  // namespace
@@ -223,7 +300,12 @@ TrialOutcome RunTrial(const StudySpec& spec, RunResult run, const std::string& w
   say(fmt::format("ready after {:.1f} s", std::chrono::duration<double>(Clock::now() - spawned).count()));
 
   const auto load_start = Clock::now();
-  StatusOr<LoadResult> load = DriveLoad(spec, r, *port, say);
+  std::optional<GcPeriodStop> periods;
+  if (UsesPeriodWindow(spec)) {
+    periods.emplace(ps.stderr_path, out.data.gc.load_clock_origin_ns, spec.duration_ns, spec.max_duration_ns,
+                    spec.min_gc_periods);
+  }
+  StatusOr<LoadResult> load = DriveLoad(spec, r, *port, periods ? &*periods : nullptr, say);
   const auto died = proc->Poll();
   const ExitInfo exit = died ? *died : proc->Stop(std::chrono::seconds(10));
   r.exit = exit.Describe();
@@ -231,31 +313,21 @@ TrialOutcome RunTrial(const StudySpec& spec, RunResult run, const std::string& w
   r.metrics.cpu_ns = exit.cpu_ns;
   r.finished_unix_ns = UnixNowNs();
 
-  // The GC summaries cover the measured window only (cycle times count
-  // from the target's start).
   ReadCycles(ps.stderr_path, &out.data.gc, &gctrace);
-  const int64_t from = MonotonicNs(load_start) - MonotonicNs(spawned) + spec.warmup_ns;
-  // The schedule's own length: a stepped rate measures its steps' sum.
-  const int64_t measured_ns = RateSchedule::Parse(spec.rate, spec.duration_ns)->duration_ns();
-  WindowGcMetrics(out.data.gc, gctrace, from, from + measured_ns, &r.metrics);
   if (!load.ok()) {
+    // No measured phase: the GC over where it would have been (cycle
+    // times count from the target's start).
+    const int64_t from = MonotonicNs(load_start) - MonotonicNs(spawned) + spec.warmup_ns;
+    WindowGcMetrics(out.data.gc, gctrace, from, from + spec.duration_ns, &r.metrics);
     Fail(out, "load: " + load.status().message());
     return out;
   }
-  LoadMetrics(*load, &r.metrics);
-  out.data.corrected = load->measured.corrected;
-  out.data.uncorrected = load->measured.uncorrected;
+  const MeasuredWindow window = MeasuredWindowOf(spec, *load, out.data.gc, periods ? &*periods : nullptr);
+  WindowMetrics(window, *load, gctrace, &out);
+  FillAttribution(window, &out.data);
   out.data.timeline = load->timeline;
   out.data.requests = std::move(load->requests);
-  if (load->aborted) {
-    Fail(out, fmt::format("the target went away during the load ({}): {}", r.exit, load->abort_reason));
-  } else if (died) {
-    const bool oom = died->signaled && died->signal == SIGKILL;
-    Fail(out, fmt::format("exited during the load ({}{})", died->Describe(),
-                          oom ? ", likely the out-of-memory killer" : ""));
-  } else {
-    r.status = RunStatus::kDone;
-  }
+  Judge(*load, died, out);
   return out;
 }
 
