@@ -117,8 +117,8 @@ TEST(TuneE2eTest, TinyStudyOfTheRealGateway) {
     EXPECT_EQ(h->ValueAtPercentile(99), r.metrics.p99_ns);
     auto cycles = store->LoadGcTimeline(r.id);
     ASSERT_TRUE(cycles.ok());
-    EXPECT_GE(cycles->cycles.size(), 2u);  // the 256 MiB prefill alone takes two even at GOGC=400
-    EXPECT_GT(r.metrics.peak_rss_bytes, int64_t{256} << 20);
+    EXPECT_GE(cycles->cycles.size(), 1u);  // the 32 MiB prefill alone takes one even at GOGC=400
+    EXPECT_GT(r.metrics.peak_rss_bytes, int64_t{32} << 20);
     // Known for every run (cycles before the window give GOMAXPROCS).
     EXPECT_GE(r.metrics.gc_cpu_share, 0);
     EXPECT_LT(r.metrics.gc_cpu_share, 1);

@@ -22,6 +22,7 @@
 #include "net/http_get.h"
 #include "runner/process.h"
 #include "tune/period_stop.h"
+#include "tune/trial_attribution.h"
 
 namespace gcpilot {
 namespace {
@@ -235,14 +236,6 @@ void WindowMetrics(const MeasuredWindow& w, const LoadResult& load, const Gctrac
   out->data.uncorrected = std::move(wl.uncorrected);
 }
 
-// The run's requests joined to its GC over the window. Today the window
-// and the clocks' alignment; the per-phase attribution and the
-// steady-state estimate (AttributeRun) are filled in here too.
-void FillAttribution(const MeasuredWindow& w, RunData* data) {
-  data->attribution.window = w;
-  data->attribution.alignment_error_ns = data->gc.origin_error_ns;
-}
-
 void Fail(TrialOutcome& out, std::string reason) {
   out.result.status = RunStatus::kFailed;
   out.result.reason = std::move(reason);
@@ -324,9 +317,9 @@ TrialOutcome RunTrial(const StudySpec& spec, RunResult run, const std::string& w
   }
   const MeasuredWindow window = MeasuredWindowOf(spec, *load, out.data.gc, periods ? &*periods : nullptr);
   WindowMetrics(window, *load, gctrace, &out);
-  FillAttribution(window, &out.data);
   out.data.timeline = load->timeline;
   out.data.requests = std::move(load->requests);
+  AttributeTrial(spec, window, &out.result, &out.data);
   Judge(*load, died, out);
   return out;
 }
