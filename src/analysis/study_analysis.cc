@@ -435,4 +435,18 @@ StudyAnalysis Analyze(const StudyOutline& o, const std::vector<RunResult>& runs)
   return a;
 }
 
+const RunResult* RepresentativeRun(const std::vector<RunResult>& runs, const CellStats& cell) {
+  std::vector<const RunResult*> all, verify;
+  for (const RunResult& r : runs) {
+    if (std::find(cell.run_ids.begin(), cell.run_ids.end(), r.id) == cell.run_ids.end()) continue;
+    all.push_back(&r);
+    if (r.phase == RunPhase::kVerify) verify.push_back(&r);
+  }
+  const RunResult* pick = nullptr;
+  for (const RunResult* r : verify.empty() ? all : verify) {
+    if (pick == nullptr || r->metrics.gc_periods > pick->metrics.gc_periods) pick = r;
+  }
+  return pick;
+}
+
 }  // namespace gcpilot

@@ -172,6 +172,13 @@ Env CanonicalEnv(const Env& env);
 // A setting's value of factor `name`, "" where the env does not set it.
 const std::string& ValueOf(const Env& env, const std::string& name);
 
+// The run that stands for a setting where one run is shown (tune's printed
+// attribution, the report's latency-over-time figure): among its
+// verification runs if it has any, else among all the runs its figures
+// come from, the one that covered the most GC periods (the earliest of
+// equals); nullptr when the setting has no run among `runs`.
+const RunResult* RepresentativeRun(const std::vector<RunResult>& runs, const CellStats& cell);
+
 }  // namespace gcpilot
 
 #endif  // GCPILOT_ANALYSIS_STUDY_ANALYSIS_H_

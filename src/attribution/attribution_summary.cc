@@ -131,7 +131,9 @@ std::string CycleExcessText(const std::vector<CycleExcess>& cycles) {
 
 std::string AttributionText(const RunAttribution& a, const std::string& indent) {
   if (a.alignment_error_ns < 0) {
-    return indent + "no attribution: the GC timeline could not be put on the load clock\n";
+    return indent +
+           "no attribution: the requests were not joined to the GC cycles (the clocks could not be aligned, or the "
+           "study was recorded before gcpilot kept it)\n";
   }
   const MeasuredWindow& w = a.window;
   std::string s =

@@ -72,7 +72,9 @@ TEST(AttributionSummary, TableAndLines) {
 
 TEST(AttributionSummary, UnalignedSaysSo) {
   RunAttribution a;
-  EXPECT_EQ(AttributionText(a), "  no attribution: the GC timeline could not be put on the load clock\n");
+  EXPECT_EQ(AttributionText(a),
+            "  no attribution: the requests were not joined to the GC cycles (the clocks could not be aligned, or the "
+            "study was recorded before gcpilot kept it)\n");
   EXPECT_TRUE(AttributionJson(a)["alignment_error_ns"].is_null());
 }
 

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "analysis/analysis_text.h"
+#include "attribution/attribution_summary.h"
 #include "base/file_util.h"
 #include "base/interrupt_note.h"
 #include "base/plural.h"
@@ -170,7 +171,56 @@ StudyEvents ProgressEvents(const TuneFlags& f, Progress& progress) {
   return ev;
 }
 
-void PrintOutcome(const TuneFlags& f, const StudyOutcome& out) {
+// One setting of the verdict ("recommended", "default"): its
+// representative run's requests joined to its GC, as stored.
+struct SettingAttribution {
+  std::string role;
+  const RunResult* run = nullptr;
+  RunAttribution attribution;
+};
+
+std::vector<SettingAttribution> VerdictAttributions(StudyStore& store, const StudyOutcome& out) {
+  const Recommendation& rec = out.analysis.rec;
+  std::vector<SettingAttribution> all;
+  if (!rec.found) return all;
+  all.push_back({rec.is_default ? "recommended (the default)" : "recommended", nullptr, {}});
+  all.back().run = RepresentativeRun(out.runs, rec.best);
+  if (!rec.is_default && !rec.baseline.run_ids.empty()) {
+    all.push_back({"default", RepresentativeRun(out.runs, rec.baseline), {}});
+  }
+  for (SettingAttribution& s : all) {
+    if (s.run == nullptr) continue;
+    auto a = store.LoadAttribution(s.run->id);
+    if (a.ok()) s.attribution = std::move(*a);
+  }
+  return all;
+}
+
+// "GC attribution, recommended: GOGC=400 ... (verify run 21)" and the
+// attribution under it.
+void PrintAttributions(const std::vector<SettingAttribution>& all) {
+  for (const SettingAttribution& s : all) {
+    if (s.run == nullptr) continue;
+    std::printf("\nGC attribution, %s: %s (%s run %d)\n", s.role.c_str(), DescribeEnv(s.run->env).c_str(),
+                RunPhaseName(s.run->phase), s.run->seq + 1);
+    std::fputs(AttributionText(s.attribution).c_str(), stdout);
+  }
+}
+
+nlohmann::ordered_json AttributionsJson(const std::vector<SettingAttribution>& all) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::array();
+  for (const SettingAttribution& s : all) {
+    if (s.run == nullptr) continue;
+    j.push_back({{"role", s.role},
+                 {"run", s.run->seq + 1},
+                 {"env", s.run->env},
+                 {"attribution", AttributionJson(s.attribution)}});
+  }
+  return j;
+}
+
+void PrintOutcome(const TuneFlags& f, const StudyOutcome& out, StudyStore& store) {
+  const std::vector<SettingAttribution> attributions = VerdictAttributions(store, out);
   if (f.json) {
     nlohmann::ordered_json j;
     j["study"] = out.id;
@@ -178,6 +228,7 @@ void PrintOutcome(const TuneFlags& f, const StudyOutcome& out) {
     j["source"] = out.spec.source;
     j["design"] = out.design;
     j["analysis"] = AnalysisJson(out.analysis);
+    j["gc_attribution"] = AttributionsJson(attributions);
     std::printf("%s\n", j.dump(2).c_str());
   } else {
     std::printf("study %lld in %s: %s, %s design, %s, objective %s at %s\n\n", static_cast<long long>(out.id),
@@ -185,6 +236,7 @@ void PrintOutcome(const TuneFlags& f, const StudyOutcome& out) {
                 ObjectiveKey(out.spec.objective),
                 RateSchedule::Parse(out.spec.rate, out.spec.duration_ns)->Describe().c_str());
     std::fputs(AnalysisTable(out.spec, out.analysis).c_str(), stdout);
+    PrintAttributions(attributions);
   }
   std::fflush(stdout);  // the table before any later stderr line
 }
@@ -320,7 +372,7 @@ int Run(TuneFlags& f) {
     std::fprintf(stderr, "gcpilot tune: %s\n", out.status().message().c_str());
     return kExitError;
   }
-  PrintOutcome(f, *out);
+  PrintOutcome(f, *out, *store);
   if (!report.empty() && out->analysis.pending == 0) {
     if (WriteStudyReport(f.db, out->id, report) != kExitOk) return kExitError;
     if (!f.quiet) std::fprintf(stderr, "tune: report written to %s\n", report.c_str());

@@ -531,17 +531,7 @@ std::vector<const RunResult*> TimelineRuns(const ReportInput& in, const CellStat
 }
 
 const RunResult* LatencyFigureRun(const ReportInput& in, const CellStats& cell) {
-  std::vector<const RunResult*> all, verify;
-  for (const RunResult& r : in.runs) {
-    if (std::find(cell.run_ids.begin(), cell.run_ids.end(), r.id) == cell.run_ids.end()) continue;
-    all.push_back(&r);
-    if (r.phase == RunPhase::kVerify) verify.push_back(&r);
-  }
-  const RunResult* pick = nullptr;
-  for (const RunResult* r : verify.empty() ? all : verify) {
-    if (pick == nullptr || r->metrics.gc_periods > pick->metrics.gc_periods) pick = r;
-  }
-  return pick;
+  return RepresentativeRun(in.runs, cell);
 }
 
 StatusOr<ReportInput> LoadReportInput(StudyStore& store, int64_t id) {

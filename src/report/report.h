@@ -53,9 +53,7 @@ struct ReportInput {
 std::vector<const RunResult*> TimelineRuns(const ReportInput& in, const CellStats& cell);
 
 // The run whose requests the latency-over-time figure of a setting of the
-// verdict draws: among its verification runs if it has any, else among all
-// the runs its figures come from, the one that covered the most GC periods
-// (the earliest of equals); nullptr when the setting has no run.
+// verdict draws: the setting's RepresentativeRun (analysis).
 const RunResult* LatencyFigureRun(const ReportInput& in, const CellStats& cell);
 
 // Whether the design's best setting lost or failed its verification runs
