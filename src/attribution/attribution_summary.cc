@@ -136,10 +136,11 @@ std::string AttributionText(const RunAttribution& a, const std::string& indent) 
            "study was recorded before gcpilot kept it)\n";
   }
   const MeasuredWindow& w = a.window;
-  std::string s =
-      fmt::format("{}window {:.1f} s, {} ({} asked{}); clocks aligned within {}\n", indent, w.length_ns() / 1e9,
-                  CountOf(w.periods, "whole GC period"), w.min_periods,
-                  w.whole_periods ? "" : ", too few: the bound ran out first", MsWithUnit(a.alignment_error_ns));
+  const std::string asked = w.min_periods == 0 ? "a fixed window"
+                            : w.whole_periods  ? fmt::format("{} asked", w.min_periods)
+                                               : fmt::format("{} asked: the bound ran out first", w.min_periods);
+  std::string s = fmt::format("{}window {:.1f} s, {} ({}); clocks aligned within {}\n", indent, w.length_ns() / 1e9,
+                              CountOf(w.periods, "whole GC period"), asked, MsWithUnit(a.alignment_error_ns));
   s += PhaseTable(a, indent);
   s += indent + SlowRequestsSentence(a.slow) + "\n";
   s += indent + CyclesLine(a) + "\n";

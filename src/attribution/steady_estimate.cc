@@ -25,7 +25,10 @@ double AllocationRate(const std::vector<const CycleSpans*>& run) {
   for (size_t i = 1; i < run.size(); ++i) {
     const int64_t gap_ns = run[i]->start_ns() - run[i - 1]->end_ns();
     if (gap_ns <= 0) continue;
-    const int64_t grown = run[i]->cycle->heap_start_bytes - run[i - 1]->cycle->heap_end_bytes;
+    // After a cycle the heap is what it marked live (sweeping frees the
+    // rest; what was allocated during marking is marked); it grows from
+    // there to the next cycle's start.
+    const int64_t grown = run[i]->cycle->heap_start_bytes - run[i - 1]->cycle->heap_live_bytes;
     rates.push_back(static_cast<double>(grown) / gap_ns * 1e9);
   }
   return MedianOf(rates);
@@ -90,14 +93,8 @@ std::string PeriodBasis(const PeriodFigures& p, int64_t bound_ns) {
                        FormatDuration(bound_ns), p.cycles, p.cycles == 1 ? "" : "s", FormatDuration(p.period_ns),
                        FormatDuration(p.cycle_ns), FormatShare(p.duty));
   }
-  if (p.observed) {
-    return fmt::format(
-        "period {} as observed between {} cycles (no heap growth printed between them); cycle {}; duty {}",
-        FormatDuration(p.period_ns), p.cycles, FormatDuration(p.cycle_ns), FormatShare(p.duty));
-  }
-  return fmt::format("period {} from {} heap growth and a {:.0f} MiB goal; cycle {}; duty {}",
-                     FormatDuration(p.period_ns), FormatByteRate(p.alloc_bytes_per_sec, false),
-                     p.goal_bytes / 1048576.0, FormatDuration(p.cycle_ns), FormatShare(p.duty));
+  return fmt::format("period {} as observed between {} cycles; cycle {}; duty {}", FormatDuration(p.period_ns),
+                     p.cycles, FormatDuration(p.cycle_ns), FormatShare(p.duty));
 }
 
 }  // namespace
@@ -116,10 +113,9 @@ PeriodFigures EstimatePeriod(const std::vector<CycleSpans>& cycles, int64_t firs
   p.cycle_ns = MedianOf(walls);
   p.alloc_bytes_per_sec = AllocationRate(run);
   p.goal_bytes = NextGoal(*run.back()->cycle, run.size() > 1 ? run[run.size() - 2]->cycle : nullptr);
-  if (p.alloc_bytes_per_sec > 0) {
-    const int64_t runway = std::max<int64_t>(0, p.goal_bytes - run.back()->cycle->heap_end_bytes);
-    p.period_ns = std::llround(runway / p.alloc_bytes_per_sec * 1e9) + p.cycle_ns;
-  } else if (run.size() >= 2) {
+  // Two or more cycles: the run saw its period; that measurement beats
+  // the heap-growth model, whose inputs gctrace prints in whole MiB.
+  if (run.size() >= 2) {
     p.period_ns = ObservedPeriod(run);
     p.observed = true;
   } else {

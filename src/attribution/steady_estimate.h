@@ -6,14 +6,14 @@
 // Definitions (docs/glossary.md, "steady-state estimate"):
 // - The run's cycles: those that started at or after the first measured
 //   request fell due (earlier ones ran during the warm-up or start-up).
-// - Allocation rate: the median, over consecutive pairs (i-1, i) of those
-//   cycles, of (heap_start[i] - heap_end[i-1]) / (start[i] - end[i-1]).
-// - Next goal: last goal x last live / previous live (with one cycle, the
-//   last goal). Period: (next goal - last heap_end) / rate + the median
-//   cycle wall time. Duty: median cycle wall time / period.
-// - Two or more cycles but no heap growth printed between them (gctrace
-//   prints whole MiB, so a small GOGC's growth can read 0): the period is
-//   the median start-to-start time of those cycles, as observed.
+// - Period: with two or more of those cycles, the median time from one's
+//   start to the next's, as observed (a measurement beats the heap-growth
+//   model, whose inputs gctrace prints in whole MiB). The model's figures
+//   are kept beside it: the allocation rate, the median over consecutive
+//   pairs of (heap_start[i] - heap_live[i-1]) / (start[i] - end[i-1])
+//   (after a cycle the heap is what it marked live), and the next goal,
+//   last goal x last live / previous live.
+// - Duty: median cycle wall time / period.
 // - Fewer than two cycles: no period is found; the bound's length is a
 //   lower bound on it, so the duty computed from it is an upper bound, and
 //   `basis` says so. No cycle at all: the GC

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -18,6 +19,7 @@
 #include "base/input_file.h"
 #include "base/plural.h"
 #include "base/read_file.h"
+#include "cli/load_gctrace.h"
 #include "cli/progress.h"
 #include "cli/verbs.h"
 #include "loadgen/engine.h"
@@ -40,9 +42,16 @@ struct LoadFlags {
   uint64_t seed = 1;
   bool json = false;
   std::string hgrm, timeline, requests_csv;
+  std::string gctrace;  // the target's gctrace file, followed during the run
   bool quiet = false;
   CLI::Option* duration_opt = nullptr;
 };
+
+// The load clock (the engine's: std::chrono::steady_clock, CLOCK_MONOTONIC).
+int64_t MonotonicNowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 int Usage(const std::string& msg) {
   std::fprintf(stderr, "gcpilot load: %s\nRun 'gcpilot load --help' for usage.\n", msg.c_str());
@@ -116,7 +125,8 @@ std::optional<int> Schedule(const LoadFlags& f, LoadSpec* spec) {
   spec->connections = f.connections;
   spec->max_connections = f.max_connections;
   spec->seed = f.seed;
-  spec->keep_requests = !f.requests_csv.empty();  // 32 bytes a request, only when asked for
+  // 32 bytes a request, only when asked for.
+  spec->keep_requests = !f.requests_csv.empty() || !f.gctrace.empty();
   return std::nullopt;
 }
 
@@ -154,7 +164,7 @@ std::optional<int> CheckOutputs(const LoadFlags& f) {
   return std::nullopt;
 }
 
-StatusOr<LoadResult> RunWithProgress(const LoadFlags& f, const LoadSpec& spec) {
+StatusOr<LoadResult> RunWithProgress(const LoadFlags& f, LoadSpec spec, LoadGctraceJoin* join) {
   Progress progress;
   if (f.quiet) progress.Done();
   LoadProgressFn on_progress;
@@ -165,8 +175,15 @@ StatusOr<LoadResult> RunWithProgress(const LoadFlags& f, const LoadSpec& spec) {
                                   CountOf(p.errors, "error"), p.last_second_rps, p.last_second_p99_ns / 1e6));
     };
   }
+  if (join) {
+    spec.stop = [join](int64_t now_ns) {
+      join->Poll(now_ns);
+      return false;  // followed, never a reason to stop
+    };
+  }
   auto result = RunLoad(spec, on_progress);
   progress.Done();
+  if (join && result.ok()) join->Finish(*result, MonotonicNowNs());
   return result;
 }
 
@@ -192,13 +209,29 @@ int Run(LoadFlags& f) {
   if (auto rc = Schedule(f, &spec)) return *rc;
   if (auto rc = RequestKinds(f, url->path, &spec.kinds)) return *rc;
   if (auto rc = CheckOutputs(f)) return *rc;
-  auto result = RunWithProgress(f, spec);
+  std::optional<LoadGctraceJoin> join;
+  if (!f.gctrace.empty()) {
+    join.emplace(f.gctrace);
+    if (Status st = CheckInputFile(f.gctrace, "a gctrace log");
+        !st.ok() || !(st = join->Begin(MonotonicNowNs())).ok()) {
+      std::fprintf(stderr, "gcpilot load: --gctrace %s\n", st.message().c_str());
+      return kExitError;
+    }
+  }
+  auto result = RunWithProgress(f, spec, join ? &*join : nullptr);
   if (!result.ok()) {
     std::fprintf(stderr, "gcpilot load: %s\n", result.status().message().c_str());
     return result.status().code() == StatusCode::kInvalidArgument ? kExitUsage : kExitError;
   }
   const LoadRunInfo info{url->HostHeader(), spec.connections, spec.max_connections, spec.warmup_ns, spec.timeout_ns};
-  std::fputs(f.json ? (LoadJson(*result, info).dump(2) + "\n").c_str() : LoadTable(*result, info).c_str(), stdout);
+  if (f.json) {
+    auto j = LoadJson(*result, info);
+    if (join) j["gctrace"] = join->Json();
+    std::fputs((j.dump(2) + "\n").c_str(), stdout);
+  } else {
+    std::fputs(LoadTable(*result, info).c_str(), stdout);
+    if (join) std::fputs(("\n" + join->Text()).c_str(), stdout);
+  }
   std::fflush(stdout);
   const bool written = WriteOutputs(f, *result);
   // Every answer an error (none at all, all non-2xx, all malformed): the
@@ -251,6 +284,9 @@ Verb AddLoadVerb(CLI::App& app) {
   cmd->add_option("--requests-csv", f->requests_csv,
                   "write one CSV row per measured request to this file (due/sent/done in ns from the "
                   "start of the measured phase)");
+  cmd->add_option("--gctrace", f->gctrace,
+                  "the target's GODEBUG=gctrace=1 output (the file its stderr goes to), followed during the run: "
+                  "each measured request is joined to the GC phase it fell due in");
   cmd->add_flag("-q,--quiet", f->quiet, "no progress line");
   cmd->footer(
       "Latency is measured from when each request was due (corrected) and from when it was "

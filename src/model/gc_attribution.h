@@ -84,7 +84,7 @@ struct CycleExcess {
 // The steady-state estimate for a run whose window could not cover
 // min_periods periods: the in-GC and out-of-GC latency distributions mixed
 // in the proportion of time a cycle runs at the steady state (duty = mark
-// duration / period, the period from the heap growth the run saw).
+// duration / period, the period as the run's cycles showed it).
 struct SteadyEstimate {
   bool used = false;               // the run's latency figures are this estimate
   double duty = 0;                 // share of time in a cycle (STW + mark), 0..1

@@ -1,0 +1,108 @@
+#include "cli/load_gctrace.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "attribution/attribute_run.h"
+#include "attribution/attribution_summary.h"
+#include "base/plural.h"
+
+namespace gcpilot::cli {
+namespace {
+
+// The horizon of the heap trend: the load's own limit is not known here,
+// so the trend is reported without one.
+constexpr int64_t kHorizonNs = int64_t{3600} * 1'000'000'000;
+
+}  // namespace
+
+Status LoadGctraceJoin::Begin(int64_t now_ns) {
+  // Drain what is there already (a poll reads at most 1 MiB).
+  for (int64_t before = -1; before != follower_.bytes_read();) {
+    before = follower_.bytes_read();
+    auto cycles = follower_.Poll(now_ns);
+    if (!cycles.ok()) return cycles.status();
+    for (const FollowedCycle& c : *cycles) gc_.cycles.push_back(c.cycle);
+  }
+  cycles_before_ = static_cast<int64_t>(gc_.cycles.size());
+  poll_ns_.push_back(now_ns);
+  return Status::Ok();
+}
+
+void LoadGctraceJoin::Take(const std::vector<FollowedCycle>& cycles) {
+  for (const FollowedCycle& c : cycles) {
+    gc_.cycles.push_back(c.cycle);
+    seen_.push_back(c);
+  }
+}
+
+void LoadGctraceJoin::Poll(int64_t now_ns) {
+  if (!error_.ok()) return;
+  auto cycles = follower_.Poll(now_ns);
+  if (!cycles.ok()) {
+    error_ = cycles.status();
+    return;
+  }
+  poll_ns_.push_back(now_ns);
+  Take(*cycles);
+}
+
+void LoadGctraceJoin::Finish(const LoadResult& result, int64_t now_ns) {
+  Poll(now_ns);
+  Take(follower_.Finish(now_ns));
+  // Each line seen at poll k was written after poll k-1.
+  std::vector<LineSighting> sightings;
+  for (const FollowedCycle& c : seen_) {
+    const auto at = std::lower_bound(poll_ns_.begin(), poll_ns_.end(), c.seen_ns);
+    if (at == poll_ns_.begin() || at == poll_ns_.end() || *at != c.seen_ns) continue;
+    sightings.push_back({c.cycle.end_ns(), *(at - 1), c.seen_ns});
+  }
+  aligned_ = AlignBySightings(sightings);
+  if (aligned_) {
+    gc_.load_clock_origin_ns = aligned_->origin_ns;
+    gc_.origin_error_ns = aligned_->error_ns;
+  }
+  MeasuredWindow w{result.measured_start_ns, result.measured_start_ns + result.measured.duration_ns};
+  if (aligned_) {
+    int64_t starts = 0;
+    for (const GcCycle& c : gc_.cycles) {
+      const int64_t at = gc_.ToLoadClock(c.start_ns);
+      starts += at >= w.from_ns && at < w.to_ns;
+    }
+    w.periods = std::max<int64_t>(0, starts - 1);
+  }
+  attribution_ = AttributeRun(result.requests, gc_, w, -1, kHorizonNs);
+}
+
+std::string LoadGctraceJoin::Text() const {
+  std::string s = fmt::format("GC attribution ({}: {} read, {} during the load)\n", path_,
+                              CountOf(static_cast<int64_t>(gc_.cycles.size()), "cycle"),
+                              CountOf(static_cast<int64_t>(seen_.size()), "new cycle", "new cycles"));
+  if (!error_.ok()) return s + "  none: " + error_.message() + "\n";
+  if (!aligned_) {
+    return s + (seen_.empty() ? "  none: no GC cycle ended during the load, so nothing puts the log on the load clock\n"
+                              : "  none: the lines seen contradict each other's times (is the log this process's?)\n");
+  }
+  s += fmt::format("  clocks aligned by when {} appeared\n", CountOf(aligned_->sightings, "line"));
+  return s + AttributionText(attribution_);
+}
+
+nlohmann::ordered_json LoadGctraceJoin::Json() const {
+  nlohmann::ordered_json j;
+  j["path"] = path_;
+  j["cycles_read"] = gc_.cycles.size();
+  j["cycles_before_load"] = cycles_before_;
+  if (!error_.ok()) j["error"] = error_.message();
+  j["aligned"] = aligned_.has_value();
+  if (aligned_) {
+    j["alignment"] = {{"method", "line arrival"},
+                      {"origin_ns", aligned_->origin_ns},
+                      {"error_ns", aligned_->error_ns},
+                      {"lines", aligned_->sightings}};
+    j["attribution"] = AttributionJson(attribution_);
+  }
+  return j;
+}
+
+}  // namespace gcpilot::cli
