@@ -194,9 +194,9 @@ row 1 "--work-dir $tmp/afile: is not a directory" tune --work-dir "$tmp/afile" $
 row 1 '--db /nonexistent/dir/x.db: directory /nonexistent/dir does not exist' tune --db /nonexistent/dir/x.db "${cmd[@]}"
 [ "$(head -c 14 "$tmp/s.toml")" = "not a database" ] || { echo "FAIL: --db $tmp/s.toml was written"; failures=$((failures + 1)); }
 # The plan line: seconds for a short study, and only the rounds that can happen.
-row 0 'full factorial design, 2 settings x 2 repeats + the default setting = 6 runs (~24 s)' \
+row 0 'full factorial design, 2 settings x 2 repeats + the default setting = 6 runs (~24 s to ~18 min)' \
   tune --dry-run --factor GOGC=50,200 --duration 1s --warmup 0s $db "${cmd[@]}"
-row 0 '= 10 runs (~5 min, plus up to 2 confirmation runs)' \
+row 0 '= 10 runs (~5 min to ~31 min, plus up to 2 confirmation runs)' \
   tune --dry-run --factor GOGC=50,200 --factor GOMEMLIMIT=off,1GiB --factor GOMAXPROCS=1,2 --design L4 $db "${cmd[@]}"
 # A {port} the service is never told.
 row 2 'the readiness URL uses {port}, a free port chosen for each run, but neither the command nor its env passes' \

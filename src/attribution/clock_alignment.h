@@ -1,14 +1,19 @@
 // Putting a gctrace on the load clock when nothing but the log is known
 // (gcpilot load --gctrace: a service someone else started). A gctrace line
 // is printed as its cycle ends, so each line seen while following the file
-// brackets the process clock's origin on the load clock:
-//   the line was written after the poll before the one that saw it
-//   (not_before_ns) and at or before the poll that saw it (seen_ns), and
-//   at most `print_delay_ns` after the cycle's end (process time end_ns):
-//   origin in [not_before_ns - end_ns - print_delay_ns, seen_ns - end_ns].
-// Every sighting narrows the interval; the origin is its middle and the
-// error its half width. Lines already in the file when following began
-// bracket nothing and are not sightings.
+// brackets the process clock's origin on the load clock. The line was
+// written at or before the poll that saw it (seen_ns), after its cycle
+// ended (printed end_ns, which gctrace rounds: `@` to the millisecond, the
+// clock terms to two or three digits: within `rounding_ns`), and, unless
+// the printing thread was held up, within `print_delay_ns` of that end and
+// after the poll before (not_before_ns):
+//   origin <= seen_ns - end_ns + rounding_ns                  (always)
+//   origin >= not_before_ns - end_ns - print_delay_ns - rounding_ns
+// The upper bounds always hold, so the origin is at most their minimum; a
+// lower bound above that minimum came from a line printed late and is set
+// aside. The origin is the middle of what is left and the error its half
+// width. Lines already in the file when following began bracket nothing
+// and are not sightings.
 #ifndef GCPILOT_ATTRIBUTION_CLOCK_ALIGNMENT_H_
 #define GCPILOT_ATTRIBUTION_CLOCK_ALIGNMENT_H_
 
@@ -30,16 +35,16 @@ struct ClockAlignment {
   int64_t sightings = 0;  // lines that narrowed it
 };
 
-// How late the runtime may print a cycle's line after the cycle ended
-// (it prints right after the world restarts; 1 ms covers a descheduled
-// printing thread on a loaded machine).
-inline constexpr int64_t kGctracePrintDelayNs = 1'000'000;
+// How late the runtime prints a cycle's line after the cycle ended (right
+// after the world restarts; 2 ms covers a printing thread descheduled on a
+// busy machine), and how far gctrace's rounding moves a cycle's end.
+inline constexpr int64_t kGctracePrintDelayNs = 2'000'000;
+inline constexpr int64_t kGctraceRoundingNs = 1'000'000;
 
-// The alignment the sightings allow; nullopt with no sighting, or when
-// they contradict each other (an empty bracket: the log is not this
-// process's, or it was rewritten).
+// The alignment the sightings allow; nullopt with no sighting.
 std::optional<ClockAlignment> AlignBySightings(const std::vector<LineSighting>& sightings,
-                                               int64_t print_delay_ns = kGctracePrintDelayNs);
+                                               int64_t print_delay_ns = kGctracePrintDelayNs,
+                                               int64_t rounding_ns = kGctraceRoundingNs);
 
 }  // namespace gcpilot
 

@@ -136,10 +136,16 @@ std::vector<std::string> StudyNotes(const StudySpec& spec, const Design& design)
 int PrintPlan(const StudySpec& spec, const Design& design) {
   const auto plan = PlanStudy(spec, design);
   const double per_run = (spec.warmup_ns + spec.duration_ns) / 1e9 + 3;
+  // A run over whole GC periods lasts from `duration` to `max_duration`.
+  const std::string time =
+      UsesPeriodWindow(spec)
+          ? fmt::format("{} to {}", ApproxTime(plan.size() * per_run),
+                        ApproxTime(plan.size() * ((spec.warmup_ns + spec.max_duration_ns) / 1e9 + 3)))
+          : ApproxTime(plan.size() * per_run);
   std::printf("study of %s: %s design, %s x %s + the default setting = %s (%s%s)\n", spec.source.c_str(),
               design.name.c_str(), CountOf(design.cells.size(), "setting").c_str(),
-              CountOf(spec.repeats, "repeat").c_str(), CountOf(plan.size(), "run").c_str(),
-              ApproxTime(plan.size() * per_run).c_str(), RoundsText(MaxRoundRuns(spec, design)).c_str());
+              CountOf(spec.repeats, "repeat").c_str(), CountOf(plan.size(), "run").c_str(), time.c_str(),
+              RoundsText(MaxRoundRuns(spec, design)).c_str());
   for (const std::string& note : StudyNotes(spec, design)) std::printf("note: %s\n", note.c_str());
   for (const RunResult& r : plan) {
     std::printf("  run %2d  %-8s %s\n", r.seq + 1, RunPhaseName(r.phase), DescribeEnv(r.env).c_str());
