@@ -103,9 +103,11 @@ RunAttribution AttributeRun(const RequestLog& log, const GcTimeline& gc, const M
   FillPhases(joined, &a);
   a.slow = CountSlow(joined);
   FillCycles(spans, joined, window, &a);
-  if (!window.whole_periods) {
+  // Only where whole periods were asked for and not covered: a fixed
+  // window (min_periods 0) is its own measurement.
+  if (window.min_periods > 0 && !window.whole_periods) {
     const int64_t first_due_ns = log.records.empty() ? window.from_ns : log.records.front().due_ns;
-    a.estimate = EstimateSteadyState(spans, joined, first_due_ns, window.length_ns());
+    a.estimate = EstimateSteadyState(spans, joined, first_due_ns, window.to_ns, window.length_ns());
   }
   a.heap = FitHeapTrend(spans, window, limit_bytes, horizon_ns);
   return a;

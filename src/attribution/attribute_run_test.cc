@@ -114,14 +114,15 @@ TEST(AttributeRun, WindowShortOfWholePeriodsGetsTheEstimate) {
   bound.whole_periods = false;
   const RunAttribution a = AttributeRun(run.log, run.gc, bound, -1, kHour);
   EXPECT_TRUE(a.estimate.used);
-  EXPECT_EQ(a.estimate.cycle_ns, Ms(10));
+  // The walls of the two cycles that have a next one, 10 and 42 ms.
+  EXPECT_EQ(a.estimate.cycle_ns, Ms(26));
   EXPECT_EQ(a.estimate.in_gc_requests, 10);
   EXPECT_EQ(a.estimate.out_gc_requests, 390);
   // No heap growth between the cycles (heap_start/end are 0): the period
   // as the cycles came, 200 ms.
   EXPECT_EQ(a.estimate.period_ns, Ms(200));
-  EXPECT_DOUBLE_EQ(a.estimate.duty, 0.05);
-  EXPECT_EQ(a.estimate.basis, "period 200 ms as observed between 3 cycles; cycle 10 ms; duty 5%");
+  EXPECT_DOUBLE_EQ(a.estimate.duty, 0.13);
+  EXPECT_EQ(a.estimate.basis, "period 200 ms as observed between 3 cycles; cycle 26 ms; duty 13%");
 }
 
 TEST(AttributeRun, UnalignedClocksGiveNoAttribution) {
@@ -143,6 +144,34 @@ TEST(AttributeRun, NoRequestsGivesEmptyFigures) {
   EXPECT_EQ(a.slow, SlowRequests{});
   ASSERT_EQ(a.cycles.size(), 3u);
   EXPECT_EQ(a.recovery_ns, 0);
+}
+
+}  // namespace
+}  // namespace gcpilot
+
+namespace gcpilot {
+namespace {
+
+TEST(AttributeRun, AFixedWindowGetsNoEstimate) {
+  HandRun run;
+  MeasuredWindow fixed = kWholePeriods;
+  fixed.whole_periods = false;
+  fixed.min_periods = 0;  // gcpilot load, or tune --min-gc-periods 0
+  const RunAttribution a = AttributeRun(run.log, run.gc, fixed, -1, kHour);
+  EXPECT_EQ(a.estimate, SteadyEstimate{});
+}
+
+TEST(AttributeRun, ErrorsAreNotLatencies) {
+  HandRun run;
+  const RunAttribution before = AttributeRun(run.log, run.gc, kWholePeriods, -1, kHour);
+  // A timeout due outside GC: seen 5 s after it was due, not an answer.
+  RequestRecord timeout = run.log.records[10];
+  timeout.done_ns = timeout.due_ns + 5'000'000'000;
+  timeout.outcome = RequestOutcome::kTimeout;
+  run.log.records.insert(run.log.records.begin() + 11, timeout);
+  const RunAttribution after = AttributeRun(run.log, run.gc, kWholePeriods, -1, kHour);
+  EXPECT_EQ(after.phases, before.phases);
+  EXPECT_EQ(after.slow, before.slow);
 }
 
 }  // namespace

@@ -23,11 +23,19 @@ MeasuredWindow PeriodWatch::Window(int64_t bound_end_ns) const {
     w.whole_periods = true;
     return w;
   }
+  // A period counts when its ending start is inside the bound.
+  const auto inside = std::lower_bound(starts_.begin(), starts_.end(), bound_end_ns) - starts_.begin();
+  w.periods = std::max<int64_t>(0, inside - 1);
+  if (min_periods_ > 0 && w.periods >= min_periods_) {
+    // The periods were there but the floor was not reached within the
+    // bound: the whole periods it holds are still the window.
+    w.from_ns = starts_.front();
+    w.to_ns = starts_[inside - 1];
+    w.whole_periods = true;
+    return w;
+  }
   w.from_ns = from_ns_;
   w.to_ns = bound_end_ns;
-  // A period counts when its ending start is inside the bound.
-  const auto inside = std::upper_bound(starts_.begin(), starts_.end(), bound_end_ns) - starts_.begin();
-  w.periods = std::max<int64_t>(0, inside - 1);
   return w;
 }
 

@@ -73,5 +73,20 @@ TEST(PeriodWatch, ZeroPeriodsAskedNeverCompletesButCounts) {
   EXPECT_EQ(w.Window(4 * kS), (MeasuredWindow{.from_ns = 0, .to_ns = 4 * kS, .periods = 2}));
 }
 
+// The periods asked for are there, but the bound (max_duration) ran out
+// before the floor (duration): the whole periods inside are the window.
+TEST(PeriodWatch, ABoundShorterThanTheFloorStillGivesWholePeriods) {
+  PeriodWatch w(0, 10 * kS, 3);
+  for (int64_t t = 1; t <= 9; ++t) w.AddCycleStart(t * kS / 2);  // 0.5 .. 4.5 s
+  EXPECT_FALSE(w.complete());
+  EXPECT_EQ(
+      w.Window(5 * kS),
+      (MeasuredWindow{.from_ns = kS / 2, .to_ns = 9 * kS / 2, .periods = 8, .min_periods = 3, .whole_periods = true}));
+  // Too few periods for that: the bound, as before.
+  PeriodWatch few(0, 10 * kS, 3);
+  for (int64_t t : {1, 2, 3}) few.AddCycleStart(t * kS);
+  EXPECT_EQ(few.Window(5 * kS), (MeasuredWindow{.from_ns = 0, .to_ns = 5 * kS, .periods = 2, .min_periods = 3}));
+}
+
 }  // namespace
 }  // namespace gcpilot

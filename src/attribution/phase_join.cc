@@ -82,6 +82,9 @@ std::vector<JoinedRequest> JoinRequests(const RequestLog& log, const std::vector
   std::vector<JoinedRequest> out;
   for (const RequestRecord& r : log.records) {
     if (r.done_ns == RequestRecord::kNever || r.due_ns < window.from_ns || r.due_ns >= window.to_ns) continue;
+    // Answers only, as the run's own latency figures count them (a
+    // timeout's "latency" is the timeout).
+    if (r.outcome != RequestOutcome::kOk && r.outcome != RequestOutcome::kNon2xx) continue;
     JoinedRequest j;
     j.due_ns = r.due_ns;
     j.latency_ns = r.corrected_ns();

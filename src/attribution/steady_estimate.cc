@@ -99,11 +99,12 @@ std::string PeriodBasis(const PeriodFigures& p, int64_t bound_ns) {
 
 }  // namespace
 
-PeriodFigures EstimatePeriod(const std::vector<CycleSpans>& cycles, int64_t first_due_ns, int64_t bound_ns) {
+PeriodFigures EstimatePeriod(const std::vector<CycleSpans>& cycles, int64_t first_due_ns, int64_t end_ns,
+                             int64_t bound_ns) {
   std::vector<const CycleSpans*> run;
   std::vector<int64_t> walls;
   for (const CycleSpans& c : cycles) {
-    if (c.start_ns() < first_due_ns) continue;
+    if (c.start_ns() < first_due_ns || c.start_ns() >= end_ns) continue;
     run.push_back(&c);
     walls.push_back(c.end_ns() - c.start_ns());
   }
@@ -122,7 +123,12 @@ PeriodFigures EstimatePeriod(const std::vector<CycleSpans>& cycles, int64_t firs
     p.period_ns = std::max(bound_ns, p.cycle_ns);
     p.lower_bound = true;
   }
-  p.duty = p.period_ns > 0 ? static_cast<double>(p.cycle_ns) / p.period_ns : 0;
+  if (p.observed) {
+    // The cycles that have a next one: a wall and a period each.
+    walls.pop_back();
+    p.cycle_ns = MedianOf(walls);
+  }
+  p.duty = p.period_ns > 0 ? std::min(1.0, static_cast<double>(p.cycle_ns) / p.period_ns) : 0;
   return p;
 }
 
@@ -148,8 +154,8 @@ void MixLatency(const std::vector<int64_t>& in_gc_ns, const std::vector<int64_t>
 }
 
 SteadyEstimate EstimateSteadyState(const std::vector<CycleSpans>& cycles, const std::vector<JoinedRequest>& requests,
-                                   int64_t first_due_ns, int64_t bound_ns) {
-  const PeriodFigures p = EstimatePeriod(cycles, first_due_ns, bound_ns);
+                                   int64_t first_due_ns, int64_t end_ns, int64_t bound_ns) {
+  const PeriodFigures p = EstimatePeriod(cycles, first_due_ns, end_ns, bound_ns);
   SteadyEstimate est;
   est.used = true;
   est.duty = p.duty;

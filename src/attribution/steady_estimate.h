@@ -55,9 +55,12 @@ struct PeriodFigures {
 };
 
 // The period figures from `cycles` (on the load clock, in order), counting
-// the cycles that start at or after `first_due_ns`; `bound_ns` is the
-// run's measured length (the lower bound where no period is found).
-PeriodFigures EstimatePeriod(const std::vector<CycleSpans>& cycles, int64_t first_due_ns, int64_t bound_ns);
+// the cycles that start in [first_due_ns, end_ns); `bound_ns` is the run's
+// measured length (the lower bound where no period is found). With an
+// observed period, the cycle wall time is the median over the cycles that
+// have a next one; duty = wall / period, at most 1 (back to back).
+PeriodFigures EstimatePeriod(const std::vector<CycleSpans>& cycles, int64_t first_due_ns, int64_t end_ns,
+                             int64_t bound_ns);
 
 // The mixture of the in-GC and out-of-GC latencies (ns) with weight `duty`
 // (0..1) on in-GC, into the estimate's p50 .. mean, upper_bound,
@@ -67,7 +70,7 @@ void MixLatency(const std::vector<int64_t>& in_gc_ns, const std::vector<int64_t>
 
 // The whole estimate for the window's joined requests (used = true).
 SteadyEstimate EstimateSteadyState(const std::vector<CycleSpans>& cycles, const std::vector<JoinedRequest>& requests,
-                                   int64_t first_due_ns, int64_t bound_ns);
+                                   int64_t first_due_ns, int64_t end_ns, int64_t bound_ns);
 
 }  // namespace gcpilot
 

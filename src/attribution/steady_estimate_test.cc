@@ -38,7 +38,7 @@ GcTimeline Growing() {
 
 TEST(EstimatePeriod, FromTheMedianHeapGrowthAndTheNextGoal) {
   const GcTimeline gc = Growing();
-  const PeriodFigures p = EstimatePeriod(CyclesOnLoadClock(gc, {}), Ms(900), kBound);
+  const PeriodFigures p = EstimatePeriod(CyclesOnLoadClock(gc, {}), Ms(900), kBound, kBound);
   EXPECT_EQ(p.cycles, 3);
   EXPECT_EQ(p.cycle_ns, Ms(10));
   EXPECT_DOUBLE_EQ(p.alloc_bytes_per_sec, 11.0 * kMiB);  // the median of 10 and 12 MiB/s
@@ -54,7 +54,7 @@ TEST(EstimatePeriod, FromTheMedianHeapGrowthAndTheNextGoal) {
 TEST(EstimatePeriod, OneCycleBoundsThePeriodFromBelow) {
   GcTimeline gc = Growing();
   gc.cycles.resize(2);
-  const PeriodFigures p = EstimatePeriod(CyclesOnLoadClock(gc, {}), Ms(900), kBound);
+  const PeriodFigures p = EstimatePeriod(CyclesOnLoadClock(gc, {}), Ms(900), kBound, kBound);
   EXPECT_EQ(p.cycles, 1);
   EXPECT_EQ(p.goal_bytes, 180 * kMiB);  // one cycle: its goal
   EXPECT_EQ(p.alloc_bytes_per_sec, 0);
@@ -66,7 +66,7 @@ TEST(EstimatePeriod, OneCycleBoundsThePeriodFromBelow) {
 TEST(EstimatePeriod, NoCycleAfterTheFirstRequestMeansNoGc) {
   GcTimeline gc = Growing();
   gc.cycles.resize(1);
-  const PeriodFigures p = EstimatePeriod(CyclesOnLoadClock(gc, {}), Ms(900), kBound);
+  const PeriodFigures p = EstimatePeriod(CyclesOnLoadClock(gc, {}), Ms(900), kBound, kBound);
   EXPECT_EQ(p.cycles, 0);
   EXPECT_EQ(p.period_ns, 0);
   EXPECT_EQ(p.duty, 0);
@@ -129,7 +129,7 @@ TEST(EstimateSteadyState, SaysWhereItsInputsCameFrom) {
   const GcTimeline gc = Growing();
   std::vector<JoinedRequest> requests = Joined(GcPhase::kMark, 10, Ms(10));
   for (const auto& r : Joined(GcPhase::kOutside, 990, Ms(1))) requests.push_back(r);
-  const SteadyEstimate est = EstimateSteadyState(CyclesOnLoadClock(gc, {}), requests, Ms(900), kBound);
+  const SteadyEstimate est = EstimateSteadyState(CyclesOnLoadClock(gc, {}), requests, Ms(900), kBound, kBound);
   EXPECT_TRUE(est.used);
   EXPECT_EQ(est.period_ns, Ms(3010));
   EXPECT_EQ(est.cycle_ns, Ms(10));
@@ -145,7 +145,7 @@ TEST(EstimateSteadyState, OneCycleWithoutRequestsInItIsAnUpperBound) {
   GcTimeline gc = Growing();
   gc.cycles.resize(2);
   const SteadyEstimate est =
-      EstimateSteadyState(CyclesOnLoadClock(gc, {}), Joined(GcPhase::kOutside, 100, Ms(1)), Ms(900), kBound);
+      EstimateSteadyState(CyclesOnLoadClock(gc, {}), Joined(GcPhase::kOutside, 100, Ms(1)), Ms(900), kBound, kBound);
   EXPECT_TRUE(est.upper_bound);
   EXPECT_EQ(est.period_ns, kBound);
   EXPECT_EQ(est.basis,
@@ -157,7 +157,7 @@ TEST(EstimateSteadyState, NoCycleIsTheLatencyOutsideGc) {
   GcTimeline gc = Growing();
   gc.cycles.clear();
   const SteadyEstimate est =
-      EstimateSteadyState(CyclesOnLoadClock(gc, {}), Joined(GcPhase::kOutside, 100, Ms(2)), Ms(900), kBound);
+      EstimateSteadyState(CyclesOnLoadClock(gc, {}), Joined(GcPhase::kOutside, 100, Ms(2)), Ms(900), kBound, kBound);
   EXPECT_EQ(est.period_ns, 0);
   EXPECT_EQ(est.duty, 0);
   EXPECT_EQ(est.p99_ns, Ms(2));

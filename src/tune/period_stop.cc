@@ -21,10 +21,11 @@ void GcPeriodStop::Start(int64_t measured_start_ns) {
 }
 
 void GcPeriodStop::Add(const GcCycle& c) {
-  const int64_t start = origin_ns_ + c.start_ns;
-  if (start <= last_start_ns_) return;
-  last_start_ns_ = start;
-  watch_->AddCycleStart(start);
+  // The held cycle comes again once released: one start per cycle number
+  // (two cycles may print the same `@` millisecond).
+  if (c.number <= last_number_) return;
+  last_number_ = c.number;
+  watch_->AddCycleStart(origin_ns_ + c.start_ns);
 }
 
 bool GcPeriodStop::Poll(int64_t now_ns) {

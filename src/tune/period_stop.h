@@ -43,7 +43,7 @@ class GcPeriodStop {
   int64_t origin_ns_, floor_ns_, bound_ns_, min_periods_;
   int64_t bound_end_ns_ = 0;
   std::optional<PeriodWatch> watch_;
-  int64_t last_start_ns_ = INT64_MIN;  // the last start fed (a held cycle comes again)
+  int64_t last_number_ = -1;  // the last cycle number fed to the watch
   bool following_ = true;
 };
 
