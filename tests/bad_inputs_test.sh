@@ -46,6 +46,10 @@ row 1 "$tmp/no.toml: cannot open: No such file or directory" load http://127.0.0
 row 1 "$tmp/dir: is a directory, not a TOML file" load http://127.0.0.1:9/ --requests "$tmp/dir"
 row 1 "--body-file $tmp/pay.json: cannot open: No such file or directory" load http://127.0.0.1:9/ --body-file "$tmp/pay.json"
 row 1 "--body-file $tmp/dir: is a directory, not a request body" load http://127.0.0.1:9/ --body-file "$tmp/dir"
+row 1 "--gctrace $tmp/gc.log: cannot open: No such file or directory" load http://127.0.0.1:9/ --gctrace "$tmp/gc.log"
+row 1 "--gctrace $tmp/dir: is a directory, not a gctrace log" load http://127.0.0.1:9/ --gctrace "$tmp/dir"
+mkfifo "$tmp/gc.fifo"
+row 1 "--gctrace $tmp/gc.fifo: is not a regular file (a pipe or FIFO?)" load http://127.0.0.1:9/ --gctrace "$tmp/gc.fifo"
 row 1 "$tmp/mix.toml:2:13: body_file $tmp/no-body.json: cannot open: No such file or directory" \
   load http://127.0.0.1:9/ --requests "$tmp/mix.toml"
 row 1 "$tmp/no.toml: cannot open: No such file or directory" tune --spec "$tmp/no.toml" $db

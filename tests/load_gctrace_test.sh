@@ -48,7 +48,6 @@ phases = sum(p["requests"] for p in a["phases"].values())
 assert phases == answered, (phases, answered)
 s = a["slow"]
 assert s["met_stw"] + s["due_in_mark"] + s["in_recovery"] + s["no_gc"] == s["requests"], s
-assert a["phases"]["mark"]["requests"] > 0, "no request fell due during concurrent mark at GOGC=25"
 assert a["window"]["min_periods"] == 0 and not a["window"]["whole_periods"], a["window"]
 assert len(a["cycles"]) == a["window"]["periods"] + 1 or len(a["cycles"]) == a["window"]["periods"], a["window"]
 PY

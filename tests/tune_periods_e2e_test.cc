@@ -178,6 +178,17 @@ TEST(TunePeriodsE2eTest, ASettingWithoutCyclesIsMeasuredOverItsWholeBound) {
     EXPECT_FALSE(r.metrics.whole_periods);
     EXPECT_EQ(r.metrics.gc_cycles, 0);
     EXPECT_EQ(r.metrics.responses, AnsweredIn(data->requests, w.from_ns, w.to_ns));
+    // Too few periods: the figures are the steady-state estimate, which
+    // says why (no cycle: the GC did not run; the latency outside GC).
+    const SteadyEstimate& e = data->attribution.estimate;
+    EXPECT_TRUE(e.used);
+    EXPECT_TRUE(r.metrics.latency_estimated);
+    EXPECT_EQ(r.metrics.p99_ns, e.p99_ns);
+    EXPECT_EQ(e.period_ns, 0);
+    EXPECT_EQ(e.duty, 0);
+    EXPECT_EQ(e.basis, "no GC cycle within the 4.0 s bound: duty 0, the latency outside GC");
+    EXPECT_EQ(e.out_gc_requests, r.metrics.responses);
+    EXPECT_GE(data->attribution.alignment_error_ns, 2'000'000);  // runtime start-up and gctrace's rounding
   }
   EXPECT_EQ(off_runs, 1);
 }

@@ -295,7 +295,13 @@ void Compare(const StudyOutline& o, const CellStats& best, const CellStats* base
     }
     rec->significant = rec->testable && rec->p_value < 0.05 && by.best < by.baseline;
   }
-  if (best.mean_gc_cycles < 1 && best.EstimatedRuns() == 0) {
+  if (best.mean_gc_cycles < 1 && best.EstimatedRuns() > 0) {
+    rec->warnings.push_back(
+        fmt::format("no GC cycle ran in most of this setting's measured windows ({:.1f} per run): its figures are the "
+                    "steady-state estimate, which no run measured a collection's cost for; raise max_duration "
+                    "(--max-duration) or require cycles ([constraints] min_gc_cycles = 1)",
+                    best.mean_gc_cycles));
+  } else if (best.mean_gc_cycles < 1) {
     rec->warnings.push_back(fmt::format(
         "no GC cycle ran in most of this setting's measured windows ({:.1f} per run): its latency shows the "
         "service between collections, not what a collection costs it; measure longer (--duration) or require "

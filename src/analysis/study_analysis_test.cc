@@ -561,6 +561,31 @@ TEST(AnalysisTest, EachFigureSaysItsGcPeriods) {
   EXPECT_EQ(RunFigureText(r, Objective::kP99), "p99 3.900 ms");
 }
 
+// An estimate over bounds in which no cycle ran never measured what a
+// collection costs: the warning stays.
+TEST(AnalysisTest, AnEstimateWithoutCyclesIsWarnedOf) {
+  std::vector<RunResult> runs = {
+      MakeRun("design", {1}, {{"GOGC", "400"}}, 3.9, 700),
+      MakeRun("design", {1}, {{"GOGC", "400"}}, 4.1, 700),
+      Over(MakeRun("baseline", {-1}, {{"GOGC", "100"}}, 6.0, 400), 3, 25),
+      Over(MakeRun("baseline", {-1}, {{"GOGC", "100"}}, 6.2, 400), 3, 25),
+  };
+  for (int i : {0, 1}) {
+    RunMetrics& m = runs[i].metrics;
+    m.gc_cycles = 0;
+    m.gc_periods = 0;
+    m.window_ns = 180'000'000'000;
+    m.latency_estimated = true;
+  }
+  const StudyAnalysis a = Analyze(GogcOnly(), runs);
+  ASSERT_TRUE(a.rec.found);
+  ASSERT_FALSE(a.rec.warnings.empty());
+  EXPECT_EQ(a.rec.warnings[0],
+            "no GC cycle ran in most of this setting's measured windows (0.0 per run): its figures are the "
+            "steady-state estimate, which no run measured a collection's cost for; raise max_duration "
+            "(--max-duration) or require cycles ([constraints] min_gc_cycles = 1)");
+}
+
 // GOGC=400's period is longer than max_duration: its runs held one period
 // in 180 s each and their figures are the estimate; GOGC=50 spans 4-6.
 TEST(AnalysisTest, EstimatedSettingsAreMarkedInTheTableAndTheJson) {

@@ -17,7 +17,7 @@ std::optional<ClockAlignment> AlignBySightings(const std::vector<LineSighting>& 
     const int64_t bound = s.not_before_ns - s.cycle_end_ns - print_delay_ns - rounding_ns;
     if (bound <= high) low = std::max(low, bound);
   }
-  if (low == std::numeric_limits<int64_t>::min()) low = high - print_delay_ns - 2 * rounding_ns;
+  if (low == std::numeric_limits<int64_t>::min()) return std::nullopt;  // every line late: no lower bound
   return ClockAlignment{low + (high - low) / 2, (high - low + 1) / 2, static_cast<int64_t>(sightings.size())};
 }
 

@@ -41,7 +41,8 @@ struct ClockAlignment {
 inline constexpr int64_t kGctracePrintDelayNs = 2'000'000;
 inline constexpr int64_t kGctraceRoundingNs = 1'000'000;
 
-// The alignment the sightings allow; nullopt with no sighting.
+// The alignment the sightings allow; nullopt with no sighting, or when
+// every line was printed late (nothing bounds the origin from below).
 std::optional<ClockAlignment> AlignBySightings(const std::vector<LineSighting>& sightings,
                                                int64_t print_delay_ns = kGctracePrintDelayNs,
                                                int64_t rounding_ns = kGctraceRoundingNs);

@@ -1,5 +1,7 @@
 #include "cli/load_gctrace.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -18,6 +20,13 @@ constexpr int64_t kHorizonNs = int64_t{3600} * 1'000'000'000;
 }  // namespace
 
 Status LoadGctraceJoin::Begin(int64_t now_ns) {
+  // Followed by its size as it grows: a FIFO would block the open and a
+  // pipe has no size.
+  struct stat st;
+  if (stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    return Status::InvalidArgument(
+        path_ + ": is not a regular file (a pipe or FIFO?): give the file the target's stderr is written to");
+  }
   // Drain what is there already (a poll reads at most 1 MiB).
   for (int64_t before = -1; before != follower_.bytes_read();) {
     before = follower_.bytes_read();
@@ -27,6 +36,7 @@ Status LoadGctraceJoin::Begin(int64_t now_ns) {
   }
   cycles_before_ = static_cast<int64_t>(gc_.cycles.size());
   poll_ns_.push_back(now_ns);
+  read_to_end_.push_back(true);
   return Status::Ok();
 }
 
@@ -39,23 +49,28 @@ void LoadGctraceJoin::Take(const std::vector<FollowedCycle>& cycles) {
 
 void LoadGctraceJoin::Poll(int64_t now_ns) {
   if (!error_.ok()) return;
+  const int64_t before = follower_.bytes_read();
   auto cycles = follower_.Poll(now_ns);
   if (!cycles.ok()) {
     error_ = cycles.status();
     return;
   }
   poll_ns_.push_back(now_ns);
+  // A poll that read its most may have left lines written before it.
+  read_to_end_.push_back(follower_.bytes_read() - before < static_cast<int64_t>(GctraceFollower::kMaxPollBytes));
   Take(*cycles);
 }
 
 void LoadGctraceJoin::Finish(const LoadResult& result, int64_t now_ns) {
   Poll(now_ns);
   Take(follower_.Finish(now_ns));
-  // Each line seen at poll k was written after poll k-1.
+  // Each line seen at poll k was written after poll k-1, when that poll
+  // read to the file's end.
   std::vector<LineSighting> sightings;
   for (const FollowedCycle& c : seen_) {
     const auto at = std::lower_bound(poll_ns_.begin(), poll_ns_.end(), c.seen_ns);
     if (at == poll_ns_.begin() || at == poll_ns_.end() || *at != c.seen_ns) continue;
+    if (!read_to_end_[at - poll_ns_.begin() - 1]) continue;
     sightings.push_back({c.cycle.end_ns(), *(at - 1), c.seen_ns});
   }
   aligned_ = AlignBySightings(sightings);
@@ -82,7 +97,8 @@ std::string LoadGctraceJoin::Text() const {
   if (!error_.ok()) return s + "  none: " + error_.message() + "\n";
   if (!aligned_) {
     return s + (seen_.empty() ? "  none: no GC cycle ended during the load, so nothing puts the log on the load clock\n"
-                              : "  none: the lines seen contradict each other's times (is the log this process's?)\n");
+                              : "  none: every line seen came later than a cycle's end allows (a log written through a "
+                                "slow pipe, or not this process's)\n");
   }
   s += fmt::format("  clocks aligned by when {} appeared\n", CountOf(aligned_->sightings, "line"));
   return s + AttributionText(attribution_);

@@ -48,6 +48,7 @@ class LoadGctraceJoin {
   Status error_;
   GcTimeline gc_;
   std::vector<int64_t> poll_ns_;     // every poll's time, in order
+  std::vector<bool> read_to_end_;    // per poll: it read all there was
   std::vector<FollowedCycle> seen_;  // cycles read after Begin
   int64_t cycles_before_ = 0;        // cycles already in the file at Begin
   std::optional<ClockAlignment> aligned_;

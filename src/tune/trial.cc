@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "attribution/clock_alignment.h"
 #include "attribution/period_window.h"
 #include "attribution/window_latency.h"
 #include "base/file_util.h"
@@ -280,10 +281,13 @@ TrialOutcome RunTrial(const StudySpec& spec, RunResult run, const std::string& w
   }
   // Start returns once exec succeeded, so the runtime's clock starts at
   // `spawned` plus its start-up (well under 1 ms); exec itself happened
-  // after `before_spawn`: the error bound covers both sides.
+  // after `before_spawn`: the error bound covers both sides, and the
+  // rounding of gctrace's own times (kGctraceRoundingNs). A command that
+  // wraps the Go program (a shell, a container runner) starts its runtime
+  // later than this: the bound assumes argv[0] is the Go program.
   const auto spawned = Clock::now();
   out.data.gc.load_clock_origin_ns = MonotonicNs(spawned);
-  out.data.gc.origin_error_ns = MonotonicNs(spawned) - MonotonicNs(before_spawn) + 1'000'000;
+  out.data.gc.origin_error_ns = MonotonicNs(spawned) - MonotonicNs(before_spawn) + 1'000'000 + kGctraceRoundingNs;
   GctraceParseStats gctrace;
   if (auto not_ready = WaitReady(spec, *proc, ps, *port, &r.exit)) {
     ReadCycles(ps.stderr_path, &out.data.gc, &gctrace);

@@ -27,7 +27,8 @@ using TrialStatusFn = std::function<void(const std::string&)>;
 // the target's stderr in `work_dir`/run-SEQ.stderr. The GC timeline is
 // aligned to the load clock (see GcTimeline): its origin is the monotonic
 // time the target's exec had succeeded, its error the time the spawn took
-// plus 1 ms for the Go runtime to start its clock.
+// plus 1 ms for the Go runtime to start its clock and 1 ms for the rounding
+// of gctrace's times.
 TrialOutcome RunTrial(const StudySpec& spec, RunResult run, const std::string& work_dir,
                       const TrialStatusFn& status = nullptr);
 
