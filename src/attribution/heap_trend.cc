@@ -36,13 +36,18 @@ LineFit FitLine(const std::vector<double>& x, const std::vector<double>& y, doub
 }
 
 // Sets when the trend reaches the limit and the warning, where it does
-// within the horizon.
-void LimitReached(HeapTrend* t) {
+// within the horizon. GOMEMLIMIT caps all the runtime's memory, so the
+// live heap has the limit less the goroutine stacks (`stacks_bytes`, as
+// the last cycle printed them; other runtime overhead is not in gctrace,
+// so the time is an upper bound).
+void LimitReached(HeapTrend* t, int64_t stacks_bytes) {
   const bool limited = t->limit_bytes >= 0 && t->limit_bytes != kMemLimitOff;
   if (!limited || t->slope_bytes_per_sec <= 0 || t->slope_bytes_per_sec <= 2 * t->slope_stderr_bytes_per_sec) return;
-  const int64_t left = t->limit_bytes - t->live_bytes;
-  const int64_t in_ns = left <= 0 ? 0 : std::llround(static_cast<double>(left) / t->slope_bytes_per_sec * 1e9);
-  if (in_ns > t->horizon_ns) return;
+  const double left = static_cast<double>(t->limit_bytes) - static_cast<double>(std::max<int64_t>(0, stacks_bytes)) -
+                      static_cast<double>(t->live_bytes);
+  const double in = left <= 0 ? 0 : left / t->slope_bytes_per_sec * 1e9;
+  if (in > static_cast<double>(t->horizon_ns)) return;  // compared before rounding: no overflow
+  const int64_t in_ns = std::llround(in);
   t->limit_reached_in_ns = in_ns;
   const std::string when = in_ns == 0 ? "is reached already" : "is reached in " + FormatApproxDuration(in_ns);
   t->warning = fmt::format("live heap {}: GOMEMLIMIT={} {}, then GC runs back to back",
@@ -57,10 +62,12 @@ HeapTrend FitHeapTrend(const std::vector<CycleSpans>& cycles, const MeasuredWind
   t.limit_bytes = limit_bytes;
   t.horizon_ns = horizon_ns;
   std::vector<double> x, y;
+  int64_t stacks_bytes = 0;  // the last cycle's (unknown before Go 1.18: 0)
   for (const CycleSpans& c : cycles) {
     if (c.start_ns() < window.from_ns || c.start_ns() >= window.to_ns) continue;
     x.push_back((c.start_ns() - window.from_ns) / 1e9);
     y.push_back(static_cast<double>(c.cycle->heap_live_bytes));
+    stacks_bytes = c.cycle->stacks_bytes;
   }
   t.cycles = static_cast<int64_t>(x.size());
   if (x.size() < 3) {
@@ -73,7 +80,7 @@ HeapTrend FitHeapTrend(const std::vector<CycleSpans>& cycles, const MeasuredWind
   t.slope_bytes_per_sec = f.slope;
   t.slope_stderr_bytes_per_sec = f.slope_stderr;
   t.live_bytes = std::llround(f.at_end);
-  LimitReached(&t);
+  LimitReached(&t, stacks_bytes);
   return t;
 }
 

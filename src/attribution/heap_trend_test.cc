@@ -45,6 +45,24 @@ TEST(FitHeapTrend, GrowingHeapReachesTheLimit) {
   EXPECT_EQ(t.warning, "live heap +2.0 MiB/s: GOMEMLIMIT=450MiB is reached in ~35 s, then GC runs back to back");
 }
 
+// GOMEMLIMIT counts the goroutine stacks too: 30 MiB of them leave the
+// live heap 420 of the 450 MiB, reached 15 s sooner.
+TEST(FitHeapTrend, TheStacksCountAgainstTheLimit) {
+  GcTimeline gc = Lives({300, 320, 340, 360});
+  for (GcCycle& c : gc.cycles) c.stacks_bytes = 30 * kMiB;
+  const HeapTrend t = Fit(gc, 450 * kMiB);
+  EXPECT_EQ(t.limit_reached_in_ns, 20 * kSec);
+  EXPECT_EQ(t.warning, "live heap +2.0 MiB/s: GOMEMLIMIT=450MiB is reached in ~20 s, then GC runs back to back");
+}
+
+// A limit of petabytes and a crawl of a slope: past any horizon, never a
+// wrapped-around time.
+TEST(FitHeapTrend, AFarLimitIsNotReached) {
+  const HeapTrend t = Fit(Lives({300, 300.001, 300.002, 300.003}), int64_t{1} << 60);
+  EXPECT_EQ(t.limit_reached_in_ns, -1);
+  EXPECT_EQ(t.warning, "");
+}
+
 TEST(FitHeapTrend, PastTheHorizonOrWithoutALimitNoWarning) {
   const GcTimeline gc = Lives({300, 320, 340, 360});
   const HeapTrend later = Fit(gc, 450 * kMiB, 30 * kSec);

@@ -197,7 +197,11 @@ std::vector<SettingAttribution> VerdictAttributions(StudyStore& store, const Stu
   for (SettingAttribution& s : all) {
     if (s.run == nullptr) continue;
     auto a = store.LoadAttribution(s.run->id);
-    if (a.ok()) s.attribution = std::move(*a);
+    if (a.ok()) {
+      s.attribution = std::move(*a);
+    } else {
+      std::fprintf(stderr, "gcpilot tune: run %d's attribution: %s\n", s.run->seq + 1, a.status().message().c_str());
+    }
   }
   return all;
 }
