@@ -7,6 +7,7 @@
 
 #include "base/plural.h"
 #include "model/gc_knobs.h"
+#include "stats/rank_stats.h"
 
 namespace gcpilot {
 namespace {
@@ -383,9 +384,17 @@ std::string ConfidenceText(const Recommendation& r, Objective objective) {
   if (!r.testable) {
     return ratio + "; one run of either cannot tell a difference from run-to-run noise (use --repeats 2 or more)";
   }
+  std::string verdict = r.significant ? "the difference stands out from the run-to-run noise"
+                                      : "NOT distinguishable from run-to-run noise (add repeats)";
+  const double floor_p = MannWhitneyMinPValue(r.best.values.size(), r.baseline.values.size());
+  if (by_median && !r.significant && floor_p >= 0.05) {
+    verdict = fmt::format(
+        "NOT distinguishable from run-to-run noise: with {} and {} runs the rank test cannot go below p = {:.4f} "
+        "(add repeats)",
+        r.best.values.size(), r.baseline.values.size(), floor_p);
+  }
   return fmt::format("{}; {} p = {:.4f}: {}", ratio, by_median ? "Mann-Whitney rank test" : "Welch t-test", r.p_value,
-                     r.significant ? "the difference stands out from the run-to-run noise"
-                                   : "NOT distinguishable from run-to-run noise (add repeats)");
+                     verdict);
 }
 
 std::string AnalysisTable(const StudyOutline& spec, const StudyAnalysis& a) {

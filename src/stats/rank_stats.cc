@@ -91,4 +91,10 @@ double MannWhitneyPValue(const std::vector<double>& a, const std::vector<double>
   return std::min(1.0, extreme / all);
 }
 
+double MannWhitneyMinPValue(size_t n1, size_t n2) {
+  double ways = 1;  // C(n1 + n2, n1), built up factor by factor
+  for (size_t i = 1; i <= n1; ++i) ways = ways * static_cast<double>(n2 + i) / static_cast<double>(i);
+  return std::min(1.0, 2 / ways);
+}
+
 }  // namespace gcpilot

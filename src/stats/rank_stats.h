@@ -36,6 +36,11 @@ std::optional<size_t> OutlierIndex(const std::vector<double>& v, double k = 3, d
 // empty. For up to 100 values in all.
 double MannWhitneyPValue(const std::vector<double>& a, const std::vector<double>& b);
 
+// The smallest two-sided p the exact test can give samples of these sizes
+// (every one of one below every one of the other): 2 / C(n1 + n2, n1),
+// at most 1. With 3 and 3 runs it is 0.1: no data can be significant.
+double MannWhitneyMinPValue(size_t n1, size_t n2);
+
 }  // namespace gcpilot
 
 #endif  // GCPILOT_STATS_RANK_STATS_H_

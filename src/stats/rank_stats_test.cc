@@ -44,5 +44,12 @@ TEST(RankStatsTest, MannWhitneyIsExact) {
   EXPECT_EQ(MannWhitneyPValue({1, 2}, {1, 2}), 1);
 }
 
+TEST(MannWhitneyMinPValue, FewRunsCannotBeSignificant) {
+  EXPECT_DOUBLE_EQ(MannWhitneyMinPValue(3, 3), 0.1);       // 2 / 20
+  EXPECT_DOUBLE_EQ(MannWhitneyMinPValue(3, 4), 2.0 / 35);  // 0.0571
+  EXPECT_DOUBLE_EQ(MannWhitneyMinPValue(4, 4), 2.0 / 70);  // 0.0286
+  EXPECT_DOUBLE_EQ(MannWhitneyMinPValue(1, 1), 1.0);
+}
+
 }  // namespace
 }  // namespace gcpilot
