@@ -9,7 +9,7 @@
 // - live_bytes: the fit's value at the window's end (with fewer than three
 //   cycles, the mean live heap; 0 with none).
 // - With a limit (limit_bytes >= 0 and not "off") and a slope that is
-//   positive and more than twice its standard error, the limit is reached
+//   positive beyond chance (Student's t, two-sided 5%), the limit is reached
 //   in (limit - live_bytes) / slope (0 when already there); within
 //   horizon_ns that sets limit_reached_in_ns and the warning
 //   "live heap +2.1 MiB/s: GOMEMLIMIT=450MiB is reached in ~70 s, then GC

@@ -138,14 +138,15 @@ TEST(RecordedRun, EstimateAndHeapTrend) {
   EXPECT_EQ(e.mean_ns, 1'100'684);
   EXPECT_FALSE(e.upper_bound);
   EXPECT_EQ(e.basis, "period 491 ms as observed between 4 cycles; cycle 119 ms; duty 24%");
-  // Live 68, 68, 69, 69 MB: +0.8 MiB/s, 2.8 standard errors, so the 72 MiB
-  // limit given here is flagged.
+  // Live 68, 68, 69, 69 MB: +0.8 MiB/s at 2.8 standard errors, which on 2
+  // degrees of freedom is no proof of growth (t must pass 4.3): not
+  // flagged, though the 72 MiB limit given here is 3 MiB away.
   EXPECT_EQ(a.heap.cycles, 4);
   EXPECT_DOUBLE_EQ(a.heap.slope_bytes_per_sec, 851193.5527425394);
   EXPECT_DOUBLE_EQ(a.heap.slope_stderr_bytes_per_sec, 301714.15537207935);
   EXPECT_EQ(a.heap.live_bytes, 72'660'585);
-  EXPECT_EQ(a.heap.limit_reached_in_ns, 3'332'834'220);
-  EXPECT_EQ(a.heap.warning, "live heap +831.2 KiB/s: GOMEMLIMIT=72MiB is reached in ~3.3 s, then GC runs back to back");
+  EXPECT_EQ(a.heap.limit_reached_in_ns, -1);
+  EXPECT_EQ(a.heap.warning, "");
   EXPECT_EQ(a.recovery_ns, 483'036);  // the median of 0, 1740625, 966073 and 0
   ASSERT_EQ(a.cycles.size(), 4u);
   EXPECT_EQ(a.cycles[0], (CycleExcess{.cycle = 39,

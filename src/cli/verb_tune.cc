@@ -436,7 +436,7 @@ Verb AddTuneVerb(CLI::App& app) {
   cmd->add_option("command", f->command, "the service's argv after --; {port} is a free port per run");
   cmd->footer(
       "Examples:\n"
-      "  gcpilot tune                                  # the bundled payment gateway, ~7 min\n"
+      "  gcpilot tune                                  # the bundled payment gateway, ~10 min\n"
       "  gcpilot tune --spec study.toml --db study.db\n"
       "  gcpilot tune --resume --db study.db          # after an interruption\n"
       "  gcpilot tune --ready http://127.0.0.1:{port}/healthz --factor GOGC=50,100,200 \\\n"

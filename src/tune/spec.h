@@ -117,8 +117,8 @@ std::string LoadUrlPath(const std::string& url);
 void SplitCpus(StudySpec* spec);
 
 // The built-in study of the bundled gateway: GOGC x GOMEMLIMIT x GOMAXPROCS
-// x PAYGATE_POOL on an L9 with 2 repeats and 3 verification runs, ~7
-// minutes on 2 cores.
+// x PAYGATE_POOL on an L9 with 2 repeats and 3 verification runs, each run
+// over 3 whole GC periods; ~10 minutes on 2 cores.
 // `paygate` is the gateway binary, `source_dir` the checkout (load mix).
 // `live_mb` is the gateway's -live-mb; the request mix's order ids follow
 // it (the gateway prefills live_mb x 1024 orders, ord_0 ..).
