@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "base/plural.h"
+#include "base/units.h"
 #include "model/gc_knobs.h"
 #include "stats/rank_stats.h"
 
@@ -58,7 +59,7 @@ std::string SettingNote(const CellStats& c) {
   if (!c.feasible && !c.infeasible_why.empty()) parts.push_back(c.infeasible_why);
   if (c.NoRunCoveredPeriods()) parts.push_back("no run covered whole GC periods");
   if (c.limit_reached_in_ns >= 0) {
-    parts.push_back(fmt::format("live heap reaches GOMEMLIMIT in {}", ApproxDuration(c.limit_reached_in_ns)));
+    parts.push_back(fmt::format("live heap reaches GOMEMLIMIT in {}", ApproxDurationText(c.limit_reached_in_ns)));
   }
   std::string note;
   for (const std::string& p : parts) note += (note.empty() ? "" : "; ") + p;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "analysis/robust_compare.h"
+#include "base/units.h"
 #include "model/gc_knobs.h"
 #include "stats/rank_stats.h"
 #include "stats/sample_stats.h"
@@ -324,7 +325,7 @@ std::string HeapWarning(const StudyOutline& o, const CellStats& c) {
       "{}: the live heap grows {:+.1f} MiB/s and reaches the limit in {}, then GC runs back to back; not "
       "recommended for long runs without more headroom",
       DifferenceFromDefault(o, c.env), c.live_heap_slope_bytes_per_sec / 1048576,
-      ApproxDuration(c.limit_reached_in_ns));
+      ApproxDurationText(c.limit_reached_in_ns));
 }
 
 // The best feasible setting (after verification, if there was one).
@@ -361,13 +362,6 @@ void Recommend(const StudyOutline& o, const std::vector<RunResult>& runs, StudyA
 }
 
 }  // namespace
-
-std::string ApproxDuration(int64_t ns) {
-  const double s = static_cast<double>(ns) / 1e9;
-  if (s < 120) return fmt::format("~{:.0f} s", s);
-  if (s < 7200) return fmt::format("~{:.0f} min", s / 60);
-  return fmt::format("~{:.1f} h", s / 3600);
-}
 
 int CellStats::EstimatedRuns() const {
   return static_cast<int>(

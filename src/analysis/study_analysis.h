@@ -158,8 +158,6 @@ struct StudyAnalysis {
 // factor unset.
 StudyAnalysis Analyze(const StudyOutline& outline, const std::vector<RunResult>& runs);
 
-// "~70 s", "~12 min", "~2.5 h": a time ahead, for warnings.
-std::string ApproxDuration(int64_t ns);
 // "factor=value" for each factor in the outline's order, "(unset)" for "".
 std::string DescribeSetting(const StudyOutline& outline, const Env& env);
 // "GOGC=400 GOMEMLIMIT=(unset)": every variable of `env` in key order.

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/units.h"
 #include "stats/rank_stats.h"
 #include "stats/sample_stats.h"
 
@@ -673,8 +674,8 @@ TEST(AnalysisTest, AHeapThatReachesItsLimitIsWarnedOf) {
   EXPECT_EQ(j["recommendation"]["heap_warning"], warning);
   EXPECT_EQ(j["settings"][0]["limit_reached_in_s"], 70.0);
   EXPECT_EQ(j["settings"][1]["limit_reached_in_s"], nullptr);
-  EXPECT_EQ(ApproxDuration(720'000'000'000), "~12 min");
-  EXPECT_EQ(ApproxDuration(9'000'000'000'000), "~2.5 h");
+  EXPECT_EQ(ApproxDurationText(720'000'000'000), "~12 min");
+  EXPECT_EQ(ApproxDurationText(9'000'000'000'000), "~2.5 h");
 }
 
 TEST(AnalysisTest, NothingFeasible) {

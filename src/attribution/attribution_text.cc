@@ -15,14 +15,6 @@ std::string FormatByteRate(double bytes_per_sec, bool sign) {
   return fmt::format("{}{}{:.0f} B/s", plus, minus, v);
 }
 
-std::string FormatApproxDuration(int64_t ns) {
-  const double s = ns / 1e9;
-  if (s < 10) return fmt::format("~{:.1f} s", s);
-  if (s < 120) return fmt::format("~{:.0f} s", s);
-  if (s < 3600) return fmt::format("~{:.0f} min", s / 60);
-  return fmt::format("~{:.1f} h", s / 3600);
-}
-
 std::string FormatDuration(int64_t ns) {
   if (ns < 1'000'000'000) return fmt::format("{:.3g} ms", ns / 1e6);
   return fmt::format("{:.1f} s", ns / 1e9);

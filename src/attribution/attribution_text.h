@@ -12,10 +12,6 @@ namespace gcpilot {
 // "+2.1 MiB/s", "3.1 MiB/s", "512.0 KiB/s", "12 B/s".
 std::string FormatByteRate(double bytes_per_sec, bool sign);
 
-// A duration about to come, rounded: "~2.5 s" under 10 s, "~70 s" under
-// 2 min, "~12 min" under 1 h, else "~1.2 h".
-std::string FormatApproxDuration(int64_t ns);
-
 // A measured duration: "9 ms", "0.35 ms", "123 ms" (3 significant digits)
 // under 1 s, else seconds with one decimal: "41.2 s".
 std::string FormatDuration(int64_t ns);

@@ -1,5 +1,7 @@
 #include "attribution/attribution_text.h"
 
+#include "base/units.h"
+
 #include <gtest/gtest.h>
 
 namespace gcpilot {
@@ -8,12 +10,12 @@ namespace {
 constexpr int64_t kSec = 1'000'000'000;
 
 TEST(FormatApproxDuration, ShortAndRounded) {
-  EXPECT_EQ(FormatApproxDuration(kSec / 2), "~0.5 s");
-  EXPECT_EQ(FormatApproxDuration(9'940'000'000), "~9.9 s");
-  EXPECT_EQ(FormatApproxDuration(70 * kSec), "~70 s");
-  EXPECT_EQ(FormatApproxDuration(119 * kSec), "~119 s");
-  EXPECT_EQ(FormatApproxDuration(12 * 60 * kSec + 10 * kSec), "~12 min");
-  EXPECT_EQ(FormatApproxDuration(72 * 60 * kSec), "~1.2 h");
+  EXPECT_EQ(ApproxDurationText(kSec / 2), "~0.5 s");
+  EXPECT_EQ(ApproxDurationText(9'940'000'000), "~9.9 s");
+  EXPECT_EQ(ApproxDurationText(70 * kSec), "~70 s");
+  EXPECT_EQ(ApproxDurationText(119 * kSec), "~119 s");
+  EXPECT_EQ(ApproxDurationText(12 * 60 * kSec + 10 * kSec), "~12 min");
+  EXPECT_EQ(ApproxDurationText(72 * 60 * kSec), "~1.2 h");
 }
 
 TEST(FormatByteRate, UnitBySize) {

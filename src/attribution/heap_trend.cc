@@ -1,5 +1,6 @@
 #include "attribution/heap_trend.h"
 
+#include "base/units.h"
 #include "stats/sample_stats.h"
 
 #include <cmath>
@@ -60,7 +61,7 @@ void LimitReached(HeapTrend* t, int64_t stacks_bytes) {
   if (in > static_cast<double>(t->horizon_ns)) return;  // compared before rounding: no overflow
   const int64_t in_ns = std::llround(in);
   t->limit_reached_in_ns = in_ns;
-  const std::string when = in_ns == 0 ? "is reached already" : "is reached in " + FormatApproxDuration(in_ns);
+  const std::string when = in_ns == 0 ? "is reached already" : "is reached in " + ApproxDurationText(in_ns);
   t->warning = fmt::format("live heap {}: GOMEMLIMIT={} {}, then GC runs back to back",
                            FormatByteRate(t->slope_bytes_per_sec, true), FormatGomemlimit(t->limit_bytes), when);
 }
