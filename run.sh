@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets everything up on a fresh Debian machine and runs the main job:
-# `gcpilot tune` on the bundled payment gateway (about 7 minutes on 2
+# `gcpilot tune` on the bundled payment gateway (about 10 minutes on 2
 # cores), stored in build/demo/paygate-study.db. Extra arguments go to
 # gcpilot tune (e.g. --json, --repeats 3).
 set -euo pipefail
