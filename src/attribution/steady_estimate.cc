@@ -85,8 +85,15 @@ void MixUpperBound(const HdrHistogram& out, double mean_out, double w, SteadyEst
 }
 
 std::string PeriodBasis(const PeriodFigures& p, int64_t bound_ns) {
+  if (p.cycles == 0 && !p.lower_bound) {
+    return fmt::format("no GC cycle within the {} bound or before it: duty 0, the latency outside GC",
+                       FormatDuration(bound_ns));
+  }
   if (p.cycles == 0) {
-    return fmt::format("no GC cycle within the {} bound: duty 0, the latency outside GC", FormatDuration(bound_ns));
+    return fmt::format(
+        "no GC cycle within the {} bound (the GC ran before it): period over {}; cycle {} (the earlier cycles'); "
+        "duty under {}",
+        FormatDuration(bound_ns), FormatDuration(p.period_ns), FormatDuration(p.cycle_ns), FormatShare(p.duty));
   }
   if (p.lower_bound) {
     return fmt::format("no period within the {} bound ({} cycle{}): period over {}; cycle {}; duty under {}",
@@ -110,7 +117,21 @@ PeriodFigures EstimatePeriod(const std::vector<CycleSpans>& cycles, int64_t firs
   }
   PeriodFigures p;
   p.cycles = static_cast<int64_t>(run.size());
-  if (run.empty()) return p;
+  if (run.empty()) {
+    // No cycle in the bound. Cycles before it (start-up, warm-up) show the
+    // GC runs at this setting: its period is longer than the bound, so the
+    // duty is under their wall time over it. None at all: it never ran.
+    std::vector<int64_t> earlier;
+    for (const CycleSpans& c : cycles) {
+      if (c.start_ns() < first_due_ns) earlier.push_back(c.end_ns() - c.start_ns());
+    }
+    if (earlier.empty()) return p;
+    p.cycle_ns = MedianOf(earlier);
+    p.period_ns = std::max(bound_ns, p.cycle_ns);
+    p.lower_bound = true;
+    p.duty = std::min(1.0, static_cast<double>(p.cycle_ns) / p.period_ns);
+    return p;
+  }
   p.cycle_ns = MedianOf(walls);
   p.alloc_bytes_per_sec = AllocationRate(run);
   p.goal_bytes = NextGoal(*run.back()->cycle, run.size() > 1 ? run[run.size() - 2]->cycle : nullptr);

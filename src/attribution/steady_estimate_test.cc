@@ -63,9 +63,23 @@ TEST(EstimatePeriod, OneCycleBoundsThePeriodFromBelow) {
   EXPECT_DOUBLE_EQ(p.duty, 10e6 / 180e9);
 }
 
-TEST(EstimatePeriod, NoCycleAfterTheFirstRequestMeansNoGc) {
+// A cycle before the first request (start-up, warm-up) but none in the
+// bound: the GC does run at this setting, less often than the bound: its
+// period is over the bound and the duty under the earlier wall over it.
+TEST(EstimatePeriod, NoCycleInTheBoundButEarlierOnesBoundTheDuty) {
   GcTimeline gc = Growing();
-  gc.cycles.resize(1);
+  gc.cycles.resize(1);  // cycle 0 at 0 ms, 10 ms wall
+  const PeriodFigures p = EstimatePeriod(CyclesOnLoadClock(gc, {}), Ms(900), kBound, kBound);
+  EXPECT_EQ(p.cycles, 0);
+  EXPECT_EQ(p.cycle_ns, Ms(10));
+  EXPECT_EQ(p.period_ns, kBound);
+  EXPECT_DOUBLE_EQ(p.duty, 10e6 / 180e9);
+  EXPECT_TRUE(p.lower_bound);
+}
+
+TEST(EstimatePeriod, NoCycleAtAllMeansNoGc) {
+  GcTimeline gc = Growing();
+  gc.cycles.clear();
   const PeriodFigures p = EstimatePeriod(CyclesOnLoadClock(gc, {}), Ms(900), kBound, kBound);
   EXPECT_EQ(p.cycles, 0);
   EXPECT_EQ(p.period_ns, 0);
@@ -163,7 +177,7 @@ TEST(EstimateSteadyState, NoCycleIsTheLatencyOutsideGc) {
   EXPECT_EQ(est.p99_ns, Ms(2));
   EXPECT_EQ(est.mean_ns, Ms(2));
   EXPECT_FALSE(est.upper_bound);
-  EXPECT_EQ(est.basis, "no GC cycle within the 180.0 s bound: duty 0, the latency outside GC");
+  EXPECT_EQ(est.basis, "no GC cycle within the 180.0 s bound or before it: duty 0, the latency outside GC");
 }
 
 }  // namespace

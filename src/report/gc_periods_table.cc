@@ -30,11 +30,10 @@ std::string PeriodText(int64_t ns) {
 
 // One estimated run's inputs, in words.
 std::string EstimateText(const RunResult& r, const SteadyEstimate& e) {
+  // The basis says the period and duty and how they were found.
   std::string s = fmt::format("run {}: ", r.seq + 1);
-  s += e.period_ns == 0 ? std::string("the GC never runs (period 0, duty 0%)")
-                        : fmt::format("period {}, duty {:.2f}%", PeriodText(e.period_ns), 100 * e.duty);
+  s += !e.basis.empty() ? e.basis : fmt::format("period {}, duty {:.2f}%", PeriodText(e.period_ns), 100 * e.duty);
   if (e.upper_bound) s += " (an upper bound: no request fell due in a cycle)";
-  if (!e.basis.empty()) s += "; " + e.basis;
   return s;
 }
 
