@@ -58,6 +58,33 @@ grep -q "^GC attribution ($tmp/gc.log: " "$tmp/out.txt" || fail "load --gctrace:
 grep -q "clocks aligned by when" "$tmp/out.txt" || fail "load --gctrace: the alignment is not stated"
 grep -q "above the P99" "$tmp/out.txt" || fail "load --gctrace: no slow-request sentence"
 
+# A file with no gctrace line: the load runs, the join cannot: exit 1.
+echo "not a gctrace" >"$tmp/notes.txt"
+"$gcpilot" load "$url" --rate 100 --duration 1s -q --gctrace "$tmp/notes.txt" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 1 ] || fail "a file without gctrace lines: exit $rc, want 1"
+grep -q -- "--gctrace $tmp/notes.txt: holds no gctrace line" "$tmp/err" || fail "no gctrace lines: $(cat "$tmp/err")"
+
+# The gateway restarted onto the same file (2>>): only the new process's
+# cycles count, and the output says so.
+kill "$gateway" && wait "$gateway" 2>/dev/null
+GODEBUG=gctrace=1 GOGC=25 "$build/paygate" -addr 127.0.0.1:0 -port-file "$tmp/port2" -live-mb 16 \
+  -order-ttl 2s -idem-ttl 2s 2>>"$tmp/gc.log" &
+gateway=$!
+for _ in $(seq 600); do
+  [ -s "$tmp/port2" ] && curl -fsS -o /dev/null "http://127.0.0.1:$(cat "$tmp/port2")/healthz" 2>/dev/null && break
+  sleep 0.1
+done
+url2="http://127.0.0.1:$(cat "$tmp/port2")/v1/orders/ord_{rand:16384}"
+"$gcpilot" load "$url2" --rate 2000 --duration 3s -q --json --gctrace "$tmp/gc.log" >"$tmp/restart.json" 2>"$tmp/err" ||
+  fail "load after a restart: exit $? ($(cat "$tmp/err"))"
+python3 - "$tmp/restart.json" <<'PY' || fail "load after a restart: the old process's cycles were used"
+import json, sys
+g = json.load(open(sys.argv[1]))["gctrace"]
+assert g["restarts"] >= 1, g
+assert g["aligned"], g
+PY
+
 "$gcpilot" load "$url" --rate 100 --duration 1s -q --gctrace "$tmp/missing.log" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 [ "$rc" -eq 1 ] || fail "a missing --gctrace file: exit $rc, want 1"

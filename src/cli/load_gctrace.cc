@@ -32,18 +32,35 @@ Status LoadGctraceJoin::Begin(int64_t now_ns) {
     before = follower_.bytes_read();
     auto cycles = follower_.Poll(now_ns);
     if (!cycles.ok()) return cycles.status();
-    for (const FollowedCycle& c : *cycles) gc_.cycles.push_back(c.cycle);
+    for (const FollowedCycle& c : *cycles) Keep(c.cycle);
   }
-  cycles_before_ = static_cast<int64_t>(gc_.cycles.size());
+  // The cycle the reader holds back is old too, though it comes out later.
+  if (const auto held = follower_.held()) last_before_ = held->cycle.number;
+  if (!gc_.cycles.empty()) last_before_ = std::max(last_before_, gc_.cycles.back().number);
+  cycles_before_ = static_cast<int64_t>(gc_.cycles.size()) + (follower_.held() ? 1 : 0);
+  bytes_at_begin_ = follower_.bytes_read();
   poll_ns_.push_back(now_ns);
   read_to_end_.push_back(true);
   return Status::Ok();
 }
 
+// Keeps a cycle of the process that writes the file now: cycle numbers
+// going back mean it was restarted (its stderr appended to the same file),
+// and the earlier process's cycles are on another clock.
+void LoadGctraceJoin::Keep(const GcCycle& c) {
+  if (!gc_.cycles.empty() && c.number <= gc_.cycles.back().number) {
+    gc_.cycles.clear();
+    seen_.clear();
+    last_before_ = -1;
+    ++restarts_;
+  }
+  gc_.cycles.push_back(c);
+}
+
 void LoadGctraceJoin::Take(const std::vector<FollowedCycle>& cycles) {
   for (const FollowedCycle& c : cycles) {
-    gc_.cycles.push_back(c.cycle);
-    seen_.push_back(c);
+    Keep(c.cycle);
+    if (c.cycle.number > last_before_) seen_.push_back(c);  // else printed before the load
   }
 }
 
@@ -90,16 +107,34 @@ void LoadGctraceJoin::Finish(const LoadResult& result, int64_t now_ns) {
   attribution_ = AttributeRun(result.requests, gc_, w, -1, kHorizonNs);
 }
 
+std::string LoadGctraceJoin::WhyNotAligned() const {
+  if (!error_.ok()) return error_.message();
+  if (gc_.cycles.empty() && follower_.stats().cycles == 0 && follower_.stats().malformed == 0) {
+    return "the file holds no gctrace line: is the target running with GODEBUG=gctrace=1, its stderr going there?";
+  }
+  if (follower_.bytes_read() == bytes_at_begin_) {
+    return "nothing was added to the file during the load: is the target still writing its stderr there?";
+  }
+  if (seen_.empty()) return "no GC cycle ended during the load, so nothing puts the log on the load clock";
+  return "every line seen came later than a cycle's end allows (a log written through a slow pipe?)";
+}
+
+bool LoadGctraceJoin::HoldsNoGctrace() const {
+  return gc_.cycles.empty() && follower_.stats().cycles == 0 && follower_.stats().malformed == 0;
+}
+
 std::string LoadGctraceJoin::Text() const {
   std::string s = fmt::format("GC attribution ({}: {} read, {} during the load)\n", path_,
                               CountOf(static_cast<int64_t>(gc_.cycles.size()), "cycle"),
                               CountOf(static_cast<int64_t>(seen_.size()), "new cycle", "new cycles"));
   if (!error_.ok()) return s + "  none: " + error_.message() + "\n";
-  if (!aligned_) {
-    return s + (seen_.empty() ? "  none: no GC cycle ended during the load, so nothing puts the log on the load clock\n"
-                              : "  none: every line seen came later than a cycle's end allows (a log written through a "
-                                "slow pipe, or not this process's)\n");
+  if (restarts_ > 0) {
+    s += fmt::format(
+        "  the cycle numbers went back {}: the process writing it was restarted; only its last run's "
+        "cycles are used\n",
+        restarts_ == 1 ? "once" : fmt::format("{} times", restarts_));
   }
+  if (!aligned_) return s + "  none: " + WhyNotAligned() + "\n";
   s += fmt::format("  clocks aligned by when {} appeared\n", CountOf(aligned_->sightings, "line"));
   return s + AttributionText(attribution_);
 }
@@ -110,7 +145,9 @@ nlohmann::ordered_json LoadGctraceJoin::Json() const {
   j["cycles_read"] = gc_.cycles.size();
   j["cycles_before_load"] = cycles_before_;
   if (!error_.ok()) j["error"] = error_.message();
+  j["restarts"] = restarts_;
   j["aligned"] = aligned_.has_value();
+  if (!aligned_) j["why_not_aligned"] = WhyNotAligned();
   if (aligned_) {
     j["alignment"] = {{"method", "line arrival"},
                       {"origin_ns", aligned_->origin_ns},

@@ -39,9 +39,13 @@ class LoadGctraceJoin {
   std::string Text() const;
   nlohmann::ordered_json Json() const;
   const Status& error() const { return error_; }
+  // The file held no gctrace line at all (a wrong file, or GODEBUG unset).
+  bool HoldsNoGctrace() const;
 
  private:
+  void Keep(const GcCycle& c);
   void Take(const std::vector<FollowedCycle>& cycles);
+  std::string WhyNotAligned() const;
 
   std::string path_;
   GctraceFollower follower_;
@@ -51,6 +55,9 @@ class LoadGctraceJoin {
   std::vector<bool> read_to_end_;    // per poll: it read all there was
   std::vector<FollowedCycle> seen_;  // cycles read after Begin
   int64_t cycles_before_ = 0;        // cycles already in the file at Begin
+  int64_t last_before_ = -1;         // the last cycle number printed before the load
+  int64_t bytes_at_begin_ = 0;
+  int64_t restarts_ = 0;  // times the cycle numbers went back
   std::optional<ClockAlignment> aligned_;
   RunAttribution attribution_;
 };

@@ -234,6 +234,13 @@ int Run(LoadFlags& f) {
   }
   std::fflush(stdout);
   const bool written = WriteOutputs(f, *result);
+  if (join && join->HoldsNoGctrace()) {  // the attribution asked for cannot be made: say so and fail
+    std::fprintf(stderr,
+                 "gcpilot load: --gctrace %s: holds no gctrace line (is the target running with "
+                 "GODEBUG=gctrace=1, its stderr going to that file?)\n",
+                 f.gctrace.c_str());
+    return kExitError;
+  }
   // Every answer an error (none at all, all non-2xx, all malformed): the
   // run measured no working service, whatever its latency says.
   if (!result->aborted && result->measured.ok == 0 && result->measured.request_errors() > 0) {
