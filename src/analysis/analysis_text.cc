@@ -348,7 +348,7 @@ std::string PeriodsText(const CellStats& c) {
   return fmt::format("over {} {}{}, {}", range, noun(range), each, fewer);
 }
 
-std::string RunFigureText(const RunResult& r, Objective objective) {
+std::string RunFigureText(const RunResult& r, Objective objective, int64_t min_gc_periods) {
   const RunMetrics& m = r.metrics;
   const std::string obj = ObjectiveLabel(objective);
   const double ms = ObjectiveMs(r, objective);
@@ -357,6 +357,9 @@ std::string RunFigureText(const RunResult& r, Objective objective) {
   if (m.latency_estimated)
     return fmt::format("{} ~{:.3f} ms estimated: {} in {}", obj, ms, periods, SecondsText(m.window_ns));
   if (m.whole_periods) return fmt::format("{} {:.3f} ms over {}", obj, ms, periods);
+  if (min_gc_periods == 0) {
+    return fmt::format("{} {:.3f} ms over a fixed {} window ({})", obj, ms, SecondsText(m.window_ns), periods);
+  }
   return fmt::format("{} {:.3f} ms over {} in {}, fewer than asked", obj, ms, periods, SecondsText(m.window_ns));
 }
 

@@ -26,7 +26,7 @@ std::string PeriodsText(const CellStats& c);
 // One run's objective with its window: "p99 4.100 ms over 5 GC periods",
 // "p99 ~3.900 ms estimated: 1 GC period in 180 s", "p99 4.100 ms over 2 GC
 // periods in 9.5 s, fewer than asked", "p99 4.100 ms" (periods unknown).
-std::string RunFigureText(const RunResult& r, Objective objective);
+std::string RunFigureText(const RunResult& r, Objective objective, int64_t min_gc_periods = 3);
 // The verdict on the recommendation against the default, in one sentence.
 std::string ConfidenceText(const Recommendation& r, Objective objective);
 

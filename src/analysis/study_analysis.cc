@@ -30,7 +30,9 @@ void AddRun(const StudyOutline& o, const RunResult& r, CellStats* c) {
   c->run_ids.push_back(r.id);
   ++c->done_by_phase[r.phase];
   c->values.push_back(ObjectiveMs(r, o.objective));
-  c->windows.push_back({m.gc_periods, m.window_ns, m.whole_periods, m.latency_estimated});
+  // A study that asked for a fixed window (min_gc_periods 0) got what it
+  // asked for: its runs are not short of periods.
+  c->windows.push_back({m.gc_periods, m.window_ns, m.whole_periods || o.min_gc_periods == 0, m.latency_estimated});
   if (m.limit_reached_in_ns >= 0 && (c->limit_reached_in_ns < 0 || m.limit_reached_in_ns < c->limit_reached_in_ns)) {
     c->limit_reached_in_ns = m.limit_reached_in_ns;
     c->live_heap_slope_bytes_per_sec = m.live_heap_slope_bytes_per_sec;

@@ -552,6 +552,8 @@ TEST(AnalysisTest, EachFigureSaysItsGcPeriods) {
   r.metrics.gc_periods = 2;
   r.metrics.window_ns = 9'500'000'000;
   EXPECT_EQ(RunFigureText(r, Objective::kP99), "p99 4.100 ms over 2 GC periods in 9.5 s, fewer than asked");
+  // A study that asked for a fixed window (min_gc_periods 0) is not short.
+  EXPECT_EQ(RunFigureText(r, Objective::kP99, 0), "p99 4.100 ms over a fixed 9.5 s window (2 GC periods)");
   r.metrics.latency_estimated = true;
   r.metrics.gc_periods = 1;
   r.metrics.window_ns = 180'000'000'000;

@@ -154,12 +154,12 @@ int PrintPlan(const StudySpec& spec, const Design& design) {
 }
 
 // Progress on a TTY, and one line per finished run.
-StudyEvents ProgressEvents(const TuneFlags& f, Progress& progress) {
+StudyEvents ProgressEvents(const TuneFlags& f, Progress& progress, int64_t min_gc_periods) {
   StudyEvents ev;
   ev.status = [&f, &progress](const std::string& s) {
     if (!f.quiet && progress.enabled()) progress.Update("tune: " + s);
   };
-  ev.run_finished = [&f, &progress](const RunResult& r) {
+  ev.run_finished = [&f, &progress, min_gc_periods](const RunResult& r) {
     if (f.quiet) return;
     progress.Done();
     const std::string env = DescribeEnv(r.env);
@@ -168,8 +168,8 @@ StudyEvents ProgressEvents(const TuneFlags& f, Progress& progress) {
       const std::string errors =
           m.errors > 0 ? fmt::format(", {} ({:.2f}%)", CountOf(m.errors, "request error"), 100 * m.error_rate) : "";
       std::fprintf(stderr, "tune: run %d %s: %s, %.0f/s, peak RSS %s, %s%s\n", r.seq + 1, env.c_str(),
-                   RunFigureText(r, Objective::kP99).c_str(), m.achieved_rps, FormatBytes(m.peak_rss_bytes).c_str(),
-                   CountOf(m.gc_cycles, "GC cycle").c_str(), errors.c_str());
+                   RunFigureText(r, Objective::kP99, min_gc_periods).c_str(), m.achieved_rps,
+                   FormatBytes(m.peak_rss_bytes).c_str(), CountOf(m.gc_cycles, "GC cycle").c_str(), errors.c_str());
     } else {
       std::fprintf(stderr, "tune: run %d %s: FAILED: %s\n", r.seq + 1, env.c_str(), r.reason.c_str());
     }
@@ -370,7 +370,7 @@ int Run(TuneFlags& f) {
     return kExitError;
   }
   Progress progress;
-  const StudyEvents ev = ProgressEvents(f, progress);
+  const StudyEvents ev = ProgressEvents(f, progress, spec.min_gc_periods);
   // Ctrl-C or SIGTERM: finished runs are already stored; say how to go on.
   SayOnInterrupt(
       fmt::format("\ngcpilot tune: interrupted; every finished run is stored: continue with "
