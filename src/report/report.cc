@@ -104,7 +104,19 @@ std::string HeaderSection(const ReportInput& in) {
   const StudyOutline& spec = in.spec;
   const StudyAnalysis& a = in.analysis;
   std::string load = fmt::format("load schedule \"{}\" (req/s)", Esc(spec.rate));
-  if (in.warmup_ns >= 0 && in.duration_ns >= 0) {
+  // A steady rate is measured over whole GC periods (a stepped one, with
+  // "@" lengths, over its steps).
+  // Runs stored before gcpilot measured periods (no window) had a fixed one.
+  const bool recorded =
+      std::any_of(in.runs.begin(), in.runs.end(), [](const RunResult& r) { return r.metrics.window_ns > 0; });
+  const bool periods = recorded && spec.min_gc_periods > 0 && spec.rate.find('@') == std::string::npos;
+  if (in.warmup_ns >= 0 && in.duration_ns >= 0 && periods) {
+    load = fmt::format(
+        "each run: {} warm-up, then {} whole GC periods measured (at least {}, at most {}) under the load "
+        "schedule \"{}\" (req/s)",
+        Seconds(in.warmup_ns), spec.min_gc_periods, Seconds(in.duration_ns), Seconds(spec.max_duration_ns),
+        Esc(spec.rate));
+  } else if (in.warmup_ns >= 0 && in.duration_ns >= 0) {
     load = fmt::format("each run: {} warm-up, then {} measured under the load schedule \"{}\" (req/s)",
                        Seconds(in.warmup_ns), Seconds(in.duration_ns), Esc(spec.rate));
   }
