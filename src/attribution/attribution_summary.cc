@@ -139,8 +139,10 @@ std::string AttributionText(const RunAttribution& a, const std::string& indent) 
   const std::string asked = w.min_periods == 0 ? "a fixed window"
                             : w.whole_periods  ? fmt::format("{} asked", w.min_periods)
                                                : fmt::format("{} asked: the bound ran out first", w.min_periods);
-  std::string s = fmt::format("{}window {:.1f} s, {} ({}); clocks aligned within {}\n", indent, w.length_ns() / 1e9,
-                              CountOf(w.periods, "whole GC period"), asked, MsWithUnit(a.alignment_error_ns));
+  std::string s = fmt::format(
+      "{}window {:.1f} s, {} ({}); clocks aligned within {} (a request that close to a phase's edge, or to a pause "
+      "shorter than that, may be placed on the wrong side of it)\n",
+      indent, w.length_ns() / 1e9, CountOf(w.periods, "whole GC period"), asked, MsWithUnit(a.alignment_error_ns));
   s += PhaseTable(a, indent);
   s += indent + SlowRequestsSentence(a.slow) + "\n";
   s += indent + CyclesLine(a) + "\n";

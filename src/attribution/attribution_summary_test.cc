@@ -58,7 +58,8 @@ TEST(AttributionSummary, SaysWhichPhaseTheSlowRequestsMet) {
 
 TEST(AttributionSummary, TableAndLines) {
   EXPECT_EQ(AttributionText(Example()),
-            "  window 12.5 s, 4 whole GC periods (3 asked); clocks aligned within 1.250 ms\n"
+            "  window 12.5 s, 4 whole GC periods (3 asked); clocks aligned within 1.250 ms (a request that close to a "
+            "phase's edge, or to a pause shorter than that, may be placed on the wrong side of it)\n"
             "  due during        requests    p50 ms    p99 ms    max ms   mean ms\n"
             "  STW                     12     3.000     9.000     9.100     4.000\n"
             "  concurrent mark        800     2.000     7.000     8.000     2.500\n"
