@@ -199,8 +199,10 @@ std::string RecommendationSection(const ReportInput& in) {
                   : "<p class=\"meta\">Every figure of a column comes from the runs named at its top.</p>\n";
   if (!r.baseline.values.empty() && !r.is_default) {
     const double mem = AsShown(r.best.mean_rss) - AsShown(r.baseline.mean_rss);  // 74.1 - 69.5 MiB is 4.6
-    h += fmt::format("<p>Default setting ({}). The recommendation is <b>{:.2f}x</b> the default's {}, {} {}.</p>\n",
+    // The ratio is of the medians where one run swayed a mean (see Confidence).
+    h += fmt::format("<p>Default setting ({}). The recommendation is <b>{:.2f}x</b> the default's {}{}, {} {}.</p>\n",
                      Esc(DescribeSetting(in.spec, r.baseline.env)), r.ratio, obj,
+                     r.centre == Centre::kMedian ? " by median" : "",
                      mem >= 0 ? "at a memory cost of" : "and uses less memory by", Esc(Mib(std::fabs(mem))));
   }
   h += fmt::format("<p>Confidence: {}.</p>\n", Esc(ConfidenceText(r, a.objective)));
