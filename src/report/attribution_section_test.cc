@@ -126,6 +126,20 @@ TEST(AttributionSectionTest, ARunWithoutAttributionSaysSoAndAHeapTrendWarns) {
                   "runs back to back.</p>"));
 }
 
+// Every setting whose live heap reaches its limit says so, recommended or
+// not (the verdict's warning names only the recommended one).
+TEST(GcPeriodsTableTest, ALiveHeapThatReachesItsLimitIsShownForEverySetting) {
+  ReportInput in = ReportFixture("full");
+  ASSERT_GE(in.analysis.cells.size(), 2u);
+  CellStats& last = in.analysis.cells.back();
+  last.limit_reached_in_ns = 70'000'000'000;
+  last.live_heap_slope_bytes_per_sec = 2.1 * 1048576;
+  const std::string html = GcPeriodsSection(in);
+  EXPECT_TRUE(Has(html, "<th class=\"l\">live heap trend</th>"));
+  EXPECT_EQ(Count(html, "reaches GOMEMLIMIT in"), 1u);
+  EXPECT_TRUE(Has(html, "+2.1 MiB/s: reaches GOMEMLIMIT in ~70 s</td></tr>"));
+}
+
 TEST(GcPeriodsTableTest, EachSettingSaysHowItsLatencyWasMeasured) {
   ReportInput in = ReportFixture("full");
   const std::string html = RenderReport(in);

@@ -5,7 +5,9 @@
 #include <fmt/format.h>
 
 #include "analysis/analysis_text.h"
+#include "attribution/attribution_text.h"
 #include "base/plural.h"
+#include "base/units.h"
 #include "report/svg.h"
 
 namespace gcpilot {
@@ -99,14 +101,21 @@ std::string GcPeriodsSection(const ReportInput& in) {
                  : "How many whole GC periods (from a cycle's start to the next one's) each run's measured window "
                    "held.";
   h += "</p>\n<table>\n<tr><th class=\"l\">setting</th><th class=\"l\">runs</th><th>GC periods per run</th>"
-       "<th class=\"l\">latency measured over</th><th class=\"l\">steady-state estimate inputs</th></tr>\n";
+       "<th class=\"l\">latency measured over</th><th class=\"l\">steady-state estimate inputs</th>"
+       "<th class=\"l\">live heap trend</th></tr>\n";
   for (const CellStats& c : in.analysis.cells) {
     if (c.run_ids.empty()) continue;
+    // The soonest any of its runs' live heap reaches its GOMEMLIMIT.
+    const std::string trend =
+        c.limit_reached_in_ns < 0
+            ? ""
+            : fmt::format("{}: reaches GOMEMLIMIT in {}", FormatByteRate(c.live_heap_slope_bytes_per_sec, true),
+                          ApproxDurationText(c.limit_reached_in_ns));
     h += fmt::format(
         "<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{}</td><td class=\"l\">{}</td><td "
-        "class=\"l\">{}</td></tr>\n",
+        "class=\"l\">{}</td><td class=\"l\">{}</td></tr>\n",
         XmlEscape(DescribeSetting(in.spec, c.env)), XmlEscape(RunSetText(c)), PeriodsPerRunText(in, c),
-        XmlEscape(MeasuredText(in, c)), EstimateInputsHtml(in, c));
+        XmlEscape(MeasuredText(in, c)), EstimateInputsHtml(in, c), XmlEscape(trend));
   }
   return h + "</table>\n";
 }
