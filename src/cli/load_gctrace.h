@@ -38,7 +38,6 @@ class LoadGctraceJoin {
   // The table and sentences for the human output ("" before Finish).
   std::string Text() const;
   nlohmann::ordered_json Json() const;
-  const Status& error() const { return error_; }
   // The file held no gctrace line at all (a wrong file, or GODEBUG unset).
   bool HoldsNoGctrace() const;
 
