@@ -18,14 +18,15 @@ allowed() {
     model) echo "base" ;;
     stats|hdr|net) echo "base" ;;
     gclog) echo "base model stats" ;;
+    exectrace) echo "base model hdr stats" ;;
     runner) echo "base" ;;
     loadgen) echo "base model hdr net" ;;
     store) echo "base model hdr" ;;
     analysis) echo "base model stats" ;;
     attribution) echo "base model hdr stats" ;;
     report) echo "base model hdr stats store analysis attribution" ;;
-    tune) echo "base model stats hdr net gclog runner loadgen store analysis attribution" ;;
-    cli) echo "base model stats hdr net gclog runner loadgen store analysis attribution tune report cli" ;;
+    tune) echo "base model stats hdr net gclog exectrace runner loadgen store analysis attribution" ;;
+    cli) echo "base model stats hdr net gclog exectrace runner loadgen store analysis attribution tune report cli" ;;
     *) echo "?" ;;
   esac
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime/trace"
 	"strconv"
 	"strings"
 	"sync"
@@ -92,11 +93,22 @@ func (g *Gateway) Expire(now time.Time) {
 // Handler routes the gateway's endpoints (pprof and /metrics are added by main).
 func (g *Gateway) Handler() *http.ServeMux {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/v1/pay", g.audited("pay", g.pay))
-	mux.HandleFunc("/v1/refund", g.audited("refund", g.refund))
-	mux.HandleFunc("/v1/orders/", g.handleOrder)
-	mux.HandleFunc("/healthz", g.handleHealthz)
+	mux.HandleFunc("/v1/pay", traced("pay", g.audited("pay", g.pay)))
+	mux.HandleFunc("/v1/refund", traced("refund", g.audited("refund", g.refund)))
+	mux.HandleFunc("/v1/orders/", traced("order", g.handleOrder))
+	mux.HandleFunc("/healthz", traced("healthz", g.handleHealthz))
 	return mux
+}
+
+// traced makes each request a runtime/trace task named after its route, so
+// an execution trace (/debug/pprof/trace) says where each request's time
+// went. Without a trace running a task costs a few nanoseconds.
+func traced(name string, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, req *http.Request) {
+		ctx, task := trace.NewTask(req.Context(), name)
+		defer task.End()
+		h(w, req.WithContext(ctx))
+	}
 }
 
 // audited wraps a money-moving handler: it counts the answer and appends
