@@ -29,6 +29,7 @@ Verb AddGctraceVerb(CLI::App& app);
 Verb AddLoadVerb(CLI::App& app);
 Verb AddTuneVerb(CLI::App& app);
 Verb AddReportVerb(CLI::App& app);
+Verb AddTraceVerb(CLI::App& app);  // verb_trace.cc: `gcpilot trace FILE`, `gcpilot trace dump FILE`
 
 // Writes the HTML report of study `study` (0: newest) in `db` to `out_path`.
 int WriteStudyReport(const std::string& db, int64_t study, const std::string& out_path);
