@@ -27,8 +27,3 @@ std::unique_ptr<FormatDecoder> MakeV2Decoder(int go_minor, const TraceReadOption
 
 }  // namespace gcpilot
 
-// PLACEHOLDER until the v2 text form lands.
-namespace gcpilot {
-Status DumpV2Text(int, std::string_view, std::ostream&) { return Status::Internal("not yet"); }
-StatusOr<std::string> EncodeV2Text(int, std::string_view) { return Status::Internal("not yet"); }
-}  // namespace gcpilot
