@@ -51,6 +51,9 @@ struct TraceReadResult {
   bool v2 = false;
   int64_t bytes = 0;            // bytes given
   int64_t events = 0;           // wire events decoded (all kinds, dropped ones too)
+  // v2: wire events not handed on as TraceEvents (CPU samples, user logs,
+  // experimental events; an experimental batch counts as one).
+  int64_t dropped_events = 0;
   int64_t batches = 0;
   int64_t generations = 0;      // v2
   int64_t skipped_batches = 0;  // lenient only

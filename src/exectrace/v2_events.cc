@@ -137,4 +137,47 @@ uint8_t V2TypeByName(int go_minor, std::string_view name) {
   return 0;
 }
 
+namespace {
+
+const char* SkipFrames(const uint8_t** q, const uint8_t* end, V2WireEvent* ev) {
+  const uint64_t nframes = ev->args[1];
+  if (nframes > kV2MaxFrames) return "a stack of more frames than the format allows (128)";
+  for (uint64_t f = 0; f < nframes; ++f) {
+    uint64_t frame[4];
+    for (uint64_t& v : frame) {
+      if (!V2ReadUvarint(q, end, &v)) return "its frames run past the end of the batch";
+    }
+    if (f == 0) ev->top_func = frame[1];
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const char* V2ReadEvent(int go_minor, const uint8_t** p, const uint8_t* end, V2WireEvent* ev) {
+  const uint8_t* q = *p;
+  ev->at = q;
+  ev->type = *q++;
+  ev->spec = V2Spec(go_minor, ev->type);
+  if (ev->spec == nullptr) return "unknown event type";
+  for (int i = 0; i < ev->spec->nargs; ++i) {
+    if (!V2ReadUvarint(&q, end, &ev->args[i])) return "its arguments run past the end of the batch";
+  }
+  ev->top_func = 0;
+  if (ev->spec->is_stack) {
+    if (const char* why = SkipFrames(&q, end, ev)) return why;
+  }
+  if (ev->spec->has_data) {
+    uint64_t len = 0;
+    if (!V2ReadUvarint(&q, end, &len) || len > static_cast<uint64_t>(end - q)) {
+      return "its data runs past the end of the batch";
+    }
+    if (len > kV2MaxDataBytes) return "a string longer than the format allows (1024 bytes)";
+    ev->data = std::string_view(reinterpret_cast<const char*>(q), len);
+    q += len;
+  }
+  *p = q;
+  return nullptr;
+}
+
 }  // namespace gcpilot

@@ -126,6 +126,22 @@ inline bool V2ReadUvarint(const uint8_t** p, const uint8_t* end, uint64_t* value
   return false;
 }
 
+// One event as it lies in a batch.
+struct V2WireEvent {
+  const uint8_t* at = nullptr;  // its type byte
+  const V2EventSpec* spec = nullptr;
+  uint8_t type = 0;
+  uint64_t args[kV2MaxArgs] = {};
+  uint64_t top_func = 0;  // a Stack's first frame's func string id (0: no frames)
+  std::string_view data;  // a String's (or ExperimentalBatch's) bytes
+};
+
+// Reads the event at `*p` (< `end`) and advances `*p` past it. Returns null
+// on success, else why it cannot be read (an unknown type for `go_minor`,
+// arguments, frames or data past `end`, more than kV2MaxFrames frames or
+// kV2MaxDataBytes of data); then `*p` is unchanged.
+const char* V2ReadEvent(int go_minor, const uint8_t** p, const uint8_t* end, V2WireEvent* ev);
+
 }  // namespace gcpilot
 
 #endif  // GCPILOT_EXECTRACE_V2_EVENTS_H_
