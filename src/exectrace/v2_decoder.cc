@@ -125,8 +125,9 @@ Status V2Decoder::Corrupt(const Status& why, int64_t batch_offset) {
   }
   ++counts_.skipped_batches;
   if (counts_.skipped.size() < kMaxSkippedListed) {
+    // The listed problem carries the batch's offset; the message keeps only
+    // what is wrong ("type 200: unknown event type").
     std::string message = why.message();
-    const std::string prefix = fmt::format("offset {}: ", batch_offset);
     if (message.starts_with("offset ")) message = message.substr(message.find(": ") + 2);
     counts_.skipped.push_back(TraceProblem{batch_offset, message});
   }
