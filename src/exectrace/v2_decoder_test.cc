@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <tuple>
 #include <set>
 #include <sstream>
 #include <string>
@@ -582,6 +585,75 @@ TEST(V2Decoder, ReadsTheGoToolchainsOwnTestTraces) {
     ++read;
   }
   EXPECT_GE(read, 7);
+}
+
+}  // namespace
+}  // namespace gcpilot
+
+namespace gcpilot {
+namespace {
+
+// (what, P, goroutine, ns since the first of them) of the events both Go's
+// parser and ours name: heap allocation metrics, task and region starts,
+// goroutines blocking. Go writes "no goroutine" as -1, we as 0.
+using Tuple = std::tuple<std::string, int64_t, int64_t, int64_t>;
+
+std::vector<Tuple> Rebased(std::vector<Tuple> v) {
+  std::sort(v.begin(), v.end(), [](const Tuple& a, const Tuple& b) { return std::get<3>(a) < std::get<3>(b); });
+  const int64_t t0 = v.empty() ? 0 : std::get<3>(v[0]);
+  for (Tuple& t : v) std::get<3>(t) -= t0;
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+// M=2756 P=0 G=13 TaskBegin Time=33364553499072 ID=1 Parent=... Type="pay"
+std::vector<Tuple> GoParsedTuples(const std::string& parsed) {
+  std::vector<Tuple> out;
+  std::istringstream lines(parsed);
+  for (std::string line; std::getline(lines, line);) {
+    long long p = 0, g = 0, t = 0;
+    char what[32] = {};
+    if (std::sscanf(line.c_str(), "M=%*s P=%lld G=%lld %31s Time=%lld", &p, &g, what, &t) != 4) continue;
+    std::string kind = what;
+    if (kind == "Metric" && line.find("/memory/classes/heap/objects:bytes") != std::string::npos) {
+      kind = "HeapAlloc";
+    } else if (kind == "StateTransition" && line.find(" Running->Waiting ") != std::string::npos) {
+      kind = "GoBlock";
+    } else if (kind != "TaskBegin" && kind != "RegionBegin") {
+      continue;
+    }
+    out.emplace_back(kind, p, g < 0 ? 0 : g, t);
+  }
+  return Rebased(out);
+}
+
+TEST(V2Decoder, PsGoroutinesAndTimesAgreeWithGosOwnParser) {
+  const std::string path = testing::SourceDir() + "/testdata/exectrace/go126-tasks-2gen.trace";
+  const char* go = "/usr/local/go/bin/go";
+  if (std::getenv("GCPILOT_NO_GO") != nullptr || !std::filesystem::exists(go)) {
+    GTEST_SKIP() << "no Go toolchain at " << go;
+  }
+  const std::string out = ::testing::TempDir() + "/v2_decoder_go126.parsed";
+  const std::string cmd = std::string(go) + " tool trace -d=parsed " + path + " > " + out + " 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  std::string parsed, bytes;
+  ASSERT_TRUE(ReadFileToString(out, &parsed));
+  ASSERT_TRUE(ReadFileToString(path, &bytes));
+  Decoded d;
+  Decode(bytes, &d);
+  ASSERT_TRUE(d.status.ok());
+  std::vector<Tuple> ours;
+  for (const Event& e : d.sink.events_) {
+    const char* kind = e.kind == Kind::kHeapAlloc     ? "HeapAlloc"
+                       : e.kind == Kind::kTaskBegin   ? "TaskBegin"
+                       : e.kind == Kind::kRegionBegin ? "RegionBegin"
+                       : e.kind == Kind::kGoBlock     ? "GoBlock"
+                                                      : nullptr;
+    if (kind != nullptr) ours.emplace_back(kind, e.p, e.g, e.ns);
+  }
+  const std::vector<Tuple> want = GoParsedTuples(parsed);
+  EXPECT_EQ(want.size(), 6483u);
+  EXPECT_EQ(Rebased(ours), want);
 }
 
 }  // namespace
