@@ -658,3 +658,43 @@ TEST(V2Decoder, PsGoroutinesAndTimesAgreeWithGosOwnParser) {
 
 }  // namespace
 }  // namespace gcpilot
+
+namespace gcpilot {
+namespace {
+
+TEST(V2Decoder, LenientListsTheFirstTenSkippedBatchesAndCountsAll) {
+  const std::string bytes = testing::EncodedV2Fixture("go122-gc-stress.test");
+  if (bytes.empty()) GTEST_SKIP() << "shared fixtures absent";
+  std::string corrupt = bytes;
+  int64_t bad = 0;
+  for (const BatchAt& b : Batches(22, bytes)) {
+    // Every batch but the Frequency one (M batches, and the GoStatus,
+    // Strings and Stacks batches of no M).
+    if (b.header.size == 0 || bytes[b.data_offset] == 8) continue;
+    corrupt[b.data_offset] = static_cast<char>(200);
+    ++bad;
+  }
+  ASSERT_GT(bad, 10);
+  Decoded d;
+  Decode(corrupt, &d, 0, /*lenient=*/true);
+  ASSERT_TRUE(d.status.ok()) << d.status.message();
+  EXPECT_EQ(d.result.skipped_batches, bad);
+  EXPECT_EQ(d.result.skipped.size(), 10u);
+  EXPECT_TRUE(d.sink.events_.empty());
+}
+
+TEST(V2Decoder, ReportsProgressInBytes) {
+  const std::string bytes = testing::EncodedV2Fixture("go122-annotations.test");
+  if (bytes.empty()) GTEST_SKIP() << "shared fixtures absent";
+  std::vector<int64_t> seen;
+  TraceReader reader({.progress = [&](int64_t n) { seen.push_back(n); }}, nullptr);
+  for (size_t i = 0; i < bytes.size(); i += 1000) ASSERT_TRUE(reader.Feed(bytes.substr(i, 1000)).ok());
+  TraceReadResult r;
+  ASSERT_TRUE(reader.Finish(&r).ok());
+  ASSERT_FALSE(seen.empty());
+  EXPECT_EQ(seen.back(), static_cast<int64_t>(bytes.size()));
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+}
+
+}  // namespace
+}  // namespace gcpilot
