@@ -220,9 +220,12 @@ Status V2Merger::HandleGoroutine(const Cursor& c, TraceEvent* e) {
     case kV2GoStatusStack: {
       const int64_t g = ToI64(a[1]);
       const bool on_m = a[3] == 2 || a[3] == 3;  // running, syscall: bound to the M in `m`
-      MState& target = a[2] == c.m->m ? m : ms_[a[2]];
-      if (on_m) target.g = g;
-      if (!on_m && m.g == g) m.g = 0;
+      if (on_m) {
+        MState& target = a[2] == c.m->m ? m : ms_[a[2]];
+        target.g = g;
+      } else if (m.g == g) {
+        m.g = 0;
+      }
       e->kind = Kind::kGoStatus, e->a = g, e->b = static_cast<int64_t>(ToGoState(a[3])), e->g = m.g;
       break;
     }
