@@ -59,7 +59,7 @@ class V1Decoder final : public FormatDecoder {
   bool lenient_;
   std::function<void(int64_t)> progress_;
   TraceSink* sink_;
-  int64_t base_ = 0;
+  int64_t base_ = static_cast<int64_t>(kTraceHeaderBytes);  // until the first Feed says
   int chunks_ = 0;
   std::string_view in_place_;
   std::string owned_;

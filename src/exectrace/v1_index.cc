@@ -14,7 +14,8 @@ namespace {
 
 constexpr size_t kMaxKeptProblems = 8;
 constexpr uint64_t kNoP = std::numeric_limits<uint64_t>::max();  // the runtime writes P -1 as 2^64-1
-constexpr uint64_t kMaxResyncP = 1 << 16;
+constexpr uint64_t kMaxResyncP = 1024;  // more Ps than GOMAXPROCS goes in practice
+constexpr int kResyncEvents = 8;
 
 template <typename V>
 V Lookup(const std::vector<std::pair<uint64_t, V>>& table, uint64_t id, V none) {
@@ -50,7 +51,7 @@ class Indexer {
       Note(pos);
       pos += ev_.size;
     }
-    if (!index_.batches.empty()) index_.batches.back().end = pos;
+    CloseBatch(pos);
     Finish();
     return std::move(index_);
   }
@@ -71,9 +72,11 @@ class Indexer {
   void Note(size_t pos) {
     switch (ev_.type) {
       case kV1Batch: {
-        if (!index_.batches.empty()) index_.batches.back().end = pos;
+        CloseBatch(pos);
         const int32_t p = ev_.values[0] == kNoP ? -1 : static_cast<int32_t>(ev_.values[0]);
         index_.batches.push_back({pos, 0, ev_.values[1], p, -1});
+        if (!first_ticks_seen_) first_ticks_ = ev_.values[1];
+        first_ticks_seen_ = true;
         batch_events_ = 0;
         return;
       }
@@ -86,6 +89,12 @@ class Indexer {
     }
     ++index_.events;
     ++batch_events_;
+  }
+
+  // Ends the open batch, if any, at `pos` (a batch dropped in lenient mode
+  // leaves the one before it closed already).
+  void CloseBatch(size_t pos) {
+    if (!index_.batches.empty() && index_.batches.back().end == 0) index_.batches.back().end = pos;
   }
 
   // Lenient: drops the batch holding the bad event at `pos` and returns
@@ -105,17 +114,23 @@ class Indexer {
     return body_.size();
   }
 
+  // A Batch header whose P is -1 or a small id, whose ticks are no earlier
+  // than the trace's first batch, followed by a few well-formed events.
   bool PlausibleBatch(size_t pos) const {
     if (static_cast<uint8_t>(body_[pos]) != (kV1Batch | 1 << 6)) return false;
-    V1WireEvent header;
+    V1WireEvent ev;
     std::string error;
-    if (ReadV1Event(body_, pos, minor_, &header, &error) != V1Read::kEvent) return false;
-    const uint64_t p = header.values[0];
-    if (p != kNoP && p >= kMaxResyncP) return false;
-    if (!index_.batches.empty() && header.values[1] < index_.batches.front().ticks) return false;
-    V1WireEvent next;
-    const V1Read after = ReadV1Event(body_, pos + header.size, minor_, &next, &error);
-    return after == V1Read::kEvent || after == V1Read::kEnd;
+    if (ReadV1Event(body_, pos, minor_, &ev, &error) != V1Read::kEvent) return false;
+    const uint64_t p = ev.values[0];
+    if ((p != kNoP && p >= kMaxResyncP) || (first_ticks_seen_ && ev.values[1] < first_ticks_)) return false;
+    pos += ev.size;
+    for (int i = 0; i < kResyncEvents; ++i) {
+      const V1Read read = ReadV1Event(body_, pos, minor_, &ev, &error);
+      if (read == V1Read::kEnd) return true;
+      if (read != V1Read::kEvent || ev.type == kV1Batch) return read == V1Read::kEvent;
+      pos += ev.size;
+    }
+    return true;
   }
 
   void Finish() {
@@ -142,6 +157,8 @@ class Indexer {
   V1Index index_;
   V1WireEvent ev_;
   int64_t batch_events_ = 0;
+  bool first_ticks_seen_ = false;
+  uint64_t first_ticks_ = 0;  // the first batch header's, kept when that batch is dropped
 };
 
 }  // namespace

@@ -27,7 +27,7 @@ namespace gcpilot {
 
 struct V1Batch {
   size_t pos = 0;     // its Batch header, in the body
-  size_t end = 0;     // where its events end (the next header, a fault, the body's end)
+  size_t end = 0;     // where its events end (the next header, a fault, the body's end); 0 while open
   uint64_t ticks = 0; // the header's absolute ticks
   int32_t p = -1;     // -1: events written without a P
   int32_t next = -1;  // the index of the same P's next batch, -1 none
