@@ -168,7 +168,9 @@ TEST(V1Fixtures, GosOwnV1TracesDecode) {
     EXPECT_FALSE(r.decreased_) << name;
     EXPECT_GT(r.lines_.size(), 0u) << name;
     for (const std::string& line : r.lines_) {
-      if (line.find("StwBegin") != std::string::npos) EXPECT_NE(line.find("text="), std::string::npos) << name << ": " << line;
+      if (line.find("StwBegin") != std::string::npos) {
+        EXPECT_NE(line.find("text="), std::string::npos) << name << ": " << line;
+      }
     }
   }
 }

@@ -38,125 +38,129 @@ void AppendV1Uvarint(std::string* out, uint64_t value, int width) {
 
 namespace {
 
-// What one read produced; `message` only for kCorrupt.
-struct Fault {
-  V1Read read = V1Read::kEvent;
-  std::string message;
-};
+// The helpers below return kEvent to go on; on kCorrupt they have set *error.
+V1Read Corrupt(std::string* error, std::string message) {
+  *error = std::move(message);
+  return V1Read::kCorrupt;
+}
 
-Fault Truncated() { return {V1Read::kTruncated, {}}; }
-Fault Corrupt(std::string message) { return {V1Read::kCorrupt, std::move(message)}; }
+inline bool ReadOne(std::string_view s, size_t* pos, uint64_t* v, bool* truncated) {
+  if (*pos < s.size() && static_cast<uint8_t>(s[*pos]) < 0x80) {  // most values are one byte
+    *v = static_cast<uint8_t>(s[(*pos)++]);
+    return true;
+  }
+  return ReadV1Uvarint(s, pos, v, truncated);
+}
 
 // Reads `count` uvarints of `s` from *pos into ev->values (the first
-// kV1KeptValues of them), counting them into ev->value_count. `inside`
-// names the bounded region when s is a length-prefixed payload: running
-// out there is corruption, not truncation.
-Fault ReadValues(std::string_view s, size_t* pos, size_t count, bool inside, V1WireEvent* ev) {
+// kV1KeptValues of them), counting them into ev->value_count. `inside`:
+// s is a length-prefixed payload, read to its end; running out there is
+// corruption, not truncation.
+V1Read ReadValues(std::string_view s, size_t* pos, size_t count, bool inside, V1WireEvent* ev, std::string* error) {
   for (size_t i = 0; i < count || (inside && *pos < s.size()); ++i) {
     uint64_t v = 0;
     bool truncated = false;
-    if (!ReadV1Uvarint(s, pos, &v, &truncated)) {
-      if (truncated && !inside) return Truncated();
-      return Corrupt(truncated ? fmt::format("{}: an argument runs past the event's length", ev->spec->name)
-                               : fmt::format("{}: malformed uvarint argument", ev->spec->name));
+    if (!ReadOne(s, pos, &v, &truncated)) {
+      if (truncated && !inside) return V1Read::kTruncated;
+      return Corrupt(error, truncated ? fmt::format("{}: an argument runs past the event's length", ev->spec->name)
+                                      : fmt::format("{}: malformed uvarint argument", ev->spec->name));
     }
     if (ev->value_count < kV1KeptValues) ev->values[ev->value_count] = v;
     ++ev->value_count;
   }
-  return {};
+  return V1Read::kEvent;
 }
 
-// String [id, length] + bytes; UserLog's trailing message is read the same way.
-Fault ReadData(std::string_view body, size_t* pos, V1WireEvent* ev) {
-  uint64_t len = 0;
-  bool truncated = false;
-  if (!ReadV1Uvarint(body, pos, &len, &truncated)) {
-    return truncated ? Truncated() : Corrupt(fmt::format("{}: malformed length", ev->spec->name));
-  }
-  if (len > kV1MaxStringBytes) {
-    return Corrupt(fmt::format("{}: length {} is past the limit of {} bytes", ev->spec->name, len, kV1MaxStringBytes));
-  }
-  if (len > body.size() - *pos) return Truncated();
-  ev->data = body.substr(*pos, len);
-  *pos += len;
-  return {};
-}
-
-Fault ReadPrefixed(std::string_view body, size_t* pos, V1WireEvent* ev) {
+// A uvarint length at *pos, at most `limit`, whose bytes follow in full:
+// *out views them.
+V1Read ReadSized(std::string_view body, size_t* pos, uint64_t limit, const char* what, V1WireEvent* ev,
+                 std::string_view* out, std::string* error) {
   uint64_t len = 0;
   bool truncated = false;
   const size_t start = *pos;
   if (!ReadV1Uvarint(body, pos, &len, &truncated)) {
-    return truncated ? Truncated() : Corrupt(fmt::format("{}: malformed length", ev->spec->name));
+    return truncated ? V1Read::kTruncated : Corrupt(error, fmt::format("{}: malformed length", ev->spec->name));
   }
   ev->length_bytes = static_cast<int>(*pos - start);
-  const uint64_t limit = ev->type == kV1Stack ? kV1MaxStackBytes : kV1MaxArgBytes;
   if (len > limit) {
-    return Corrupt(fmt::format("{}: argument length {} is past the limit of {} bytes", ev->spec->name, len, limit));
+    return Corrupt(error, fmt::format("{}: {}length {} is past the limit of {} bytes", ev->spec->name, what, len, limit));
   }
-  if (len > body.size() - *pos) return Truncated();
-  ev->payload = body.substr(*pos, len);
+  if (len > body.size() - *pos) return V1Read::kTruncated;
+  *out = body.substr(*pos, len);
   *pos += len;
-  size_t inner = 0;
-  return ReadValues(ev->payload, &inner, 0, /*inside=*/true, ev);
+  return V1Read::kEvent;
 }
 
-Fault CheckCount(const V1WireEvent& ev) {
+V1Read CheckCount(const V1WireEvent& ev, std::string* error) {
   if (ev.type == kV1Stack) {
-    if (ev.value_count < 2) return Corrupt("Stack: fewer than 2 values");
+    if (ev.value_count < 2) return Corrupt(error, "Stack: fewer than 2 values");
     const uint64_t frames = ev.values[1];
-    if (frames > kV1MaxStackFrames) return Corrupt(fmt::format("Stack: {} frames is past the limit of {}", frames, kV1MaxStackFrames));
-    if (static_cast<uint64_t>(ev.value_count) != 2 + 4 * frames) {
-      return Corrupt(fmt::format("Stack: {} frames need {} values, it has {}", frames, 2 + 4 * frames, ev.value_count));
+    if (frames > kV1MaxStackFrames) {
+      return Corrupt(error, fmt::format("Stack: {} frames is past the limit of {}", frames, kV1MaxStackFrames));
     }
-    return {};
+    if (static_cast<uint64_t>(ev.value_count) != 2 + 4 * frames) {
+      return Corrupt(error,
+                     fmt::format("Stack: {} frames need {} values, it has {}", frames, 2 + 4 * frames, ev.value_count));
+    }
+    return V1Read::kEvent;
   }
   if (ev.value_count != ev.spec->WireValues()) {
-    return Corrupt(fmt::format("{} has {} values, it needs {}", ev.spec->name, ev.value_count, ev.spec->WireValues()));
+    return Corrupt(error,
+                   fmt::format("{} has {} values, it needs {}", ev.spec->name, ev.value_count, ev.spec->WireValues()));
   }
-  return {};
+  return V1Read::kEvent;
 }
 
-Fault ReadBody(std::string_view body, size_t* pos, V1WireEvent* ev) {
-  if (ev->type == kV1String) {
-    Fault f = ReadValues(body, pos, 1, false, ev);
-    if (f.read != V1Read::kEvent) return f;
-    f = ReadData(body, pos, ev);
-    if (f.read == V1Read::kEvent) ev->values[ev->value_count++] = ev->data.size();
-    return f;
-  }
+// String [id, length] + bytes.
+V1Read ReadString(std::string_view body, size_t* pos, V1WireEvent* ev, std::string* error) {
+  V1Read r = ReadValues(body, pos, 1, false, ev, error);
+  if (r == V1Read::kEvent) r = ReadSized(body, pos, kV1MaxStringBytes, "", ev, &ev->data, error);
+  if (r == V1Read::kEvent) ev->values[ev->value_count++] = ev->data.size();
+  ev->length_bytes = 0;
+  return r;
+}
+
+V1Read ReadBody(std::string_view body, size_t* pos, V1WireEvent* ev, std::string* error) {
+  if (ev->type == kV1String) return ReadString(body, pos, ev, error);
   const int count = static_cast<uint8_t>(body[ev->pos]) >> 6;
-  Fault f;
+  V1Read r;
   if (count < 3) {
-    f = ReadValues(body, pos, static_cast<size_t>(count) + 1, false, ev);
+    r = ReadValues(body, pos, static_cast<size_t>(count) + 1, false, ev, error);
   } else {
     ev->length_prefixed = true;
-    f = ReadPrefixed(body, pos, ev);
+    const uint64_t limit = ev->type == kV1Stack ? kV1MaxStackBytes : kV1MaxArgBytes;
+    r = ReadSized(body, pos, limit, "argument ", ev, &ev->payload, error);
+    size_t inner = 0;
+    if (r == V1Read::kEvent) r = ReadValues(ev->payload, &inner, 0, /*inside=*/true, ev, error);
   }
-  if (f.read != V1Read::kEvent) return f;
-  f = CheckCount(*ev);
-  if (f.read == V1Read::kEvent && ev->type == kV1UserLog) f = ReadData(body, pos, ev);
-  return f;
+  if (r == V1Read::kEvent) r = CheckCount(*ev, error);
+  if (r == V1Read::kEvent && ev->type == kV1UserLog) {
+    const int length_bytes = ev->length_bytes;
+    r = ReadSized(body, pos, kV1MaxStringBytes, "", ev, &ev->data, error);
+    ev->length_bytes = length_bytes;
+  }
+  return r;
 }
 
 }  // namespace
 
 V1Read ReadV1Event(std::string_view body, size_t pos, int go_minor, V1WireEvent* ev, std::string* error) {
   if (pos >= body.size()) return V1Read::kEnd;
-  *ev = V1WireEvent();
   ev->pos = pos;
   ev->type = static_cast<uint8_t>(body[pos]) & 0x3f;
   ev->spec = V1Spec(ev->type, go_minor);
   if (ev->spec == nullptr) {
-    *error = fmt::format("unknown event type {} in a go 1.{} trace", ev->type, go_minor);
-    return V1Read::kCorrupt;
+    return Corrupt(error, fmt::format("unknown event type {} in a go 1.{} trace", ev->type, go_minor));
   }
+  ev->value_count = 0;
+  ev->length_prefixed = false;
+  ev->length_bytes = 0;
+  ev->payload = {};
+  ev->data = {};
   size_t p = pos + 1;
-  Fault f = ReadBody(body, &p, ev);
-  if (f.read == V1Read::kCorrupt) *error = std::move(f.message);
-  if (f.read != V1Read::kEvent) return f.read;
-  ev->size = p - pos;
-  return V1Read::kEvent;
+  const V1Read r = ReadBody(body, &p, ev, error);
+  if (r == V1Read::kEvent) ev->size = p - pos;
+  return r;
 }
 
 }  // namespace gcpilot
