@@ -153,6 +153,51 @@ TEST(V1Fixtures, ACorruptedCopyFailsAtTheByteOrSkipsOneBatch) {
   EXPECT_FALSE(lenient.decreased_);
 }
 
+// Go's own test traces of each version, counted by Go's own readers: Go
+// 1.19's `go tool trace -d` (scripts/count_v1_trace.sh) for 1.11 and 1.19,
+// Go 1.26's `go tool trace -d=parsed` (its RangeBegin names) for 1.21, which
+// Go 1.19 cannot read. The stop-the-world reasons split as Go 1.26 names them.
+TEST(V1Fixtures, GosOwnV1TracesCountAsGosReadersDo) {
+  struct Want {
+    const char* name;
+    const char* counts;
+    int64_t mark_termination, sweep_termination, gomaxprocs;
+  };
+  const Want kWants[] = {
+      {"stress_1_11_good",
+       "GCStart=251 GCDone=251 GCSTWStart=502 GCSTWDone=502 GCMarkAssistStart=418 GCMarkAssistDone=418 "
+       "GCSweepStart=834 GCSweepDone=834 UserTaskCreate=0 UserTaskEnd=0 UserRegionStart=0 UserRegionEnd=0",
+       251, 251, 0},
+      {"stress_1_19_good",
+       "GCStart=334 GCDone=334 GCSTWStart=668 GCSTWDone=668 GCMarkAssistStart=333 GCMarkAssistDone=333 "
+       "GCSweepStart=664 GCSweepDone=664 UserTaskCreate=0 UserTaskEnd=0 UserRegionStart=0 UserRegionEnd=0",
+       334, 334, 0},
+      {"stress_1_21_good",
+       "GCStart=349 GCDone=349 GCSTWStart=700 GCSTWDone=700 GCMarkAssistStart=348 GCMarkAssistDone=348 "
+       "GCSweepStart=124 GCSweepDone=124 UserTaskCreate=0 UserTaskEnd=0 UserRegionStart=0 UserRegionEnd=0",
+       349, 349, 2},
+  };
+  for (const Want& w : kWants) {
+    const std::string bytes = v1test::ReadBytes(v1test::GoV1Testdata(w.name));
+    if (bytes.empty()) GTEST_SKIP() << v1test::GoV1Testdata(w.name) << " is absent (Go 1.22+ sources)";
+    TraceReadResult result;
+    Status status;
+    const Recorder r = Read(bytes, &result, &status);
+    ASSERT_TRUE(status.ok()) << w.name << ": " << status.message();
+    EXPECT_EQ(Counts(r), w.counts) << w.name;
+    int64_t mark = 0, sweep = 0, procs = 0;
+    for (const std::string& line : r.lines_) {
+      if (line.find("StwBegin") == std::string::npos) continue;
+      mark += line.find("\"GC mark termination\"") != std::string::npos;
+      sweep += line.find("\"GC sweep termination\"") != std::string::npos;
+      procs += line.find("\"GOMAXPROCS\"") != std::string::npos;
+    }
+    EXPECT_EQ(mark, w.mark_termination) << w.name;
+    EXPECT_EQ(sweep, w.sweep_termination) << w.name;
+    EXPECT_EQ(procs, w.gomaxprocs) << w.name;
+  }
+}
+
 // Go's own test traces of the three versions decode in full, in time order.
 TEST(V1Fixtures, GosOwnV1TracesDecode) {
   for (const char* name : {"stress_1_11_good", "stress_start_stop_1_11_good", "user_task_region_1_11_good",
