@@ -167,10 +167,10 @@ class Encoder {
       const std::string_view word = line.substr(*pos, end - *pos);
       *pos = end;
       uint64_t v = 0;
-      const bool keyed = word.size() > key.size() && word.starts_with(key) && word[key.size()] == '=';
-      const char* first = word.data() + key.size() + 1;
-      const char* last = word.data() + word.size();
-      if (!keyed || std::from_chars(first, last, v).ptr != last) {
+      const bool keyed = word.size() > key.size() + 1 && word.starts_with(key) && word[key.size()] == '=';
+      const std::string_view digits = keyed ? word.substr(key.size() + 1) : std::string_view();
+      const char* last = digits.data() + digits.size();
+      if (!keyed || std::from_chars(digits.data(), last, v).ptr != last) {
         return Fail(fmt::format("expected {}=N, found \"{}\"", key, word));
       }
       values->push_back(v);
