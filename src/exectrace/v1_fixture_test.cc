@@ -153,6 +153,27 @@ TEST(V1Fixtures, ACorruptedCopyFailsAtTheByteOrSkipsOneBatch) {
   EXPECT_FALSE(lenient.decreased_);
 }
 
+// The smallest real trace (Go's user_task_region_1_19_good, 1922 bytes),
+// fed in two copied chunks split at every offset, gives the events one
+// mapped chunk gives.
+TEST(V1Fixtures, EverySplitOfASmallRealTraceGivesTheSameEvents) {
+  const std::string bytes = v1test::ReadBytes(v1test::GoV1Testdata("user_task_region_1_19_good"));
+  if (bytes.empty()) GTEST_SKIP() << v1test::GoV1Testdata("user_task_region_1_19_good") << " is absent (Go 1.22+ sources)";
+  TraceReadResult result;
+  Status status;
+  const std::string whole = Read(bytes, &result, &status).Text();
+  ASSERT_TRUE(status.ok()) << status.message();
+  EXPECT_NE(whole.find("TaskBegin"), std::string::npos);
+  for (size_t cut = 0; cut <= bytes.size(); ++cut) {
+    Recorder r;
+    TraceReader reader({}, &r);
+    ASSERT_TRUE(reader.Feed(std::string_view(bytes).substr(0, cut)).ok());
+    ASSERT_TRUE(reader.Feed(std::string_view(bytes).substr(cut)).ok());
+    ASSERT_TRUE(reader.Finish(&result).ok()) << cut;
+    ASSERT_EQ(r.Text(), whole) << "split at " << cut;
+  }
+}
+
 // Go's own test traces of each version, counted by Go's own readers: Go
 // 1.19's `go tool trace -d` (scripts/count_v1_trace.sh) for 1.11 and 1.19,
 // Go 1.26's `go tool trace -d=parsed` (its RangeBegin names) for 1.21, which
