@@ -91,8 +91,9 @@ TEST(V1Decoder, ResolvesPAndGoroutineAndMergesThePsInTimeOrder) {
 
 TEST(V1Decoder, GivesEachStopAndBlockItsReasonInTheRuntimesWords) {
   std::string text = "Trace Go1.19\nEventBatch p=2 time=10\n";
-  const char* const kEvents[] = {"GoStop", "GoSched", "GoPreempt", "GoSleep", "GoBlock", "GoBlockSend",
-                                 "GoBlockRecv", "GoBlockSelect", "GoBlockSync", "GoBlockCond", "GoBlockGC"};
+  const char* const kEvents[] = {"GoStop",      "GoSched",     "GoPreempt",   "GoSleep",
+                                 "GoBlock",     "GoBlockSend", "GoBlockRecv", "GoBlockSelect",
+                                 "GoBlockSync", "GoBlockCond", "GoBlockGC"};
   for (const char* ev : kEvents) text += std::string("GoStartLocal dt=1 g=3\n") + ev + " dt=1 stack=0\n";
   text += "Frequency freq=1000000000\n";
   TraceReadResult result;
@@ -322,9 +323,11 @@ TEST(V1Decoder, NamesWhatIsWrongWithAMalformedEvent) {
   EXPECT_EQ(error_of("\xcd\x02\x81\x81"), "offset 19: GoCreate: an argument runs past the event's length");
   EXPECT_EQ(error_of("\xcd\x02\x01\x05"), "offset 19: GoCreate has 2 values, it needs 4");
   EXPECT_EQ(error_of("\x25\x01\xc1\x84\x3d"), "offset 19: String: length 1000001 is past the limit of 1000000 bytes");
-  EXPECT_EQ(error_of("\x06\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f"), "offset 19: ProcStop: malformed uvarint argument");
+  EXPECT_EQ(error_of("\x06\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f"),
+            "offset 19: ProcStop: malformed uvarint argument");
   EXPECT_EQ(error_of(std::string("\x01\x00", 2)), "offset 19: Batch has 1 values, it needs 2");
-  EXPECT_EQ(error_of(std::string("\xc3\x06\x01\x02\x00\x00\x00\x00", 8)), "offset 19: Stack: 2 frames need 10 values, it has 6");
+  EXPECT_EQ(error_of(std::string("\xc3\x06\x01\x02\x00\x00\x00\x00", 8)),
+            "offset 19: Stack: 2 frames need 10 values, it has 6");
 }
 
 TEST(V1Decoder, AnEventBeforeAnyBatchIsCorrupt) {

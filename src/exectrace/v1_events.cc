@@ -141,18 +141,30 @@ std::string_view V1StwReason(int go_minor, uint64_t kind) {
 
 std::string_view V1BlockReason(int type) {
   switch (type) {
-    case kV1GoStop: return "forever";
-    case kV1GoSched: return "runtime.Gosched";
-    case kV1GoPreempt: return "preempted";
-    case kV1GoSleep: return "sleep";
-    case kV1GoBlockSend: return "chan send";
-    case kV1GoBlockRecv: return "chan receive";
-    case kV1GoBlockSelect: return "select";
-    case kV1GoBlockSync: return "sync";
-    case kV1GoBlockCond: return "sync.(*Cond).Wait";
-    case kV1GoBlockNet: return "network";
-    case kV1GoBlockGC: return "GC mark assist wait for work";
-    default: return "";
+    case kV1GoStop:
+      return "forever";
+    case kV1GoSched:
+      return "runtime.Gosched";
+    case kV1GoPreempt:
+      return "preempted";
+    case kV1GoSleep:
+      return "sleep";
+    case kV1GoBlockSend:
+      return "chan send";
+    case kV1GoBlockRecv:
+      return "chan receive";
+    case kV1GoBlockSelect:
+      return "select";
+    case kV1GoBlockSync:
+      return "sync";
+    case kV1GoBlockCond:
+      return "sync.(*Cond).Wait";
+    case kV1GoBlockNet:
+      return "network";
+    case kV1GoBlockGC:
+      return "GC mark assist wait for work";
+    default:
+      return "";
   }
 }
 

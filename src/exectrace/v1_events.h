@@ -91,9 +91,9 @@ struct V1EventSpec {
   // (Go 1.19's names; GoCreate's second is "new_stack" here, so that the
   // text form never has two "stack=").
   std::span<const std::string_view> args;
-  bool timed = true;      // starts with a tick delta
-  bool has_stack = false; // ends with a stack id
-  int min_minor = 11;     // first Go 1.N trace that has it
+  bool timed = true;       // starts with a tick delta
+  bool has_stack = false;  // ends with a stack id
+  int min_minor = 11;      // first Go 1.N trace that has it
 
   // The number of uvarints the event's wire form holds (delta, args,
   // stack; for Batch its two, for Stack it varies and this is 2).

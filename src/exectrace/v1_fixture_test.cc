@@ -158,7 +158,8 @@ TEST(V1Fixtures, ACorruptedCopyFailsAtTheByteOrSkipsOneBatch) {
 // mapped chunk gives.
 TEST(V1Fixtures, EverySplitOfASmallRealTraceGivesTheSameEvents) {
   const std::string bytes = v1test::ReadBytes(v1test::GoV1Testdata("user_task_region_1_19_good"));
-  if (bytes.empty()) GTEST_SKIP() << v1test::GoV1Testdata("user_task_region_1_19_good") << " is absent (Go 1.22+ sources)";
+  if (bytes.empty())
+    GTEST_SKIP() << v1test::GoV1Testdata("user_task_region_1_19_good") << " is absent (Go 1.22+ sources)";
   TraceReadResult result;
   Status status;
   const std::string whole = Read(bytes, &result, &status).Text();

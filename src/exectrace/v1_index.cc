@@ -14,7 +14,7 @@ namespace {
 
 constexpr size_t kMaxKeptProblems = 8;
 constexpr uint64_t kNoP = std::numeric_limits<uint64_t>::max();  // the runtime writes P -1 as 2^64-1
-constexpr uint64_t kMaxResyncP = 1024;  // more Ps than GOMAXPROCS goes in practice
+constexpr uint64_t kMaxResyncP = 1024;                           // more Ps than GOMAXPROCS goes in practice
 constexpr int kResyncEvents = 8;
 
 template <typename V>
@@ -80,12 +80,17 @@ class Indexer {
         batch_events_ = 0;
         return;
       }
-      case kV1String: index_.strings.emplace_back(ev_.values[0], ev_.data); break;
+      case kV1String:
+        index_.strings.emplace_back(ev_.values[0], ev_.data);
+        break;
       case kV1Stack:
         if (ev_.values[1] > 0) index_.stack_tops.emplace_back(ev_.values[0], ev_.values[3]);
         break;
-      case kV1Frequency: index_.frequency = ev_.values[0]; break;
-      default: break;
+      case kV1Frequency:
+        index_.frequency = ev_.values[0];
+        break;
+      default:
+        break;
     }
     ++index_.events;
     ++batch_events_;

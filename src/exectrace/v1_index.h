@@ -26,23 +26,23 @@
 namespace gcpilot {
 
 struct V1Batch {
-  size_t pos = 0;     // its Batch header, in the body
-  size_t end = 0;     // where its events end (the next header, a fault, the body's end); 0 while open
-  uint64_t ticks = 0; // the header's absolute ticks
-  int32_t p = -1;     // -1: events written without a P
-  int32_t next = -1;  // the index of the same P's next batch, -1 none
+  size_t pos = 0;      // its Batch header, in the body
+  size_t end = 0;      // where its events end (the next header, a fault, the body's end); 0 while open
+  uint64_t ticks = 0;  // the header's absolute ticks
+  int32_t p = -1;      // -1: events written without a P
+  int32_t next = -1;   // the index of the same P's next batch, -1 none
 };
 
 struct V1Index {
-  std::vector<V1Batch> batches;               // file order
-  std::vector<std::pair<int32_t, int32_t>> ps; // (P, its first batch), in order of first appearance
-  uint64_t frequency = 0;                     // ticks per second; 0: no Frequency event
-  int64_t events = 0;                         // wire events in kept batches (headers not counted)
+  std::vector<V1Batch> batches;                 // file order
+  std::vector<std::pair<int32_t, int32_t>> ps;  // (P, its first batch), in order of first appearance
+  uint64_t frequency = 0;                       // ticks per second; 0: no Frequency event
+  int64_t events = 0;                           // wire events in kept batches (headers not counted)
   bool truncated = false;
-  int64_t truncated_at = 0;                   // file offset
-  Status error;                               // strict mode: the first malformed event
-  int64_t skipped_batches = 0;                // lenient mode
-  std::vector<TraceProblem> skipped;          // the first few, file offsets
+  int64_t truncated_at = 0;           // file offset
+  Status error;                       // strict mode: the first malformed event
+  int64_t skipped_batches = 0;        // lenient mode
+  std::vector<TraceProblem> skipped;  // the first few, file offsets
 
   // The string with `id`, "" when the trace has none (as for a trace cut
   // before its string table entry).

@@ -137,11 +137,23 @@ class Merger {
 
   bool EmitGc(TraceEvent& e, const V1WireEvent& ev) {
     switch (ev.type) {
-      case kV1GCStart: e.a = static_cast<int64_t>(ev.Arg(0)); Send(e, K::kGcBegin); return true;
-      case kV1GCDone: Send(e, K::kGcEnd); return true;
-      case kV1STWStart: e.text = V1StwReason(minor_, ev.Arg(0)); Send(e, K::kStwBegin); return true;
-      case kV1STWDone: Send(e, K::kStwEnd); return true;
-      case kV1GCSweepStart: Send(e, K::kSweepBegin); return true;
+      case kV1GCStart:
+        e.a = static_cast<int64_t>(ev.Arg(0));
+        Send(e, K::kGcBegin);
+        return true;
+      case kV1GCDone:
+        Send(e, K::kGcEnd);
+        return true;
+      case kV1STWStart:
+        e.text = V1StwReason(minor_, ev.Arg(0));
+        Send(e, K::kStwBegin);
+        return true;
+      case kV1STWDone:
+        Send(e, K::kStwEnd);
+        return true;
+      case kV1GCSweepStart:
+        Send(e, K::kSweepBegin);
+        return true;
       case kV1GCSweepDone:
         e.a = static_cast<int64_t>(ev.Arg(0));
         e.b = static_cast<int64_t>(ev.Arg(1));
@@ -151,13 +163,29 @@ class Merger {
         e.function = index_.StackTopFunction(ev.StackId());
         Send(e, K::kAssistBegin);
         return true;
-      case kV1GCMarkAssistDone: Send(e, K::kAssistEnd); return true;
-      case kV1HeapAlloc: e.a = static_cast<int64_t>(ev.Arg(0)); Send(e, K::kHeapAlloc); return true;
-      case kV1HeapGoal: e.a = static_cast<int64_t>(ev.Arg(0)); Send(e, K::kHeapGoal); return true;
-      case kV1Gomaxprocs: e.a = static_cast<int64_t>(ev.Arg(0)); Send(e, K::kProcs); return true;
-      case kV1ProcStart: Send(e, K::kProcStart); return true;
-      case kV1ProcStop: Send(e, K::kProcStop); return true;
-      default: return false;
+      case kV1GCMarkAssistDone:
+        Send(e, K::kAssistEnd);
+        return true;
+      case kV1HeapAlloc:
+        e.a = static_cast<int64_t>(ev.Arg(0));
+        Send(e, K::kHeapAlloc);
+        return true;
+      case kV1HeapGoal:
+        e.a = static_cast<int64_t>(ev.Arg(0));
+        Send(e, K::kHeapGoal);
+        return true;
+      case kV1Gomaxprocs:
+        e.a = static_cast<int64_t>(ev.Arg(0));
+        Send(e, K::kProcs);
+        return true;
+      case kV1ProcStart:
+        Send(e, K::kProcStart);
+        return true;
+      case kV1ProcStop:
+        Send(e, K::kProcStop);
+        return true;
+      default:
+        return false;
     }
   }
 
@@ -167,32 +195,43 @@ class Merger {
         e.a = static_cast<int64_t>(ev.Arg(0));
         e.function = index_.StackTopFunction(ev.Arg(1));
         return Send(e, K::kGoCreate);
-      case kV1GoStartLabel: e.text = index_.String(ev.Arg(2)); [[fallthrough]];
+      case kV1GoStartLabel:
+        e.text = index_.String(ev.Arg(2));
+        [[fallthrough]];
       case kV1GoStart:
       case kV1GoStartLocal:
         c.g = e.g = static_cast<int64_t>(ev.Arg(0));
         return Send(e, K::kGoStart);
-      case kV1GoEnd: c.g = 0; return Send(e, K::kGoEnd);
+      case kV1GoEnd:
+        c.g = 0;
+        return Send(e, K::kGoEnd);
       case kV1GoSched:
       case kV1GoPreempt:
         c.g = 0;
         e.text = V1BlockReason(ev.type);
         return Send(e, K::kGoStop);
       case kV1GoUnblock:
-      case kV1GoUnblockLocal: e.a = static_cast<int64_t>(ev.Arg(0)); return Send(e, K::kGoUnblock);
+      case kV1GoUnblockLocal:
+        e.a = static_cast<int64_t>(ev.Arg(0));
+        return Send(e, K::kGoUnblock);
       case kV1GoSysCall:
         Send(e, K::kGoSyscall);
         if (!(c.has_next && c.next.type == kV1GoSysBlock)) Send(e, K::kGoSyscallEnd);
         return;
-      case kV1GoSysBlock: c.g = 0; return;
+      case kV1GoSysBlock:
+        c.g = 0;
+        return;
       case kV1GoSysExit:
-      case kV1GoSysExitLocal: e.g = static_cast<int64_t>(ev.Arg(0)); return Send(e, K::kGoSyscallBlocked);
+      case kV1GoSysExitLocal:
+        e.g = static_cast<int64_t>(ev.Arg(0));
+        return Send(e, K::kGoSyscallBlocked);
       case kV1GoWaiting:
       case kV1GoInSyscall:
         e.a = static_cast<int64_t>(ev.Arg(0));
         e.b = static_cast<int64_t>(ev.type == kV1GoWaiting ? GoState::kWaiting : GoState::kSyscall);
         return Send(e, K::kGoStatus);
-      default: return EmitBlockOrUser(c, e, ev);
+      default:
+        return EmitBlockOrUser(c, e, ev);
     }
   }
 
@@ -216,13 +255,16 @@ class Merger {
         e.b = static_cast<int64_t>(ev.Arg(1));
         e.text = index_.String(ev.Arg(2));
         return Send(e, K::kTaskBegin);
-      case kV1UserTaskEnd: e.a = static_cast<int64_t>(ev.Arg(0)); return Send(e, K::kTaskEnd);
+      case kV1UserTaskEnd:
+        e.a = static_cast<int64_t>(ev.Arg(0));
+        return Send(e, K::kTaskEnd);
       case kV1UserRegion:
         if (ev.Arg(1) > 1) return;  // no mode the runtime writes
         e.a = static_cast<int64_t>(ev.Arg(0));
         e.text = index_.String(ev.Arg(2));
         return Send(e, ev.Arg(1) == 0 ? K::kRegionBegin : K::kRegionEnd);
-      default: return;  // FutileWakeup, UserLog
+      default:
+        return;  // FutileWakeup, UserLog
     }
   }
 

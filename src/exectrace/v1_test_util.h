@@ -19,11 +19,11 @@ namespace gcpilot::v1test {
 
 inline const char* KindName(TraceEventKind k) {
   static const char* const kNames[] = {
-      "GcBegin",    "GcActive",       "GcEnd",       "StwBegin",         "StwEnd",   "SweepBegin",  "SweepActive",
-      "SweepEnd",   "AssistBegin",    "AssistActive", "AssistEnd",       "HeapAlloc", "HeapGoal",   "Procs",
-      "ProcStart",  "ProcStop",       "GoCreate",    "GoStart",          "GoLabel",  "GoStop",      "GoBlock",
-      "GoUnblock",  "GoEnd",          "GoSyscall",   "GoSyscallEnd",     "GoSyscallBlocked", "GoStatus", "TaskBegin",
-      "TaskEnd",    "RegionBegin",    "RegionEnd"};
+      "GcBegin",   "GcActive",    "GcEnd",        "StwBegin",     "StwEnd",           "SweepBegin", "SweepActive",
+      "SweepEnd",  "AssistBegin", "AssistActive", "AssistEnd",    "HeapAlloc",        "HeapGoal",   "Procs",
+      "ProcStart", "ProcStop",    "GoCreate",     "GoStart",      "GoLabel",          "GoStop",     "GoBlock",
+      "GoUnblock", "GoEnd",       "GoSyscall",    "GoSyscallEnd", "GoSyscallBlocked", "GoStatus",   "TaskBegin",
+      "TaskEnd",   "RegionBegin", "RegionEnd"};
   return kNames[static_cast<int>(k)];
 }
 

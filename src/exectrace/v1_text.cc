@@ -65,10 +65,19 @@ bool Unquote(std::string_view q, std::string* out) {
     }
     if (++i >= q.size()) return false;
     switch (q[i]) {
-      case '"': case '\\': out->push_back(q[i]); break;
-      case 'n': out->push_back('\n'); break;
-      case 't': out->push_back('\t'); break;
-      case 'r': out->push_back('\r'); break;
+      case '"':
+      case '\\':
+        out->push_back(q[i]);
+        break;
+      case 'n':
+        out->push_back('\n');
+        break;
+      case 't':
+        out->push_back('\t');
+        break;
+      case 'r':
+        out->push_back('\r');
+        break;
       case 'x': {
         const int hi = i + 2 < q.size() ? HexDigit(q[i + 1]) : -1;
         const int lo = hi >= 0 ? HexDigit(q[i + 2]) : -1;
@@ -77,7 +86,8 @@ bool Unquote(std::string_view q, std::string* out) {
         i += 2;
         break;
       }
-      default: return false;
+      default:
+        return false;
     }
   }
   return true;
@@ -160,7 +170,8 @@ class Encoder {
   }
 
   // Reads "key=N" words of `line` from *pos into `values`.
-  Status Fields(std::string_view line, size_t* pos, std::span<const std::string_view> keys, std::vector<uint64_t>* values) {
+  Status Fields(std::string_view line, size_t* pos, std::span<const std::string_view> keys,
+                std::vector<uint64_t>* values) {
     for (std::string_view key : keys) {
       while (*pos < line.size() && (line[*pos] == ' ' || line[*pos] == '\t')) ++*pos;
       const size_t end = std::min(line.find(' ', *pos), line.size());
@@ -298,10 +309,12 @@ Status DumpV1Text(int go_minor, std::string_view body, std::ostream& out) {
     std::string error;
     const int64_t offset = static_cast<int64_t>(kTraceHeaderBytes + pos);
     switch (ReadV1Event(body, pos, go_minor, &ev, &error)) {
-      case V1Read::kEnd: return Status::Ok();
+      case V1Read::kEnd:
+        return Status::Ok();
       case V1Read::kTruncated:
         return Status::Corruption(fmt::format("offset {}: the trace ends inside an event", offset));
-      case V1Read::kCorrupt: return Status::Corruption(fmt::format("offset {}: {}", offset, error));
+      case V1Read::kCorrupt:
+        return Status::Corruption(fmt::format("offset {}: {}", offset, error));
       case V1Read::kEvent:
         DumpEvent(ev, out);
         pos += ev.size;
@@ -310,6 +323,8 @@ Status DumpV1Text(int go_minor, std::string_view body, std::ostream& out) {
   }
 }
 
-StatusOr<std::string> EncodeV1Text(int go_minor, std::string_view body_text) { return Encoder(go_minor, body_text).Run(); }
+StatusOr<std::string> EncodeV1Text(int go_minor, std::string_view body_text) {
+  return Encoder(go_minor, body_text).Run();
+}
 
 }  // namespace gcpilot

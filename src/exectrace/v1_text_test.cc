@@ -47,13 +47,15 @@ TEST(V1Text, TheEncoderNamesTheLineItCannotRead) {
   auto error_of = [](std::string_view text) { return EncodeTraceText(text).status().message(); };
   EXPECT_EQ(error_of("Trace Go1.19\nEventBatch p=0 time=1\nGoStart dt=1 x=1 seq=0\n"),
             "line 3: expected g=N, found \"x=1\"");
-  EXPECT_EQ(error_of("Trace Go1.19\nEventBatch p=0 time=1\nGoFly dt=1\n"), "line 3: no event \"GoFly\" in a go 1.19 trace");
+  EXPECT_EQ(error_of("Trace Go1.19\nEventBatch p=0 time=1\nGoFly dt=1\n"),
+            "line 3: no event \"GoFly\" in a go 1.19 trace");
   EXPECT_EQ(error_of("Trace Go1.19\nString id=1\n"), "line 3: expected a \"\\tdata=\\\"...\\\"\" line");
   EXPECT_EQ(error_of("Trace Go1.19\nString id=1\n\tdata=\"unterminated\n"),
             "line 3: the data is no well-formed quoted string");
   EXPECT_EQ(error_of("Trace Go1.19\nEventBatch p=0 time=1\nGoEnd dt=1 extra=2\n"),
             "line 3: expected length_bytes=N, found \"extra=2\"");
-  EXPECT_EQ(error_of("Trace Go1.19\nStack id=1 nframes=2\n\tpc=1 func=1 file=1 line=1\n"), "line 3: expected a frame line");
+  EXPECT_EQ(error_of("Trace Go1.19\nStack id=1 nframes=2\n\tpc=1 func=1 file=1 line=1\n"),
+            "line 3: expected a frame line");
 }
 
 void ExpectRoundTrip(const std::string& path) {

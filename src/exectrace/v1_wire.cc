@@ -83,7 +83,8 @@ V1Read ReadSized(std::string_view body, size_t* pos, uint64_t limit, const char*
   }
   ev->length_bytes = static_cast<int>(*pos - start);
   if (len > limit) {
-    return Corrupt(error, fmt::format("{}: {}length {} is past the limit of {} bytes", ev->spec->name, what, len, limit));
+    return Corrupt(error,
+                   fmt::format("{}: {}length {} is past the limit of {} bytes", ev->spec->name, what, len, limit));
   }
   if (len > body.size() - *pos) return V1Read::kTruncated;
   *out = body.substr(*pos, len);

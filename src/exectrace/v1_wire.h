@@ -34,14 +34,14 @@ struct V1WireEvent {
   // id. Batch: p, ticks. String: id, length. Stack: id, n, pc, func, file,
   // line of the first frame.
   uint64_t values[kV1KeptValues] = {};
-  int value_count = 0;          // all its values (a Stack's too), <= kV1KeptValues except for Stack
+  int value_count = 0;  // all its values (a Stack's too), <= kV1KeptValues except for Stack
   bool length_prefixed = false;
   // The bytes of the length uvarint. Go 1.21 writes a Stack's length in
   // 10 bytes (it reserves the room before it knows the length), so this
   // is not always the shortest form.
   int length_bytes = 0;
-  std::string_view payload;     // the length-prefixed bytes (empty otherwise)
-  std::string_view data;        // String's bytes, UserLog's message
+  std::string_view payload;  // the length-prefixed bytes (empty otherwise)
+  std::string_view data;     // String's bytes, UserLog's message
 
   uint64_t Arg(int i) const { return values[(spec->timed ? 1 : 0) + i]; }  // i-th named argument
   uint64_t Delta() const { return spec->timed ? values[0] : 0; }

@@ -19,7 +19,7 @@ TEST(V1Events, NumbersAndArgumentsAsGo119WritesThem) {
   EXPECT_EQ(label->args[2], "labelid");
   EXPECT_FALSE(label->has_stack);
   EXPECT_EQ(label->WireValues(), 4);
-  EXPECT_EQ(V1Spec(kV1GoCreate, 11)->WireValues(), 4);      // delta, g, new stack, stack
+  EXPECT_EQ(V1Spec(kV1GoCreate, 11)->WireValues(), 4);        // delta, g, new stack, stack
   EXPECT_EQ(V1Spec(kV1UserTaskCreate, 11)->WireValues(), 5);  // delta, id, parent, name, stack
   EXPECT_EQ(V1Spec(kV1Frequency, 11)->WireValues(), 1);
   EXPECT_EQ(V1Spec(kV1GCMarkAssistStart, 11)->name, "GCMarkAssistStart");
@@ -89,7 +89,8 @@ TEST(V1Wire, ReadsInlineAndLengthPrefixedEvents) {
   EXPECT_EQ(ev.StackId(), 4u);
   EXPECT_EQ(ev.Arg(1), 3u);
   // A Stack with its length in 10 bytes, as Go 1.21 writes it: id=2, 1 frame.
-  const std::string stack = std::string("\xc3\x86\x80\x80\x80\x80\x80\x80\x80\x80\x00", 11) + "\x02\x01\x64\x07\x08\x0a";
+  const std::string stack =
+      std::string("\xc3\x86\x80\x80\x80\x80\x80\x80\x80\x80\x00", 11) + "\x02\x01\x64\x07\x08\x0a";
   ASSERT_EQ(ReadV1Event(stack, 0, 21, &ev, &error), V1Read::kEvent);
   EXPECT_EQ(ev.size, 17u);
   EXPECT_EQ(ev.length_bytes, 10);
@@ -109,7 +110,10 @@ TEST(V1Wire, AnEventCutShortIsTruncatedNotCorrupt) {
   for (size_t n = 1; n < unblock.size(); ++n) {
     EXPECT_EQ(ReadV1Event(unblock.substr(0, n), 0, 19, &ev, &error), V1Read::kTruncated) << n;
   }
-  EXPECT_EQ(ReadV1Event(std::string("\x25\x01\x05" "abc"), 0, 19, &ev, &error), V1Read::kTruncated);
+  EXPECT_EQ(ReadV1Event(std::string("\x25\x01\x05"
+                                    "abc"),
+                        0, 19, &ev, &error),
+            V1Read::kTruncated);
   EXPECT_EQ(ReadV1Event("", 0, 19, &ev, &error), V1Read::kEnd);
 }
 
