@@ -1,34 +1,74 @@
-// PLACEHOLDER until the v1 decoder lands (issue 11): refuses every input.
-#include <fmt/format.h>
+// MakeV1Decoder: the v1 format (Go 1.11, 1.19, 1.21) behind TraceReader.
+//
+// A v1 trace has no generations and its Ps' batches interleave through the
+// whole file, so nothing can be handed on before the end: Feed only keeps
+// the bytes and Finish runs the two passes, the batch index
+// (v1_index.h) and the time-ordered merge (v1_merge.h). A stable input
+// given as one chunk (a mapped file) is read in place; any other input is
+// kept whole in one buffer, copied once.
+#include <string>
 
 #include "exectrace/format_decoders.h"
-#include "exectrace/trace_text.h"
+#include "exectrace/v1_index.h"
+#include "exectrace/v1_merge.h"
 
 namespace gcpilot {
 namespace {
 
-class NotYet final : public FormatDecoder {
+class V1Decoder final : public FormatDecoder {
  public:
-  explicit NotYet(int minor) : minor_(minor) {}
-  Status Feed(std::string_view, int64_t, bool) override {
-    return Status::Internal(fmt::format("go 1.{} traces cannot be read yet", minor_));
+  V1Decoder(int go_minor, const TraceReadOptions& options, TraceSink* sink)
+      : minor_(go_minor), lenient_(options.lenient), progress_(options.progress), sink_(sink) {}
+
+  Status Feed(std::string_view chunk, int64_t base, bool stable) override {
+    if (chunks_++ == 0) base_ = base;
+    if (chunks_ == 1 && stable) {
+      in_place_ = chunk;
+      return Status::Ok();
+    }
+    if (!in_place_.empty()) {
+      owned_.assign(in_place_);
+      in_place_ = {};
+    }
+    owned_.append(chunk);
+    return Status::Ok();
   }
-  Status Finish(TraceReadResult*) override { return Status::Ok(); }
+
+  Status Finish(TraceReadResult* result) override {
+    const std::string_view body = in_place_.empty() ? std::string_view(owned_) : in_place_;
+    const V1Index index = BuildV1Index(body, base_, minor_, lenient_);
+    if (progress_) progress_(base_ + static_cast<int64_t>(body.size()));
+    MergeV1Events(body, base_, minor_, index, sink_);
+    result->events = index.events;
+    result->batches = static_cast<int64_t>(index.batches.size());
+    result->skipped_batches = index.skipped_batches;
+    result->skipped = index.skipped;
+    result->truncated = index.truncated;
+    result->truncated_at = index.truncated_at;
+    if (index.error.ok() && !index.truncated && index.frequency == 0) {
+      // The runtime writes Frequency last: a trace without it was cut
+      // between two events (after its last complete one).
+      result->truncated = true;
+      result->truncated_at = base_ + static_cast<int64_t>(body.size());
+    }
+    return index.error;
+  }
 
  private:
   int minor_;
+  bool lenient_;
+  std::function<void(int64_t)> progress_;
+  TraceSink* sink_;
+  int64_t base_ = static_cast<int64_t>(kTraceHeaderBytes);  // until the first Feed says
+  int chunks_ = 0;
+  std::string_view in_place_;
+  std::string owned_;
 };
 
 }  // namespace
 
-std::unique_ptr<FormatDecoder> MakeV1Decoder(int go_minor, const TraceReadOptions&, TraceSink*) {
-  return std::make_unique<NotYet>(go_minor);
+std::unique_ptr<FormatDecoder> MakeV1Decoder(int go_minor, const TraceReadOptions& options, TraceSink* sink) {
+  return std::make_unique<V1Decoder>(go_minor, options, sink);
 }
 
-}  // namespace gcpilot
-
-// PLACEHOLDER until the v1 text form lands.
-namespace gcpilot {
-Status DumpV1Text(int, std::string_view, std::ostream&) { return Status::Internal("not yet"); }
-StatusOr<std::string> EncodeV1Text(int, std::string_view) { return Status::Internal("not yet"); }
 }  // namespace gcpilot
