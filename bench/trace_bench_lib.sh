@@ -50,7 +50,7 @@ repeat_timed() {
 row() {
   awk -v n="$1" -v b="$2" -v s="$3" -v m="$4" 'BEGIN {
     mbs = s > 0 ? b / 1e6 / s : 0
-    printf "  %-34s %8.2f s %9.1f MB/s %9.1f MB peak RSS\n", n, s, mbs, m / 1024 }'
+    printf "  %-38s %8.2f s %9.1f MB/s %9.1f MB peak RSS\n", n, s, mbs, m / 1024 }'
 }
 
 # ratio OURS_S OURS_KB ANCHOR_S ANCHOR_KB ANCHOR_NAME SPEED_GOAL MEMORY_GOAL
@@ -58,6 +58,6 @@ ratio() {
   awk -v os="$1" -v om="$2" -v as="$3" -v am="$4" -v n="$5" -v sg="$6" -v mg="$7" 'BEGIN {
     sp = os > 0 ? as / os : 0
     mem = om > 0 ? am / om : 0
-    printf "  vs %-31s speed %.1fx (goal >= %dx: %s), memory 1/%.1f (goal <= 1/%d: %s)\n",
+    printf "  vs %-35s speed %.1fx (goal >= %dx: %s), memory 1/%.1f (goal <= 1/%d: %s)\n",
       n, sp, sg, sp >= sg ? "met" : "NOT met", mem, mg, mem >= mg ? "met" : "NOT met" }'
 }

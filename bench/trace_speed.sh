@@ -2,7 +2,8 @@
 # Benchmark (prints, never asserts): `gcpilot trace FILE --json` against the
 # anchors on the same trace, in one run, median of RUNS repeats each:
 #   v1 (Go 1.19 gateway, 16 s, ~10 MB): Go 1.19's `go tool trace -d FILE`,
-#     which parses the whole trace into memory, prints every event and exits;
+#     which parses the whole trace into memory, prints every event and exits
+#     (and, for reference, x/exp/trace, which converts v1 whole, in memory);
 #   v2 (Go 1.26 gateway): Go 1.26's `go tool trace -d=parsed FILE` (its
 #     streaming reader printing every event) and golang.org/x/exp/trace's
 #     reader (build/tracecheck -read: every event read, nothing else).
@@ -50,8 +51,15 @@ echo "v1: $v1 ($(head -c 16 "$v1" | tr -d '\0'), $((bytes / 1000)) kB), median o
 # The anchors first, so their figures print even where our verb fails.
 r=$(repeat_timed "$runs" "$trace119" -d "$v1"); read -r go_s go_kb <<<"$r"
 row "go 1.19 tool trace -d" "$bytes" "$go_s" "$go_kb"
+if [ -x "$root/build/tracecheck" ]; then  # x/exp converts a v1 trace whole, in memory
+  r=$(repeat_timed "$runs" "$root/build/tracecheck" -read "$v1"); read -r x1_s x1_kb <<<"$r"
+  row "x/exp/trace reader (tracecheck -read)" "$bytes" "$x1_s" "$x1_kb"
+fi
 ours "$v1"
-[ -z "$ours_s" ] || ratio "$ours_s" "$ours_kb" "$go_s" "$go_kb" "go 1.19 tool trace -d" 100 50
+if [ -n "$ours_s" ]; then
+  ratio "$ours_s" "$ours_kb" "$go_s" "$go_kb" "go 1.19 tool trace -d" 100 50
+  [ -z "${x1_s:-}" ] || ratio "$ours_s" "$ours_kb" "$x1_s" "$x1_kb" "x/exp/trace reader (v1)" 100 50
+fi
 
 go_new=$(sed -n 's/^GCPILOT_PAYGATE_NEW:INTERNAL=//p' "$root/build/CMakeCache.txt")
 if [ -z "$go_new" ] || ! command -v go >/dev/null; then

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # gcpilot's trace counts against an independent reader: for every binary
-# fixture (testdata/exectrace/go126-*.trace) and every shared text fixture
+# fixture of the gateway (testdata/exectrace/go1NN-paygate-*.trace: the
+# Go 1.26 ones, and the Go 1.19 ones, which x/exp reads through its own
+# v1 conversion) and every shared text fixture
 # (../shared/testdata/gotrace-v2/*.test, encoded to binary with `gcpilot
 # trace encode` where that verb exists, else with the trace_encode test
 # tool), `gcpilot trace FILE --json` must give the same "counts" and the
@@ -65,7 +67,7 @@ if ! "$gcpilot" trace --help >/dev/null 2>&1; then
   echo "FAIL: $gcpilot has no working 'trace' verb"
   exit 1
 fi
-for f in "$fixtures"/go126-*.trace; do
+for f in "$fixtures"/go1[0-9]*-paygate-*.trace; do
   compare "$(basename "$f")" "$f" || failures=$((failures + 1))
 done
 
