@@ -51,5 +51,33 @@ sed -n 's/^-- paygate: /setup: paygate: /p' "$build/configure.log" >&2
 ninja -C "$build" >/dev/null || ninja -C "$build"  # show errors on failure
 # (the build includes the bundled Go gateway, build/paygate; see workloads/)
 
+# The independent trace reader the tests compare gcpilot with
+# (tests/tracecheck, on golang.org/x/exp/trace), built into build/tracecheck
+# with the newer Go when it is at least the go line of its go.mod. The
+# module comes from the Go module proxy (go.sum is committed) once and stays
+# in Go's module cache. Never fatal: without such a Go or a reachable proxy
+# the comparison test (cli.trace_xexp) skips and says why.
+build_tracecheck() {
+  local src="$root/tests/tracecheck" go="${GCPILOT_GO_NEW:-$(command -v go || true)}"
+  local want have=
+  want=$(sed -n 's/^go 1\.\([0-9]*\).*/\1/p' "$src/go.mod")
+  if [ -n "$go" ]; then
+    have=$(GOTOOLCHAIN=local "$go" env GOVERSION 2>/dev/null | sed -n 's/^go1\.\([0-9]*\).*/\1/p' || true)
+  fi
+  if [ -z "$have" ] || [ "$have" -lt "$want" ]; then
+    echo "setup: tracecheck not built: needs Go >= 1.$want (found ${go:-no go}${have:+, Go 1.$have};" \
+      "GCPILOT_GO_NEW=/path/to/go); cli.trace_xexp will skip" >&2
+    rm -f "$build/tracecheck"
+    return 0
+  fi
+  if ! (cd "$src" && GOTOOLCHAIN=local GOFLAGS="-mod=mod -buildvcs=false" GOCACHE="$build/go-cache" \
+        timeout 600 "$go" build -o "$build/tracecheck" .) >"$build/tracecheck.log" 2>&1; then
+    echo "setup: tracecheck not built (no module proxy?): $(tail -n 1 "$build/tracecheck.log")" >&2
+    rm -f "$build/tracecheck"
+  fi
+}
+build_tracecheck
+
 newer=$(sed -n 's/^GCPILOT_PAYGATE_NEW:INTERNAL=/, /p' "$build/CMakeCache.txt")
-echo "setup: ready: $build/src/cli/gcpilot, $build/paygate${newer}" >&2
+checker=$([ -x "$build/tracecheck" ] && echo ", $build/tracecheck")
+echo "setup: ready: $build/src/cli/gcpilot, $build/paygate${newer}${checker}" >&2
