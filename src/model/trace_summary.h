@@ -79,6 +79,19 @@ struct TraceAttribution {
   bool operator==(const TraceAttribution&) const = default;
 };
 
+// "task" or "goroutine" (JSON, the store).
+const char* TraceAttributionUnitName(TraceAttribution::Unit unit);
+
+// "P99", "P99.9".
+std::string PercentileLabel(double percentile);
+
+// The sentence that says whether the GC is the cause: "Of the 37 requests
+// above the P99 (4.1 ms), 30% overlapped a stop-the-world, 62% did
+// mark-assist work, 81% waited runnable during mark." ("goroutines" where
+// the unit is goroutine runs; percentages rounded half up); when no
+// request completed, or none was above the percentile, a sentence saying so.
+std::string TraceAttributionSentence(const TraceAttribution& a);
+
 // What a run's captured trace (or a trace read by `gcpilot trace`) adds.
 struct TraceSummary {
   std::string version;  // "go 1.19", "go 1.26"
