@@ -341,6 +341,7 @@ StatusOr<RunData> StudyStore::LoadRunData(int64_t run) {
   auto attribution = LoadAttribution(run);
   if (!attribution.ok()) return attribution.status();
   data.attribution = std::move(*attribution);
+  if (Status st = LoadTraceSummary(run, &data); !st.ok()) return st;
   return data;
 }
 

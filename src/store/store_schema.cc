@@ -194,6 +194,43 @@ CREATE TABLE heap_trend (
 UPDATE meta SET value = '3' WHERE key = 'schema';
 )sql";
 
+// Version 3 -> 4: a run's captured execution trace (tune --trace-seconds),
+// summarized (model/trace_summary.h): one trace_summary row (with its
+// request attribution and the capture's note), its MMU points, assist
+// payers and slowest requests. Runs stored before it captured no trace:
+// no rows.
+constexpr const char* kMigrateV3 = R"sql(
+CREATE TABLE trace_summary (
+  run_id INTEGER PRIMARY KEY REFERENCES run(id),
+  captured INTEGER NOT NULL, note TEXT NOT NULL DEFAULT '',
+  bytes INTEGER, gc_cycles INTEGER, stw_pauses INTEGER, stw_max_ns INTEGER,
+  mark_assists INTEGER, assist_ns INTEGER, version TEXT,
+  span_start_ns INTEGER, span_end_ns INTEGER,
+  requests INTEGER, threshold_ns INTEGER, slow INTEGER, slow_met_stw INTEGER,
+  slow_assisted INTEGER, slow_runnable_in_mark INTEGER, slow_percentile REAL, unit TEXT,
+  slow_total_running_ns INTEGER, slow_total_assist_ns INTEGER, slow_total_runnable_ns INTEGER,
+  slow_total_runnable_in_mark_ns INTEGER, slow_total_stw_ns INTEGER, slow_total_blocked_ns INTEGER,
+  slow_total_syscall_ns INTEGER,
+  all_total_running_ns INTEGER, all_total_assist_ns INTEGER, all_total_runnable_ns INTEGER,
+  all_total_runnable_in_mark_ns INTEGER, all_total_stw_ns INTEGER, all_total_blocked_ns INTEGER,
+  all_total_syscall_ns INTEGER);
+CREATE TABLE trace_mmu (
+  run_id INTEGER NOT NULL REFERENCES run(id), position INTEGER NOT NULL,
+  window_ns INTEGER, worst_start_ns INTEGER, utilization REAL,
+  PRIMARY KEY (run_id, position));
+CREATE TABLE trace_payer (
+  run_id INTEGER NOT NULL REFERENCES run(id), position INTEGER NOT NULL,
+  goroutines INTEGER, assists INTEGER, assist_ns INTEGER, function TEXT,
+  PRIMARY KEY (run_id, position));
+CREATE TABLE trace_request (
+  run_id INTEGER NOT NULL REFERENCES run(id), position INTEGER NOT NULL,
+  id INTEGER, start_ns INTEGER, end_ns INTEGER,
+  running_ns INTEGER, assist_ns INTEGER, runnable_ns INTEGER, runnable_in_mark_ns INTEGER,
+  stw_ns INTEGER, blocked_ns INTEGER, syscall_ns INTEGER, name TEXT,
+  PRIMARY KEY (run_id, position));
+UPDATE meta SET value = '4' WHERE key = 'schema';
+)sql";
+
 Status Exec(sqlite3* db, const std::string& path, const char* sql) {
   char* err = nullptr;
   if (sqlite3_exec(db, sql, nullptr, nullptr, &err) == SQLITE_OK) return Status::Ok();
@@ -211,16 +248,17 @@ bool HasTable(sqlite3* db, const char* name) {
   return s.Step() == SQLITE_ROW;
 }
 
-// The steps that bring a file of schema `from` (0: a new file) to 3.
+// The steps that bring a file of schema `from` (0: a new file) to 4.
 std::vector<const char*> StepsFrom(int from) {
   std::vector<const char*> steps;
   if (from == 0) steps = {kSchemaV2};
   if (from == 1) steps = {kMigrateV1, kSchemaV2, kCopyV1};
-  steps.push_back(kMigrateV2);
+  if (from <= 2) steps.push_back(kMigrateV2);
+  steps.push_back(kMigrateV3);
   return steps;
 }
 
-// Runs the steps from schema `from` to 3 in one transaction: nothing
+// Runs the steps from schema `from` to 4 in one transaction: nothing
 // changes if one fails.
 Status Upgrade(sqlite3* db, const std::string& path, int from) {
   if (Status st = Exec(db, path, "BEGIN IMMEDIATE"); !st.ok()) return st;
@@ -247,7 +285,8 @@ StatusOr<int> SchemaVersion(sqlite3* db, const std::string& path) {
     // No version row (a hand-edited file): the run table's columns tell.
     Stmt c(db, "SELECT name FROM pragma_table_info('run') WHERE name IN ('p99_ms', 'gc_periods')");
     if (c.Step() != SQLITE_ROW) return 2;
-    return c.Text(0) == "p99_ms" ? 1 : 3;
+    if (c.Text(0) == "p99_ms") return 1;
+    return HasTable(db, "trace_summary") ? 4 : 3;
   }
   const std::string v = s.Text(0);
   for (int known = 1; known <= kCurrentSchema; ++known) {

@@ -1,5 +1,5 @@
-// The study database's schema (version 3) and the migration of version-1
-// and version-2 files. Internal to the store; the tables are described in
+// The study database's schema (version 4) and the migration of version-1,
+// version-2 and version-3 files. Internal to the store; the tables are described in
 // docs/study-database.md.
 #ifndef GCPILOT_STORE_STORE_SCHEMA_H_
 #define GCPILOT_STORE_STORE_SCHEMA_H_
@@ -12,11 +12,11 @@
 
 namespace gcpilot::store_internal {
 
-inline constexpr int kCurrentSchema = 3;
+inline constexpr int kCurrentSchema = 4;
 
 // Brings the open database `db` (at `path`, for messages) to schema
-// version 3: creates the tables in a new file, migrates a version-1 or
-// version-2 file in one transaction (nothing changes if it fails), and
+// version 4: creates the tables in a new file, migrates a version-1, 2 or
+// 3 file in one transaction (nothing changes if it fails), and
 // refuses a file of a newer version. The file must hold our tables or none.
 [[nodiscard]] Status EnsureSchema(sqlite3* db, const std::string& path);
 

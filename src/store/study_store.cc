@@ -300,6 +300,7 @@ Status StudyStore::SaveRun(const RunResult& r, const RunData& data) {
   if (Status st = SaveRequests(r, data); !st.ok()) return fail(st);
   if (Status st = SaveGc(r, data.gc); !st.ok()) return fail(st);
   if (Status st = SaveAttribution(r, data.attribution); !st.ok()) return fail(st);
+  if (Status st = SaveTraceSummary(r, data); !st.ok()) return fail(st);
   return Exec("COMMIT");
 }
 

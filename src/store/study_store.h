@@ -8,8 +8,9 @@
 // It takes and returns model structs only (src/model/) and keeps every
 // field of them: a loaded run is the run that was saved. The schema is
 // written down in docs/study-database.md; files of schema version 1 (gcpilot
-// before the shared model) and 2 (before the measured window and the
-// attribution) are migrated to version 3 when opened, in one transaction.
+// before the shared model), 2 (before the measured window and the
+// attribution) and 3 (before captured execution traces) are migrated to
+// version 4 when opened, in one transaction.
 #ifndef GCPILOT_STORE_STUDY_STORE_H_
 #define GCPILOT_STORE_STUDY_STORE_H_
 
@@ -27,6 +28,7 @@
 #include "model/gc_timeline.h"
 #include "model/request_log.h"
 #include "model/run_result.h"
+#include "model/trace_summary.h"
 
 namespace gcpilot {
 
@@ -38,6 +40,11 @@ struct RunData {
   RequestLog requests;
   GcTimeline gc;
   RunAttribution attribution;  // the requests joined to the GC (tune runs)
+  // The execution trace captured inside the measured window (tune
+  // --trace-seconds), summarized; absent when none was asked for or the
+  // capture failed, which `trace_note` then says ("" otherwise).
+  std::optional<TraceSummary> trace;
+  std::string trace_note;
 };
 
 enum class StudyStatus : uint8_t { kRunning, kDone };
@@ -53,7 +60,7 @@ struct StoredStudy {
 
 class StudyStore {
  public:
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   // Opens or creates the database. Errors name the path; an SQLite file
   // that holds other tables is refused, never given ours.
@@ -90,6 +97,10 @@ class StudyStore {
   // run stored without one (before schema 3, or never joined to its GC).
   // kCorruption naming the table and column for a value of another type.
   [[nodiscard]] StatusOr<RunAttribution> LoadAttribution(int64_t run);
+  // The run's captured trace summary and the capture's note (RunData's
+  // `trace` and `trace_note`); fills neither for a run without one.
+  // kCorruption naming the table and column for a value of another type.
+  [[nodiscard]] Status LoadTraceSummary(int64_t run, RunData* data);
 
  private:
   explicit StudyStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
@@ -102,6 +113,9 @@ class StudyStore {
   [[nodiscard]] Status SaveRequests(const RunResult& run, const RunData& data);
   [[nodiscard]] Status SaveGc(const RunResult& run, const GcTimeline& gc);
   [[nodiscard]] Status SaveAttribution(const RunResult& run, const RunAttribution& a);
+  [[nodiscard]] Status SaveTraceSummary(const RunResult& run, const RunData& data);
+  [[nodiscard]] Status SaveTraceLists(const RunResult& run, const TraceSummary& t);
+  [[nodiscard]] Status LoadTraceLists(int64_t run, TraceSummary* t);
   [[nodiscard]] Status SaveEstimateAndTrend(const RunResult& run, const RunAttribution& a);
   [[nodiscard]] Status LoadEstimateAndTrend(int64_t run, RunAttribution* a);
   [[nodiscard]] Status LoadTimeline(int64_t run, RunData* data);

@@ -111,6 +111,35 @@ RunAttribution FullAttribution() {
   return a;
 }
 
+// Every TraceSummary field set, none to its default.
+TraceSummary FullTraceSummary() {
+  TraceSummary t;
+  t.version = "go 1.26";
+  t.bytes = 1'234'567;
+  t.span = {125, 2'000'000'125};
+  t.gc_cycles = 4;
+  t.stw_pauses = 8;
+  t.stw_max_ns = 310'000;
+  t.mark_assists = 176;
+  t.assist_ns = 9'876'543;
+  t.mmu = {{100'000, 0.25, 1'500'000}, {1'000'000, 0.5625, 1'400'000}, {1'000'000'000, 0.875, 0}};
+  t.payers = {{"main.(*server).handlePay", 41, 120, 7'000'000}, {"(unknown)", 3, 5, 12'345}};
+  TraceAttribution& a = t.attribution;
+  a.unit = TraceAttribution::Unit::kGoroutine;
+  a.requests = 5'999;
+  a.slow_percentile = 99.9;
+  a.threshold_ns = 4'100'000;
+  a.slow = 6;
+  a.slow_met_stw = 2;
+  a.slow_assisted = 4;
+  a.slow_runnable_in_mark = 5;
+  a.slow_total = {1, 2, 3, 4, 5, 6, 7};
+  a.all_total = {11, 12, 13, 14, 15, 16, 17};
+  a.slowest = {{"pay", 812, {1'000, 9'001'000}, {21, 22, 23, 24, 25, 26, 27}},
+               {"refund, \"partial\"", 813, {2'000, 8'002'000}, {31, 32, 33, 34, 35, 36, 37}}};
+  return t;
+}
+
 RunData FullData() {
   RunData d;
   d.corrected = HdrHistogram::ForLatencyNs();
@@ -159,6 +188,8 @@ RunData FullData() {
   d.gc.load_clock_origin_ns = 77'000'000'000;
   d.gc.origin_error_ns = 1'000'000;
   d.attribution = FullAttribution();
+  d.trace = FullTraceSummary();
+  d.trace_note = "captured 2 s of trace at 4.5 s into the window";
   return d;
 }
 
@@ -209,6 +240,13 @@ TEST(StudyStoreRoundTripTest, ARunComesBackFieldByField) {
   EXPECT_EQ(back->attribution.estimate, data.attribution.estimate);
   EXPECT_EQ(back->attribution.heap, data.attribution.heap);
   EXPECT_EQ(back->attribution, data.attribution);
+  ASSERT_TRUE(back->trace.has_value());
+  EXPECT_EQ(back->trace->mmu, data.trace->mmu);
+  EXPECT_EQ(back->trace->payers, data.trace->payers);
+  EXPECT_EQ(back->trace->attribution.slowest, data.trace->attribution.slowest);
+  EXPECT_EQ(back->trace->attribution, data.trace->attribution);
+  EXPECT_EQ(*back->trace, *data.trace);
+  EXPECT_EQ(back->trace_note, data.trace_note);
   ASSERT_TRUE(back->corrected && back->uncorrected);
   EXPECT_EQ(back->corrected->NonZeroCounts(), data.corrected->NonZeroCounts());
   EXPECT_EQ(back->corrected->min(), 1'000);
@@ -222,6 +260,8 @@ TEST(StudyStoreRoundTripTest, ARunComesBackFieldByField) {
   EXPECT_FALSE(none->corrected.has_value());
   EXPECT_EQ(none->attribution, RunAttribution{});
   EXPECT_EQ(none->attribution.alignment_error_ns, -1);
+  EXPECT_FALSE(none->trace.has_value());
+  EXPECT_EQ(none->trace_note, "");
   EXPECT_EQ(store->LoadHistogram(more[0].id, "corrected").status().code(), StatusCode::kNotFound);
 }
 
@@ -276,6 +316,55 @@ TEST(StudyStoreRoundTripTest, SavingARunAgainReplacesItsAttribution) {
   EXPECT_EQ(*back, RunAttribution{});
 }
 
+// A capture that failed is noted without a summary; saving the run again
+// replaces the summary and its lists.
+TEST(StudyStoreRoundTripTest, AFailedTraceCaptureKeepsItsNote) {
+  const std::string path = Fresh("trace-note.db");
+  auto store = StudyStore::Open(path);
+  ASSERT_TRUE(store.ok());
+  auto id = store->CreateStudy("{}", "full", {PlannedRun(0)});
+  ASSERT_TRUE(id.ok());
+  const RunResult run = FinishedRun(store->Load(*id)->runs[0]);
+  RunData data;
+  data.trace = FullTraceSummary();
+  ASSERT_TRUE(store->SaveRun(run, data).ok());
+  data.trace.reset();
+  data.trace_note = "trace capture failed: 127.0.0.1:8080: connection refused";
+  ASSERT_TRUE(store->SaveRun(run, data).ok());
+  RunData back;
+  ASSERT_TRUE(store->LoadTraceSummary(run.id, &back).ok());
+  EXPECT_FALSE(back.trace.has_value());
+  EXPECT_EQ(back.trace_note, data.trace_note);
+  ASSERT_TRUE(store->SaveRun(run, RunData{}).ok());
+  back = {};
+  ASSERT_TRUE(store->LoadTraceSummary(run.id, &back).ok());
+  EXPECT_FALSE(back.trace.has_value());
+  EXPECT_EQ(back.trace_note, "");
+}
+
+TEST(StudyStoreRoundTripTest, ADamagedTraceSummaryIsCorruptionNotACrash) {
+  const std::string path = Fresh("trace-damaged.db");
+  int64_t run = 0;
+  {
+    auto store = StudyStore::Open(path);
+    ASSERT_TRUE(store.ok());
+    auto id = store->CreateStudy("{}", "full", {PlannedRun(0)});
+    ASSERT_TRUE(id.ok());
+    run = store->Load(*id)->runs[0].id;
+    ASSERT_TRUE(store->SaveRun(FinishedRun(store->Load(*id)->runs[0]), FullData()).ok());
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE trace_request SET stw_ns = 'long'", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto store = StudyStore::OpenExisting(path);
+  ASSERT_TRUE(store.ok());
+  RunData data;
+  const Status st = store->LoadTraceSummary(run, &data);
+  EXPECT_EQ(st.code(), StatusCode::kCorruption);
+  EXPECT_EQ(st.message(), path + ": run " + std::to_string(run) + ": trace_request.stw_ns is not of its type");
+}
+
 TEST(StudyStoreRoundTripTest, SavingARunThatWasNeverPlannedIsAnError) {
   const std::string path = Fresh("unplanned.db");
   auto store = StudyStore::Open(path);
@@ -323,7 +412,7 @@ TEST(StudyStoreRoundTripTest, ADamagedRequestLogIsCorruptionNotACrash) {
 
 // The real version-1 study of testdata/store/README.md, values read from
 // it with sqlite3 before migration.
-TEST(StudyStoreMigrationTest, AVersionOneStudyLoadsAsVersionThree) {
+TEST(StudyStoreMigrationTest, AVersionOneStudyLoadsAsVersionFour) {
   const std::string path = Fresh("v1.db");
   std::filesystem::copy_file(std::string(GCPILOT_SOURCE_DIR) + "/testdata/store/study-v1.db", path);
   {
@@ -373,13 +462,13 @@ TEST(StudyStoreMigrationTest, AVersionOneStudyLoadsAsVersionThree) {
     EXPECT_EQ(c.stacks_bytes, GcCycle::kUnknown);  // v1 did not keep them
     EXPECT_FALSE(data->gc.aligned());
   }
-  // Migrated once: the file now says schema 3 and opens as it is.
+  // Migrated once: the file now says schema 4 and opens as it is.
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   sqlite3_stmt* st = nullptr;
   ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'schema'", -1, &st, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "3");
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "4");
   sqlite3_finalize(st);
   sqlite3_close(db);
   auto again = StudyStore::Open(path);
@@ -401,13 +490,13 @@ std::string StoredSchema(const std::string& path) {
 
 // The real version-2 study of testdata/store/README.md (fixed windows, no
 // attribution), values read from it with sqlite3 before migration.
-TEST(StudyStoreMigrationTest, AVersionTwoStudyLoadsAsVersionThree) {
+TEST(StudyStoreMigrationTest, AVersionTwoStudyLoadsAsVersionFour) {
   const std::string path = Fresh("v2.db");
   std::filesystem::copy_file(std::string(GCPILOT_SOURCE_DIR) + "/testdata/store/study-v2.db", path);
   ASSERT_EQ(StoredSchema(path), "2");
   auto store = StudyStore::OpenExisting(path);
   ASSERT_TRUE(store.ok()) << store.status().message();
-  EXPECT_EQ(StoredSchema(path), "3");
+  EXPECT_EQ(StoredSchema(path), "4");
   auto study = store->Load(1);
   ASSERT_TRUE(study.ok()) << study.status().message();
   ASSERT_EQ(study->runs.size(), 3u);
@@ -466,12 +555,66 @@ TEST(StudyStoreMigrationTest, AFailedMigrationLeavesTheVersionTwoFileAsItWas) {
   EXPECT_EQ(store.status().code(), StatusCode::kIoError);
   EXPECT_EQ(store.status().message(), path +
                                           ": table heap_trend already exists (migrating the study database from "
-                                          "schema 2 to 3; the file is left as it was)");
+                                          "schema 2 to 4; the file is left as it was)");
   EXPECT_EQ(StoredSchema(path), "2");
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   sqlite3_stmt* st = nullptr;
   ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM pragma_table_info('run') WHERE name = 'gc_periods'", -1, &st,
                                nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(st, 0), 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+// The real schema-3 study of testdata/store/README.md (issue 10's): its
+// runs and attributions load as they were, without traces, and the
+// migrated file holds what schema 4 adds.
+TEST(StudyStoreMigrationTest, AVersionThreeStudyLoadsAsVersionFour) {
+  const std::string path = Fresh("v3.db");
+  std::filesystem::copy_file(std::string(GCPILOT_SOURCE_DIR) + "/testdata/store/study-issue10.db", path);
+  ASSERT_EQ(StoredSchema(path), "3");
+  auto store = StudyStore::OpenExisting(path);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  EXPECT_EQ(StoredSchema(path), "4");
+  auto study = store->Load(1);
+  ASSERT_TRUE(study.ok()) << study.status().message();
+  ASSERT_EQ(study->runs.size(), 9u);
+  for (const RunResult& r : study->runs) {
+    auto data = store->LoadRunData(r.id);
+    ASSERT_TRUE(data.ok()) << data.status().message();
+    EXPECT_FALSE(data->trace.has_value()) << r.id;
+    EXPECT_EQ(data->trace_note, "");
+  }
+  const RunResult& a = study->runs[0];
+  EXPECT_EQ(a.metrics.p99_ns, 4'000'000);
+  EXPECT_EQ(study->runs[5].metrics.p99_ns, 14'020'000);
+  RunData full = FullData();
+  ASSERT_TRUE(store->SaveRun(FinishedRun(a), full).ok());
+  auto back = store->LoadRunData(a.id);
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  ASSERT_TRUE(back->trace.has_value());
+  EXPECT_EQ(*back->trace, *full.trace);
+}
+
+// The same from schema 3: a hand-made table where schema 4 puts one.
+TEST(StudyStoreMigrationTest, AFailedMigrationLeavesTheVersionThreeFileAsItWas) {
+  const std::string path = Fresh("v3-blocked.db");
+  std::filesystem::copy_file(std::string(GCPILOT_SOURCE_DIR) + "/testdata/store/study-issue10.db", path);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE trace_request (note TEXT)", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto store = StudyStore::OpenExisting(path);
+  EXPECT_EQ(store.status().code(), StatusCode::kIoError);
+  EXPECT_EQ(store.status().message(), path +
+                                          ": table trace_request already exists (migrating the study database "
+                                          "from schema 3 to 4; the file is left as it was)");
+  EXPECT_EQ(StoredSchema(path), "3");
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE name = 'trace_summary'", -1, &st, nullptr),
             SQLITE_OK);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
   EXPECT_EQ(sqlite3_column_int(st, 0), 0);
@@ -490,7 +633,7 @@ TEST(StudyStoreMigrationTest, ANewerSchemaIsRefusedAndLeftAsItWas) {
   EXPECT_EQ(store.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(store.status().message(), path +
                                           ": study database schema \"9\" is newer than this gcpilot reads (up to "
-                                          "3); use a newer gcpilot");
+                                          "4); use a newer gcpilot");
 }
 
 }  // namespace
