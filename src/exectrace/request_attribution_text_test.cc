@@ -48,6 +48,15 @@ TEST(TraceAttributionSentence, SaysWhatTheSlowRequestsMet) {
             "work, 81% waited runnable during mark.");
 }
 
+TEST(TraceAttributionSentence, OneSlowRequestIsOne) {
+  TraceAttribution a = Example();
+  a.slow = 1;
+  a.slow_met_stw = a.slow_assisted = a.slow_runnable_in_mark = 1;
+  EXPECT_EQ(TraceAttributionSentence(a),
+            "Of the 1 request above the P99 (4.1 ms), 100% overlapped a stop-the-world, 100% did mark-assist work, "
+            "100% waited runnable during mark.");
+}
+
 TEST(TraceAttributionSentence, SaysSoWhenNothingWasSlow) {
   TraceAttribution a;
   EXPECT_EQ(TraceAttributionSentence(a), "No requests completed within the trace.");

@@ -29,11 +29,12 @@ std::string TraceAttributionSentence(const TraceAttribution& a) {
   if (a.slow == 0) {
     return fmt::format("None of the {} {} was above the {} ({}).", a.requests, noun, p, ShortDuration(a.threshold_ns));
   }
+  const char* slow_noun = a.slow > 1 ? noun : a.unit == TraceAttribution::Unit::kTask ? "request" : "goroutine";
   return fmt::format(
       "Of the {} {} above the {} ({}), {}% overlapped a stop-the-world, {}% did mark-assist work, {}% waited "
       "runnable during mark.",
-      a.slow, noun, p, ShortDuration(a.threshold_ns), Percent(a.slow_met_stw, a.slow), Percent(a.slow_assisted, a.slow),
-      Percent(a.slow_runnable_in_mark, a.slow));
+      a.slow, slow_noun, p, ShortDuration(a.threshold_ns), Percent(a.slow_met_stw, a.slow),
+      Percent(a.slow_assisted, a.slow), Percent(a.slow_runnable_in_mark, a.slow));
 }
 
 }  // namespace gcpilot
