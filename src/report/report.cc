@@ -17,6 +17,7 @@
 #include "report/gc_timeline_section.h"
 #include "report/html_figure.h"
 #include "report/svg.h"
+#include "report/trace_section.h"
 
 namespace gcpilot {
 namespace {
@@ -525,6 +526,8 @@ Status ReadRunData(StudyStore& store, ReportInput* in) {
       if (auto w = ShownWindow(*in, data->gc, *data)) in->measured[r.id] = *w;
     }
     if (figures.count(r.id)) in->requests[r.id] = std::move(data->requests);
+    if (figures.count(r.id) && data->trace) in->traces[r.id] = std::move(*data->trace);
+    if (figures.count(r.id) && !data->trace_note.empty()) in->trace_notes[r.id] = std::move(data->trace_note);
     in->cycles[r.id] = std::move(data->gc);
   }
   return Status::Ok();
@@ -581,6 +584,7 @@ std::string RenderReport(const ReportInput& in) {
   h += MainEffectSection(in);
   h += PercentileSection(in);
   h += AttributionSection(in);
+  h += TraceSection(in);
   h += GcTimelineSection(in);
   h += ParetoSection(in);
   h += GcPeriodsSection(in);

@@ -16,6 +16,7 @@
 #include "model/gc_timeline.h"
 #include "model/request_log.h"
 #include "model/study_outline.h"
+#include "model/trace_summary.h"
 #include "store/study_store.h"
 
 namespace gcpilot {
@@ -44,6 +45,11 @@ struct ReportInput {
   // figures draw (LatencyFigureRun) only: a log is 32 bytes a request.
   std::map<int64_t, RunAttribution> attribution;  // by run id
   std::map<int64_t, RequestLog> requests;         // by run id
+  // The captured execution traces' summaries (tune --trace-seconds) of
+  // the runs the latency-over-time figures draw, and the note of a
+  // capture that failed there.
+  std::map<int64_t, TraceSummary> traces;      // by run id
+  std::map<int64_t, std::string> trace_notes;  // by run id
 };
 
 // The runs whose GC timelines the report shows for a setting of the

@@ -172,6 +172,24 @@ TEST(ReportStoreTest, TheStoredWindowAndAttributionAreShown) {
   EXPECT_NE(html.find("<tr><td class=\"l\">mark: during concurrent mark</td><td>10</td><td>1.000</td>"),
             std::string::npos);
   EXPECT_NE(html.find("Measured window 3.5-8.0 s of the target's clock"), std::string::npos);
+  EXPECT_EQ(html.find("GC in the execution trace"), std::string::npos);  // it captured none
+
+  // The same run with a captured trace: stored, loaded for the figure run, shown.
+  data.trace = TraceSummary{.version = "go 1.26", .bytes = 4096, .span = {0, 1'000'000'000}, .gc_cycles = 1};
+  data.trace->mmu = {{1'000'000, 0.5, 100}, {10'000'000, 0.75, 0}};
+  data.trace->attribution.requests = 100;
+  data.trace->attribution.slow = 1;
+  data.trace->attribution.slow_met_stw = 1;
+  data.trace->attribution.threshold_ns = 2'000'000;
+  ASSERT_TRUE(store->SaveRun(run, data).ok());
+  in = LoadReportInput(*store, 0);
+  ASSERT_TRUE(in.ok()) << in.status().message();
+  EXPECT_EQ(in->traces.at(run.id), *data.trace);
+  const std::string traced = RenderReport(*in);
+  EXPECT_NE(traced.find("<h2>GC in the execution trace</h2>"), std::string::npos);
+  EXPECT_NE(traced.find("<p>Of the 1 request above the P99 (2 ms), 100% overlapped a stop-the-world, 0% did "
+                        "mark-assist work, 0% waited runnable during mark.</p>"),
+            std::string::npos);
 }
 
 TEST(ReportStoreTest, HandEditedDatabasesGiveAnErrorOrAPageNeverAThrow) {

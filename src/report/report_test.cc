@@ -41,11 +41,14 @@ TEST(ReportTest, FullStudyHasEverySection) {
   const ReportInput in = ReportFixture("full");
   const std::string html = RenderReport(in);
   // 3 heat maps + 3 main effects + 1 percentile + 2 latency over time +
-  // (3 + 3 runs) x 2 GC timelines + 1 Pareto.
-  EXPECT_EQ(Count(html, "<svg "), 22u);
+  // 1 MMU curve + (3 + 3 runs) x 2 GC timelines + 1 Pareto.
+  EXPECT_EQ(Count(html, "<svg "), 23u);
   EXPECT_EQ(Count(html, "<script"), 0u);
-  EXPECT_EQ(Count(html, "http://"), Count(html, "http://www.w3.org/2000/svg"));  // nothing fetched
-  EXPECT_EQ(Count(html, "<tr><td>"), in.runs.size());                            // one table row per run
+  // Nothing fetched: every URL is the SVG namespace's, but the one the
+  // default run's failed trace capture names in its note.
+  EXPECT_EQ(Count(html, "http://"), Count(html, "http://www.w3.org/2000/svg") + 1);
+  EXPECT_EQ(Count(html, "http://127.0.0.1:41234/debug/pprof/trace"), 1u);
+  EXPECT_EQ(Count(html, "<tr><td>"), in.runs.size());  // one table row per run
   EXPECT_TRUE(Has(html, "<pre>GOGC=400\nGOMEMLIMIT=off\nGOMAXPROCS=4\n</pre>"));
   // The header: the load of every run, from the stored spec.
   EXPECT_TRUE(Has(html,
@@ -160,9 +163,9 @@ TEST(ReportTest, GcTimelinesOfTheVerificationRunsSayWhichWindow) {
   // The default's column averages 5 runs; only 3 are drawn.
   EXPECT_TRUE(Has(html, "<p class=\"meta\">3 of its 5 runs drawn: the verification runs.</p>"));
   // Heap samples are points: no polyline in a GC plot (the only ones are
-  // the 3 percentile curves, the 3 main effects, the Pareto front and the
-  // 2 latency-over-time lines).
-  EXPECT_EQ(Count(html, "<polyline points="), 3u + 3u + 1u + 2u);
+  // the 3 percentile curves, the 3 main effects, the Pareto front, the
+  // 2 latency-over-time lines and the recommended run's MMU curve).
+  EXPECT_EQ(Count(html, "<polyline points="), 3u + 3u + 1u + 2u + 1u);
   // 5 + 10 cycles x 3 runs each: a 3-px pause tick per cycle; sizes in MiB.
   EXPECT_EQ(Count(html, "width=\"3\" height=\"12\" fill=\"#b00020\"/>"), 45u + 6u);  // + 6 legend swatches
   EXPECT_FALSE(Has(html, ">MB<"));
