@@ -307,6 +307,7 @@ std::string IgnoredFlag(const TuneFlags& f) {
                                                     {!o.min_gc_periods.empty(), "--min-gc-periods"},
                                                     {!o.max_duration.empty(), "--max-duration"},
                                                     {!o.heap_horizon.empty(), "--heap-horizon"},
+                                                    {!o.trace_seconds.empty(), "--trace-seconds"},
                                                     {!o.design.empty(), "--design"},
                                                     {o.repeats > 0, "--repeats"},
                                                     {o.refine, "--refine"},
@@ -416,6 +417,9 @@ Verb AddTuneVerb(CLI::App& app) {
                   ">= --duration)");
   cmd->add_option("--heap-horizon", f->overrides.heap_horizon,
                   "how far ahead the live heap's trend is extrapolated against GOMEMLIMIT (default 1h)");
+  cmd->add_option("--trace-seconds", f->overrides.trace_seconds,
+                  "capture an N-second execution trace from the target's /debug/pprof/trace in each run's measured "
+                  "window, summarized into the study and the report (0: none, the default; at most --duration)");
   cmd->add_option("--design", f->overrides.design, "auto, full, L4, L8, L9, L16, L18, L27");
   cmd->add_option("--repeats", f->overrides.repeats, "runs per setting")->check(CLI::Range(1, 100));
   cmd->add_flag("--refine", f->overrides.refine,
@@ -439,6 +443,7 @@ Verb AddTuneVerb(CLI::App& app) {
       "  gcpilot tune                                  # the bundled payment gateway, ~10 min\n"
       "  gcpilot tune --spec study.toml --db study.db\n"
       "  gcpilot tune --resume --db study.db          # after an interruption\n"
+      "  gcpilot tune --trace-seconds 2               # and an execution trace in every run\n"
       "  gcpilot tune --ready http://127.0.0.1:{port}/healthz --factor GOGC=50,100,200 \\\n"
       "      -- ./myservice --listen 127.0.0.1:{port}\n"
       "Exit status: 0 with a recommendation, 1 none, an input file (--spec, --requests, --db) missing,\n"

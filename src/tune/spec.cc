@@ -244,6 +244,17 @@ Status CheckPortReachesTarget(const StudySpec& s) {
 
 }  // namespace
 
+Status CheckTraceSeconds(const StudySpec& spec, std::string_view trace_key, std::string_view duration_key) {
+  if (spec.trace_seconds < 0 || spec.trace_seconds > kMaxTraceSeconds) {
+    return Status::InvalidArgument(
+        fmt::format("{} {}: must be a whole number 0..{}", trace_key, spec.trace_seconds, kMaxTraceSeconds));
+  }
+  if (int64_t{spec.trace_seconds} * 1'000'000'000 <= spec.duration_ns) return Status::Ok();
+  return Status::InvalidArgument(
+      fmt::format("{} {} is longer than {} {}: the trace must end inside the measured window", trace_key,
+                  spec.trace_seconds, duration_key, FormatDurationNs(spec.duration_ns)));
+}
+
 Status ValidateStudySpec(const StudySpec& s) {
   auto bad = [](std::string m) { return Status::InvalidArgument(std::move(m)); };
   if (s.command.empty() || s.command[0].empty()) return bad("target.command is empty");
@@ -295,6 +306,7 @@ Status ValidateStudySpec(const StudySpec& s) {
   if (s.max_error_rate < 0 || s.max_error_rate > 1) return bad("constraints.max_error_rate must be 0..1");
   if (Status st = CheckWindowBound(s); !st.ok()) return bad(st.message());
   if (s.min_gc_periods < 0) return bad("load.min_gc_periods must be >= 0");
+  if (Status st = CheckTraceSeconds(s); !st.ok()) return bad(st.message());
   if (s.heap_horizon_ns <= 0) return bad("constraints.heap_horizon must be > 0");
   if (s.connections < 1 || s.max_connections < s.connections) {
     return bad("load.connections must be >= 1 and <= load.max_connections");
@@ -614,6 +626,18 @@ Status ReadJudgement(const std::string& path, const toml::table& doc, const Rel&
   return Status::Ok();
 }
 
+// [trace]: an execution trace captured inside each run's measured window.
+Status ReadTrace(const std::string& path, const toml::table& doc, const Rel& rel, StudySpec* spec) {
+  (void)rel;
+  TableReader trace(path, doc["trace"].as_table(), "trace");
+  RETURN_IF_ERROR(trace.CheckKeys({"seconds"}));
+  int64_t n = spec->trace_seconds;
+  static_assert(kMaxTraceSeconds == 600, "the range below is spelt out for tests/spec_doc_test.py");
+  RETURN_IF_ERROR(trace.Int("seconds", 0, 600, &n));
+  spec->trace_seconds = static_cast<int>(n);
+  return Status::Ok();
+}
+
 StatusOr<StudySpec> ReadStudySpec(const std::string& path) {
   auto parsed = ReadTomlFile(path);
   if (!parsed.ok()) return parsed.status();
@@ -627,10 +651,10 @@ StatusOr<StudySpec> ReadStudySpec(const std::string& path) {
     return resolved.find('/') == std::string::npos ? "./" + resolved : resolved;
   };
   TableReader top(path, &doc, "the spec");
-  RETURN_IF_ERROR(top.CheckKeys({"target", "load", "factor", "design", "objective", "constraints"}));
+  RETURN_IF_ERROR(top.CheckKeys({"target", "load", "factor", "design", "objective", "constraints", "trace"}));
   StudySpec s;
   s.source = path;
-  for (auto read : {ReadTarget, ReadLoad, ReadFactors, ReadDesign, ReadJudgement}) {
+  for (auto read : {ReadTarget, ReadLoad, ReadFactors, ReadDesign, ReadJudgement, ReadTrace}) {
     RETURN_IF_ERROR(read(path, doc, rel, &s));
   }
   SplitCpus(&s);  // where the spec names no CPUs
@@ -754,7 +778,8 @@ nlohmann::json StudySpecToJson(const StudySpec& s) {
                       {"seed", s.seed},
                       {"confirm", s.confirm},
                       {"refine", s.refine},
-                      {"verify", s.verify}};
+                      {"verify", s.verify},
+                      {"trace_seconds", s.trace_seconds}};
   OutlineToJson(s, &j);
   return j;
 }
@@ -794,6 +819,7 @@ StatusOr<StudySpec> StudySpecFromJson(const nlohmann::json& j) {
     s.confirm = j.at("confirm");
     s.refine = j.value("refine", false);
     s.verify = j.value("verify", 0);
+    s.trace_seconds = j.value("trace_seconds", 0);  // studies stored before traces: none
   } catch (const nlohmann::json::exception& e) {
     return Status::Corruption(fmt::format("stored study spec is damaged: {}", e.what()));
   }

@@ -21,6 +21,8 @@
 //   minimize = "p99"             # p50, p90, p99, p999, max, mean (corrected)
 //   [constraints]
 //   max_peak_rss = "1.5GiB"   max_error_rate = 0.01   min_gc_cycles = 1
+//   [trace]                      # an execution trace inside each run's window
+//   seconds = 2                  # /debug/pprof/trace?seconds=N; 0 = off (default)
 // {port} is replaced by a free loopback port chosen for each run.
 #ifndef GCPILOT_TUNE_SPEC_H_
 #define GCPILOT_TUNE_SPEC_H_
@@ -65,6 +67,11 @@ struct StudySpec : StudyOutline {
   // alternating, so the verdict against the default rests on more than
   // the design's repeats.
   int verify = 0;
+  // trace: capture an execution trace of this many seconds from the
+  // target's /debug/pprof/trace (on the load URL's address) once the
+  // warm-up is over; 0 = none. At most the duration, so it fits in the
+  // measured window.
+  int trace_seconds = 0;
 };
 
 // Checks a value for a Go runtime knob: GOGC ("off" or an integer >= 0),
@@ -133,6 +140,15 @@ bool UsesPeriodWindow(const StudySpec& spec);
 // DURATION_KEY 10s: ...` with the keys or flags as given.
 Status CheckWindowBound(const StudySpec& spec, std::string_view max_key = "load.max_duration",
                         std::string_view duration_key = "load.duration");
+
+// The longest trace a run may capture (trace.seconds, --trace-seconds).
+inline constexpr int kMaxTraceSeconds = 600;
+// Checks trace_seconds is 0..kMaxTraceSeconds and no longer than the
+// duration (the measured window's floor), so the trace ends inside the
+// window: `TRACE_KEY 5 is longer than DURATION_KEY 2s: ...` with the keys
+// or flags as given.
+Status CheckTraceSeconds(const StudySpec& spec, std::string_view trace_key = "trace.seconds",
+                         std::string_view duration_key = "load.duration");
 
 // Checks a spec built by code or flags (LoadStudySpec calls it too).
 Status ValidateStudySpec(const StudySpec& spec);

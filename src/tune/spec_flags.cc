@@ -79,6 +79,23 @@ Status ApplyWindowOverrides(const SpecOverrides& o, StudySpec* spec) {
     if (!d.ok()) return Status::InvalidArgument("--heap-horizon: " + d.status().message());
     spec->heap_horizon_ns = *d;
   }
+  if (!o.trace_seconds.empty()) {
+    const std::string& t = o.trace_seconds;
+    int64_t n = -1;
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
+    if (ec != std::errc() || end != t.data() + t.size() || n < 0 || n > kMaxTraceSeconds) {
+      return Status::InvalidArgument(
+          fmt::format("--trace-seconds \"{}\": must be a whole number 0..{}", t, kMaxTraceSeconds));
+    }
+    spec->trace_seconds = static_cast<int>(n);
+  }
+  if (!o.trace_seconds.empty() || !o.duration.empty()) {
+    if (Status st = CheckTraceSeconds(*spec, o.trace_seconds.empty() ? "trace.seconds" : "--trace-seconds",
+                                      o.duration.empty() ? "load.duration" : "--duration");
+        !st.ok()) {
+      return st;
+    }
+  }
   if (o.max_duration.empty() && o.duration.empty()) return Status::Ok();
   return CheckWindowBound(*spec, o.max_duration.empty() ? "load.max_duration" : "--max-duration",
                           o.duration.empty() ? "load.duration" : "--duration");

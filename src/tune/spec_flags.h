@@ -18,6 +18,8 @@ struct SpecOverrides {
   std::string rate, duration, warmup, design, url, requests;
   // --min-gc-periods N, --max-duration D, --heap-horizon D, as written.
   std::string min_gc_periods, max_duration, heap_horizon;
+  // --trace-seconds N, as written ("0" turns a spec's trace off).
+  std::string trace_seconds;
   int repeats = 0;
   bool refine = false;
   std::vector<std::string> factors;  // "NAME=level,level,..."; replace the spec's

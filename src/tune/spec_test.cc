@@ -539,5 +539,49 @@ TEST(SpecTest, AStoredSpecWithoutTheWindowKeysReadsTheDefaults) {
   EXPECT_EQ(back->heap_horizon_ns, 3600 * kSec);
 }
 
+// [trace] seconds: read, checked against the window, kept with the study.
+TEST(SpecTest, TheTraceKeyAsksForATraceInsideTheWindow) {
+  const std::string dir = std::string(GCPILOT_SOURCE_DIR) + "/testdata/tune/";
+  auto s = LoadStudySpec(dir + "trace-seconds.toml");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->trace_seconds, 2);
+  EXPECT_EQ(LoadStudySpec(dir + "two-knobs.toml")->trace_seconds, 0);  // off unless asked
+  EXPECT_EQ(SpecError("trace-too-long.toml"),
+            "testdata/tune/trace-too-long.toml: trace.seconds 6 is longer than load.duration 5s: the trace must end "
+            "inside the measured window");
+  EXPECT_EQ(SpecError("trace-bad-seconds.toml"),
+            "testdata/tune/trace-bad-seconds.toml:11:11: trace.seconds must be a whole number 0..600");
+  auto back = StudySpecFromJson(StudySpecToJson(*s));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->trace_seconds, 2);
+  nlohmann::json old = StudySpecToJson(*s);
+  old.erase("trace_seconds");  // a study stored before traces
+  EXPECT_EQ(StudySpecFromJson(old)->trace_seconds, 0);
+}
+
+TEST(SpecFlagsTest, TheTraceFlagIsCheckedAsItsKeyIs) {
+  auto spec = CommandLineSpec({"/bin/true", "{port}"}, "http://127.0.0.1:{port}/", "");
+  ASSERT_TRUE(spec.ok());
+  SpecOverrides o;
+  o.trace_seconds = "3";
+  ASSERT_TRUE(ApplyOverrides(o, &*spec).ok());
+  EXPECT_EQ(spec->trace_seconds, 3);
+  o.trace_seconds = "0";
+  ASSERT_TRUE(ApplyOverrides(o, &*spec).ok());
+  EXPECT_EQ(spec->trace_seconds, 0);
+  o.trace_seconds = "2s";
+  EXPECT_EQ(ApplyOverrides(o, &*spec).message(), "--trace-seconds \"2s\": must be a whole number 0..600");
+  o.trace_seconds = "601";
+  EXPECT_EQ(ApplyOverrides(o, &*spec).message(), "--trace-seconds \"601\": must be a whole number 0..600");
+  o.trace_seconds = "30";
+  EXPECT_EQ(ApplyOverrides(o, &*spec).message(),
+            "--trace-seconds 30 is longer than load.duration 20s: the trace must end inside the measured window");
+  o.duration = "10s";
+  o.trace_seconds = "";
+  spec->trace_seconds = 15;
+  EXPECT_EQ(ApplyOverrides(o, &*spec).message(),
+            "trace.seconds 15 is longer than --duration 10s: the trace must end inside the measured window");
+}
+
 }  // namespace
 }  // namespace gcpilot

@@ -23,6 +23,8 @@
 #include "net/http_get.h"
 #include "runner/process.h"
 #include "tune/period_stop.h"
+#include "tune/trace_capture.h"
+#include "tune/trace_summary_link.h"
 #include "tune/trial_attribution.h"
 
 namespace gcpilot {
@@ -130,17 +132,21 @@ std::string LoadStatus(const LoadProgress& p, const GcPeriodStop* periods) {
 }
 
 // The load: the schedule over the duration (a fixed window), or over
-// max_duration with `periods` ending it once the window is complete.
+// max_duration with `periods` ending it once the window is complete. The
+// trace capture, if any, starts with the measured window.
 StatusOr<LoadResult> DriveLoad(const StudySpec& spec, const RunResult& r, int port, GcPeriodStop* periods,
-                               const TrialStatusFn& say) {
+                               TraceCapture* trace, const TrialStatusFn& say) {
   LoadSpec ls;
   ls.target = *ParseLoopbackUrl(WithPort(spec.load_url, port));
   ls.kinds = spec.kinds;
   ls.schedule = *RateSchedule::Parse(spec.rate, periods ? spec.max_duration_ns : spec.duration_ns);
-  if (periods) {
-    ls.measured_start = [periods](int64_t t) { periods->Start(t); };
-    ls.stop = [periods](int64_t now) { return periods->Poll(now); };
+  if (periods || trace) {
+    ls.measured_start = [periods, trace](int64_t t) {
+      if (periods) periods->Start(t);
+      if (trace) trace->Start(t);
+    };
   }
+  if (periods) ls.stop = [periods](int64_t now) { return periods->Poll(now); };
   ls.warmup_ns = spec.warmup_ns;
   ls.connections = spec.connections;
   ls.max_connections = spec.max_connections;
@@ -302,7 +308,16 @@ TrialOutcome RunTrial(const StudySpec& spec, RunResult run, const std::string& w
     periods.emplace(ps.stderr_path, out.data.gc.load_clock_origin_ns, spec.duration_ns, spec.max_duration_ns,
                     spec.min_gc_periods);
   }
-  StatusOr<LoadResult> load = DriveLoad(spec, r, *port, periods ? &*periods : nullptr, say);
+  std::optional<TraceCapture> trace;
+  if (spec.trace_seconds > 0) {
+    trace.emplace(TraceUrl(*ParseLoopbackUrl(WithPort(spec.load_url, *port)), spec.trace_seconds), spec.trace_seconds,
+                  SummarizeCapturedTrace);
+  }
+  StatusOr<LoadResult> load = DriveLoad(spec, r, *port, periods ? &*periods : nullptr, trace ? &*trace : nullptr, say);
+  if (trace) {
+    say("reading the execution trace");
+    trace->Finish(&out.data);  // before the target stops: the trace may still be arriving
+  }
   const auto died = proc->Poll();
   const ExitInfo exit = died ? *died : proc->Stop(std::chrono::seconds(10));
   r.exit = exit.Describe();
