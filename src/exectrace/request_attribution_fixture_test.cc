@@ -51,10 +51,10 @@ void ExpectTasksAttributed(const std::string& name) {
   ASSERT_EQ(static_cast<int64_t>(a.slowest.size()), a.requests);
   int64_t wall = 0;
   for (const TracedRequest& r : a.slowest) {
-    EXPECT_EQ(SplitWallNs(r.split), r.span.duration_ns()) << r.name << " " << r.id;
+    EXPECT_EQ(RequestWallNs(r.split), r.span.duration_ns()) << r.name << " " << r.id;
     wall += r.span.duration_ns();
   }
-  EXPECT_EQ(SplitWallNs(a.all_total), wall);
+  EXPECT_EQ(RequestWallNs(a.all_total), wall);
 }
 
 TEST(RequestAttributionFixtures, Annotations) { ExpectTasksAttributed("go122-annotations.test"); }

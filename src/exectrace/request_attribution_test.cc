@@ -94,7 +94,7 @@ TEST(RequestAttributor, SplitsATaskByWhatItsGoroutineDid) {
                                           .stw_ns = 50'000,
                                           .blocked_ns = 300'000,
                                           .syscall_ns = 50'000}));
-  EXPECT_EQ(SplitWallNs(pay->split), pay->span.duration_ns());
+  EXPECT_EQ(RequestWallNs(pay->split), pay->span.duration_ns());
 }
 
 TEST(RequestAttributor, AStopTheWorldTakesABlockedGoroutinesTimeToo) {
@@ -106,7 +106,7 @@ TEST(RequestAttributor, AStopTheWorldTakesABlockedGoroutinesTimeToo) {
                                              .runnable_in_mark_ns = 30'000,
                                              .stw_ns = 50'000,
                                              .blocked_ns = 1'070'000}));
-  EXPECT_EQ(SplitWallNs(refund->split), refund->span.duration_ns());
+  EXPECT_EQ(RequestWallNs(refund->split), refund->span.duration_ns());
 }
 
 TEST(RequestAttributor, ANestedTaskIsARequestOfItsOwn) {
@@ -122,7 +122,7 @@ TEST(RequestAttributor, ANestedTaskIsARequestOfItsOwn) {
   EXPECT_EQ(a.slowest[1].id, 2);
   EXPECT_EQ(a.slowest[2].id, 3);
   EXPECT_EQ(a.all_total.stw_ns, 150'000);
-  EXPECT_EQ(SplitWallNs(a.all_total), 1'200'000 + 1'170'000 + 330'000);
+  EXPECT_EQ(RequestWallNs(a.all_total), 1'200'000 + 1'170'000 + 330'000);
 }
 
 TEST(RequestAttributor, CountsWhatTheSlowRequestsMet) {
@@ -147,7 +147,7 @@ TEST(RequestAttributor, KeepsOnlyTheSlowestAskedFor) {
   EXPECT_EQ(a.requests, 3);
   ASSERT_EQ(a.slowest.size(), 1u);
   EXPECT_EQ(a.slowest[0].id, 1);
-  EXPECT_EQ(SplitWallNs(a.all_total), 1'200'000 + 1'170'000 + 330'000);
+  EXPECT_EQ(RequestWallNs(a.all_total), 1'200'000 + 1'170'000 + 330'000);
 }
 
 TEST(RequestAttributor, ATaskThatBeganBeforeTheTraceIsNotARequest) {
@@ -235,13 +235,13 @@ TEST(RequestAttributor, ThePartsAlwaysAddUpToTheWallTime) {
   ASSERT_EQ(static_cast<int64_t>(a.slowest.size()), a.requests);
   int64_t wall = 0, slow_wall = 0;
   for (const TracedRequest& r : a.slowest) {
-    EXPECT_EQ(SplitWallNs(r.split), r.span.duration_ns()) << r.id;
+    EXPECT_EQ(RequestWallNs(r.split), r.span.duration_ns()) << r.id;
     EXPECT_LE(r.split.runnable_in_mark_ns, r.split.runnable_ns);
     wall += r.span.duration_ns();
     if (r.span.duration_ns() > a.threshold_ns) slow_wall += r.span.duration_ns();
   }
-  EXPECT_EQ(SplitWallNs(a.all_total), wall);
-  EXPECT_EQ(SplitWallNs(a.slow_total), slow_wall);
+  EXPECT_EQ(RequestWallNs(a.all_total), wall);
+  EXPECT_EQ(RequestWallNs(a.slow_total), slow_wall);
 }
 
 }  // namespace

@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include "base/units.h"
-#include "exectrace/request_tally.h"
 
 namespace gcpilot {
 namespace {
@@ -55,7 +54,7 @@ std::string CsvField(std::string_view s) {
 }  // namespace
 
 std::string RequestAttributionTable(const TraceAttribution& a) {
-  const int64_t slow_wall = SplitWallNs(a.slow_total), all_wall = SplitWallNs(a.all_total);
+  const int64_t slow_wall = RequestWallNs(a.slow_total), all_wall = RequestWallNs(a.all_total);
   std::string out = fmt::format("{:<20} {:>14} {:>7}  {:>14} {:>7}\n", "where the time went",
                                 fmt::format("slow ({})", a.slow), "share", fmt::format("all ({})", a.requests), "share");
   for (const SplitRow& row : kRows) {

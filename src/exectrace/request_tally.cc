@@ -1,19 +1,29 @@
 #include "exectrace/request_tally.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <tuple>
 #include <utility>
 
 namespace gcpilot {
 
+namespace {
+
+// a += b, held at INT64_MAX: a corrupt trace's timestamps can sum past it.
+void SatAdd(int64_t b, int64_t* a) {
+  if (__builtin_add_overflow(*a, b, a)) *a = b > 0 ? INT64_MAX : INT64_MIN;
+}
+
+}  // namespace
+
 void AddSplit(const RequestTimeSplit& b, RequestTimeSplit* a) {
-  a->running_ns += b.running_ns;
-  a->assist_ns += b.assist_ns;
-  a->runnable_ns += b.runnable_ns;
-  a->runnable_in_mark_ns += b.runnable_in_mark_ns;
-  a->stw_ns += b.stw_ns;
-  a->blocked_ns += b.blocked_ns;
-  a->syscall_ns += b.syscall_ns;
+  SatAdd(b.running_ns, &a->running_ns);
+  SatAdd(b.assist_ns, &a->assist_ns);
+  SatAdd(b.runnable_ns, &a->runnable_ns);
+  SatAdd(b.runnable_in_mark_ns, &a->runnable_in_mark_ns);
+  SatAdd(b.stw_ns, &a->stw_ns);
+  SatAdd(b.blocked_ns, &a->blocked_ns);
+  SatAdd(b.syscall_ns, &a->syscall_ns);
 }
 
 RequestTimeSplit SubtractSplit(const RequestTimeSplit& a, const RequestTimeSplit& b) {
@@ -24,10 +34,6 @@ RequestTimeSplit SubtractSplit(const RequestTimeSplit& a, const RequestTimeSplit
           .stw_ns = a.stw_ns - b.stw_ns,
           .blocked_ns = a.blocked_ns - b.blocked_ns,
           .syscall_ns = a.syscall_ns - b.syscall_ns};
-}
-
-int64_t SplitWallNs(const RequestTimeSplit& s) {
-  return s.running_ns + s.assist_ns + s.runnable_ns + s.stw_ns + s.blocked_ns + s.syscall_ns;
 }
 
 namespace {

@@ -22,13 +22,10 @@
 
 namespace gcpilot {
 
-// Adds b's parts to a's.
+// Adds b's parts to a's (each held at INT64_MAX).
 void AddSplit(const RequestTimeSplit& b, RequestTimeSplit* a);
 // a - b, part by part.
 RequestTimeSplit SubtractSplit(const RequestTimeSplit& a, const RequestTimeSplit& b);
-// Every part but runnable_in_mark_ns (which is inside runnable_ns): the
-// request's wall time when the split is whole.
-int64_t SplitWallNs(const RequestTimeSplit& s);
 
 class RequestTally {
  public:

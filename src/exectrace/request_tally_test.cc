@@ -36,8 +36,8 @@ TEST(RequestTally, SlowIsExactlyTheBucketsAboveThePercentile) {
   EXPECT_EQ(a.slow_met_stw, 5);   // 92, 94, .., 100
   EXPECT_EQ(a.slow_assisted, 3);  // 93, 96, 99
   EXPECT_EQ(a.slow_total.stw_ns, 5000);
-  EXPECT_EQ(SplitWallNs(a.slow_total), (91 + 100) * 10 / 2 * 1'000'000);
-  EXPECT_EQ(SplitWallNs(a.all_total), 5050 * 1'000'000LL);
+  EXPECT_EQ(RequestWallNs(a.slow_total), (91 + 100) * 10 / 2 * 1'000'000);
+  EXPECT_EQ(RequestWallNs(a.all_total), 5050 * 1'000'000LL);
   ASSERT_EQ(a.slowest.size(), 5u);
   for (int i = 0; i < 5; ++i) EXPECT_EQ(a.slowest[i].id, 100 - i);
 }

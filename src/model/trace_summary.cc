@@ -1,5 +1,7 @@
 #include "model/trace_summary.h"
 
+#include <cstdint>
+
 #include <fmt/format.h>
 
 namespace gcpilot {
@@ -15,6 +17,14 @@ std::string ShortDuration(int64_t ns) {
 int64_t Percent(int64_t part, int64_t whole) { return (200 * part + whole) / (2 * whole); }
 
 }  // namespace
+
+int64_t RequestWallNs(const RequestTimeSplit& s) {
+  int64_t wall = 0;
+  for (int64_t part : {s.running_ns, s.assist_ns, s.runnable_ns, s.stw_ns, s.blocked_ns, s.syscall_ns}) {
+    if (__builtin_add_overflow(wall, part, &wall)) return part > 0 ? INT64_MAX : INT64_MIN;
+  }
+  return wall;
+}
 
 const char* TraceAttributionUnitName(TraceAttribution::Unit unit) {
   return unit == TraceAttribution::Unit::kTask ? "task" : "goroutine";

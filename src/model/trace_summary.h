@@ -79,6 +79,11 @@ struct TraceAttribution {
   bool operator==(const TraceAttribution&) const = default;
 };
 
+// The sum of every part but runnable_in_mark_ns (which is inside
+// runnable_ns): the request's wall time when the split is whole. Held at
+// INT64_MAX (a corrupt trace's or a hand-edited study's values).
+int64_t RequestWallNs(const RequestTimeSplit& s);
+
 // "task" or "goroutine" (JSON, the store).
 const char* TraceAttributionUnitName(TraceAttribution::Unit unit);
 

@@ -23,10 +23,6 @@ std::string Share(int64_t part, int64_t whole) {
   return fmt::format("{:.1f}%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
 }
 
-int64_t WallNs(const RequestTimeSplit& s) {
-  return s.running_ns + s.assist_ns + s.runnable_ns + s.stw_ns + s.blocked_ns + s.syscall_ns;
-}
-
 // A setting of the verdict and the trace of its figure run, if any.
 struct Shown {
   std::string role;
@@ -94,7 +90,7 @@ std::string TimeSplitTable(const TraceAttribution& a) {
       {"blocked (network, locks, channels, sleeps)", &RequestTimeSplit::blocked_ns},
       {"in a system call", &RequestTimeSplit::syscall_ns},
   };
-  const int64_t slow = WallNs(a.slow_total), all = WallNs(a.all_total);
+  const int64_t slow = RequestWallNs(a.slow_total), all = RequestWallNs(a.all_total);
   std::string h = fmt::format(
       "<table>\n<tr><th class=\"l\">where the time went</th><th>slow ({}) ms</th><th>share</th><th>all ({}) "
       "ms</th><th>share</th></tr>\n",
