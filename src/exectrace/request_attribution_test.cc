@@ -244,5 +244,27 @@ TEST(RequestAttributor, ThePartsAlwaysAddUpToTheWallTime) {
   EXPECT_EQ(RequestWallNs(a.slow_total), slow_wall);
 }
 
+// Timestamps a corrupt trace could carry: no overflow, the sums held at
+// INT64_MAX, every request still split whole.
+TEST(RequestAttributor, HugeTimesSaturateTheSums) {
+  RequestAttributor attributor({.keep = 10});
+  attributor.OnStart(TraceInfo{});
+  const int64_t end = INT64_MAX - 1;
+  attributor.OnEvent({.kind = K::kGoStart, .g = 5, .ns = 0});
+  attributor.OnEvent({.kind = K::kTaskBegin, .g = 5, .ns = 0, .a = 1});
+  attributor.OnEvent({.kind = K::kTaskBegin, .g = 5, .ns = 0, .a = 2});
+  attributor.OnEvent({.kind = K::kStwBegin, .ns = 1});
+  attributor.OnEvent({.kind = K::kTaskEnd, .g = 5, .ns = end, .a = 1});
+  attributor.OnEvent({.kind = K::kTaskEnd, .g = 5, .ns = end, .a = 2});
+  const int64_t ns = end;
+  attributor.OnEvent({.kind = K::kGoStatus, .ns = ns, .a = 5, .b = 99});  // no such state: ignored
+  attributor.OnFinish();
+  const TraceAttribution& a = attributor.result();
+  EXPECT_EQ(a.requests, 2);
+  EXPECT_EQ(a.all_total.stw_ns, INT64_MAX);  // 2 x (INT64_MAX - 2)
+  EXPECT_EQ(a.all_total.running_ns, 2);
+  for (const TracedRequest& r : a.slowest) EXPECT_EQ(RequestWallNs(r.split), r.span.duration_ns());
+}
+
 }  // namespace
 }  // namespace gcpilot
