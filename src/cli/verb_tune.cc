@@ -123,6 +123,12 @@ std::vector<std::string> StudyNotes(const StudySpec& spec, const Design& design)
         "applies to a steady rate only)",
         FormatDurationNs(spec.duration_ns), CountOf(spec.min_gc_periods, "whole GC period")));
   }
+  if (spec.trace_seconds > 0) {
+    notes.push_back(fmt::format(
+        "every run captures a {}-s execution trace from the target's /debug/pprof/trace once its warm-up is over "
+        "(trace.seconds)",
+        spec.trace_seconds));
+  }
   for (const auto& [name, value] : InheritedGoKnobs(spec)) {
     notes.push_back(
         fmt::format("{}={} is inherited from this shell and applies to every run, the default setting's too (set it in "
