@@ -18,6 +18,7 @@ void TraceGcStats::OnCycle(const GcCycle& cycle) { rows_.push_back({cycle}); }
 void TraceGcStats::OnStw(const StwPause& pause) {
   const int64_t d = pause.span.duration_ns();
   stw_ns_.push_back(d);
+  pauses_.push_back(pause);
   StwReasonStats& r = reasons_[pause.reason];
   r.reason = pause.reason;
   ++r.count;

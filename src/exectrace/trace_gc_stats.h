@@ -2,7 +2,7 @@
 // its stop-the-world and mark-assist sections: every cycle with its phases
 // and the assists begun in it, the distribution of stop-the-world pauses
 // overall and by reason, and the assists' and sweeps' totals. Holds the
-// cycles and one duration per pause (a few per cycle), nothing per assist.
+// cycles and the pauses (a few per cycle), nothing per assist.
 #ifndef GCPILOT_EXECTRACE_TRACE_GC_STATS_H_
 #define GCPILOT_EXECTRACE_TRACE_GC_STATS_H_
 
@@ -56,10 +56,13 @@ class TraceGcStats final : public GcIntervalSink {
   const StwStats& stw() const { return stw_; }
   const GcSpanStats& assists() const { return assists_; }
   const GcSpanStats& sweeps() const { return sweeps_; }
+  // Every pause, in the order they ended (for --csv stw).
+  const std::vector<StwPause>& pauses() const { return pauses_; }
 
  private:
   std::vector<TraceCycleRow> rows_;
   std::vector<int64_t> stw_ns_;
+  std::vector<StwPause> pauses_;
   std::map<std::string, StwReasonStats> reasons_;
   std::map<int64_t, std::pair<int64_t, int64_t>> per_cycle_;  // cycle -> (assists, ns)
   std::map<int64_t, int64_t> stw_per_cycle_;

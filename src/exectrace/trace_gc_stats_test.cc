@@ -9,50 +9,11 @@
 namespace gcpilot {
 namespace {
 
-using K = TraceEventKind;
-using testing::EventStream;
-
-// Two cycles on one P; goroutines 20 and 21 (made by main.serve) and 30
-// (by main.batch) assist; goroutine 2 was there before the trace.
-EventStream TwoCycles() {
-  EventStream s;
-  s.Add(K::kProcs, 0, 0, 0, 1)
-      .Add(K::kGoCreate, 1, 0, 1, 20, 0, "", "main.serve")
-      .Add(K::kGoCreate, 2, 0, 1, 21, 0, "", "main.serve")
-      .Add(K::kGoCreate, 3, 0, 1, 30, 0, "", "main.batch")
-      .Add(K::kGcBegin, 100, 0, 1, 1)
-      .Add(K::kStwBegin, 100, 0, 1, 0, 0, "GC sweep termination")
-      .Add(K::kStwEnd, 130, 0, 1)
-      .Add(K::kAssistBegin, 200, 0, 20)
-      .Add(K::kAssistEnd, 260, 0, 20)
-      .Add(K::kAssistBegin, 300, 0, 30)
-      .Add(K::kAssistEnd, 310, 0, 30)
-      .Add(K::kStwBegin, 400, 0, 1, 0, 0, "GC mark termination")
-      .Add(K::kGcEnd, 405, 0, 1, 1)
-      .Add(K::kStwEnd, 410, 0, 1)
-      .Add(K::kStwBegin, 500, 0, 1, 0, 0, "read mem stats")
-      .Add(K::kStwEnd, 700, 0, 1)
-      .Add(K::kGcBegin, 1000, 0, 1, 2)
-      .Add(K::kStwBegin, 1000, 0, 1, 0, 0, "GC sweep termination")
-      .Add(K::kStwEnd, 1020, 0, 1)
-      .Add(K::kAssistBegin, 1100, 0, 21)
-      .Add(K::kAssistEnd, 1150, 0, 21)
-      .Add(K::kAssistBegin, 1200, 0, 20)
-      .Add(K::kAssistEnd, 1230, 0, 20)
-      .Add(K::kAssistBegin, 1300, 0, 2)
-      .Add(K::kAssistEnd, 1400, 0, 2)
-      .Add(K::kStwBegin, 1500, 0, 1, 0, 0, "GC mark termination")
-      .Add(K::kGcEnd, 1501, 0, 1, 2)
-      .Add(K::kStwEnd, 1540, 0, 1)
-      .Add(K::kSweepBegin, 1600, 0, 1)
-      .Add(K::kSweepEnd, 1700, 0, 1);
-  return s;
-}
 
 TEST(TraceGcStats, CyclesStopTheWorldsAndAssists) {
   TraceGcStats stats;
   GcIntervalBuilder builder({&stats});
-  TwoCycles().Play(builder);
+  testing::TwoCycles().Play(builder);
   ASSERT_EQ(stats.cycles().size(), 2u);
   EXPECT_EQ(stats.cycles()[0].assists, 2);
   EXPECT_EQ(stats.cycles()[0].assist_ns, 70);
@@ -77,7 +38,7 @@ TEST(AssistPayers, GroupsAssistsByTheFunctionThatMadeTheGoroutine) {
   AssistPayers payers;
   GcIntervalBuilder builder({&payers});
   TraceFanout fanout({&payers, &builder});
-  TwoCycles().Play(fanout);
+  testing::TwoCycles().Play(fanout);
   EXPECT_EQ(payers.Payers(), (std::vector<AssistPayer>{{"main.serve", 2, 3, 140},
                                                        {"(unknown)", 1, 1, 100},
                                                        {"main.batch", 1, 1, 10}}));
