@@ -102,7 +102,7 @@ int Print(const TraceFlags& f, const TraceAnalysis& a) {
   if (!f.csv.empty()) {
     out = TraceCsv(a, *ParseTraceCsvKind(f.csv));
   } else if (f.json) {
-    out = TraceAnalysisJson(a).dump(2) + "\n";
+    out = TraceAnalysisJson(a).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   } else {
     out = FormatTraceTable(a, NameOf(f.input));
   }

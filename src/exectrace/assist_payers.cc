@@ -25,7 +25,7 @@ void AssistPayers::OnGoroutineSpan(const GoroutineGcSpan& span) {
     it->second.function = c == creator_.end() ? 0 : c->second;
   }
   ++it->second.assists;
-  it->second.assist_ns += span.span.duration_ns();
+  it->second.assist_ns = SaturatingAdd(it->second.assist_ns, span.span.duration_ns());
 }
 
 std::vector<AssistGoroutine> AssistPayers::TopGoroutines(size_t limit) const {
@@ -47,7 +47,7 @@ std::vector<AssistPayer> AssistPayers::Payers(size_t limit) const {
     p.function = names_[a.function];
     ++p.goroutines;
     p.assists += a.assists;
-    p.assist_ns += a.assist_ns;
+    p.assist_ns = SaturatingAdd(p.assist_ns, a.assist_ns);
   }
   std::vector<AssistPayer> out;
   for (auto& [id, p] : by_function) out.push_back(std::move(p));

@@ -231,8 +231,8 @@ void GcIntervalBuilder::State::FinishCycle(int64_t end_ns, bool cut) {
   }
   c.procs = procs;
   c.heap_goal_bytes = goal_bytes;
-  c.cpu_sweep_term_ns = c.sweep_term_ns * procs;
-  c.cpu_mark_term_ns = c.mark_term_ns * procs;
+  c.cpu_sweep_term_ns = SaturatingMul(c.sweep_term_ns, procs);
+  c.cpu_mark_term_ns = SaturatingMul(c.mark_term_ns, procs);
   if (!oc.ending) c.heap_end_bytes = heap_bytes;
   ++counts.cycles;
   if (oc.active_at_start) ++counts.active_at_start;
@@ -445,11 +445,11 @@ void GcIntervalBuilder::State::CloseSlice(int32_t p, PState& st, int64_t ns) {
   if (TakesTheP(slice.kind)) --busy;
   if (cycle) {
     const int64_t d = slice.span.duration_ns();
-    if (slice.kind == SliceKind::kMarkAssist) cycle->cycle.cpu_assist_ns += d;
+    if (slice.kind == SliceKind::kMarkAssist) cycle->cycle.cpu_assist_ns = SaturatingAdd(cycle->cycle.cpu_assist_ns, d);
     if (slice.kind == SliceKind::kDedicated || slice.kind == SliceKind::kFractional) {
-      cycle->cycle.cpu_background_ns += d;
+      cycle->cycle.cpu_background_ns = SaturatingAdd(cycle->cycle.cpu_background_ns, d);
     }
-    if (slice.kind == SliceKind::kIdle) cycle->cycle.cpu_idle_ns += d;
+    if (slice.kind == SliceKind::kIdle) cycle->cycle.cpu_idle_ns = SaturatingAdd(cycle->cycle.cpu_idle_ns, d);
   }
   st.slice.reset();
   Emit([&](GcIntervalSink& s) { s.OnProcSlice(slice); });

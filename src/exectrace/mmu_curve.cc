@@ -1,8 +1,16 @@
 #include "exectrace/mmu_curve.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace gcpilot {
+namespace {
+
+// y - x as a double: trace times are ordered, not small, so the int64
+// difference could overflow.
+double Gap(int64_t x, int64_t y) { return static_cast<double>(y) - static_cast<double>(x); }
+
+}  // namespace
 
 std::vector<int64_t> DefaultMmuWindowsNs() {
   std::vector<int64_t> out;
@@ -34,7 +42,7 @@ void MmuCurve::Push(int64_t t, double u) {
     last.u = u;  // the state after everything at one instant counts
     return;
   }
-  steps_.push_back({t, u, last.cum_u + last.u * static_cast<double>(t - last.t)});
+  steps_.push_back({t, u, last.cum_u + last.u * Gap(last.t, t)});
   max_held_ = std::max(max_held_, steps_.size());
 }
 
@@ -44,7 +52,7 @@ double MmuCurve::IntegralTo(size_t* ptr, int64_t x) const {
   const size_t end = base_ + steps_.size();
   while (*ptr + 1 < end && At(*ptr + 1).t <= x) ++*ptr;
   const Step& s = At(*ptr);
-  return s.cum_u + s.u * static_cast<double>(x - s.t);
+  return s.cum_u + s.u * Gap(s.t, x);
 }
 
 void MmuCurve::Consider(Window& win, double integral, int64_t start) const {
@@ -59,7 +67,7 @@ void MmuCurve::Consider(Window& win, double integral, int64_t start) const {
 // windows starting at a step, and windows ending at a step.
 void MmuCurve::AdvanceWindow(Window& win, int64_t horizon) {
   const size_t end = base_ + steps_.size();
-  while (win.next_a < end && At(win.next_a).t + win.w <= horizon) {
+  while (win.next_a < end && SaturatingAdd(At(win.next_a).t, win.w) <= horizon) {
     const Step& s = At(win.next_a);
     win.ptr_a = std::max(win.ptr_a, win.next_a);
     Consider(win, IntegralTo(&win.ptr_a, s.t + win.w) - s.cum_u, s.t);
@@ -67,8 +75,8 @@ void MmuCurve::AdvanceWindow(Window& win, int64_t horizon) {
   }
   while (win.next_b < end) {
     const Step& s = At(win.next_b);
-    const int64_t start = s.t - win.w;
-    if (start >= first_t_) Consider(win, s.cum_u - IntegralTo(&win.ptr_b, start), start);
+    const int64_t start = SaturatingAdd(s.t, -win.w);
+    if (start >= first_t_ && start != std::numeric_limits<int64_t>::min()) Consider(win, s.cum_u - IntegralTo(&win.ptr_b, start), start);
     ++win.next_b;
   }
 }
@@ -95,14 +103,14 @@ void MmuCurve::OnEnd(int64_t end_ns) {
   Push(std::max(end_ns, steps_.back().t), steps_.back().u);
   const Step& last = steps_.back();
   Advance(last.t);
-  const int64_t span = last.t - first_t_;
+  const double span = Gap(first_t_, last.t);
   for (const Window& win : windows_) {
     MmuPoint p{win.w, 1.0, first_t_};
-    if (win.found && win.w <= span) {
+    if (win.found && static_cast<double>(win.w) <= span) {
       p.utilization = win.best / static_cast<double>(win.w);
       p.worst_start_ns = win.best_start;
     } else if (span > 0) {
-      p.utilization = last.cum_u / static_cast<double>(span);
+      p.utilization = last.cum_u / span;
     } else {
       p.utilization = last.u;
     }

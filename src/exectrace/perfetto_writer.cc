@@ -11,7 +11,11 @@ constexpr int kCyclesTid = 1;
 constexpr int kStwTid = 2;
 constexpr int kFirstPTid = 100;
 
-std::string Quoted(std::string_view s) { return nlohmann::json(std::string(s)).dump(); }
+// A JSON string; bytes that are not UTF-8 (a trace's strings are the
+// program's) become U+FFFD rather than an exception.
+std::string Quoted(std::string_view s) {
+  return nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 std::string_view SliceName(ProcGcSlice::Kind kind) {
   switch (kind) {

@@ -22,7 +22,7 @@ void TraceGcStats::OnStw(const StwPause& pause) {
   StwReasonStats& r = reasons_[pause.reason];
   r.reason = pause.reason;
   ++r.count;
-  r.total_ns += d;
+  r.total_ns = SaturatingAdd(r.total_ns, d);
   r.max_ns = std::max(r.max_ns, d);
   if (pause.cycle != GcCycle::kUnknown) ++stw_per_cycle_[pause.cycle];
 }
@@ -31,13 +31,13 @@ void TraceGcStats::OnGoroutineSpan(const GoroutineGcSpan& span) {
   const int64_t d = span.span.duration_ns();
   GcSpanStats& s = span.kind == GoroutineGcSpan::Kind::kMarkAssist ? assists_ : sweeps_;
   ++s.count;
-  s.total_ns += d;
+  s.total_ns = SaturatingAdd(s.total_ns, d);
   s.max_ns = std::max(s.max_ns, d);
   if (span.cycle == GcCycle::kUnknown) ++s.outside_cycles;
   if (span.kind == GoroutineGcSpan::Kind::kMarkAssist && span.cycle != GcCycle::kUnknown) {
     auto& [n, ns] = per_cycle_[span.cycle];
     ++n;
-    ns += d;
+    ns = SaturatingAdd(ns, d);
   }
 }
 
@@ -54,7 +54,7 @@ void TraceGcStats::OnEnd(int64_t /*end_ns*/) {
   std::sort(stw_ns_.begin(), stw_ns_.end());
   stw_ = StwStats{};
   stw_.count = static_cast<int64_t>(stw_ns_.size());
-  for (int64_t d : stw_ns_) stw_.total_ns += d;
+  for (int64_t d : stw_ns_) stw_.total_ns = SaturatingAdd(stw_.total_ns, d);
   stw_.p50_ns = NearestRank(stw_ns_, 50);
   stw_.p99_ns = NearestRank(stw_ns_, 99);
   stw_.max_ns = stw_ns_.empty() ? 0 : stw_ns_.back();

@@ -26,6 +26,7 @@ namespace gcpilot {
 
 std::string FormatTraceTable(const TraceAnalysis& a, const std::string& source_name);
 
+// Strings are the trace's own bytes: dump with error_handler_t::replace.
 nlohmann::json TraceAnalysisJson(const TraceAnalysis& a);
 // The "requests" object (the request attribution's result).
 nlohmann::json TraceAttributionJson(const TraceAttribution& t);
