@@ -29,8 +29,7 @@ testing::EventStream Arbitrary(uint64_t seed, int n) {
                          "GC mark termination", "x\"y\\z\n\xff\xfe"};
   for (int i = 0; i < n; ++i) {
     const uint64_t r = next();
-    ns += (r >> 60) == 15 ? kMax / 4 : static_cast<int64_t>((r >> 20) % 1000);
-    if (ns < 0) ns = kMax;  // stays in order at the top
+    ns = SaturatingAdd(ns, (r >> 60) == 15 ? kMax / 4 : static_cast<int64_t>((r >> 20) % 1000));
     const auto kind = static_cast<TraceEventKind>((r >> 8) % kinds);
     const int32_t p = static_cast<int32_t>(next() % 6) - 1;
     const int64_t g = static_cast<int64_t>(next() % 8);

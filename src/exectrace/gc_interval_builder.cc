@@ -180,7 +180,7 @@ void GcIntervalBuilder::State::OnEvent(const TraceEvent& e) {
 // GCBegin [seq]; GCActive [seq] at a generation's start while a cycle is
 // under way; GCEnd [seq], written inside the mark-termination STW.
 void GcIntervalBuilder::State::OnGc(const TraceEvent& e) {
-  const int64_t number = e.a > 0 ? e.a : last_cycle_number + 1;
+  const int64_t number = e.a > 0 ? e.a : SaturatingAdd(last_cycle_number, 1);
   if (e.kind == Kind::kGcBegin) {
     if (cycle) FinishCycle(e.ns, false);
     OpenCycleAt(number, e.ns, e.offset, false);

@@ -70,7 +70,7 @@ void MmuCurve::AdvanceWindow(Window& win, int64_t horizon) {
   while (win.next_a < end && SaturatingAdd(At(win.next_a).t, win.w) <= horizon) {
     const Step& s = At(win.next_a);
     win.ptr_a = std::max(win.ptr_a, win.next_a);
-    Consider(win, IntegralTo(&win.ptr_a, s.t + win.w) - s.cum_u, s.t);
+    Consider(win, IntegralTo(&win.ptr_a, SaturatingAdd(s.t, win.w)) - s.cum_u, s.t);
     ++win.next_a;
   }
   while (win.next_b < end) {
