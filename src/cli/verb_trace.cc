@@ -1,7 +1,8 @@
 // `gcpilot trace FILE`: the GC in a Go execution trace (v1 and v2):
 // cycles and their stop-the-world phases, pauses by reason, mark assists
 // and who paid them, the MMU curve; `gcpilot trace dump FILE`: the trace
-// as text, event by event.
+// as text, event by event; `gcpilot trace encode FILE`: text back to the
+// binary form (test support).
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -37,6 +38,7 @@ struct TraceFlags {
   bool lenient = false;
   double slow_percentile = 99;
   std::string dump_input;
+  std::string encode_input;
 };
 
 std::string NameOf(const std::string& input) { return input == "-" ? "<stdin>" : input; }
@@ -46,10 +48,10 @@ int Fail(const std::string& message) {
   return kExitError;
 }
 
-// The input's bytes for the reader: a mapped regular file in place
-// (stable), else chunks (stdin, gzip).
-Status FeedInput(const std::string& input, TraceReader& reader) {
-  MappedFile mapped;
+// The input's bytes for the reader: a regular file mapped into `mapped`
+// and read in place (stable: `mapped` must outlive the reader's Finish),
+// else chunks (stdin, gzip).
+Status FeedInput(const std::string& input, MappedFile& mapped, TraceReader& reader) {
   if (input != "-" && mapped.Open(input)) return reader.Feed(mapped.bytes(), /*stable=*/true);
   return ReadChunks(input, [&](std::string_view chunk) { return reader.Feed(chunk); });
 }
@@ -66,8 +68,9 @@ StatusOr<TraceAnalysis> Analyze(const TraceFlags& f, std::vector<GcIntervalSink*
       progress.Update(fmt::format("trace: {:.0f} MB read, {:.0f} MB/s", mb, mb / std::max(progress.elapsed_s(), 1e-3)));
     };
   }
+  MappedFile mapped;  // before the reader: its bytes are read until Finish returns
   TraceReader reader(options, analyzer.sink());
-  Status st = FeedInput(f.input, reader);
+  Status st = FeedInput(f.input, mapped, reader);
   TraceReadResult result;
   const Status finished = reader.Finish(&result);
   progress.Done();
@@ -164,6 +167,24 @@ int RunDump(const std::string& input) {
   return kExitOk;
 }
 
+// The text form a file holds: the file itself ("Trace Go1.N" first), or
+// the trace section of a Go test fixture (txtar: "-- expect --", then
+// "-- trace --" and the text form).
+std::string_view TextForm(std::string_view file) {
+  if (file.starts_with("Trace Go1.")) return file;
+  const size_t at = file.find("\nTrace Go1.");
+  return at == std::string_view::npos ? std::string_view() : file.substr(at + 1);
+}
+
+int RunEncode(const std::string& input) {
+  std::string file;
+  if (Status st = ReadInputFile(input, "a text-form trace", &file); !st.ok()) return Fail(st.message());
+  StatusOr<std::string> bytes = EncodeTraceText(TextForm(file));
+  if (!bytes.ok()) return Fail(fmt::format("{}: {}", input, bytes.status().message()));
+  std::fwrite(bytes->data(), 1, bytes->size(), stdout);
+  return std::fflush(stdout) == 0 ? kExitOk : kExitError;
+}
+
 }  // namespace
 
 Verb AddTraceVerb(CLI::App& app) {
@@ -181,7 +202,8 @@ Verb AddTraceVerb(CLI::App& app) {
       "  curl -o trace.out 'http://127.0.0.1:6060/debug/pprof/trace?seconds=5'; gcpilot trace trace.out\n"
       "  gcpilot trace --json trace.out\n"
       "  gcpilot trace --csv mmu --mmu-svg mmu.svg --perfetto gc.json trace.out\n"
-      "  gcpilot trace dump trace.out | less");
+      "  gcpilot trace dump trace.out | less\n"
+      "  gcpilot trace encode go122-gc-stress.test > gc-stress.trace");
   cmd->add_option("FILE", flags->input, "execution trace; - for stdin");
   auto* json = cmd->add_flag("--json", flags->json, "print the analysis as JSON");
   cmd->add_option("--csv", flags->csv, "print one CSV row per item instead: cycles, stw, assists, payers or mmu")
@@ -197,11 +219,18 @@ Verb AddTraceVerb(CLI::App& app) {
       ->check(CLI::Range(1.0, 99.999));
   CLI::App* dump = cmd->add_subcommand("dump", "Print an execution trace as text, one event per line");
   dump->add_option("FILE", flags->dump_input, "execution trace; - for stdin")->required();
+  CLI::App* encode = cmd->add_subcommand(
+      "encode", "Write the binary trace a text-form trace (or a Go txtar test fixture) describes, to stdout");
+  encode->add_option("FILE", flags->encode_input, "text-form trace")->required();
   cmd->require_subcommand(0, 1);
-  cmd->callback([cmd, dump, flags] {
-    if (!dump->parsed() && flags->input.empty()) throw CLI::RequiredError("FILE");
+  cmd->callback([dump, encode, flags] {
+    if (!dump->parsed() && !encode->parsed() && flags->input.empty()) throw CLI::RequiredError("FILE");
   });
-  return {cmd, [flags, dump] { return dump->parsed() ? RunDump(flags->dump_input) : Run(*flags); }};
+  return {cmd, [flags, dump, encode] {
+            if (dump->parsed()) return RunDump(flags->dump_input);
+            if (encode->parsed()) return RunEncode(flags->encode_input);
+            return Run(*flags);
+          }};
 }
 
 }  // namespace gcpilot::cli

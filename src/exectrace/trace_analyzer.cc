@@ -16,6 +16,8 @@ class TraceTally final : public TraceSink {
     switch (e.kind) {
       case TraceEventKind::kGoCreate:
       case TraceEventKind::kGoStatus:
+      case TraceEventKind::kGoUnblock:
+        See(e.g);
         See(e.a);
         break;
       case TraceEventKind::kGoEnd:
