@@ -6,6 +6,7 @@
 // decoder is still a placeholder.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -70,7 +71,14 @@ INSTANTIATE_TEST_SUITE_P(SharedFixtures, GcOnRealTraces,
                                            Expect{"go122-annotations-stress.test", 0, 1, 0, 0, 0},
                                            Expect{"go122-task-across-generations.test", 0, 0, 0, 0, 0},
                                            Expect{"go123-sync.test", 0, 0, 0, 0, 0},
-                                           Expect{"go125-sync.test", 0, 0, 0, 0, 0}));
+                                           Expect{"go125-sync.test", 0, 0, 0, 0, 0}),
+                         // Named by the fixture ("go122_gc_stress"), not by the struct's bytes.
+                         [](const ::testing::TestParamInfo<Expect>& info) {
+                           std::string name(info.param.file);
+                           name = name.substr(0, name.find(".test"));
+                           for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                           return name;
+                         });
 
 }  // namespace
 }  // namespace gcpilot
