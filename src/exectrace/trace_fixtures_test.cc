@@ -8,6 +8,7 @@
 
 #include <cctype>
 #include <fstream>
+#include <ostream>
 #include <sstream>
 #include <string>
 
@@ -33,6 +34,9 @@ struct Expect {
   const char* file;
   int64_t cycles, stw, assists, sweeps, active_at_start;
 };
+
+// gtest prints a parameter into the test's listed name: the fixture's.
+void PrintTo(const Expect& e, std::ostream* os) { *os << e.file; }
 
 class GcOnRealTraces : public ::testing::TestWithParam<Expect> {};
 
