@@ -35,13 +35,22 @@ db="--db $tmp/never.db"
 cmd=(--ready 'http://127.0.0.1:{port}/' -- /bin/true '{port}')
 
 # An unknown verb is a usage error, with or without --help.
-row 2 'unknown command "NOSUCHVERB" (commands: gctrace, load, tune, report)' NOSUCHVERB --help
+row 2 'unknown command "NOSUCHVERB" (commands: gctrace, load, tune, report, trace)' NOSUCHVERB --help
 row 2 'unknown command "NOSUCHVERB"' NOSUCHVERB
 row 2 'unknown command "NOSUCHVERB"' NOSUCHVERB --version
 
 # A missing or unreadable input file is exit 1 and says why.
 row 1 'testdata/gctrace/no-such.log: cannot open: No such file or directory' gctrace testdata/gctrace/no-such.log
 row 1 "$tmp/dir: is a directory, not a log file" gctrace "$tmp/dir"
+row 1 "$tmp/no.trace: cannot open: No such file or directory" trace "$tmp/no.trace"
+row 1 "$tmp/dir: is a directory, not an execution trace" trace "$tmp/dir"
+row 1 "$tmp/dir: is a directory, not an execution trace" trace dump "$tmp/dir"
+row 1 "testdata/exectrace/go124-header.trace: unsupported trace version go 1.24" trace testdata/exectrace/go124-header.trace
+row 1 "testdata/gctrace/mixed.log: not a Go execution trace" trace testdata/gctrace/mixed.log
+row 1 "--perfetto $tmp/dir: is a directory" trace --perfetto "$tmp/dir" testdata/exectrace/go124-header.trace
+row 1 "--mmu-svg /nonexistent/dir/mmu.svg: " trace --mmu-svg /nonexistent/dir/mmu.svg testdata/exectrace/go124-header.trace
+row 2 "--perfetto testdata/exectrace/go124-header.trace: is the input trace" \
+  trace --perfetto testdata/exectrace/go124-header.trace testdata/exectrace/go124-header.trace
 row 1 "$tmp/no.toml: cannot open: No such file or directory" load http://127.0.0.1:9/ --requests "$tmp/no.toml"
 row 1 "$tmp/dir: is a directory, not a TOML file" load http://127.0.0.1:9/ --requests "$tmp/dir"
 row 1 "--body-file $tmp/pay.json: cannot open: No such file or directory" load http://127.0.0.1:9/ --body-file "$tmp/pay.json"

@@ -140,6 +140,21 @@ tune_resume_issue10.txt|~ estimated
 tune_resume_issue10.txt|by median
 tune_resume_issue10.txt|scaled MADs
 tune_resume_issue10.txt|Mann-Whitney rank test
+exectrace_two_cycles_table.txt|generations
+exectrace_two_cycles_table.txt|under way at the start
+exectrace_two_cycles_table.txt|cut at the end
+exectrace_two_cycles_table.txt|conc. mark
+exectrace_two_cycles_table.txt|STW sweep
+exectrace_two_cycles_table.txt|STW mark
+exectrace_two_cycles_table.txt|stop-the-world
+exectrace_two_cycles_table.txt|mark assists
+exectrace_two_cycles_table.txt|outside a cycle
+exectrace_two_cycles_table.txt|sweeps
+exectrace_two_cycles_table.txt|created in
+exectrace_two_cycles_table.txt|payers
+exectrace_two_cycles_table.txt|minimum mutator utilization
+exectrace_two_cycles_table.txt|worst window
+exectrace_two_cycles_table.txt|longer than the trace
 '
 while IFS='|' read -r source term; do
   [ -n "$source" ] || continue

@@ -47,10 +47,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("gcpilot 0.1.0"));
   const std::vector<Verb> verbs = {
-      AddGctraceVerb(app),
-      AddLoadVerb(app),
-      AddTuneVerb(app),
-      AddReportVerb(app),
+      AddGctraceVerb(app), AddLoadVerb(app), AddTuneVerb(app), AddReportVerb(app), AddTraceVerb(app),
   };
   try {
     app.parse(argc, argv);

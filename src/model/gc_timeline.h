@@ -45,7 +45,8 @@ struct GoroutineGcSpan {
   Kind kind = Kind::kMarkAssist;
   TimeSpan span;
   int64_t goroutine = 0;
-  int32_t proc = -1;  // the P it ran on, -1 unknown
+  int32_t proc = -1;                  // the P it ran on (where it began), -1 unknown
+  int64_t cycle = GcCycle::kUnknown;  // the GC cycle under way where it began, if any
   bool operator==(const GoroutineGcSpan&) const = default;
 };
 

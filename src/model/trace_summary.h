@@ -102,7 +102,7 @@ struct TraceSummary {
   std::string version;  // "go 1.19", "go 1.26"
   int64_t bytes = 0;
   TimeSpan span;          // first to last event, trace clock
-  int64_t gc_cycles = 0;  // GCBegin events (cycles that began inside the trace)
+  int64_t gc_cycles = 0;  // cycles begun inside the trace or already under way at its start (each once)
   int64_t stw_pauses = 0;
   int64_t stw_max_ns = 0;
   int64_t mark_assists = 0;  // assist intervals (begun inside, or active at a generation start)
