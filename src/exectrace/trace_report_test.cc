@@ -55,7 +55,9 @@ TEST(TraceReport, JsonHasTheAgreedKeys) {
   EXPECT_EQ(j["assists"]["payers"][0], nlohmann::json::parse(
                                            R"({"function":"main.serve","goroutines":2,"assists":3,"assist_ns":140})"));
   EXPECT_EQ(j["mmu"][0], nlohmann::json::parse(R"({"window_ns":100,"utilization":0.0,"worst_start_ns":1600})"));
-  EXPECT_TRUE(j["requests"].is_null());
+  // No task in the trace: its goroutines' lives are the requests.
+  EXPECT_EQ(j["requests"]["unit"], "goroutine");
+  EXPECT_EQ(j["requests"]["slow_percentile"], 99.0);
 }
 
 TEST(TraceReport, CsvRowsPerItem) {
