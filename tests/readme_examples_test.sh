@@ -38,13 +38,6 @@ not_run './test.sh    # installs what is missing, builds, runs the whole test su
 not_run 'cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo' \
   'this test runs inside that build; configuring it again from under ctest would rewrite it'
 not_run 'ninja -C build' 'the same: this test is run after that build, by it'
-# TODO(merge of issue 11): run these once the v1/v2 decoders and trace dump are merged.
-for c in 'gcpilot trace testdata/exectrace/verb-paygate-go126.trace          # table: cycles, pauses, assists, MMU' \
-  'gcpilot trace --json testdata/exectrace/verb-paygate-go126.trace   # the same as JSON' \
-  'gcpilot trace --csv mmu --mmu-svg mmu.svg --perfetto gc.json testdata/exectrace/verb-paygate-go126.trace' \
-  'gcpilot trace dump testdata/exectrace/verb-paygate-go126.trace | head   # the trace as text, event by event'; do
-  not_run "$c" 'the trace decoders are placeholders on this branch (issue 11 part C)'
-done
 run_as 'cmake --install build --prefix ~/.local' 'cmake --install build --prefix "$work/prefix"' \
   'not into the home folder of whoever runs the tests (tests/install_test.sh checks the installed copy)'
 run_as 'gcpilot tune                              # the bundled gateway, built-in study' \

@@ -48,7 +48,9 @@ for want in ("GC cycles", "stop-the-world", "concurrent mark", "GC sweep termina
 PY
 rows=$("$gcpilot" trace --csv mmu "$trace" | wc -l)
 [ "$rows" = 14 ] || bad "--csv mmu: $rows lines, expected a header and 13 windows"
-"$gcpilot" trace - <"$trace" | grep -q '^trace: <stdin>' || bad "trace - did not read stdin"
+# (into a file: grep -q closing the pipe early would fail gcpilot's write under pipefail)
+"$gcpilot" trace - <"$trace" >"$tmp/stdin.txt" || bad "trace - exited $?"
+grep -q '^trace: <stdin>' "$tmp/stdin.txt" || bad "trace - did not read stdin"
 
 # Cut short inside a batch: what comes before is analysed, exit 0, the
 # offset named.
