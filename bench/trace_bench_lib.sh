@@ -59,5 +59,5 @@ ratio() {
     sp = os > 0 ? as / os : 0
     mem = om > 0 ? am / om : 0
     printf "  vs %-35s speed %.1fx (goal >= %dx: %s), memory 1/%.1f (goal <= 1/%d: %s)\n",
-      n, sp, sg, sp >= sg ? "met" : "NOT met", mem, mg, mem >= mg ? "met" : "NOT met" }'
+      n, sp, sg, (sp >= sg ? "met" : "NOT met"), mem, mg, (mem >= mg ? "met" : "NOT met") }'
 }
