@@ -39,5 +39,5 @@ for f in "${files[@]}"; do
   read -r s kb <<<"$r"
   row "$(basename "$f")" "$(stat -L -c %s "$f")" "$s" "$kb"
   awk -v b="$(stat -L -c %s "$f")" -v s="$s" 'BEGIN { mbs = s > 0 ? b / 1e6 / s : 0;
-    printf "    goal >= 200 MB/s: %s\n", mbs >= 200 ? "met" : "NOT met" }'
+    printf "    goal >= 200 MB/s: %s\n", (mbs >= 200 ? "met" : "NOT met") }'
 done
