@@ -61,14 +61,20 @@ Status FeedInput(const std::string& input, MappedFile& mapped, TraceReader& read
 StatusOr<TraceAnalysis> Analyze(const TraceFlags& f, std::vector<GcIntervalSink*> extra) {
   TraceAnalyzer analyzer({.extra_sinks = std::move(extra), .requests = {.slow_percentile = f.slow_percentile}});
   Progress progress;
+  MappedFile mapped;  // before the reader: its bytes are read until Finish returns
   TraceReadOptions options{.lenient = f.lenient};
+  options.release = [&mapped](int64_t from, int64_t to) {
+    const std::string_view bytes = mapped.bytes();
+    if (from >= 0 && from < to && static_cast<size_t>(to) <= bytes.size()) {
+      mapped.Release(bytes.substr(static_cast<size_t>(from), static_cast<size_t>(to - from)));
+    }
+  };
   if (progress.enabled()) {
     options.progress = [&](int64_t bytes) {
       const double mb = static_cast<double>(bytes) / 1e6;
       progress.Update(fmt::format("trace: {:.0f} MB read, {:.0f} MB/s", mb, mb / std::max(progress.elapsed_s(), 1e-3)));
     };
   }
-  MappedFile mapped;  // before the reader: its bytes are read until Finish returns
   TraceReader reader(options, analyzer.sink());
   Status st = FeedInput(f.input, mapped, reader);
   TraceReadResult result;

@@ -38,6 +38,10 @@ struct TraceReadOptions {
   bool lenient = false;  // skip and count corrupt batches instead of failing
   // Called now and then with the bytes consumed so far (for progress).
   std::function<void(int64_t bytes)> progress;
+  // Called with file offsets [from, to) the reader will not read again, for
+  // a stable (mapped) input: the caller hands those pages back
+  // (MappedFile::Release), so a file read in place never stays resident.
+  std::function<void(int64_t from, int64_t to)> release;
 };
 
 // Something wrong at a place in the file.

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
+
+#include "base/read_file.h"
 
 namespace gcpilot {
 namespace {
@@ -49,6 +53,76 @@ TEST(TraceReader, AnInputCutInsideTheHeaderSaysWhere) {
 TEST(TraceReader, AnEmptyInputIsNoTrace) {
   TraceReadResult result;
   EXPECT_EQ(ReadTrace("", {}, nullptr, &result).message(), "empty input: not a Go execution trace");
+}
+
+}  // namespace
+}  // namespace gcpilot
+
+namespace gcpilot {
+namespace {
+
+struct Released {
+  std::vector<std::pair<int64_t, int64_t>> ranges;
+  TraceReadOptions Options() {
+    TraceReadOptions o;
+    o.release = [this](int64_t from, int64_t to) { ranges.emplace_back(from, to); };
+    return o;
+  }
+};
+
+class NoSink final : public TraceSink {
+ public:
+  void OnEvent(const TraceEvent&) override {}
+};
+
+std::string Fixture(const std::string& name) {
+  std::string bytes;
+  EXPECT_TRUE(ReadFileToString(std::string(GCPILOT_SOURCE_DIR) + "/testdata/exectrace/" + name, &bytes)) << name;
+  return bytes;
+}
+
+// A mapped v2 trace hands each generation's bytes back once it is read: the
+// ranges follow each other from the header on; Go 1.26 ends each
+// generation with EndOfGeneration, so the last one goes back too.
+TEST(TraceReader, AStableV2TraceReleasesEachGenerationOnceRead) {
+  const std::string bytes = Fixture("go126-paygate-1s.trace");
+  Released released;
+  NoSink sink;
+  TraceReadResult result;
+  ASSERT_TRUE(ReadTrace(bytes, released.Options(), &sink, &result).ok());
+  ASSERT_EQ(result.generations, 2);
+  ASSERT_FALSE(released.ranges.empty());
+  EXPECT_EQ(released.ranges.front().first, 16);
+  for (size_t i = 1; i < released.ranges.size(); ++i) {
+    EXPECT_EQ(released.ranges[i].first, released.ranges[i - 1].second) << i;
+  }
+  EXPECT_EQ(released.ranges.size(), 2u);
+  EXPECT_EQ(released.ranges.back().second, static_cast<int64_t>(bytes.size()));
+}
+
+// A chunked (copied) input has nothing mapped to hand back.
+TEST(TraceReader, AChunkedTraceReleasesNothing) {
+  const std::string bytes = Fixture("go126-paygate-1s.trace");
+  Released released;
+  NoSink sink;
+  TraceReader reader(released.Options(), &sink);
+  for (size_t at = 0; at < bytes.size(); at += 4096) ASSERT_TRUE(reader.Feed(std::string_view(bytes).substr(at, 4096)).ok());
+  TraceReadResult result;
+  ASSERT_TRUE(reader.Finish(&result).ok());
+  EXPECT_EQ(result.generations, 2);
+  EXPECT_TRUE(released.ranges.empty());
+}
+
+// A mapped v1 trace is read in two passes over the whole file; its pages go
+// back after each.
+TEST(TraceReader, AStableV1TraceReleasesTheFileAfterEachPass) {
+  const std::string bytes = Fixture("go119-paygate-300ms.trace");
+  Released released;
+  NoSink sink;
+  TraceReadResult result;
+  ASSERT_TRUE(ReadTrace(bytes, released.Options(), &sink, &result).ok());
+  const std::pair<int64_t, int64_t> whole{16, static_cast<int64_t>(bytes.size())};
+  EXPECT_EQ(released.ranges, (std::vector<std::pair<int64_t, int64_t>>{whole, whole}));
 }
 
 }  // namespace

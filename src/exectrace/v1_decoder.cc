@@ -18,7 +18,11 @@ namespace {
 class V1Decoder final : public FormatDecoder {
  public:
   V1Decoder(int go_minor, const TraceReadOptions& options, TraceSink* sink)
-      : minor_(go_minor), lenient_(options.lenient), progress_(options.progress), sink_(sink) {}
+      : minor_(go_minor),
+        lenient_(options.lenient),
+        progress_(options.progress),
+        release_(options.release),
+        sink_(sink) {}
 
   Status Feed(std::string_view chunk, int64_t base, bool stable) override {
     if (chunks_++ == 0) base_ = base;
@@ -38,7 +42,13 @@ class V1Decoder final : public FormatDecoder {
     const std::string_view body = in_place_.empty() ? std::string_view(owned_) : in_place_;
     const V1Index index = BuildV1Index(body, base_, minor_, lenient_);
     if (progress_) progress_(base_ + static_cast<int64_t>(body.size()));
+    // A mapped file's pages go back after each pass (the merge faults them
+    // in again from the page cache), so neither pass keeps the file resident.
+    const bool in_place = !in_place_.empty();
+    const int64_t end = base_ + static_cast<int64_t>(body.size());
+    if (in_place && release_) release_(base_, end);
     MergeV1Events(body, base_, minor_, index, sink_);
+    if (in_place && release_) release_(base_, end);
     result->events = index.events;
     result->batches = static_cast<int64_t>(index.batches.size());
     result->skipped_batches = index.skipped_batches;
@@ -58,6 +68,7 @@ class V1Decoder final : public FormatDecoder {
   int minor_;
   bool lenient_;
   std::function<void(int64_t)> progress_;
+  std::function<void(int64_t, int64_t)> release_;
   TraceSink* sink_;
   int64_t base_ = static_cast<int64_t>(kTraceHeaderBytes);  // until the first Feed says
   int chunks_ = 0;

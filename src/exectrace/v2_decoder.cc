@@ -1,5 +1,7 @@
 #include "exectrace/v2_decoder.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "exectrace/format_decoders.h"
@@ -67,6 +69,7 @@ Status V2Decoder::Frame(std::string_view bytes, int64_t base, bool in_place, siz
     if (h.kind == V2BatchHeader::kEndOfGeneration) {
       Status st = CompleteGeneration(/*truncated=*/false);
       if (!st.ok()) return st;
+      if (in_place) ReleaseBefore(base + static_cast<int64_t>(pos));
       continue;
     }
     V2Batch batch{h, rest.substr(h.header_bytes, h.size), offset, offset + static_cast<int64_t>(h.header_bytes)};
@@ -89,6 +92,13 @@ Status V2Decoder::TakeBatch(V2Batch batch, bool in_place) {
   if (!gen_.empty() && gen != gen_.gen()) {
     Status st = CompleteGeneration(/*truncated=*/false);
     if (!st.ok()) return st;
+    if (in_place) ReleaseBefore(batch.offset);
+  }
+  if (!in_place && gen_.held_bytes() + static_cast<int64_t>(batch.data.size()) > kMaxGenerationBytes) {
+    return Fail(Status::Corruption(fmt::format(
+        "offset {}: generation {} holds more than {} MiB of batches (the runtime starts a new one about every "
+        "second): not a trace Go writes",
+        batch.offset, gen, kMaxGenerationBytes >> 20)));
   }
   Status st = gen_.Add(batch, in_place);
   return st.ok() ? st : Corrupt(st, batch.offset);
@@ -115,6 +125,13 @@ Status V2Decoder::CompleteGeneration(bool truncated) {
   }
   gen_.Clear();
   return st.ok() ? st : Fail(st);
+}
+
+// Every generation before `offset` has been handed on: its bytes are not
+// read again.
+void V2Decoder::ReleaseBefore(int64_t offset) {
+  if (options_.release && offset > released_) options_.release(released_, offset);
+  released_ = std::max(released_, offset);
 }
 
 // A batch that cannot be read: skipped when lenient, else the end.

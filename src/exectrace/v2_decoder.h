@@ -42,6 +42,11 @@ namespace gcpilot {
 
 class V2Decoder final : public FormatDecoder {
  public:
+  // A copied (non-stable) input never holds more than this of one
+  // generation: a stream that never starts a new generation is refused, not
+  // buffered to its end.
+  static constexpr int64_t kMaxGenerationBytes = int64_t{512} << 20;
+
   V2Decoder(int go_minor, const TraceReadOptions& options, TraceSink* sink);
 
   [[nodiscard]] Status Feed(std::string_view chunk, int64_t base, bool stable) override;
@@ -55,6 +60,7 @@ class V2Decoder final : public FormatDecoder {
   Status Frame(std::string_view bytes, int64_t base, bool in_place, size_t* used);
   Status TakeBatch(V2Batch batch, bool in_place);
   Status CompleteGeneration(bool truncated);
+  void ReleaseBefore(int64_t offset);
   Status Corrupt(const Status& why, int64_t batch_offset);
   Status Fail(Status st);
 
@@ -67,6 +73,7 @@ class V2Decoder final : public FormatDecoder {
   uint64_t last_gen_ = 0;       // the last generation handed on
   uint64_t last_frequency_ = 0;
   int64_t end_ = 16;  // offset after the last byte fed
+  int64_t released_ = 16;  // offsets before this were handed to options_.release
   TraceReadResult counts_;
   Status error_;
 };
