@@ -61,5 +61,11 @@ rc=$?
 grep -q "warning: the trace is cut off at byte offset" "$tmp/cut.err" || bad "cut trace: no warning: $(cat "$tmp/cut.err")"
 python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j["trace"]["truncated_at"] is not None' \
   "$tmp/cut.json" || bad "cut trace: truncated_at is null"
+# A trace that cannot be read leaves an existing --perfetto file as it was.
+echo '{"old": true}' >"$tmp/keep.json"
+"$gcpilot" trace --perfetto "$tmp/keep.json" testdata/exectrace/go124-header.trace >/dev/null 2>"$tmp/keep.err"
+rc=$?
+[ $rc = 1 ] || bad "--perfetto on an unreadable trace: exit $rc, expected 1"
+[ "$(cat "$tmp/keep.json")" = '{"old": true}' ] || bad "--perfetto on an unreadable trace replaced the old file"
 [ $fail = 0 ] && echo "trace_verb_test: ok"
 exit $fail

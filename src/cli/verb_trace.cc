@@ -139,10 +139,14 @@ int Run(const TraceFlags& f) {
   if (f.perfetto.empty()) {
     analysis = Analyze(f, {});
   } else {
+    // A failed analysis leaves the file as it was (a failed stream is not
+    // committed), never half a timeline in place of the old one.
     const Status written = WriteFileAtomically(f.perfetto, [&](std::ostream& out) {
       PerfettoWriter writer(out);
       analysis = Analyze(f, {&writer});
+      if (!analysis->ok()) out.setstate(std::ios::failbit);
     });
+    if (!analysis->ok()) return Fail(analysis->status().message());
     if (!written.ok()) return Fail("--perfetto " + written.message());
   }
   if (!analysis->ok()) return Fail(analysis->status().message());

@@ -178,9 +178,12 @@ void GcIntervalBuilder::State::OnEvent(const TraceEvent& e) {
 }
 
 // GCBegin [seq]; GCActive [seq] at a generation's start while a cycle is
-// under way; GCEnd [seq], written inside the mark-termination STW.
+// under way; GCEnd [seq], written inside the mark-termination STW. Cycles
+// are numbered 1, 2, ... in the order the trace shows them: the wire's
+// sequence counts from the start of tracing, from 0 in v1 and by two (begin
+// and end) in v2, so it is no cycle number a user could match.
 void GcIntervalBuilder::State::OnGc(const TraceEvent& e) {
-  const int64_t number = e.a > 0 ? e.a : SaturatingAdd(last_cycle_number, 1);
+  const int64_t number = SaturatingAdd(last_cycle_number, 1);
   if (e.kind == Kind::kGcBegin) {
     if (cycle) FinishCycle(e.ns, false);
     OpenCycleAt(number, e.ns, e.offset, false);
