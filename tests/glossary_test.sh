@@ -150,7 +150,7 @@ exectrace_two_cycles_table.txt|stop-the-world
 exectrace_two_cycles_table.txt|mark assists
 exectrace_two_cycles_table.txt|outside a cycle
 exectrace_two_cycles_table.txt|sweeps
-exectrace_two_cycles_table.txt|created in
+exectrace_two_cycles_table.txt|starts in
 exectrace_two_cycles_table.txt|payers
 exectrace_two_cycles_table.txt|minimum mutator utilization
 exectrace_two_cycles_table.txt|worst window

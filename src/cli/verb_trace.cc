@@ -202,10 +202,12 @@ Verb AddTraceVerb(CLI::App& app) {
       "trace", "Analyze a Go execution trace: GC cycles and stop-the-world phases, mark assists and who paid, MMU");
   cmd->footer(
       "Reads Go 1.11-1.26 execution traces (runtime/trace, /debug/pprof/trace) from FILE (plain or\n"
-      "gzip) or stdin. A trace cut off mid-event is analysed up to the cut, with a warning naming\n"
-      "the byte offset (exit 0). A corrupt batch is an error naming its offset (--lenient: skipped\n"
-      "and counted). MMU follows go tool trace: a GC stop-the-world takes every P; a running mark\n"
-      "assist, a sweep, a dedicated or fractional mark worker its P.\n"
+      "gzip) or stdin. A Go 1.22+ trace cut off mid-batch is analysed up to the cut, with a warning\n"
+      "naming the byte offset (exit 0); a Go 1.11-1.21 one lacks its Frequency event (written last)\n"
+      "and is refused: no time in it can be known. A corrupt batch is an error naming its offset\n"
+      "(--lenient: skipped and counted). MMU follows Go's definition (internal/trace): a GC\n"
+      "stop-the-world takes every P; a running mark assist, a sweep, a dedicated or fractional mark\n"
+      "worker its P. Requests are runtime/trace tasks (or goroutine lives): server-side durations.\n"
       "Exit status: 0 ok, 1 input error, 2 usage error.\n\n"
       "Examples:\n"
       "  curl -o trace.out 'http://127.0.0.1:6060/debug/pprof/trace?seconds=5'; gcpilot trace trace.out\n"

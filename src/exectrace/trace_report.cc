@@ -72,12 +72,12 @@ std::string AssistSection(const TraceAnalysis& a) {
   out += fmt::format("  sweeps  count {}  total {} ms  max {} ms\n", a.sweeps.count, Ms(a.sweeps.total_ns),
                      Ms(a.sweeps.max_ns));
   if (a.top_goroutines.empty()) return out;
-  out += fmt::format("  {:<12} {:>8} {:>10}  {}\n", "goroutine", "assists", "ms", "created in");
+  out += fmt::format("  {:<12} {:>8} {:>10}  {}\n", "goroutine", "assists", "ms", "starts in");
   for (const AssistGoroutine& g : a.top_goroutines) {
     out += fmt::format("  {:<12} {:>8} {:>10}  {}\n", fmt::format("g{}", g.goroutine), g.assists, Ms(g.assist_ns),
                        g.function);
   }
-  out += fmt::format("  {:<40} {:>10} {:>8} {:>10}\n", "payers (creation function)", "goroutines", "assists", "ms");
+  out += fmt::format("  {:<40} {:>10} {:>8} {:>10}\n", "payers (start function)", "goroutines", "assists", "ms");
   for (const AssistPayer& p : a.payers) {
     out += fmt::format("  {:<40} {:>10} {:>8} {:>10}\n", p.function, p.goroutines, p.assists, Ms(p.assist_ns));
   }

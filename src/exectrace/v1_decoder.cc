@@ -8,6 +8,8 @@
 // kept whole in one buffer, copied once.
 #include <string>
 
+#include <fmt/format.h>
+
 #include "exectrace/format_decoders.h"
 #include "exectrace/v1_index.h"
 #include "exectrace/v1_merge.h"
@@ -55,11 +57,18 @@ class V1Decoder final : public FormatDecoder {
     result->skipped = index.skipped;
     result->truncated = index.truncated;
     result->truncated_at = index.truncated_at;
-    if (index.error.ok() && !index.truncated && index.frequency == 0) {
-      // The runtime writes Frequency last: a trace without it was cut
-      // between two events (after its last complete one).
-      result->truncated = true;
-      result->truncated_at = base_ + static_cast<int64_t>(body.size());
+    if (index.error.ok() && index.frequency == 0) {
+      // The runtime writes Frequency last: a trace without it was cut off,
+      // and without the tick rate no time in it can be known (Go's own
+      // reader refuses it too). Counts alone would pass for a result.
+      if (!index.truncated) {
+        result->truncated = true;
+        result->truncated_at = base_ + static_cast<int64_t>(body.size());
+      }
+      return Status::Corruption(fmt::format(
+          "offset {}: the trace ends before its Frequency event (Go 1.11-1.21 write it last, so the file was cut "
+          "off): without the tick rate no time in it can be known",
+          result->truncated_at));
     }
     return index.error;
   }

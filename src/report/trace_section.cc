@@ -106,7 +106,7 @@ std::string TimeSplitTable(const TraceAttribution& a) {
 std::string PayersTable(const TraceSummary& t) {
   if (t.payers.empty()) return "<p class=\"meta\">No goroutine did mark-assist work in the trace.</p>\n";
   std::string h =
-      "<table>\n<tr><th class=\"l\">mark assists paid by goroutines created in</th><th>goroutines</th>"
+      "<table>\n<tr><th class=\"l\">mark assists paid by goroutines that start in</th><th>goroutines</th>"
       "<th>assists</th><th>assist ms</th></tr>\n";
   for (size_t i = 0; i < std::min(kRows, t.payers.size()); ++i) {
     const AssistPayer& p = t.payers[i];
@@ -162,10 +162,12 @@ std::string TraceSection(const ReportInput& in) {
   std::string h = "<h2>GC in the execution trace</h2>\n";
   h += "<p class=\"meta\">Each setting's run above also captured an execution trace inside its measured window "
        "(runtime/trace, from /debug/pprof/trace). The MMU curve gives, for each window length, the lowest share of "
-       "the CPUs (GOMAXPROCS) left to the program in any window of that length: a stop-the-world takes every P, a "
-       "mark assist, a sweep or a background mark worker its own. A request is a runtime/trace task (the bundled "
-       "gateway makes one per request), or without tasks a goroutine's life; its time is split by what its "
-       "goroutine was doing.</p>\n";
+       "the CPUs (GOMAXPROCS) left to the program in any window of that length: a GC stop-the-world takes every P, "
+       "a mark assist, a sweep or a dedicated or fractional mark worker its own. A request here is a runtime/trace "
+       "task (the bundled gateway makes one per request), or without tasks a goroutine's life: its duration is "
+       "the time inside the service, from the handler's start to its end, not the latency the load measured above "
+       "(which adds the network, the accept and read queues and the wait for a connection), and its percentile is "
+       "over the tasks of the trace's seconds only. Its time is split by what its goroutine was doing.</p>\n";
   h += MmuFigure(shown);
   for (const Shown& s : shown) h += SettingTrace(in, s);
   return h;
