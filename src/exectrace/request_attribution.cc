@@ -182,11 +182,8 @@ void RequestAttributor::State::OnEnd(const TraceEvent& e) {
   Goroutine& r = it->second;
   Settle(r, e.ns);
   if (!r.system) {
-    TracedRequest req{.name = r.function >= 0 ? names[r.function] : "(unknown)",
-                      .id = e.g,
-                      .span = {r.first_ns, e.ns},
-                      .split = r.split};
-    goroutine_tally.Add(std::move(req), r.assists > 0);
+    goroutine_tally.Add(r.function >= 0 ? std::string_view(names[r.function]) : "(unknown)", e.g,
+                        {r.first_ns, e.ns}, r.split, r.assists > 0);
   }
   Forget(e.g);
 }
@@ -235,7 +232,7 @@ void RequestAttributor::State::OnTaskEnd(const TraceEvent& e) {
   Goroutine& r = g->second;
   Settle(r, e.ns);
   const RequestTimeSplit split = SubtractSplit(r.split, task.split_at_begin);
-  tasks_tally.Add({.name = names[task.name], .id = e.a, .span = {task.begin_ns, e.ns}, .split = split},
+  tasks_tally.Add(names[task.name], e.a, {task.begin_ns, e.ns}, split,
                   r.assists > task.assists_at_begin || split.assist_ns > 0);
   if (--r.open_tasks == 0 && r.dead) goroutines.erase(task.g);
 }
