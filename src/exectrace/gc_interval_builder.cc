@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <limits>
 #include <map>
-#include <memory_resource>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -102,11 +101,10 @@ struct GcIntervalBuilder::State {
   int64_t last_cycle_number = 0;
   std::map<int32_t, PState> ps;
   // A goroutine's entry lives from its start to its stop (or its assist's
-  // end): an insert and an erase per run, so the nodes come from a pool,
-  // not malloc. The pool keeps at most the most entries held at once.
-  std::pmr::unsynchronized_pool_resource pool;
-  using GoroutineMap = std::pmr::unordered_map<int64_t, GState>;
-  GoroutineMap gs{&pool};
+  // end). (A pool resource for its nodes counted more instructions than
+  // malloc's thread cache.)
+  using GoroutineMap = std::unordered_map<int64_t, GState>;
+  GoroutineMap gs;
   std::optional<OpenCycle> cycle;
   std::optional<OpenStw> stw;
   int32_t busy = 0;  // Ps whose slice takes the P
