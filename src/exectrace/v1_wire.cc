@@ -1,5 +1,7 @@
 #include "exectrace/v1_wire.h"
 
+#include <array>
+
 #include <fmt/format.h>
 
 namespace gcpilot {
@@ -121,7 +123,8 @@ V1Read ReadString(std::string_view body, size_t* pos, V1WireEvent* ev, std::stri
   return r;
 }
 
-V1Read ReadBody(std::string_view body, size_t* pos, V1WireEvent* ev, std::string* error) {
+// Out of line: inlined, its frame made every event's call pay for it.
+[[gnu::noinline]] V1Read ReadBody(std::string_view body, size_t* pos, V1WireEvent* ev, std::string* error) {
   if (ev->type == kV1String) return ReadString(body, pos, ev, error);
   const int count = static_cast<uint8_t>(body[ev->pos]) >> 6;
   V1Read r;
@@ -170,13 +173,26 @@ inline bool ReadShortFast(std::string_view body, size_t* pos, V1WireEvent* ev) {
   return true;
 }
 
+// V1Spec for every type byte (6 bits) of the version last asked for: one
+// load per event instead of a call. A reader sees one version at a time,
+// so the table is rebuilt only when the version changes.
+const V1EventSpec* SpecOf(uint8_t type, int go_minor) {
+  thread_local int minor = -1;
+  thread_local std::array<const V1EventSpec*, 64> table{};
+  if (minor != go_minor) {
+    for (int t = 0; t < 64; ++t) table[t] = V1Spec(t, go_minor);
+    minor = go_minor;
+  }
+  return table[type];
+}
+
 }  // namespace
 
 V1Read ReadV1Event(std::string_view body, size_t pos, int go_minor, V1WireEvent* ev, std::string* error) {
   if (pos >= body.size()) return V1Read::kEnd;
   ev->pos = pos;
   ev->type = static_cast<uint8_t>(body[pos]) & 0x3f;
-  ev->spec = V1Spec(ev->type, go_minor);
+  ev->spec = SpecOf(ev->type, go_minor);
   if (ev->spec == nullptr) {
     return Corrupt(error, fmt::format("unknown event type {} in a go 1.{} trace", ev->type, go_minor));
   }
