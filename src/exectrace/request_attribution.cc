@@ -184,8 +184,8 @@ void RequestAttributor::State::OnEnd(const TraceEvent& e) {
   Goroutine& r = it->second;
   Settle(r, e.ns);
   if (!r.system) {
-    goroutine_tally.Add(r.function >= 0 ? std::string_view(names[r.function]) : "(unknown)", e.g,
-                        {r.first_ns, e.ns}, r.split, r.assists > 0);
+    goroutine_tally.Add(r.function >= 0 ? std::string_view(names[r.function]) : "(unknown)", e.g, {r.first_ns, e.ns},
+                        r.split, r.assists > 0);
   }
   Forget(e.g);
 }

@@ -53,8 +53,7 @@ void RequestTally::Add(TracedRequest request, bool assisted) {
   Add(request.name, request.id, request.span, request.split, assisted);
 }
 
-void RequestTally::Add(std::string_view name, int64_t id, TimeSpan span, const RequestTimeSplit& split,
-                       bool assisted) {
+void RequestTally::Add(std::string_view name, int64_t id, TimeSpan span, const RequestTimeSplit& split, bool assisted) {
   TracedRequest request{.name = {}, .id = id, .span = span, .split = split};
   const int64_t duration = std::max<int64_t>(request.span.duration_ns(), 0);
   durations_.Record(duration);

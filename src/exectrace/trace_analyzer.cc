@@ -72,8 +72,8 @@ class TraceTally final : public TraceSink {
     live_.erase(g);
   }
   TraceInfo info_;
-  int64_t last_ = 0;           // live (or 0)
-  std::vector<bool> dense_;    // live goroutines with ids in (0, kDenseIds)
+  int64_t last_ = 0;                  // live (or 0)
+  std::vector<bool> dense_;           // live goroutines with ids in (0, kDenseIds)
   std::unordered_set<int64_t> live_;  // the others
   int64_t goroutines_ = 0, tasks_ = 0, regions_ = 0;
 };
