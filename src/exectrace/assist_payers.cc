@@ -7,8 +7,9 @@ namespace gcpilot {
 
 int32_t AssistPayers::Intern(std::string_view function) {
   if (function.empty()) return 0;
-  auto [it, added] = ids_.try_emplace(std::string(function), static_cast<int32_t>(names_.size()));
-  if (added) names_.push_back(it->first);
+  if (auto it = ids_.find(function); it != ids_.end()) return it->second;
+  const auto it = ids_.emplace(std::string(function), static_cast<int32_t>(names_.size())).first;
+  names_.push_back(it->first);
   return it->second;
 }
 

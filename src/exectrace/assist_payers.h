@@ -11,10 +11,12 @@
 #define GCPILOT_EXECTRACE_ASSIST_PAYERS_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "base/string_hash.h"
 #include "exectrace/gc_intervals.h"
 #include "exectrace/trace_event.h"
 #include "model/trace_summary.h"
@@ -52,7 +54,7 @@ class AssistPayers final : public TraceSink, public GcIntervalSink {
 
   std::unordered_map<int64_t, int32_t> creator_;  // live goroutine -> function
   std::unordered_map<int64_t, Assisted> assisted_;
-  std::unordered_map<std::string, int32_t> ids_;
+  std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>> ids_;
   std::vector<std::string> names_{kUnknownCreator};
 };
 

@@ -100,7 +100,11 @@ struct GcIntervalBuilder::State {
   int64_t heap_bytes = GcCycle::kUnknown, goal_bytes = GcCycle::kUnknown;
   int64_t last_cycle_number = 0;
   std::map<int32_t, PState> ps;
-  std::unordered_map<int64_t, GState> gs;
+  // A goroutine's entry lives from its start to its stop (or its assist's
+  // end). (A pool resource for its nodes counted more instructions than
+  // malloc's thread cache.)
+  using GoroutineMap = std::unordered_map<int64_t, GState>;
+  GoroutineMap gs;
   std::optional<OpenCycle> cycle;
   std::optional<OpenStw> stw;
   int32_t busy = 0;  // Ps whose slice takes the P
@@ -126,7 +130,7 @@ struct GcIntervalBuilder::State {
   void CloseSweep(int32_t p, PState& st, int64_t end_ns, bool cut);
   void StartRunning(int64_t g, int32_t p, int64_t ns, std::string_view label);
   void StopRunning(int64_t g, int64_t ns, bool cut);
-  void Forget(int64_t g);
+  void Forget(GoroutineMap::iterator it);
   void RefreshP(int32_t p, int64_t ns);
   void CloseSlice(int32_t p, PState& st, int64_t ns);
   void StepUtilization(int64_t ns);
@@ -281,7 +285,8 @@ void GcIntervalBuilder::State::CloseStw(int64_t end_ns, bool cut) {
 // at a generation's start for a goroutine in an assist (running or not).
 void GcIntervalBuilder::State::OnAssist(const TraceEvent& e) {
   if (e.g == 0) return;
-  GState& st = gs[e.g];
+  const auto it = gs.try_emplace(e.g).first;
+  GState& st = it->second;
   const int64_t cycle_number = cycle ? cycle->cycle.number : GcCycle::kUnknown;
   const int32_t proc = st.p >= 0 ? st.p : e.p;
   if (e.kind == Kind::kAssistBegin) {
@@ -294,7 +299,7 @@ void GcIntervalBuilder::State::OnAssist(const TraceEvent& e) {
     CloseAssist(e.g, st, e.ns, false);
   }
   if (st.p >= 0) RefreshP(st.p, e.ns);
-  Forget(e.g);
+  Forget(it);
 }
 
 void GcIntervalBuilder::State::CloseAssist(int64_t g, GState& st, int64_t end_ns, bool cut) {
@@ -407,13 +412,14 @@ void GcIntervalBuilder::State::StopRunning(int64_t g, int64_t ns, bool cut) {
   PState& pst = ps[p];
   if (pst.running_g == g) pst.running_g = 0;
   RefreshP(p, ns);
-  Forget(g);
+  Forget(it);
 }
 
-// A goroutine not running and not assisting has nothing to remember.
-void GcIntervalBuilder::State::Forget(int64_t g) {
-  auto it = gs.find(g);
-  if (it != gs.end() && it->second.p < 0 && !it->second.assist) gs.erase(it);
+// A goroutine not running and not assisting has nothing to remember. `it`
+// is still valid: what ran since it was found looks goroutines up, never
+// adds or removes one.
+void GcIntervalBuilder::State::Forget(GoroutineMap::iterator it) {
+  if (it->second.p < 0 && !it->second.assist) gs.erase(it);
 }
 
 // The P's slice follows what it runs: a sweep first, then the running

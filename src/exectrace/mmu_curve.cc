@@ -43,7 +43,7 @@ void MmuCurve::Push(int64_t t, double u) {
     return;
   }
   steps_.push_back({t, u, last.cum_u + last.u * Gap(last.t, t)});
-  max_held_ = std::max(max_held_, steps_.size());
+  max_held_ = std::max(max_held_, base_ + steps_.size() - live_);
 }
 
 // The integral of utilization from the first step to x (x between a held
@@ -91,9 +91,11 @@ void MmuCurve::Advance(int64_t horizon) {
 void MmuCurve::DropOld() {
   size_t needed = base_ + steps_.size() - 1;
   for (const Window& win : windows_) needed = std::min({needed, win.next_a, win.ptr_b});
-  while (base_ < needed) {
-    steps_.pop_front();
-    ++base_;
+  live_ = std::max(live_, needed);
+  const size_t dead = live_ - base_;
+  if (dead >= 1024 && dead >= steps_.size() / 2) {
+    steps_.erase(steps_.begin(), steps_.begin() + static_cast<std::ptrdiff_t>(dead));
+    base_ = live_;
   }
 }
 

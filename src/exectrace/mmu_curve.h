@@ -19,7 +19,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <vector>
 
 #include "exectrace/gc_intervals.h"
@@ -71,8 +70,12 @@ class MmuCurve final : public GcIntervalSink {
   void DropOld();
 
   std::vector<Window> windows_;
-  std::deque<Step> steps_;
+  // Held steps are steps_[live_ - base_ ..]; the dropped ones before them
+  // are erased in bulk (a vector indexes faster than a deque, and every
+  // position of every window reads a step or two).
+  std::vector<Step> steps_;
   size_t base_ = 0;  // global index of steps_.front()
+  size_t live_ = 0;  // global index of the oldest held step
   int64_t first_t_ = 0;
   bool started_ = false;
   size_t max_held_ = 0;

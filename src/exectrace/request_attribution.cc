@@ -1,11 +1,13 @@
 #include "exectrace/request_attribution.h"
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "base/string_hash.h"
 #include "exectrace/request_tally.h"
 
 namespace gcpilot {
@@ -74,7 +76,7 @@ struct RequestAttributor::State {
   std::unordered_map<int64_t, Goroutine> goroutines;
   std::unordered_map<int64_t, OpenTask> tasks;
   std::vector<std::string> names;
-  std::unordered_map<std::string, int> name_index;
+  std::unordered_map<std::string, int, StringHash, std::equal_to<>> name_index;
   bool saw_tasks = false;
   RequestTally tasks_tally, goroutine_tally;
   TraceAttribution result;
@@ -96,9 +98,9 @@ struct RequestAttributor::State {
 };
 
 int RequestAttributor::State::Intern(std::string_view name) {
-  auto [it, added] = name_index.try_emplace(std::string(name), static_cast<int>(names.size()));
-  if (added) names.emplace_back(name);
-  return it->second;
+  if (auto it = name_index.find(name); it != name_index.end()) return it->second;
+  names.emplace_back(name);
+  return name_index.emplace(std::string(name), static_cast<int>(names.size()) - 1).first->second;
 }
 
 // The goroutine's record, made at first sight in `state` (used only when
@@ -182,11 +184,8 @@ void RequestAttributor::State::OnEnd(const TraceEvent& e) {
   Goroutine& r = it->second;
   Settle(r, e.ns);
   if (!r.system) {
-    TracedRequest req{.name = r.function >= 0 ? names[r.function] : "(unknown)",
-                      .id = e.g,
-                      .span = {r.first_ns, e.ns},
-                      .split = r.split};
-    goroutine_tally.Add(std::move(req), r.assists > 0);
+    goroutine_tally.Add(r.function >= 0 ? std::string_view(names[r.function]) : "(unknown)", e.g, {r.first_ns, e.ns},
+                        r.split, r.assists > 0);
   }
   Forget(e.g);
 }
@@ -235,7 +234,7 @@ void RequestAttributor::State::OnTaskEnd(const TraceEvent& e) {
   Goroutine& r = g->second;
   Settle(r, e.ns);
   const RequestTimeSplit split = SubtractSplit(r.split, task.split_at_begin);
-  tasks_tally.Add({.name = names[task.name], .id = e.a, .span = {task.begin_ns, e.ns}, .split = split},
+  tasks_tally.Add(names[task.name], e.a, {task.begin_ns, e.ns}, split,
                   r.assists > task.assists_at_begin || split.assist_ns > 0);
   if (--r.open_tasks == 0 && r.dead) goroutines.erase(task.g);
 }

@@ -50,6 +50,11 @@ bool Slower(const TracedRequest& a, const TracedRequest& b) {
 RequestTally::RequestTally(int keep) : keep_(std::max(keep, 0)), durations_(HdrHistogram::ForLatencyNs()) {}
 
 void RequestTally::Add(TracedRequest request, bool assisted) {
+  Add(request.name, request.id, request.span, request.split, assisted);
+}
+
+void RequestTally::Add(std::string_view name, int64_t id, TimeSpan span, const RequestTimeSplit& split, bool assisted) {
+  TracedRequest request{.name = {}, .id = id, .span = span, .split = split};
   const int64_t duration = std::max<int64_t>(request.span.duration_ns(), 0);
   durations_.Record(duration);
   Bucket& b = buckets_[durations_.LowestEquivalent(std::min(duration, durations_.highest()))];
@@ -61,10 +66,11 @@ void RequestTally::Add(TracedRequest request, bool assisted) {
   AddSplit(request.split, &all_total_);
   if (keep_ == 0) return;
   if (static_cast<int>(slowest_.size()) == keep_) {
-    if (!Slower(request, slowest_.front())) return;
+    if (!Slower(request, slowest_.front())) return;  // Slower reads no name
     std::pop_heap(slowest_.begin(), slowest_.end(), Slower);
     slowest_.pop_back();
   }
+  request.name = name;
   slowest_.push_back(std::move(request));
   std::push_heap(slowest_.begin(), slowest_.end(), Slower);
 }

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <map>
+#include <string_view>
 #include <vector>
 
 #include "hdr/hdr_histogram.h"
@@ -36,6 +37,9 @@ class RequestTally {
   // assist time, or an assist it entered); the other two GC facts are read
   // off the split (stw_ns > 0, runnable_in_mark_ns > 0).
   void Add(TracedRequest request, bool assisted);
+  // The same, the name copied only when the request is kept among the
+  // slowest (most are not: a request per goroutine or task ends often).
+  void Add(std::string_view name, int64_t id, TimeSpan span, const RequestTimeSplit& split, bool assisted);
 
   int64_t requests() const { return durations_.total_count(); }
 

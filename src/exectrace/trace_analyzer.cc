@@ -1,6 +1,8 @@
 #include "exectrace/trace_analyzer.h"
 
+#include <algorithm>
 #include <unordered_set>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -8,7 +10,11 @@ namespace gcpilot {
 namespace {
 
 // Goroutines, tasks and regions, counted once each. A goroutine is
-// remembered while it lives (Go never reuses an id).
+// remembered while it lives (Go never reuses an id). Every event names a
+// goroutine, so the set is the hot path: most events name the previous
+// event's goroutine (kept in last_, always live), and the runtime hands out
+// ids counting up from 1, so ids below kDenseIds live in a bitmap (at most
+// kDenseIds / 8 bytes, grown as ids appear); larger ones in a hash set.
 class TraceTally final : public TraceSink {
  public:
   void OnStart(const TraceInfo& info) override { info_ = info; }
@@ -22,7 +28,7 @@ class TraceTally final : public TraceSink {
         break;
       case TraceEventKind::kGoEnd:
         See(e.g);
-        live_.erase(e.g);
+        Forget(e.g);
         break;
       case TraceEventKind::kTaskBegin:
         ++tasks_;
@@ -41,11 +47,34 @@ class TraceTally final : public TraceSink {
   const TraceInfo& info() const { return info_; }
 
  private:
+  static constexpr int64_t kDenseIds = int64_t{1} << 24;
+
   void See(int64_t g) {
-    if (g != 0 && live_.insert(g).second) ++goroutines_;
+    if (g == last_ || g == 0) return;
+    last_ = g;
+    if (g > 0 && g < kDenseIds) {
+      const size_t i = static_cast<size_t>(g);
+      if (i >= dense_.size()) dense_.resize(std::max(i + 1, dense_.size() * 2));
+      if (!dense_[i]) {
+        dense_[i] = true;
+        ++goroutines_;
+      }
+      return;
+    }
+    if (live_.insert(g).second) ++goroutines_;
+  }
+  void Forget(int64_t g) {
+    if (g == last_) last_ = 0;
+    if (g > 0 && g < kDenseIds) {
+      if (static_cast<size_t>(g) < dense_.size()) dense_[static_cast<size_t>(g)] = false;
+      return;
+    }
+    live_.erase(g);
   }
   TraceInfo info_;
-  std::unordered_set<int64_t> live_;
+  int64_t last_ = 0;                  // live (or 0)
+  std::vector<bool> dense_;           // live goroutines with ids in (0, kDenseIds)
+  std::unordered_set<int64_t> live_;  // the others
   int64_t goroutines_ = 0, tasks_ = 0, regions_ = 0;
 };
 

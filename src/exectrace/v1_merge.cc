@@ -45,18 +45,21 @@ class Merger {
     info.go_minor = minor_;
     info.frequency = static_cast<int64_t>(std::min<uint64_t>(index_.frequency, std::numeric_limits<int64_t>::max()));
     if (sink_ != nullptr) sink_->OnStart(info);
+    // The order (ticks, then offset) is total, so any heap gives the same
+    // sequence. The P on top usually stays there for a run of events: it
+    // is sifted down in place, which stops at once when its next event
+    // still comes first.
     while (!heap_.empty()) {
-      std::pop_heap(heap_.begin(), heap_.end(), Later{this});
-      Cursor& c = cursors_[heap_.back()];
+      Cursor& c = cursors_[heap_.front()];
       const V1WireEvent ev = c.next;
       const uint64_t ticks = c.next_ticks;
       Advance(c);  // the read-ahead GoSysCall needs
       Emit(c, ev, Ns(ticks));
-      if (c.has_next) {
-        std::push_heap(heap_.begin(), heap_.end(), Later{this});
-      } else {
+      if (!c.has_next) {
+        heap_.front() = heap_.back();
         heap_.pop_back();
       }
+      SiftDownTop();
     }
   }
 
@@ -70,20 +73,33 @@ class Merger {
     }
   };
 
+  void SiftDownTop() {
+    const Later later{this};
+    const size_t n = heap_.size();
+    size_t i = 0;
+    for (;;) {
+      const size_t l = 2 * i + 1;
+      if (l >= n) return;
+      size_t child = l;
+      if (l + 1 < n && later(heap_[l], heap_[l + 1])) child = l + 1;
+      if (!later(heap_[i], heap_[child])) return;
+      std::swap(heap_[i], heap_[child]);
+      i = child;
+    }
+  }
+
   void Enter(Cursor& c, int32_t batch) {
     const V1Batch& b = index_.batches[batch];
     c.batch = batch;
     c.ticks = b.ticks;
     c.end = b.end;
     V1WireEvent header;
-    std::string error;
-    c.pos = ReadV1Event(body_, b.pos, minor_, &header, &error) == V1Read::kEvent ? b.pos + header.size : b.end;
+    c.pos = ReadV1Event(body_, b.pos, minor_, &header, &error_) == V1Read::kEvent ? b.pos + header.size : b.end;
   }
 
   // Reads c's next event that takes part in the order (timed, no CPU
   // sample), crossing into the P's next batch where needed.
   void Advance(Cursor& c) {
-    std::string error;
     for (;;) {
       if (c.pos >= c.end) {
         const int32_t next = index_.batches[c.batch].next;
@@ -94,7 +110,7 @@ class Merger {
         Enter(c, next);
         continue;
       }
-      if (ReadV1Event(body_, c.pos, minor_, &c.next, &error) != V1Read::kEvent) {
+      if (ReadV1Event(body_, c.pos, minor_, &c.next, &error_) != V1Read::kEvent) {
         c.pos = c.end;  // the index checked every event of the batch; this is only a guard
         continue;
       }
@@ -277,6 +293,7 @@ class Merger {
   std::vector<size_t> heap_;
   uint64_t first_ticks_ = 0;
   int64_t last_ns_ = 0;
+  std::string error_;  // ReadV1Event's, unused: the index pass reported it
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "exectrace/v1_wire.h"
 
+#include <array>
+
 #include <fmt/format.h>
 
 namespace gcpilot {
@@ -121,7 +123,8 @@ V1Read ReadString(std::string_view body, size_t* pos, V1WireEvent* ev, std::stri
   return r;
 }
 
-V1Read ReadBody(std::string_view body, size_t* pos, V1WireEvent* ev, std::string* error) {
+// Out of line: inlined, its frame made every event's call pay for it.
+[[gnu::noinline]] V1Read ReadBody(std::string_view body, size_t* pos, V1WireEvent* ev, std::string* error) {
   if (ev->type == kV1String) return ReadString(body, pos, ev, error);
   const int count = static_cast<uint8_t>(body[ev->pos]) >> 6;
   V1Read r;
@@ -143,13 +146,53 @@ V1Read ReadBody(std::string_view body, size_t* pos, V1WireEvent* ev, std::string
   return r;
 }
 
+// The common case, most of the trace's bytes: an event of up to 3
+// values (no length prefix) with room for 3 longest uvarints after it,
+// read without a bounds check per byte. False (ev's values half written)
+// for everything else, and for anything wrong with it, which ReadBody
+// then reads again and words the error of.
+inline bool ReadShortFast(std::string_view body, size_t* pos, V1WireEvent* ev) {
+  if (ev->type == kV1String || ev->type == kV1Stack || ev->type == kV1UserLog) return false;
+  const int count = (static_cast<uint8_t>(body[ev->pos]) >> 6) + 1;
+  if (count > 3 || count != ev->spec->WireValues() || body.size() - *pos < 30) return false;
+  const auto* b = reinterpret_cast<const uint8_t*>(body.data()) + *pos;
+  const uint8_t* const start = b;
+  for (int i = 0; i < count; ++i) {
+    uint64_t v = 0;
+    for (int shift = 0;; shift += 7) {
+      if (shift == 70) return false;
+      const uint8_t c = *b++;
+      if (shift == 63 && c > 1) return false;  // past 64 bits
+      v |= static_cast<uint64_t>(c & 0x7f) << shift;
+      if (c < 0x80) break;
+    }
+    ev->values[i] = v;
+  }
+  ev->value_count = count;
+  *pos += static_cast<size_t>(b - start);
+  return true;
+}
+
+// V1Spec for every type byte (6 bits) of the version last asked for: one
+// load per event instead of a call. A reader sees one version at a time,
+// so the table is rebuilt only when the version changes.
+const V1EventSpec* SpecOf(uint8_t type, int go_minor) {
+  thread_local int minor = -1;
+  thread_local std::array<const V1EventSpec*, 64> table{};
+  if (minor != go_minor) {
+    for (int t = 0; t < 64; ++t) table[t] = V1Spec(t, go_minor);
+    minor = go_minor;
+  }
+  return table[type];
+}
+
 }  // namespace
 
 V1Read ReadV1Event(std::string_view body, size_t pos, int go_minor, V1WireEvent* ev, std::string* error) {
   if (pos >= body.size()) return V1Read::kEnd;
   ev->pos = pos;
   ev->type = static_cast<uint8_t>(body[pos]) & 0x3f;
-  ev->spec = V1Spec(ev->type, go_minor);
+  ev->spec = SpecOf(ev->type, go_minor);
   if (ev->spec == nullptr) {
     return Corrupt(error, fmt::format("unknown event type {} in a go 1.{} trace", ev->type, go_minor));
   }
@@ -159,6 +202,12 @@ V1Read ReadV1Event(std::string_view body, size_t pos, int go_minor, V1WireEvent*
   ev->payload = {};
   ev->data = {};
   size_t p = pos + 1;
+  if (ReadShortFast(body, &p, ev)) {
+    ev->size = p - pos;
+    return V1Read::kEvent;
+  }
+  p = pos + 1;
+  ev->value_count = 0;
   const V1Read r = ReadBody(body, &p, ev, error);
   if (r == V1Read::kEvent) ev->size = p - pos;
   return r;
