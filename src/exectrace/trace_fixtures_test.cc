@@ -141,13 +141,30 @@ INSTANTIATE_TEST_SUITE_P(
                    {50'000'000, 0.040627},
                    {100'000'000, 0.390657},
                    {1'000'000'000, 0.849975}}},
-        MmuExpect{"go126-paygate-1s.trace", {{10'000'000, 0.596582}, {100'000'000, 0.945417}, {1'000'000'000, 0.984689}}}),
+        MmuExpect{"go126-paygate-1s.trace", {{10'000'000, 0.596582}, {100'000'000, 0.945417}, {1'000'000'000, 0.984689}}},
+        // 4 Ps, a dedicated mark worker among them (ours only: no independent check yet).
+        MmuExpect{"go126-paygate-gomaxprocs4-750ms.trace",
+                  {{2'000'000, 0.359552}, {10'000'000, 0.5}, {100'000'000, 0.888328}}}),
     [](const ::testing::TestParamInfo<MmuExpect>& info) {
       std::string name(info.param.file);
       name = name.substr(0, name.find(".trace"));
       for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
       return name;
     });
+
+// The 4-P capture's counts, as x/exp counts them (testdata/exectrace/
+// README.md, tracecheck.fixtures): cycles whose mark ran on dedicated workers.
+TEST(GatewayFixtureCounts, FourProcsCapture) {
+  TraceAnalysis a;
+  ASSERT_NO_FATAL_FAILURE(AnalyzeGatewayFixture("go126-paygate-gomaxprocs4-750ms.trace", &a));
+  EXPECT_EQ(a.counts.cycles, 3);
+  EXPECT_EQ(a.counts.stw_pauses, 7);
+  EXPECT_EQ(a.counts.mark_assists, 30);
+  EXPECT_EQ(a.counts.sweeps, 11);
+  EXPECT_EQ(a.goroutines, 1722);
+  EXPECT_EQ(a.tasks, 1505);
+  EXPECT_EQ(a.regions, 0);
+}
 
 }  // namespace
 }  // namespace gcpilot
