@@ -5,6 +5,11 @@
 # if absent), and on a 0.25 GB one made the same way. Prints MB/s (goal
 # >= 200) and peak RSS of both: the memory must not grow with the file, so
 # the two peaks should be about equal. Median of RUNS repeats.
+# The copies repeat the capture's goroutine ids with states that do not
+# follow on from one copy to the next, so only a reader that does not
+# validate goroutine states across generations reads them whole: ours does
+# not validate them (golang.org/x/exp/trace does, and stops in the second
+# copy; tests/concat_trace_test.sh pins both).
 # Usage: bench/trace_big.sh [RUNS [BYTES]]   (default 3, 1100000000)
 set -euo pipefail
 source "$(dirname "$0")/trace_bench_lib.sh"

@@ -6,7 +6,7 @@
 # stop-the-worlds (start trace, GC sweep termination, GC mark termination),
 # no mark assist and no sweep range, 201 tasks. Checks the JSON, the CSV,
 # the SVG and the Perfetto file, a copy cut short (analysed, warned, exit 0)
-# and stdin. Skips (77) while the v2 decoder is a placeholder.
+# and stdin.
 # Usage: trace_verb_test.sh GCPILOT (run in the source directory)
 set -uo pipefail
 gcpilot=$1
@@ -18,10 +18,6 @@ bad() { echo "FAIL: $*"; fail=1; }
 
 out=$("$gcpilot" trace --json --mmu-svg "$tmp/mmu.svg" --perfetto "$tmp/gc.json" "$trace" 2>"$tmp/err")
 rc=$?
-if grep -q "cannot be read yet" "$tmp/err"; then
-  echo "SKIP: the v2 decoder is not there yet: $(cat "$tmp/err")"
-  exit 77
-fi
 [ $rc = 0 ] || bad "gcpilot trace --json: exit $rc: $(cat "$tmp/err")"
 python3 - "$out" <<'PY' || fail=1
 import json, sys

@@ -53,13 +53,27 @@ sys.exit(1 if bad else 0)
 PY
 }
 
-# expect_both_fail NAME FILE: a trace Go's tests expect to be rejected.
+# expect_both_fail NAME FILE PATTERN: a trace Go's tests expect to be
+# rejected with an error matching PATTERN (the regexp of the fixture's
+# `FAILURE "..."` line). Each reader must exit 1..127 (>= 128 is a crash, not
+# a rejection) and print an error that matches PATTERN.
 expect_both_fail() {
-  local name=$1 file=$2 ours=0 xexp=0
-  "$gcpilot" trace "$file" --json >/dev/null 2>&1 || ours=$?
-  "$tracecheck" "$file" >/dev/null 2>&1 || xexp=$?
-  if [ "$ours" -ne 0 ] && [ "$xexp" -ne 0 ]; then echo "ok   $name: rejected by both"; return 0; fi
-  echo "FAIL $name: expected both readers to reject it (gcpilot exit $ours, tracecheck exit $xexp)"
+  local name=$1 file=$2 pattern=$3 ours=0 xexp=0 bad=""
+  "$gcpilot" trace "$file" --json >/dev/null 2>"$work/ours.err" || ours=$?
+  "$tracecheck" "$file" >/dev/null 2>"$work/xexp.err" || xexp=$?
+  local reader code err
+  for reader in gcpilot tracecheck; do
+    if [ "$reader" = gcpilot ]; then code=$ours err=$work/ours.err; else code=$xexp err=$work/xexp.err; fi
+    if [ "$code" -eq 0 ]; then
+      bad+=" $reader accepted it;"
+    elif [ "$code" -ge 128 ]; then
+      bad+=" $reader crashed (exit $code): $(head -c 300 "$err");"
+    elif ! grep -Eq -- "$pattern" "$err"; then
+      bad+=" $reader's error does not match /$pattern/: $(head -c 300 "$err");"
+    fi
+  done
+  if [ -z "$bad" ]; then echo "ok   $name: rejected by both (/$pattern/)"; return 0; fi
+  echo "FAIL $name:$bad"
   return 1
 }
 
@@ -81,8 +95,17 @@ if [ -n "$shared" ] && [ -d "$shared/testdata/gotrace-v2" ]; then
       failures=$((failures + 1))
       continue
     fi
-    if [[ "$(sed -n '/^-- expect --$/{n;p;q}' "$t")" == FAILURE* ]]; then
-      expect_both_fail "$name" "$work/encoded.trace" || failures=$((failures + 1))
+    expect=$(sed -n '/^-- expect --$/{n;p;q}' "$t")
+    if [[ "$expect" == FAILURE* ]]; then
+      # FAILURE ".*expected a proc but didn't have one.*": the quoted regexp.
+      pattern=${expect#FAILURE \"}
+      pattern=${pattern%\"}
+      if [ -z "$pattern" ] || [ "$pattern" = "$expect" ]; then
+        echo "FAIL $name: cannot read the regexp in its expect line: $expect"
+        failures=$((failures + 1))
+        continue
+      fi
+      expect_both_fail "$name" "$work/encoded.trace" "$pattern" || failures=$((failures + 1))
     else
       compare "$name" "$work/encoded.trace" || failures=$((failures + 1))
     fi

@@ -23,8 +23,8 @@
 #define GCPILOT_EXECTRACE_GC_INTERVALS_H_
 
 #include <cstdint>
-#include <limits>
 
+#include "base/saturating.h"  // trace times: a decoder guarantees them in order, not small
 #include "exectrace/trace_event.h"
 #include "model/gc_cycle.h"
 #include "model/gc_timeline.h"
@@ -52,19 +52,6 @@ struct GcUtilizationStep {
   double utilization() const { return procs > 0 ? 1.0 - static_cast<double>(gc_procs) / procs : 1.0; }
   bool operator==(const GcUtilizationStep&) const = default;
 };
-
-// Sums and products of trace times saturate instead of overflowing: a
-// decoder guarantees times in order, not times that are small.
-inline int64_t SaturatingAdd(int64_t a, int64_t b) {
-  int64_t out;
-  if (!__builtin_add_overflow(a, b, &out)) return out;
-  return b > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
-}
-inline int64_t SaturatingMul(int64_t a, int64_t b) {
-  int64_t out;
-  if (!__builtin_mul_overflow(a, b, &out)) return out;
-  return (a < 0) != (b < 0) ? std::numeric_limits<int64_t>::min() : std::numeric_limits<int64_t>::max();
-}
 
 class GcIntervalSink {
  public:

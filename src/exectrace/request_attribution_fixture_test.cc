@@ -41,9 +41,6 @@ void ExpectTasksAttributed(const std::string& name) {
   RequestAttributor attributor({.slow_percentile = 90, .keep = 1000});
   TraceReadResult read;
   const Status st = ReadTrace(*bytes, {}, &attributor, &read);
-  if (!st.ok() && st.message().find("cannot be read yet") != std::string::npos) {
-    GTEST_SKIP() << "the v2 decoder is not in this build: " << st.message();
-  }
   ASSERT_TRUE(st.ok()) << st.message();
   const TraceAttribution& a = attributor.result();
   EXPECT_EQ(a.unit, TraceAttribution::Unit::kTask);

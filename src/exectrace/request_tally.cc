@@ -5,25 +5,18 @@
 #include <tuple>
 #include <utility>
 
+#include "base/saturating.h"
+
 namespace gcpilot {
 
-namespace {
-
-// a += b, held at INT64_MAX: a corrupt trace's timestamps can sum past it.
-void SatAdd(int64_t b, int64_t* a) {
-  if (__builtin_add_overflow(*a, b, a)) *a = b > 0 ? INT64_MAX : INT64_MIN;
-}
-
-}  // namespace
-
 void AddSplit(const RequestTimeSplit& b, RequestTimeSplit* a) {
-  SatAdd(b.running_ns, &a->running_ns);
-  SatAdd(b.assist_ns, &a->assist_ns);
-  SatAdd(b.runnable_ns, &a->runnable_ns);
-  SatAdd(b.runnable_in_mark_ns, &a->runnable_in_mark_ns);
-  SatAdd(b.stw_ns, &a->stw_ns);
-  SatAdd(b.blocked_ns, &a->blocked_ns);
-  SatAdd(b.syscall_ns, &a->syscall_ns);
+  a->running_ns = SaturatingAdd(a->running_ns, b.running_ns);
+  a->assist_ns = SaturatingAdd(a->assist_ns, b.assist_ns);
+  a->runnable_ns = SaturatingAdd(a->runnable_ns, b.runnable_ns);
+  a->runnable_in_mark_ns = SaturatingAdd(a->runnable_in_mark_ns, b.runnable_in_mark_ns);
+  a->stw_ns = SaturatingAdd(a->stw_ns, b.stw_ns);
+  a->blocked_ns = SaturatingAdd(a->blocked_ns, b.blocked_ns);
+  a->syscall_ns = SaturatingAdd(a->syscall_ns, b.syscall_ns);
 }
 
 RequestTimeSplit SubtractSplit(const RequestTimeSplit& a, const RequestTimeSplit& b) {

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "base/units.h"
 #include "exectrace/request_attribution_text.h"
 
 namespace gcpilot {
@@ -11,7 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string Ms(int64_t ns) { return fmt::format("{:.3f}", static_cast<double>(ns) / 1e6); }
 double Round6(double v) { return std::round(v * 1e6) / 1e6; }
 
 // "100us", "2ms", "1s".

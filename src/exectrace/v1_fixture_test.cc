@@ -168,14 +168,7 @@ TEST(V1Fixtures, EverySplitOfASmallRealTraceGivesTheSameEvents) {
   const std::string whole = Read(bytes, &result, &status).Text();
   ASSERT_TRUE(status.ok()) << status.message();
   EXPECT_NE(whole.find("TaskBegin"), std::string::npos);
-  for (size_t cut = 0; cut <= bytes.size(); ++cut) {
-    Recorder r;
-    TraceReader reader({}, &r);
-    ASSERT_TRUE(reader.Feed(std::string_view(bytes).substr(0, cut)).ok());
-    ASSERT_TRUE(reader.Feed(std::string_view(bytes).substr(cut)).ok());
-    ASSERT_TRUE(reader.Finish(&result).ok()) << cut;
-    ASSERT_EQ(r.Text(), whole) << "split at " << cut;
-  }
+  ASSERT_NO_FATAL_FAILURE(v1test::ExpectSameEventsAtEverySplit(bytes, whole));
 }
 
 // Go's own test traces of each version, counted by Go's own readers: Go

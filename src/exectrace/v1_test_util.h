@@ -4,11 +4,13 @@
 #define GCPILOT_EXECTRACE_V1_TEST_UTIL_H_
 
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "exectrace/trace_event.h"
@@ -87,6 +89,20 @@ inline std::string GoV1Testdata(const std::string& name) {
 inline std::string Encode(std::string_view text) {
   StatusOr<std::string> bytes = EncodeTraceText(text);
   return bytes.ok() ? *bytes : "ENCODE FAILED: " + bytes.status().message();
+}
+
+// Feeds `bytes` to a TraceReader in two copied chunks split at every
+// offset; each split must give `whole` (what one chunk gives).
+inline void ExpectSameEventsAtEverySplit(const std::string& bytes, const std::string& whole) {
+  for (size_t cut = 0; cut <= bytes.size(); ++cut) {
+    Recorder r;
+    TraceReader reader({}, &r);
+    TraceReadResult result;
+    ASSERT_TRUE(reader.Feed(std::string_view(bytes).substr(0, cut)).ok()) << "cut at " << cut;
+    ASSERT_TRUE(reader.Feed(std::string_view(bytes).substr(cut)).ok()) << "cut at " << cut;
+    ASSERT_TRUE(reader.Finish(&result).ok()) << "cut at " << cut;
+    ASSERT_EQ(r.Text(), whole) << "cut at " << cut;
+  }
 }
 
 }  // namespace gcpilot::v1test

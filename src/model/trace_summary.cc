@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "base/saturating.h"
+
 namespace gcpilot {
 namespace {
 
@@ -21,7 +23,7 @@ int64_t Percent(int64_t part, int64_t whole) { return (200 * part + whole) / (2 
 int64_t RequestWallNs(const RequestTimeSplit& s) {
   int64_t wall = 0;
   for (int64_t part : {s.running_ns, s.assist_ns, s.runnable_ns, s.stw_ns, s.blocked_ns, s.syscall_ns}) {
-    if (__builtin_add_overflow(wall, part, &wall)) return part > 0 ? INT64_MAX : INT64_MIN;
+    wall = SaturatingAdd(wall, part);  // a corrupt trace's parts can sum past INT64_MAX
   }
   return wall;
 }

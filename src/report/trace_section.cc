@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "base/plural.h"
+#include "base/units.h"
 #include "model/gc_knobs.h"
 #include "report/html_figure.h"
 #include "report/svg.h"
@@ -15,8 +16,6 @@ namespace {
 
 // At most this many rows of payers and of slowest requests per setting.
 constexpr size_t kRows = 10;
-
-std::string Ms(int64_t ns) { return fmt::format("{:.3f}", ns / 1e6); }
 
 std::string Share(int64_t part, int64_t whole) {
   if (whole <= 0) return "-";

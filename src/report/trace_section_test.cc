@@ -5,16 +5,10 @@
 #include <string>
 
 #include "report/report_fixture.h"
+#include "report/report_test_util.h"
 
 namespace gcpilot {
 namespace {
-
-size_t Count(const std::string& s, const std::string& needle) {
-  size_t n = 0;
-  for (size_t at = s.find(needle); at != std::string::npos; at = s.find(needle, at + 1)) ++n;
-  return n;
-}
-bool Has(const std::string& s, const std::string& needle) { return s.find(needle) != std::string::npos; }
 
 TEST(TraceSectionTest, AStudyWithoutTracesShowsNothing) {
   EXPECT_EQ(TraceSection(ReportFixture("single")), "");

@@ -156,6 +156,21 @@ StatusOr<LoadResult> DriveLoad(const StudySpec& spec, const RunResult& r, int po
   return RunLoad(ls, [&](const LoadProgress& p) { say(LoadStatus(p, periods)); });
 }
 
+// DriveLoad, with the execution trace the spec asks for ([trace] seconds)
+// captured in the measured window and summarized into `data` (or the note
+// why not) before returning: before the target stops, as the trace may
+// still be arriving.
+StatusOr<LoadResult> DriveLoadTraced(const StudySpec& spec, const RunResult& r, int port, GcPeriodStop* periods,
+                                     RunData* data, const TrialStatusFn& say) {
+  if (spec.trace_seconds <= 0) return DriveLoad(spec, r, port, periods, nullptr, say);
+  TraceCapture trace(TraceUrl(*ParseLoopbackUrl(WithPort(spec.load_url, port)), spec.trace_seconds), spec.trace_seconds,
+                     SummarizeCapturedTrace);
+  StatusOr<LoadResult> load = DriveLoad(spec, r, port, periods, &trace, say);
+  say("reading the execution trace");
+  trace.Finish(data);
+  return load;
+}
+
 // Every cycle the target logged, whatever happened: a crash's last cycles
 // matter most. A cycle no run could have (its clock span past the next
 // one's start) is a skipped line here too, as in gcpilot gctrace.
@@ -308,16 +323,7 @@ TrialOutcome RunTrial(const StudySpec& spec, RunResult run, const std::string& w
     periods.emplace(ps.stderr_path, out.data.gc.load_clock_origin_ns, spec.duration_ns, spec.max_duration_ns,
                     spec.min_gc_periods);
   }
-  std::optional<TraceCapture> trace;
-  if (spec.trace_seconds > 0) {
-    trace.emplace(TraceUrl(*ParseLoopbackUrl(WithPort(spec.load_url, *port)), spec.trace_seconds), spec.trace_seconds,
-                  SummarizeCapturedTrace);
-  }
-  StatusOr<LoadResult> load = DriveLoad(spec, r, *port, periods ? &*periods : nullptr, trace ? &*trace : nullptr, say);
-  if (trace) {
-    say("reading the execution trace");
-    trace->Finish(&out.data);  // before the target stops: the trace may still be arriving
-  }
+  StatusOr<LoadResult> load = DriveLoadTraced(spec, r, *port, periods ? &*periods : nullptr, &out.data, say);
   const auto died = proc->Poll();
   const ExitInfo exit = died ? *died : proc->Stop(std::chrono::seconds(10));
   r.exit = exit.Describe();
