@@ -3,6 +3,8 @@
 // and who paid them, the MMU curve; `gcpilot trace dump FILE`: the trace
 // as text, event by event; `gcpilot trace encode FILE`: text back to the
 // binary form (test support).
+#include <unistd.h>
+
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -82,6 +84,10 @@ StatusOr<TraceAnalysis> Analyze(const TraceFlags& f, std::vector<GcIntervalSink*
   progress.Done();
   if (st.ok()) st = finished;
   if (!st.ok()) {
+    // The input's own read errors (gzip cut off, I/O) already name the file
+    // and are no batch --lenient could skip.
+    const bool read_error = st.message().starts_with(NameOf(f.input) + ": ");
+    if (read_error) return st;
     std::string message = fmt::format("{}: {}", NameOf(f.input), st.message());
     if (result.go_minor > 0 && st.code() == StatusCode::kCorruption && !f.lenient) {
       message += " (--lenient skips corrupt batches and reads on)";
@@ -215,7 +221,7 @@ Verb AddTraceVerb(CLI::App& app) {
       "  gcpilot trace --csv mmu --mmu-svg mmu.svg --perfetto gc.json trace.out\n"
       "  gcpilot trace dump trace.out | less\n"
       "  gcpilot trace encode go122-gc-stress.test > gc-stress.trace");
-  cmd->add_option("FILE", flags->input, "execution trace; - for stdin");
+  cmd->add_option("FILE", flags->input, "execution trace; - (or none, with stdin redirected) for stdin");
   auto* json = cmd->add_flag("--json", flags->json, "print the analysis as JSON");
   cmd->add_option("--csv", flags->csv,
                   "print one CSV row per item instead: cycles, stw, assists, payers, mmu or requests (the slowest)")
@@ -236,7 +242,12 @@ Verb AddTraceVerb(CLI::App& app) {
   encode->add_option("FILE", flags->encode_input, "text-form trace")->required();
   cmd->require_subcommand(0, 1);
   cmd->callback([dump, encode, flags] {
-    if (!dump->parsed() && !encode->parsed() && flags->input.empty()) throw CLI::RequiredError("FILE");
+    // As gctrace: `gcpilot trace < trace.out` reads stdin; at a terminal a
+    // FILE is asked for rather than waiting on the keyboard.
+    if (!dump->parsed() && !encode->parsed() && flags->input.empty()) {
+      if (isatty(STDIN_FILENO)) throw CLI::RequiredError("FILE");
+      flags->input = "-";
+    }
   });
   return {cmd, [flags, dump, encode] {
             if (dump->parsed()) return RunDump(flags->dump_input);

@@ -103,7 +103,10 @@ std::string Notes(const TraceAnalysis& a) {
                        a.read.truncated_at);
   }
   if (a.read.skipped_batches > 0) {
-    out += fmt::format("\nwarning  skipped {} corrupt batches (--lenient)\n", a.read.skipped_batches);
+    out += fmt::format("\nwarning  skipped {} corrupt {} (--lenient), the first at byte offset {}: {}\n",
+                       a.read.skipped_batches, a.read.skipped_batches == 1 ? "batch" : "batches",
+                       a.read.skipped.empty() ? 0 : a.read.skipped.front().offset,
+                       a.read.skipped.empty() ? std::string() : a.read.skipped.front().message);
   }
   return out;
 }
