@@ -20,9 +20,7 @@ using SliceKind = ProcGcSlice::Kind;
 bool IsSweepTermination(std::string_view reason) { return reason.find("sweep termination") != reason.npos; }
 bool IsMarkTermination(std::string_view reason) { return reason.find("mark termination") != reason.npos; }
 // Go's MMU counts only the stop-the-worlds of the GC (a reason naming it).
-bool IsGcStw(std::string_view reason) {
-  return reason.find("GC") != reason.npos || IsSweepTermination(reason) || IsMarkTermination(reason);
-}
+bool IsGcStw(std::string_view reason) { return IsGcStwReason(reason); }
 
 std::optional<GcWorkerSpan::Mode> WorkerMode(std::string_view label) {
   if (label == "GC (dedicated)") return GcWorkerSpan::Mode::kDedicated;

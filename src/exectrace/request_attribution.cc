@@ -73,6 +73,7 @@ struct RequestAttributor::State {
 
   RequestAttributionOptions options;
   PhaseClock phases;
+  bool gc_stw_open = false;  // the open stop-the-world is the GC's
   std::unordered_map<int64_t, Goroutine> goroutines;
   std::unordered_map<int64_t, OpenTask> tasks;
   std::vector<std::string> names;
@@ -289,10 +290,17 @@ void RequestAttributor::OnEvent(const TraceEvent& e) {
       return s.phases.SetMark(true, e.ns);
     case TraceEventKind::kGcEnd:
       return s.phases.SetMark(false, e.ns);
+    // Only the GC's stop-the-worlds are the GC's cost; the trace's own
+    // start, a ReadMemStats or a GOMAXPROCS change count as the state the
+    // goroutine was in.
     case TraceEventKind::kStwBegin:
-      return s.phases.SetStw(true, e.ns);
+      s.gc_stw_open = IsGcStwReason(e.text);
+      if (s.gc_stw_open) s.phases.SetStw(true, e.ns);
+      return;
     case TraceEventKind::kStwEnd:
-      return s.phases.SetStw(false, e.ns);
+      if (s.gc_stw_open) s.phases.SetStw(false, e.ns);
+      s.gc_stw_open = false;
+      return;
     case TraceEventKind::kAssistBegin:
     case TraceEventKind::kAssistActive:
       return s.OnAssist(e, true);

@@ -244,6 +244,23 @@ TEST(RequestAttributor, ThePartsAlwaysAddUpToTheWallTime) {
   EXPECT_EQ(RequestWallNs(a.slow_total), slow_wall);
 }
 
+// A stop-the-world that is not the GC's (the trace's own start, a
+// ReadMemStats) is no GC cost: the running task stays running through it.
+TEST(RequestAttributor, OnlyTheGcsStopTheWorldsCountAsStw) {
+  std::vector<Ev> events = TwoHandlersThroughACycle();
+  for (Ev& e : events) {
+    if (e.kind == K::kStwBegin) e.text = "read mem stats";
+  }
+  const TraceAttribution a = Attribute(events);
+  const TracedRequest* pay = Find(a, 1);
+  ASSERT_NE(pay, nullptr);
+  // 800-850 is now the assist it was in (750-900 assist).
+  EXPECT_EQ(pay->split.stw_ns, 0);
+  EXPECT_EQ(pay->split.assist_ns, 150'000);
+  EXPECT_EQ(a.all_total.stw_ns, 0);
+  EXPECT_EQ(a.slow_met_stw, 0);
+}
+
 // Timestamps a corrupt trace could carry: no overflow, the sums held at
 // INT64_MAX, every request still split whole.
 TEST(RequestAttributor, HugeTimesSaturateTheSums) {
@@ -253,7 +270,7 @@ TEST(RequestAttributor, HugeTimesSaturateTheSums) {
   attributor.OnEvent({.kind = K::kGoStart, .g = 5, .ns = 0});
   attributor.OnEvent({.kind = K::kTaskBegin, .g = 5, .ns = 0, .a = 1});
   attributor.OnEvent({.kind = K::kTaskBegin, .g = 5, .ns = 0, .a = 2});
-  attributor.OnEvent({.kind = K::kStwBegin, .ns = 1});
+  attributor.OnEvent({.kind = K::kStwBegin, .ns = 1, .text = "GC sweep termination"});
   attributor.OnEvent({.kind = K::kTaskEnd, .g = 5, .ns = end, .a = 1});
   attributor.OnEvent({.kind = K::kTaskEnd, .g = 5, .ns = end, .a = 2});
   const int64_t ns = end;

@@ -38,13 +38,13 @@ TraceAttribution Example() {
 
 TEST(TraceAttributionSentence, SaysWhatTheSlowRequestsMet) {
   EXPECT_EQ(TraceAttributionSentence(Example()),
-            "Of the 37 requests above the P99 (4.1 ms), 30% overlapped a stop-the-world, 62% did mark-assist work, "
+            "Of the 37 requests above the P99 (4.1 ms), 30% overlapped a GC stop-the-world, 62% did mark-assist work, "
             "81% waited runnable during mark.");
   TraceAttribution g = Example();
   g.unit = TraceAttribution::Unit::kGoroutine;
   g.slow_percentile = 99.9;
   EXPECT_EQ(TraceAttributionSentence(g),
-            "Of the 37 goroutines above the P99.9 (4.1 ms), 30% overlapped a stop-the-world, 62% did mark-assist "
+            "Of the 37 goroutines above the P99.9 (4.1 ms), 30% overlapped a GC stop-the-world, 62% did mark-assist "
             "work, 81% waited runnable during mark.");
 }
 
@@ -53,7 +53,7 @@ TEST(TraceAttributionSentence, OneSlowRequestIsOne) {
   a.slow = 1;
   a.slow_met_stw = a.slow_assisted = a.slow_runnable_in_mark = 1;
   EXPECT_EQ(TraceAttributionSentence(a),
-            "Of the 1 request above the P99 (4.1 ms), 100% overlapped a stop-the-world, 100% did mark-assist work, "
+            "Of the 1 request above the P99 (4.1 ms), 100% overlapped a GC stop-the-world, 100% did mark-assist work, "
             "100% waited runnable during mark.");
 }
 

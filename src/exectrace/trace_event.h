@@ -61,6 +61,15 @@ enum class TraceEventKind : uint8_t {
   kRegionEnd,    // a: task id; text: name; on g
 };
 
+// Whether a stop-the-world's reason (kStwBegin's text) is the GC's: "GC
+// sweep termination", "GC mark termination" (and any other reason naming
+// the GC). Go's MMU counts only these; the trace's own "start trace", a
+// ReadMemStats or a GOMAXPROCS change stop the world for other reasons.
+inline bool IsGcStwReason(std::string_view reason) {
+  return reason.find("GC") != reason.npos || reason.find("sweep termination") != reason.npos ||
+         reason.find("mark termination") != reason.npos;
+}
+
 // A goroutine's state, as kGoStatus gives it.
 enum class GoState : uint8_t { kRunnable, kRunning, kWaiting, kSyscall, kDead };
 

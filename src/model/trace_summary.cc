@@ -43,7 +43,7 @@ std::string TraceAttributionSentence(const TraceAttribution& a) {
   }
   const char* slow_noun = a.slow > 1 ? noun : a.unit == TraceAttribution::Unit::kTask ? "request" : "goroutine";
   return fmt::format(
-      "Of the {} {} above the {} ({}), {}% overlapped a stop-the-world, {}% did mark-assist work, {}% waited "
+      "Of the {} {} above the {} ({}), {}% overlapped a GC stop-the-world, {}% did mark-assist work, {}% waited "
       "runnable during mark.",
       a.slow, slow_noun, p, ShortDuration(a.threshold_ns), Percent(a.slow_met_stw, a.slow),
       Percent(a.slow_assisted, a.slow), Percent(a.slow_runnable_in_mark, a.slow));

@@ -45,7 +45,7 @@ struct RequestTimeSplit {
   int64_t assist_ns = 0;            // on a P, in its own mark assists
   int64_t runnable_ns = 0;          // ready but waiting for a P (all of it)
   int64_t runnable_in_mark_ns = 0;  // the part of runnable_ns during concurrent mark
-  int64_t stw_ns = 0;               // stopped by a stop-the-world, whatever its state
+  int64_t stw_ns = 0;               // stopped by a GC stop-the-world, whatever its state
   int64_t blocked_ns = 0;           // waiting on the network, a lock, a channel, a sleep
   int64_t syscall_ns = 0;           // in a system call
   bool operator==(const RequestTimeSplit&) const = default;
@@ -70,7 +70,7 @@ struct TraceAttribution {
   double slow_percentile = 99;         // "slow" = above this percentile of duration
   int64_t threshold_ns = 0;            // that percentile
   int64_t slow = 0;                    // requests above it
-  int64_t slow_met_stw = 0;            // of those: overlapped a stop-the-world
+  int64_t slow_met_stw = 0;            // of those: overlapped a GC stop-the-world
   int64_t slow_assisted = 0;           // did mark-assist work themselves
   int64_t slow_runnable_in_mark = 0;   // waited runnable during concurrent mark
   RequestTimeSplit slow_total;         // the slow ones' time, summed
@@ -91,7 +91,7 @@ const char* TraceAttributionUnitName(TraceAttribution::Unit unit);
 std::string PercentileLabel(double percentile);
 
 // The sentence that says whether the GC is the cause: "Of the 37 requests
-// above the P99 (4.1 ms), 30% overlapped a stop-the-world, 62% did
+// above the P99 (4.1 ms), 30% overlapped a GC stop-the-world, 62% did
 // mark-assist work, 81% waited runnable during mark." ("goroutines" where
 // the unit is goroutine runs; percentages rounded half up); when no
 // request completed, or none was above the percentile, a sentence saying so.

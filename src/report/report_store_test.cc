@@ -187,7 +187,7 @@ TEST(ReportStoreTest, TheStoredWindowAndAttributionAreShown) {
   EXPECT_EQ(in->traces.at(run.id), *data.trace);
   const std::string traced = RenderReport(*in);
   EXPECT_NE(traced.find("<h2>GC in the execution trace</h2>"), std::string::npos);
-  EXPECT_NE(traced.find("<p>Of the 1 request above the P99 (2 ms), 100% overlapped a stop-the-world, 0% did "
+  EXPECT_NE(traced.find("<p>Of the 1 request above the P99 (2 ms), 100% overlapped a GC stop-the-world, 0% did "
                         "mark-assist work, 0% waited runnable during mark.</p>"),
             std::string::npos);
 }

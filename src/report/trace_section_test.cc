@@ -22,9 +22,10 @@ TEST(TraceSectionTest, TheRecommendedRunsTraceIsSummarized) {
   EXPECT_TRUE(Has(h, "<h2>GC in the execution trace</h2>"));
   EXPECT_EQ(Count(h, "<svg "), 1u);
   EXPECT_EQ(Count(h, "<polyline points=\"64.0,245.0 104.8,245.0 158.7,218.4 "), 1u);  // 13 windows, the 1st two 0
-  EXPECT_TRUE(Has(h,
-                  "<p>Of the 24 requests above the P99 (4.1 ms), 29% overlapped a stop-the-world, 63% did mark-assist "
-                  "work, 79% waited runnable during mark.</p>"));
+  EXPECT_TRUE(
+      Has(h,
+          "<p>Of the 24 requests above the P99 (4.1 ms), 29% overlapped a GC stop-the-world, 63% did mark-assist "
+          "work, 79% waited runnable during mark.</p>"));
   EXPECT_TRUE(Has(h,
                   "captured 2.0 s of execution trace (go 1.19, 1.5 MiB): 3 GC cycles, 6 stop-the-world pauses (the "
                   "longest 0.310 ms), 176 mark assists (9.800 ms in all)."));
