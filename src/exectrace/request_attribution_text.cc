@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "base/csv_field.h"
 #include "base/units.h"
 
 namespace gcpilot {
@@ -39,16 +40,6 @@ nlohmann::json SplitJson(const RequestTimeSplit& s) {
   j["blocked_ns"] = s.blocked_ns;
   j["syscall_ns"] = s.syscall_ns;
   return j;
-}
-
-std::string CsvField(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "base/csv_field.h"
 #include "base/units.h"
 #include "exectrace/request_attribution_text.h"
 
@@ -218,17 +219,6 @@ std::optional<TraceCsvKind> ParseTraceCsvKind(std::string_view name) {
   return std::nullopt;
 }
 
-namespace {
-
-// A CSV field: quoted when it holds a comma, quote or line break.
-std::string Field(std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == s.npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-}  // namespace
 
 std::string TraceCsv(const TraceAnalysis& a, TraceCsvKind kind) {
   std::string out;
@@ -244,20 +234,20 @@ std::string TraceCsv(const TraceAnalysis& a, TraceCsvKind kind) {
     case TraceCsvKind::kStw:
       out = "start_ns,duration_ns,reason,cycle\n";
       for (const StwPause& p : a.pauses) {
-        out += fmt::format("{},{},{},{}\n", p.span.start_ns, p.span.duration_ns(), Field(p.reason),
+        out += fmt::format("{},{},{},{}\n", p.span.start_ns, p.span.duration_ns(), CsvField(p.reason),
                            p.cycle == GcCycle::kUnknown ? std::string() : std::to_string(p.cycle));
       }
       break;
     case TraceCsvKind::kAssists:
       out = "goroutine,assists,assist_ns,function\n";
       for (const AssistGoroutine& g : a.assist_goroutines) {
-        out += fmt::format("{},{},{},{}\n", g.goroutine, g.assists, g.assist_ns, Field(g.function));
+        out += fmt::format("{},{},{},{}\n", g.goroutine, g.assists, g.assist_ns, CsvField(g.function));
       }
       break;
     case TraceCsvKind::kPayers:
       out = "function,goroutines,assists,assist_ns\n";
       for (const AssistPayer& p : a.payers) {
-        out += fmt::format("{},{},{},{}\n", Field(p.function), p.goroutines, p.assists, p.assist_ns);
+        out += fmt::format("{},{},{},{}\n", CsvField(p.function), p.goroutines, p.assists, p.assist_ns);
       }
       break;
     case TraceCsvKind::kMmu:

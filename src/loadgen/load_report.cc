@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "base/csv_field.h"
 #include "base/plural.h"
 #include "base/units.h"
 
@@ -18,15 +19,6 @@ std::string LatencyRow(const char* name, const HdrHistogram& h) {
   for (double p : kPercentiles) row += fmt::format(" {:>9}", Ms(h.ValueAtPercentile(p)));
   row += fmt::format(" {:>9} {:>9}\n", Ms(h.max()), Ms(static_cast<int64_t>(h.mean())));
   return row;
-}
-
-// RFC 4180: a field holding a comma, quote or line break is quoted, its
-// quotes doubled (kind names come from the user's TOML).
-std::string CsvField(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
 }
 
 // Bytes as a one-line quoted excerpt: printable ASCII as is, quotes and
